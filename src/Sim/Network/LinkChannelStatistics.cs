@@ -1,0 +1,15 @@
+namespace NetSim.Sim.Network;
+
+/// <summary>Counters of one direction of a link, updated as packets pass.</summary>
+public sealed class LinkChannelStatistics
+{
+    public long PacketsEnqueued { get; internal set; }
+    public long PacketsTransmitted { get; internal set; }
+    public long BytesTransmitted { get; internal set; }
+    public long PacketsDelivered { get; internal set; }
+    public long QueueDrops { get; internal set; }
+    public long ChannelLosses { get; internal set; }
+
+    /// <summary>Total time the transmitter was busy serialising packets.</summary>
+    public long BusyNanoseconds { get; internal set; }
+}

@@ -1,0 +1,68 @@
+namespace NetSim.Sim.Network;
+
+/// <summary>
+/// An IPv4 packet carrying a TCP segment, with the header fields as typed values and the payload
+/// as a length only: payload bytes are implied by sequence numbers. Packets come from a
+/// <see cref="PacketPool"/> and go back to it when delivered or dropped.
+/// </summary>
+public sealed class Packet
+{
+    public const int Ipv4HeaderBytes = 20;
+    public const int TcpHeaderBytes = 20;
+
+    /// <summary>A run-unique identifier, for traces.</summary>
+    public long Id { get; set; }
+
+    public Ipv4Address Source { get; set; }
+    public Ipv4Address Destination { get; set; }
+    public byte Ttl { get; set; }
+
+    public ushort SourcePort { get; set; }
+    public ushort DestinationPort { get; set; }
+    public uint SequenceNumber { get; set; }
+    public uint AcknowledgmentNumber { get; set; }
+    public TcpFlags Flags { get; set; }
+    public ushort Window { get; set; }
+
+    /// <summary>The MSS option (RFC 9293 §3.7.1), or 0 when absent. Only on SYN segments.</summary>
+    public ushort MssOption { get; set; }
+
+    public int PayloadLength { get; set; }
+
+    /// <summary>
+    /// The sender's stream offset of the first payload byte, taken from its send-buffer bookkeeping
+    /// (not from the sequence number), so the receiver can cross-check that every byte it is given
+    /// is the byte the application wrote at that offset.
+    /// </summary>
+    public long StreamOffset { get; set; }
+
+    /// <summary>Length of the TCP options in bytes, padded to a multiple of 4.</summary>
+    public int TcpOptionsLength => MssOption != 0 ? 4 : 0;
+
+    /// <summary>Bytes of the IP packet on the wire (IP header, TCP header, options, payload).</summary>
+    public int SizeBytes => Ipv4HeaderBytes + TcpHeaderBytes + TcpOptionsLength + PayloadLength;
+
+    /// <summary>Sequence space the segment occupies: payload plus one for SYN and one for FIN.</summary>
+    public int SequenceLength =>
+        PayloadLength + ((Flags & TcpFlags.Syn) != 0 ? 1 : 0) + ((Flags & TcpFlags.Fin) != 0 ? 1 : 0);
+
+    public void Reset()
+    {
+        Id = 0;
+        Source = default;
+        Destination = default;
+        Ttl = 64;
+        SourcePort = 0;
+        DestinationPort = 0;
+        SequenceNumber = 0;
+        AcknowledgmentNumber = 0;
+        Flags = TcpFlags.None;
+        Window = 0;
+        MssOption = 0;
+        PayloadLength = 0;
+        StreamOffset = 0;
+    }
+
+    public override string ToString() =>
+        $"{Source}:{SourcePort} > {Destination}:{DestinationPort} [{Flags}] seq {SequenceNumber} ack {AcknowledgmentNumber} win {Window} len {PayloadLength}";
+}

@@ -1,0 +1,68 @@
+using NetSim.Sim.Kernel;
+
+namespace NetSim.Tcp.Apps;
+
+/// <summary>
+/// A receiver: listens on a port, reads everything as it arrives, checks that the stream comes
+/// in order with no gap or repeat, and closes its side when the peer has finished.
+/// </summary>
+public sealed class SinkApplication
+{
+    private readonly TcpStack _stack;
+    private readonly ushort _port;
+    private readonly TcpSettings _settings;
+    private readonly List<TcpConnection> _accepted = [];
+
+    public SinkApplication(TcpStack stack, ushort port, TcpSettings settings)
+    {
+        _stack = stack;
+        _port = port;
+        _settings = settings;
+    }
+
+    public TcpConnection? Listener { get; private set; }
+
+    public IReadOnlyList<TcpConnection> Accepted => _accepted;
+
+    public long BytesReceived { get; private set; }
+
+    /// <summary>Deliveries whose stream offset was not the next expected byte; must stay 0.</summary>
+    public long OrderViolations { get; private set; }
+
+    public SimTime FirstByteTime { get; private set; } = SimTime.Never;
+
+    public SimTime LastByteTime { get; private set; } = SimTime.Never;
+
+    private long _expectedOffset;
+
+    public void Install()
+    {
+        Listener = _stack.Listen(_port, _settings);
+        Listener.Accepted = OnAccepted;
+    }
+
+    private void OnAccepted(TcpConnection connection)
+    {
+        _accepted.Add(connection);
+        connection.DataReceived = OnData;
+        connection.RemoteClosed = c => c.Close();
+    }
+
+    private void OnData(TcpConnection connection, long streamOffset, int bytes)
+    {
+        if (streamOffset != _expectedOffset)
+        {
+            OrderViolations++;
+        }
+
+        _expectedOffset = streamOffset + bytes;
+        BytesReceived += bytes;
+        var now = _stack.Simulation.Now;
+        if (FirstByteTime == SimTime.Never)
+        {
+            FirstByteTime = now;
+        }
+
+        LastByteTime = now;
+    }
+}

@@ -1,0 +1,11 @@
+using NetSim.Sim.Kernel;
+
+namespace NetSim.Tcp.Buffers;
+
+/// <summary>What a cumulative ACK removed from the retransmission queue (Linux tcp_clean_rtx_queue()).</summary>
+public readonly record struct AckedSegments(
+    int Packets,
+    bool RetransmittedDataAcked,
+    SimTime OldestFirstSent,
+    bool SynAcked,
+    bool FinAcked);

@@ -1,0 +1,176 @@
+using NetSim.Sim.Kernel;
+
+namespace NetSim.Tcp.Buffers;
+
+/// <summary>
+/// Sent, unacknowledged segments in sequence order, in a ring that grows to the peak window and
+/// then allocates nothing. Keeps Linux's scoreboard counters: packets_out, lost_out, retrans_out.
+/// </summary>
+public sealed class RetransmissionQueue
+{
+    private SentSegment[] _ring = new SentSegment[64];
+    private int _head;
+
+    /// <summary>Segments sent and not cumulatively acknowledged (tp->packets_out).</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Segments marked lost (tp->lost_out).</summary>
+    public int LostOut { get; private set; }
+
+    /// <summary>Lost segments retransmitted and not yet acknowledged (tp->retrans_out).</summary>
+    public int RetransOut { get; private set; }
+
+    public ref SentSegment this[int index] => ref _ring[(_head + index) & (_ring.Length - 1)];
+
+    public void Append(in SentSegment segment)
+    {
+        if (Count == _ring.Length)
+        {
+            Grow();
+        }
+
+        _ring[(_head + Count) & (_ring.Length - 1)] = segment;
+        Count++;
+    }
+
+    /// <summary>Removes what <paramref name="ack"/> covers; a segment it covers in part is trimmed (Linux tcp_trim_head()).</summary>
+    public AckedSegments RemoveAcked(SequenceNumber ack)
+    {
+        var packets = 0;
+        var retransmittedAcked = false;
+        var oldestFirstSent = SimTime.Never;
+        var synAcked = false;
+        var finAcked = false;
+        while (Count > 0)
+        {
+            ref var head = ref this[0];
+            if (head.End <= ack)
+            {
+                retransmittedAcked |= head.EverRetransmitted;
+                if (!head.EverRetransmitted && oldestFirstSent == SimTime.Never)
+                {
+                    oldestFirstSent = head.FirstSent;
+                }
+
+                synAcked |= head.Syn;
+                finAcked |= head.Fin;
+                Unmark(ref head);
+                head = default;
+                _head = (_head + 1) & (_ring.Length - 1);
+                Count--;
+                packets++;
+                continue;
+            }
+
+            if (head.Start < ack)
+            {
+                var trimmed = ack - head.Start;
+                if (head.Syn)
+                {
+                    head.Syn = false;
+                    synAcked = true;
+                    trimmed--;
+                    head.SequenceLength--;
+                    head.Start += 1;
+                }
+
+                head.Start += trimmed;
+                head.SequenceLength -= trimmed;
+                head.PayloadLength -= trimmed;
+                head.StreamOffset += trimmed;
+            }
+
+            break;
+        }
+
+        return new AckedSegments(packets, retransmittedAcked, oldestFirstSent, synAcked, finAcked);
+    }
+
+    /// <summary>Marks the first segment not yet lost as lost (Linux tcp_mark_head_lost() for one packet).</summary>
+    public void MarkHeadLost()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            ref var segment = ref this[i];
+            if (!segment.Lost)
+            {
+                segment.Lost = true;
+                LostOut++;
+                return;
+            }
+
+            if (!segment.Retransmitted)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>After an RTO every outstanding segment is lost and no retransmission is in flight (Linux tcp_enter_loss()).</summary>
+    public void MarkAllLost()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            ref var segment = ref this[i];
+            segment.Lost = true;
+            segment.Retransmitted = false;
+        }
+
+        LostOut = Count;
+        RetransOut = 0;
+    }
+
+    /// <summary>Index of the first segment marked lost and not yet retransmitted, or -1.</summary>
+    public int FirstLostNotRetransmitted()
+    {
+        if (LostOut == RetransOut)
+        {
+            return -1;
+        }
+
+        for (var i = 0; i < Count; i++)
+        {
+            ref var segment = ref this[i];
+            if (segment.Lost && !segment.Retransmitted)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    public void MarkRetransmitted(int index, SimTime now)
+    {
+        ref var segment = ref this[index];
+        segment.Retransmitted = true;
+        segment.EverRetransmitted = true;
+        segment.LastSent = now;
+        RetransOut++;
+    }
+
+    private void Unmark(ref SentSegment segment)
+    {
+        if (segment.Lost)
+        {
+            LostOut--;
+        }
+
+        if (segment.Retransmitted)
+        {
+            RetransOut--;
+        }
+    }
+
+    private void Grow()
+    {
+        var larger = new SentSegment[_ring.Length * 2];
+        for (var i = 0; i < Count; i++)
+        {
+            larger[i] = this[i];
+        }
+
+        _ring = larger;
+        _head = 0;
+    }
+}

@@ -1,0 +1,40 @@
+using NetSim.Sim.Kernel;
+
+namespace NetSim.Tcp.Buffers;
+
+/// <summary>
+/// A segment sent and not yet acknowledged: one entry of the retransmission queue, with the
+/// scoreboard bits Linux keeps in TCP_SKB_CB(skb)->sacked (TCPCB_LOST, TCPCB_SACKED_RETRANS,
+/// TCPCB_EVER_RETRANS).
+/// </summary>
+public struct SentSegment
+{
+    public SequenceNumber Start;
+
+    /// <summary>Sequence space used: payload, plus one for a SYN and one for a FIN.</summary>
+    public int SequenceLength;
+
+    public int PayloadLength;
+
+    /// <summary>The application-stream offset of the first payload byte.</summary>
+    public long StreamOffset;
+
+    public bool Syn;
+    public bool Fin;
+
+    /// <summary>When the segment was first sent, for RTT samples (Karn's rule voids retransmitted ones).</summary>
+    public SimTime FirstSent;
+
+    public SimTime LastSent;
+
+    /// <summary>Marked lost and due for retransmission (TCPCB_LOST).</summary>
+    public bool Lost;
+
+    /// <summary>Retransmitted and still counted in retrans_out (TCPCB_SACKED_RETRANS).</summary>
+    public bool Retransmitted;
+
+    /// <summary>Retransmitted at least once (TCPCB_EVER_RETRANS): its ACK gives no RTT sample.</summary>
+    public bool EverRetransmitted;
+
+    public readonly SequenceNumber End => Start + SequenceLength;
+}

@@ -1,0 +1,38 @@
+namespace NetSim.Tcp.Congestion;
+
+/// <summary>
+/// TCP Reno as Linux implements it in net/ipv4/tcp_cong.c (tcp_reno_cong_avoid,
+/// tcp_reno_ssthresh, tcp_reno_undo_cwnd): slow start, then one segment per window per RTT
+/// (RFC 5681 §3.1), halving on loss.
+/// </summary>
+public sealed class Reno : ICongestionControl
+{
+    public string Name => "reno";
+
+    public uint Ssthresh(CongestionWindow window) => Math.Max(window.Cwnd >> 1, 2u);
+
+    public void CongestionAvoid(CongestionWindow window, uint acked)
+    {
+        if (!window.CwndLimited)
+        {
+            return;
+        }
+
+        if (window.InSlowStart)
+        {
+            acked = window.SlowStart(acked);
+            if (acked == 0)
+            {
+                return;
+            }
+        }
+
+        window.CongestionAvoidanceIncrease(window.Cwnd, acked);
+    }
+
+    public uint UndoCwnd(CongestionWindow window, uint priorCwnd) => Math.Max(window.Cwnd, priorCwnd);
+
+    public void SetState(CongestionWindow window, CaState state)
+    {
+    }
+}

@@ -1,0 +1,55 @@
+using NetSim.Sim.Kernel;
+
+namespace NetSim.Tcp.Rtt;
+
+/// <summary>
+/// Smooths RTT samples into SRTT and the retransmission timeout. Both variants also keep Linux's
+/// rtt_seq: a sample is reported as "once per window" on the first measurement and whenever
+/// snd_una has passed the snd_nxt recorded at the previous report, which is exactly when
+/// tcp_rtt_estimator() invokes the RTT_CB sock_ops callback.
+/// </summary>
+public abstract class RttEstimator
+{
+    private SequenceNumber _rttSeq;
+
+    protected RttEstimator(TcpSettings settings)
+    {
+        Settings = settings;
+        Rto = settings.InitialRto;
+    }
+
+    protected TcpSettings Settings { get; }
+
+    /// <summary>Smoothed RTT in microseconds shifted left by 3 (Linux tp->srtt_us); 0 before the first sample.</summary>
+    public long SrttUs8 { get; protected set; }
+
+    /// <summary>The current RTO before any backoff, bounded to [min, max] RTO.</summary>
+    public SimTime Rto { get; protected set; }
+
+    public bool HasSample => SrttUs8 != 0;
+
+    /// <summary>Adds a measured RTT; returns true when Linux would call RTT_CB for it.</summary>
+    public bool AddSample(long measuredUs, SequenceNumber sndUna, SequenceNumber sndNxt)
+    {
+        var first = !HasSample;
+        var windowPassed = first || sndUna > _rttSeq;
+        Update(Math.Max(1, measuredUs), first, windowPassed);
+        if (windowPassed)
+        {
+            _rttSeq = sndNxt;
+        }
+
+        return windowPassed;
+    }
+
+    protected abstract void Update(long measuredUs, bool first, bool windowPassed);
+
+    protected SimTime Bound(SimTime rto) => SimTime.Min(SimTime.Max(rto, Settings.MinRto), Settings.MaxRto);
+
+    public static RttEstimator Create(TcpSettings settings) => settings.RttEstimator switch
+    {
+        RttEstimatorKind.Linux => new LinuxRttEstimator(settings),
+        RttEstimatorKind.Rfc6298 => new Rfc6298RttEstimator(settings),
+        _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.RttEstimator, "unknown RTT estimator"),
+    };
+}

@@ -1,0 +1,453 @@
+using NetSim.Tcp.Congestion;
+using NetSim.Sim.Network;
+using NetSim.Tcp.Hooks;
+
+namespace NetSim.Tcp;
+
+/// <summary>SEGMENT ARRIVES (RFC 9293 §3.10.7), in the order of Linux tcp_rcv_state_process() and tcp_data_queue().</summary>
+public sealed partial class TcpConnection
+{
+    private bool _ackPending;
+    private int _quickAcks;
+    private bool _receivedData;
+
+    /// <summary>Processes one segment addressed to this connection. The stack returns the packet to the pool afterwards.</summary>
+    internal void OnSegment(Packet packet)
+    {
+        Statistics.SegmentsIn++;
+        if (packet.PayloadLength > 0)
+        {
+            Statistics.DataSegmentsIn++;
+        }
+
+        if (State == TcpState.SynSent)
+        {
+            OnSegmentInSynSent(packet);
+        }
+        else if (State != TcpState.Closed)
+        {
+            OnSegmentSynchronized(packet);
+        }
+
+        ReportVariables();
+    }
+
+    /// <summary>Passive open: a SYN reached a listener and created this request socket (Linux tcp_conn_request()).</summary>
+    internal void AcceptSyn(Packet syn, SequenceNumber iss, SockOpsCallbackFlags listenerFlags)
+    {
+        IsFullSocket = false;
+        State = TcpState.SynReceived;
+        _listenerFlags = listenerFlags;
+        Irs = new SequenceNumber(syn.SequenceNumber);
+        RcvNxt = Irs + 1;
+        _rcvWup = RcvNxt;
+        SetPeerMss(syn.MssOption);
+        SndWnd = syn.Window;
+        Iss = iss;
+        SndUna = iss;
+        SndNxt = iss + 1;
+        InitReceiveWindow();
+        Rto = InitialTimeout();
+        CallSockOps(SockOp.NeedsEcn);
+        _rtx.Append(new Buffers.SentSegment { Start = iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now, LastSent = Simulation.Now });
+        Transmit(iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack, (ushort)Settings.Mss);
+        _retransmitTimer.ArmAfter(Rto);
+    }
+
+    private SockOpsCallbackFlags _listenerFlags;
+
+    /// <summary>RFC 9293 §3.10.7.3 and Linux tcp_rcv_synsent_state_process().</summary>
+    private void OnSegmentInSynSent(Packet packet)
+    {
+        var flags = packet.Flags;
+        var ack = new SequenceNumber(packet.AcknowledgmentNumber);
+        var ackAcceptable = (flags & TcpFlags.Ack) != 0 && ack > Iss && ack <= SndNxt;
+        if ((flags & TcpFlags.Ack) != 0 && !ackAcceptable)
+        {
+            if ((flags & TcpFlags.Rst) == 0)
+            {
+                Stack.SendReset(this, ack, default, withAck: false);
+            }
+
+            return;
+        }
+
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            if (ackAcceptable)
+            {
+                Abort("ECONNREFUSED");
+            }
+
+            return;
+        }
+
+        if ((flags & TcpFlags.Syn) == 0)
+        {
+            return;
+        }
+
+        Irs = new SequenceNumber(packet.SequenceNumber);
+        RcvNxt = Irs + 1;
+        _rcvWup = RcvNxt;
+        SetPeerMss(packet.MssOption);
+        if (!ackAcceptable)
+        {
+            // Simultaneous open (RFC 9293 figure 8): answer with a SYN-ACK and wait in SYN-RECEIVED.
+            SetState(TcpState.SynReceived);
+            Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack, (ushort)Settings.Mss);
+            return;
+        }
+
+        // tcp_ack() first: the SYN leaves the queue and, unless it was retransmitted, gives the first RTT sample.
+        _sndWl1 = Irs;
+        _sndWl2 = ack;
+        SndWnd = packet.Window;
+        ProcessAck(packet);
+        FinishConnect(SockOp.ActiveEstablishedCb);
+        SendAck();
+        PushPendingFrames();
+    }
+
+    /// <summary>
+    /// Linux tcp_finish_connect() and tcp_init_transfer(): ESTABLISHED, the initial window
+    /// (one segment if the SYN was retransmitted more than once), then the ESTABLISHED callback.
+    /// </summary>
+    private void FinishConnect(SockOp establishedOp)
+    {
+        if (establishedOp == SockOp.ActiveEstablishedCb)
+        {
+            SetState(TcpState.Established);
+        }
+
+        Window.Ssthresh = CongestionWindow.InfiniteSsthresh;
+        Window.Cwnd = Statistics.TotalRetransmissions > 1 ? 1u : (uint)Settings.InitialCwnd;
+        SetCaState(CaState.Open);
+        CallSockOps(establishedOp);
+        if (establishedOp == SockOp.PassiveEstablishedCb)
+        {
+            SetState(TcpState.Established);
+        }
+
+        Established?.Invoke(this);
+    }
+
+    /// <summary>RFC 9293 §3.10.7.4: every state after the handshake has started.</summary>
+    private void OnSegmentSynchronized(Packet packet)
+    {
+        var flags = packet.Flags;
+        var seq = new SequenceNumber(packet.SequenceNumber);
+
+        // A retransmitted SYN while the request socket waits: resend the SYN-ACK (Linux tcp_check_req()).
+        if (!IsFullSocket && (flags & TcpFlags.Syn) != 0 && seq == Irs && (flags & TcpFlags.Ack) == 0)
+        {
+            Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack, (ushort)Settings.Mss);
+            return;
+        }
+
+        // First: is the segment acceptable (RFC 9293 §3.10.7.4, the four cases)?
+        if (!SequenceAcceptable(seq, packet.SequenceLength - ((flags & TcpFlags.Syn) != 0 ? 1 : 0)))
+        {
+            if ((flags & TcpFlags.Rst) == 0)
+            {
+                SendAck();
+            }
+
+            return;
+        }
+
+        // Second: RST. RFC 5961 §3.2: only an exact match resets; in-window otherwise earns a challenge ACK.
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            if (seq != RcvNxt)
+            {
+                SendAck();
+                return;
+            }
+
+            if (State == TcpState.SynReceived && !IsFullSocket)
+            {
+                EnterClosed();
+            }
+            else
+            {
+                Abort("ECONNRESET");
+            }
+
+            return;
+        }
+
+        // Fourth: a SYN in a synchronized state draws a challenge ACK (RFC 5961 §4).
+        if ((flags & TcpFlags.Syn) != 0)
+        {
+            SendAck();
+            return;
+        }
+
+        // Fifth: without ACK the segment is dropped.
+        if ((flags & TcpFlags.Ack) == 0)
+        {
+            return;
+        }
+
+        if (!OnAckField(packet))
+        {
+            return;
+        }
+
+        // Seventh: segment text, in the states that still receive.
+        if (packet.PayloadLength > 0 && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+        {
+            QueueData(packet, seq);
+        }
+
+        // Eighth: FIN, once everything before it has arrived.
+        if ((flags & TcpFlags.Fin) != 0 && seq + packet.PayloadLength == RcvNxt && State != TcpState.TimeWait)
+        {
+            OnFin();
+        }
+        else if ((flags & TcpFlags.Fin) != 0 && State == TcpState.TimeWait)
+        {
+            // A retransmitted FIN: acknowledge it and restart the 2*MSL timer (RFC 9293 §3.10.7.4).
+            SendAck();
+            _timeWaitTimer.ArmAfter(Settings.TimeWait);
+            return;
+        }
+
+        SendAckIfDue();
+        PushPendingFrames();
+    }
+
+    /// <summary>The four cases of RFC 9293 §3.10.7.4 against the window last offered (Linux tcp_sequence()).</summary>
+    private bool SequenceAcceptable(SequenceNumber seq, int length)
+    {
+        var window = (int)Math.Max(0, (_rcvWup + (int)RcvWnd) - RcvNxt);
+        var windowEnd = RcvNxt + window;
+        if (length == 0)
+        {
+            return window == 0 ? seq == RcvNxt : seq.InWindow(RcvNxt, windowEnd) || seq == RcvNxt;
+        }
+
+        return window != 0 && (seq.InWindow(RcvNxt, windowEnd) || (seq + (length - 1)).InWindow(RcvNxt, windowEnd));
+    }
+
+    /// <summary>
+    /// Fifth step, the ACK field, per state. Returns false when processing stops here.
+    /// The final ACK of a passive open promotes the request socket to a full one (Linux
+    /// tcp_check_req() and tcp_rcv_state_process() case TCP_SYN_RECV).
+    /// </summary>
+    private bool OnAckField(Packet packet)
+    {
+        var ack = new SequenceNumber(packet.AcknowledgmentNumber);
+        if (State == TcpState.SynReceived)
+        {
+            if (!(ack > SndUna && ack <= SndNxt))
+            {
+                Stack.SendReset(this, ack, RcvNxt, withAck: false);
+                return false;
+            }
+
+            CompletePassiveOpen(packet);
+            return true;
+        }
+
+        if (State == TcpState.TimeWait)
+        {
+            return true;
+        }
+
+        if (ack > SndNxt)
+        {
+            // RFC 9293: an ACK for something not yet sent is answered with an ACK and dropped.
+            SendAck();
+            return false;
+        }
+
+        ProcessAck(packet);
+        var finAcked = _finSent && SndUna == SndNxt;
+        switch (State)
+        {
+            case TcpState.FinWait1 when finAcked:
+                SetState(TcpState.FinWait2);
+                if (_orphaned && (packet.Flags & TcpFlags.Fin) == 0)
+                {
+                    // Linux tcp_rcv_state_process(): an orphaned socket leaves FIN-WAIT-2 to a timewait socket at once.
+                    HandOffToTimeWait(TcpState.FinWait2);
+                }
+
+                break;
+            case TcpState.Closing when finAcked:
+                HandOffToTimeWait(TcpState.TimeWait);
+                return false;
+            case TcpState.LastAck when finAcked:
+                EnterClosed();
+                return false;
+        }
+
+        return true;
+    }
+
+    private void CompletePassiveOpen(Packet packet)
+    {
+        IsFullSocket = true;
+        CallbackFlags = _listenerFlags;
+        _retransmitTimer.Cancel();
+        var synAck = _rtx[0];
+        _rtx.RemoveAcked(Iss + 1);
+        SndUna = Iss + 1;
+        SndWnd = packet.Window;
+        _sndWl1 = new SequenceNumber(packet.SequenceNumber);
+        _sndWl2 = SndUna;
+        Statistics.BytesAcked++;
+
+        // Linux tcp_synack_rtt_meas(): the SYN-ACK's RTT, unless it was retransmitted.
+        if (!synAck.EverRetransmitted)
+        {
+            AddRttSample(Simulation.Now - synAck.FirstSent);
+        }
+
+        FinishConnect(SockOp.PassiveEstablishedCb);
+        Stack.OnPassiveOpenCompleted(this);
+    }
+
+    /// <summary>Linux tcp_data_queue(): in-order data advances rcv_nxt and drains the out-of-order store; other data is held.</summary>
+    private void QueueData(Packet packet, SequenceNumber seq)
+    {
+        var start = seq;
+        var end = seq + packet.PayloadLength;
+        var streamOffset = packet.StreamOffset;
+        if ((seq - Irs) - 1 != (int)packet.StreamOffset)
+        {
+            Statistics.IntegrityErrors++;
+        }
+
+        if (end <= RcvNxt)
+        {
+            // Entirely old: a duplicate. Acknowledge at once (Linux tcp_send_dupack()).
+            ScheduleImmediateAck();
+            return;
+        }
+
+        if (start < RcvNxt)
+        {
+            streamOffset += RcvNxt - start;
+            start = RcvNxt;
+        }
+
+        var windowEnd = _rcvWup + (int)RcvWnd;
+        if (end > windowEnd)
+        {
+            end = windowEnd;
+        }
+
+        if (start > RcvNxt)
+        {
+            _receiveBuffer.AddOutOfOrder(start, end);
+            ScheduleImmediateAck();
+            return;
+        }
+
+        var hadHole = _receiveBuffer.HasOutOfOrder;
+        var inOrder = end - start;
+        inOrder += _receiveBuffer.TakeInOrder(end);
+        Deliver(streamOffset, inOrder);
+        NoteDataReceived();
+        if (hadHole)
+        {
+            // RFC 5681 §4.2: an ACK that fills a hole goes out at once.
+            ScheduleImmediateAck();
+        }
+        else
+        {
+            _ackPending = true;
+        }
+    }
+
+    private void Deliver(long streamOffset, int bytes)
+    {
+        RcvNxt += bytes;
+        Statistics.BytesReceived += bytes;
+        Statistics.BytesDelivered += bytes;
+        DataReceived?.Invoke(this, streamOffset, bytes);
+    }
+
+    /// <summary>Linux tcp_event_data_recv(): the first data starts quick-ACK mode (tcp_incr_quickack()).</summary>
+    private void NoteDataReceived()
+    {
+        if (_receivedData)
+        {
+            return;
+        }
+
+        _receivedData = true;
+        _quickAcks = Math.Min(Settings.QuickAcks, (int)(RcvWnd / (2 * (uint)Mss)));
+    }
+
+    /// <summary>RFC 9293 §3.10.7.4 eighth step and Linux tcp_fin().</summary>
+    private void OnFin()
+    {
+        RcvNxt += 1;
+        Statistics.BytesReceived++;
+        switch (State)
+        {
+            case TcpState.SynReceived:
+            case TcpState.Established:
+                // Linux enters pingpong mode: the ACK waits to ride on the application's answer.
+                SetState(TcpState.CloseWait);
+                _ackPending = true;
+                _delayedAckTimer.ArmAfter(Settings.DelayedAckTimeout);
+                break;
+            case TcpState.FinWait1:
+                SendAck();
+                SetState(TcpState.Closing);
+                break;
+            case TcpState.FinWait2:
+                SendAck();
+                HandOffToTimeWait(TcpState.TimeWait);
+                break;
+        }
+
+        RemoteClosed?.Invoke(this);
+    }
+
+    private void ScheduleImmediateAck()
+    {
+        _ackPending = true;
+        _quickAcks = Math.Max(_quickAcks, 1);
+    }
+
+    /// <summary>
+    /// Linux __tcp_ack_snd_check(): ACK at once when more than one full segment is unacknowledged,
+    /// in quick-ACK mode, or with data out of order; otherwise arm the delayed-ACK timer
+    /// (RFC 9293 §3.8.6.3, RFC 5681 §4.2).
+    /// </summary>
+    private void SendAckIfDue()
+    {
+        if (!_ackPending || _handedToTimeWait || State is TcpState.Closed)
+        {
+            return;
+        }
+
+        if ((RcvNxt - _rcvWup) > Mss || _quickAcks > 0 || _receiveBuffer.HasOutOfOrder)
+        {
+            if (_quickAcks > 0)
+            {
+                _quickAcks--;
+            }
+
+            SendAck();
+        }
+        else if (!_delayedAckTimer.IsArmed)
+        {
+            _delayedAckTimer.ArmAfter(Settings.DelayedAckTimeout);
+        }
+    }
+
+    private void SetPeerMss(ushort mssOption)
+    {
+        // RFC 9293 §3.7.1: without the option the peer accepts 536 bytes.
+        var peerMss = mssOption == 0 ? 536 : mssOption;
+        var pathMss = Stack.Host.Mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes;
+        Mss = Math.Min(Math.Min(Settings.Mss, peerMss), pathMss);
+    }
+}

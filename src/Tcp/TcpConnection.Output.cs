@@ -1,0 +1,250 @@
+using NetSim.Sim.Network;
+using NetSim.Tcp.Buffers;
+using NetSim.Tcp.Congestion;
+using NetSim.Tcp.Hooks;
+
+namespace NetSim.Tcp;
+
+/// <summary>Segment transmission: Linux tcp_output.c (tcp_write_xmit, tcp_xmit_retransmit_queue, tcp_send_ack, window selection).</summary>
+public sealed partial class TcpConnection
+{
+    private SequenceNumber _sndSml;
+
+    private bool CanSendNewData => State is TcpState.Established or TcpState.CloseWait
+        || (_finRequested && !_finSent && State is TcpState.FinWait1 or TcpState.LastAck);
+
+    /// <summary>
+    /// Linux tcp_xmit_retransmit_queue() then tcp_write_xmit(): while the congestion window has
+    /// room, retransmit segments marked lost, then send new data the peer's window allows.
+    /// </summary>
+    private void PushPendingFrames()
+    {
+        if (_handedToTimeWait || State is TcpState.Closed or TcpState.Listen or TcpState.SynSent or TcpState.SynReceived)
+        {
+            return;
+        }
+
+        var sent = false;
+        var cwndLimited = false;
+        while (true)
+        {
+            if (PacketsInFlight >= Window.Cwnd)
+            {
+                cwndLimited = true;
+                break;
+            }
+
+            var lost = _rtx.FirstLostNotRetransmitted();
+            if (lost >= 0)
+            {
+                RetransmitSegment(lost, CaState == CaState.Loss ? RetransmissionCause.Timeout : RetransmissionCause.FastRetransmit);
+            }
+            else if (!CanSendNewData || !SendNewSegment())
+            {
+                break;
+            }
+
+            if (CaState is CaState.Recovery or CaState.Cwr)
+            {
+                _prrOut++;
+            }
+
+            sent = true;
+        }
+
+        if (sent || cwndLimited)
+        {
+            ValidateCwnd(cwndLimited);
+        }
+
+        ReportVariables();
+    }
+
+    /// <summary>Linux tcp_cwnd_validate(): remembers, per window of data, whether cwnd was the limit.</summary>
+    private void ValidateCwnd(bool cwndLimited)
+    {
+        if (SndUna >= _cwndUsageSeq || cwndLimited || (!Window.IsCwndLimited && PacketsOut > Window.MaxPacketsOut))
+        {
+            Window.IsCwndLimited = cwndLimited;
+            Window.MaxPacketsOut = (uint)PacketsOut;
+            _cwndUsageSeq = SndNxt;
+        }
+    }
+
+    private SequenceNumber _cwndUsageSeq;
+
+    /// <summary>Sends the next new segment if the peer's window and Nagle allow it; false when nothing was sent.</summary>
+    private bool SendNewSegment()
+    {
+        var unsent = _bytesWritten - _streamNext;
+        var length = (int)Math.Min(Mss, unsent);
+        var fin = _finRequested && !_finSent && length == unsent;
+        if (length == 0 && !fin)
+        {
+            return false;
+        }
+
+        // RFC 9293 §3.8.6.2.1 sender SWS avoidance: only what fits in the offered window (Linux tcp_snd_wnd_test()).
+        var end = SndNxt + length + (fin ? 1 : 0);
+        if (end > SndUna + (int)SndWnd)
+        {
+            return false;
+        }
+
+        // Nagle with Minshall's refinement (Linux tcp_nagle_check()): hold a small segment while an earlier small one is unacknowledged.
+        if (length < Mss && !fin && !Settings.NoDelay && PacketsOut > 0 && _sndSml > SndUna)
+        {
+            return false;
+        }
+
+        var segment = new SentSegment
+        {
+            Start = SndNxt,
+            SequenceLength = length + (fin ? 1 : 0),
+            PayloadLength = length,
+            StreamOffset = _streamNext,
+            Fin = fin,
+            FirstSent = Simulation.Now,
+            LastSent = Simulation.Now,
+        };
+        var wasIdle = PacketsOut == 0;
+        _rtx.Append(segment);
+        Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (length == unsent ? TcpFlags.Psh : TcpFlags.None));
+        _streamNext += length;
+        SndNxt = end;
+        if (length < Mss)
+        {
+            _sndSml = end;
+        }
+
+        if (fin)
+        {
+            _finSent = true;
+        }
+
+        // RFC 6298 §5.1: start the timer when data is sent and it is not running.
+        if (wasIdle || !_retransmitTimer.IsArmed)
+        {
+            _retransmitTimer.ArmAfter(Rto);
+        }
+
+        return true;
+    }
+
+    /// <summary>Linux __tcp_retransmit_skb(): resends one queued segment; RETRANS_CB follows the send.</summary>
+    private void RetransmitSegment(int index, RetransmissionCause cause)
+    {
+        ref var segment = ref _rtx[index];
+        var flags = (segment.Syn ? TcpFlags.Syn : TcpFlags.Ack) | (segment.Fin ? TcpFlags.Fin : TcpFlags.None);
+        if (State != TcpState.SynSent && segment.Syn)
+        {
+            flags |= TcpFlags.Ack;
+        }
+
+        Transmit(segment.Start, segment.PayloadLength, segment.StreamOffset, flags, segment.Syn ? (ushort)Settings.Mss : (ushort)0);
+        if (_retransStamp == Sim.Kernel.SimTime.Zero)
+        {
+            _retransStamp = segment.FirstSent;
+        }
+
+        var start = segment.Start;
+        var length = segment.SequenceLength;
+        _rtx.MarkRetransmitted(index, Simulation.Now);
+        Statistics.TotalRetransmissions++;
+        if (cause == RetransmissionCause.FastRetransmit)
+        {
+            Statistics.FastRetransmits++;
+        }
+
+        // Linux tcp_xmit_retransmit_queue(): retransmitting the head restarts the RTO.
+        if (index == 0)
+        {
+            _retransmitTimer.ArmAfter(Rto);
+        }
+
+        if (FlagSet(SockOpsCallbackFlags.Retrans))
+        {
+            CallSockOps(SockOp.RetransCb, start.Value, 1, 0);
+        }
+
+        Observer?.OnRetransmission(this, start, length, cause);
+    }
+
+    private void SendSyn()
+    {
+        _rtx.Append(new SentSegment
+        {
+            Start = Iss,
+            SequenceLength = 1,
+            Syn = true,
+            FirstSent = Simulation.Now,
+            LastSent = Simulation.Now,
+        });
+        SndNxt = Iss + 1;
+        Transmit(Iss, 0, 0, TcpFlags.Syn, (ushort)Settings.Mss);
+        _retransmitTimer.ArmAfter(Rto);
+    }
+
+    /// <summary>Linux tcp_send_ack(): a bare ACK carrying the current window.</summary>
+    private void SendAck() => Transmit(SndNxt, 0, _streamNext, TcpFlags.Ack);
+
+    /// <summary>Builds and sends one segment; every segment that carries an ACK clears a pending delayed ACK (tcp_event_ack_sent()).</summary>
+    private void Transmit(SequenceNumber seq, int payloadLength, long streamOffset, TcpFlags flags, ushort mssOption = 0)
+    {
+        var packet = Stack.Host.Pool.Rent();
+        packet.Source = LocalAddress;
+        packet.Destination = RemoteAddress;
+        packet.SourcePort = LocalPort;
+        packet.DestinationPort = RemotePort;
+        packet.SequenceNumber = seq.Value;
+        packet.Flags = flags;
+        packet.MssOption = mssOption;
+        packet.PayloadLength = payloadLength;
+        packet.StreamOffset = streamOffset;
+        if ((flags & TcpFlags.Ack) != 0)
+        {
+            packet.AcknowledgmentNumber = RcvNxt.Value;
+            packet.Window = SelectWindow();
+            _delayedAckTimer.Cancel();
+            _ackPending = false;
+        }
+        else
+        {
+            packet.Window = (ushort)Math.Min(RcvWnd, ushort.MaxValue);
+        }
+
+        Statistics.SegmentsOut++;
+        if (payloadLength > 0)
+        {
+            Statistics.DataSegmentsOut++;
+        }
+
+        Stack.Host.Send(packet);
+    }
+
+    /// <summary>
+    /// Linux tcp_select_window() / __tcp_select_window(): the free receive space rounded down to
+    /// whole segments (receiver SWS avoidance, RFC 9293 §3.8.6.2.2), never shrinking the right
+    /// edge already offered (RFC 9293 §3.8.6).
+    /// </summary>
+    private ushort SelectWindow()
+    {
+        var free = _receiveBuffer.FreeSpace;
+        long window = free < Mss ? 0 : free / Mss * Mss;
+        if (RcvWnd > 0 && RcvWnd <= free && RcvWnd > free - Mss)
+        {
+            window = RcvWnd;
+        }
+
+        var offered = (_rcvWup + (int)RcvWnd) - RcvNxt;
+        if (window < offered)
+        {
+            window = offered;
+        }
+
+        window = Math.Min(window, ushort.MaxValue);
+        RcvWnd = (uint)window;
+        _rcvWup = RcvNxt;
+        return (ushort)window;
+    }
+}

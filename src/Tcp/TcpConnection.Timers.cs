@@ -1,0 +1,157 @@
+using NetSim.Sim.Network;
+using NetSim.Sim.Kernel;
+using NetSim.Tcp.Congestion;
+using NetSim.Tcp.Hooks;
+
+namespace NetSim.Tcp;
+
+/// <summary>Timers: Linux tcp_timer.c (tcp_retransmit_timer, tcp_write_timeout, tcp_delack_timer) and the TIME-WAIT expiry.</summary>
+public sealed partial class TcpConnection
+{
+    private SimTime _retransStamp;
+    private int _totalRto;
+    private int _synAckRetransmissions;
+
+    /// <summary>
+    /// Linux tcp_retransmit_timer(): RTO_CB (from tcp_write_timeout()) before any loss handling,
+    /// abort when the retry limit is exhausted, else enter Loss, retransmit the head, back off.
+    /// A passive open still in SYN-RECEIVED is a request socket, whose SYN-ACK timer runs no program.
+    /// </summary>
+    private void OnRetransmitTimer()
+    {
+        if (State == TcpState.SynReceived && !IsFullSocket)
+        {
+            OnSynAckTimer();
+            return;
+        }
+
+        if (PacketsOut == 0 || _handedToTimeWait)
+        {
+            return;
+        }
+
+        var expired = WriteTimedOut();
+        if (FlagSet(SockOpsCallbackFlags.Rto))
+        {
+            CallSockOps(SockOp.RtoCb, (uint)Retransmits, Settings.ToJiffies(Rto), expired ? 1u : 0u);
+        }
+
+        if (expired)
+        {
+            Abort("ETIMEDOUT");
+            return;
+        }
+
+        Statistics.RetransmissionTimeouts++;
+        Observer?.OnRetransmissionTimeout(this, Retransmits);
+        EnterLoss();
+        Retransmits++;
+        _totalRto++;
+        RetransmitSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout);
+
+        // tcp_syn_linear_timeouts: the first SYN retransmissions keep the initial RTO.
+        if (State != TcpState.SynSent || _totalRto > Settings.SynLinearTimeouts)
+        {
+            Rto = SimTime.Min(Rto * 2, Settings.MaxRto);
+        }
+
+        _retransmitTimer.ArmAfter(Rto);
+
+        // retransmits_timed_out(sk, tcp_retries1 + 1) computes its horizon from tcp_timeout_init() in SYN-SENT.
+        if (State == TcpState.SynSent)
+        {
+            CallSockOps(SockOp.TimeoutInit);
+        }
+
+        ReportVariables();
+    }
+
+    /// <summary>
+    /// Linux tcp_write_timeout(): in SYN-SENT a count (tcp_syn_retries plus the linear timeouts);
+    /// otherwise retransmits_timed_out() against the time a full exponential backoff from
+    /// TCP_RTO_MIN would take for tcp_retries2 retransmissions (tcp_model_timeout()).
+    /// </summary>
+    private bool WriteTimedOut()
+    {
+        if (State == TcpState.SynSent)
+        {
+            return Retransmits >= Settings.SynRetries + Settings.SynLinearTimeouts;
+        }
+
+        if (Retransmits == 0)
+        {
+            return false;
+        }
+
+        return Simulation.Now - _retransStamp >= ModelTimeout(Settings.Retries2, SimTime.FromMilliseconds(200));
+    }
+
+    /// <summary>Linux tcp_model_timeout(): exponential backoff from <paramref name="rtoBase"/> until TCP_RTO_MAX, then linear.</summary>
+    private SimTime ModelTimeout(int boundary, SimTime rtoBase)
+    {
+        var threshold = (int)Math.Log2(Settings.MaxRto.Nanoseconds / rtoBase.Nanoseconds);
+        return boundary <= threshold
+            ? rtoBase * ((2L << boundary) - 1)
+            : (rtoBase * ((2L << threshold) - 1)) + (Settings.MaxRto * (boundary - threshold));
+    }
+
+    /// <summary>
+    /// Linux tcp_enter_loss(): ssthresh is cut once per loss episode; every outstanding segment
+    /// is marked lost, cwnd becomes one segment (in flight is now zero) and high_seq = snd_nxt.
+    /// </summary>
+    private void EnterLoss()
+    {
+        if (CaState <= CaState.Disorder || SndUna >= _highSeq || (CaState == CaState.Loss && Retransmits == 0))
+        {
+            _priorCwnd = Window.Cwnd;
+            Window.Ssthresh = Congestion.Ssthresh(Window);
+        }
+
+        SackedOut = 0;
+        _rtx.MarkAllLost();
+        Window.Cwnd = (uint)PacketsInFlight + 1;
+        Window.CwndCount = 0;
+        SetCaState(CaState.Loss);
+        _highSeq = SndNxt;
+    }
+
+    /// <summary>
+    /// The request socket's SYN-ACK timer (Linux reqsk_timer_handler() and inet_rtx_syn_ack()):
+    /// exponential backoff from the TIMEOUT_INIT value, tcp_synack_retries attempts, no sock_ops callback.
+    /// </summary>
+    private void OnSynAckTimer()
+    {
+        if (_synAckRetransmissions >= Settings.SynAckRetries)
+        {
+            Abort("ETIMEDOUT");
+            return;
+        }
+
+        _synAckRetransmissions++;
+        Statistics.TotalRetransmissions++;
+        ref var synAck = ref _rtx[0];
+        synAck.EverRetransmitted = true;
+        Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack, (ushort)Settings.Mss);
+        Observer?.OnRetransmission(this, Iss, 1, RetransmissionCause.Handshake);
+        _retransmitTimer.ArmAfter(SimTime.Min(Rto * (1L << _synAckRetransmissions), Settings.MaxRto));
+    }
+
+    /// <summary>Linux tcp_delack_timer_handler(): the delayed ACK is due.</summary>
+    private void OnDelayedAckTimer()
+    {
+        if (_ackPending && State != TcpState.Closed)
+        {
+            SendAck();
+        }
+    }
+
+    /// <summary>2*MSL has passed in TIME-WAIT (RFC 9293 §3.10.8), or FIN-WAIT-2 timed out (tcp_fin_timeout).</summary>
+    private void OnTimeWaitTimer()
+    {
+        var previous = State;
+        State = TcpState.Closed;
+        Observer?.OnStateChanged(this, previous, TcpState.Closed);
+        Stack.Remove(this);
+        Closed?.Invoke(this);
+    }
+}

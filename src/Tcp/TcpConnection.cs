@@ -1,0 +1,319 @@
+using NetSim.Sim.Kernel;
+using NetSim.Sim.Network;
+using NetSim.Tcp.Buffers;
+using NetSim.Tcp.Congestion;
+using NetSim.Tcp.Hooks;
+using NetSim.Tcp.Rtt;
+using Timer = NetSim.Sim.Kernel.Timer;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// One TCP endpoint: the transmission control block and the event processing of RFC 9293 §3.10,
+/// split by concern like Linux's tcp_input.c, tcp_output.c and tcp_timer.c across the partial
+/// files TcpConnection.*.cs. This file holds the TCB and the user calls.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    private readonly RetransmissionQueue _rtx = new();
+    private readonly ReceiveBuffer _receiveBuffer;
+    private readonly Timer _retransmitTimer;
+    private readonly Timer _delayedAckTimer;
+    private readonly Timer _timeWaitTimer;
+
+    private long _bytesWritten;
+    private long _streamNext;
+    private bool _finRequested;
+    private bool _finSent;
+    private bool _orphaned;
+    private bool _handedToTimeWait;
+
+    internal TcpConnection(TcpStack stack, TcpSettings settings, Ipv4Address remoteAddress, ushort localPort, ushort remotePort)
+    {
+        Stack = stack;
+        Settings = settings;
+        LocalAddress = stack.Host.Address;
+        RemoteAddress = remoteAddress;
+        LocalPort = localPort;
+        RemotePort = remotePort;
+        Name = $"{stack.Host.Name}:{localPort}";
+        Rtt = RttEstimator.Create(settings);
+        Rto = settings.InitialRto;
+        Congestion = CongestionControlRegistry.Create(settings.Congestion);
+        Window.Cwnd = (uint)settings.InitialCwnd;
+        Mss = settings.Mss;
+        _receiveBuffer = new ReceiveBuffer(settings.ReceiveBuffer);
+        _retransmitTimer = new Timer(stack.Simulation, OnRetransmitTimer);
+        _delayedAckTimer = new Timer(stack.Simulation, OnDelayedAckTimer);
+        _timeWaitTimer = new Timer(stack.Simulation, OnTimeWaitTimer);
+    }
+
+    public TcpStack Stack { get; }
+    public TcpSettings Settings { get; }
+    public Simulation Simulation => Stack.Simulation;
+
+    /// <summary>A label for traces: the flow name when an application sets one.</summary>
+    public string Name { get; set; }
+
+    public Ipv4Address LocalAddress { get; }
+    public Ipv4Address RemoteAddress { get; }
+    public ushort LocalPort { get; }
+    public ushort RemotePort { get; }
+
+    public TcpState State { get; private set; } = TcpState.Closed;
+
+    /// <summary>False while a passive open is still a request socket (SYN received, handshake not done).</summary>
+    public bool IsFullSocket { get; private set; } = true;
+
+    /// <summary>The sock_ops callback flags of this socket (tp->bpf_sock_ops_cb_flags).</summary>
+    public SockOpsCallbackFlags CallbackFlags { get; set; }
+
+    /// <summary>The sock_ops programs that run for this socket, inherited from the stack at creation.</summary>
+    public ISockOpsDispatcher? SockOps { get; internal set; }
+
+    public ITcpConnectionObserver? Observer { get; set; }
+
+    /// <summary>The listener a passively opened connection came from.</summary>
+    public TcpConnection? Listener { get; internal set; }
+
+    /// <summary>Per-socket storage for sock_ops programs (bpf_sk_storage), created on first use.</summary>
+    public Dictionary<object, object> SocketStorage => _socketStorage ??= [];
+    private Dictionary<object, object>? _socketStorage;
+
+    public TcpConnectionStatistics Statistics { get; } = new();
+
+    // Send sequence space (RFC 9293 §3.3.1).
+    public SequenceNumber Iss { get; private set; }
+    public SequenceNumber SndUna { get; private set; }
+    public SequenceNumber SndNxt { get; private set; }
+    public uint SndWnd { get; private set; }
+    private SequenceNumber _sndWl1;
+    private SequenceNumber _sndWl2;
+
+    // Receive sequence space.
+    public SequenceNumber Irs { get; private set; }
+    public SequenceNumber RcvNxt { get; private set; }
+
+    /// <summary>The window last advertised, from <see cref="_rcvWup"/> (tp->rcv_wnd).</summary>
+    public uint RcvWnd { get; private set; }
+    private SequenceNumber _rcvWup;
+
+    /// <summary>The MSS this side sends with (tp->mss_cache): the smaller of ours and the peer's option.</summary>
+    public int Mss { get; private set; }
+
+    public CongestionWindow Window { get; } = new();
+    public ICongestionControl Congestion { get; private set; }
+    public CaState CaState { get; private set; } = CaState.Open;
+    public RttEstimator Rtt { get; }
+
+    /// <summary>The retransmission timeout in force, with backoff (icsk->icsk_rto).</summary>
+    public SimTime Rto { get; private set; }
+
+    /// <summary>Consecutive RTO expiries without progress (icsk->icsk_retransmits).</summary>
+    public int Retransmits { get; private set; }
+
+    /// <summary>Segments sent and not cumulatively acknowledged (tp->packets_out).</summary>
+    public int PacketsOut => _rtx.Count;
+    public int LostOut => _rtx.LostOut;
+    public int RetransOut => _rtx.RetransOut;
+
+    /// <summary>Duplicate ACKs counted as delivered segments, Linux's Reno emulation of SACK (tp->sacked_out).</summary>
+    public int SackedOut { get; private set; }
+
+    /// <summary>Segments believed to be in the network (Linux tcp_packets_in_flight()).</summary>
+    public int PacketsInFlight => PacketsOut - (SackedOut + LostOut) + RetransOut;
+
+    /// <summary>Payload bytes sent and not yet acknowledged.</summary>
+    public long BytesInFlight => SndNxt - SndUna;
+
+    public bool SendBufferFull => _bytesWritten - StreamAcked >= Settings.SendBuffer;
+
+    /// <summary>Payload bytes the application may still write now.</summary>
+    public long SendBufferSpace => Math.Max(0, Settings.SendBuffer - (_bytesWritten - StreamAcked));
+
+    private long StreamAcked => Math.Max(0, (SndUna - Iss) - 1);
+
+    // Application callbacks; each set once, so firing them allocates nothing.
+    public Action<TcpConnection>? Established { get; set; }
+    public Action<TcpConnection, long, int>? DataReceived { get; set; }
+    public Action<TcpConnection>? SendSpaceAvailable { get; set; }
+    public Action<TcpConnection>? RemoteClosed { get; set; }
+    public Action<TcpConnection>? Closed { get; set; }
+
+    /// <summary>On a listening connection: a passive open completed and this child is established.</summary>
+    public Action<TcpConnection>? Accepted { get; set; }
+
+    /// <summary>Why the connection ended abnormally (ECONNRESET, ETIMEDOUT), or null.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>Queues <paramref name="bytes"/> of application data; returns how many fit in the send buffer.</summary>
+    public long Write(long bytes)
+    {
+        if (_finRequested || State is not (TcpState.Established or TcpState.CloseWait or TcpState.SynSent or TcpState.SynReceived))
+        {
+            throw new InvalidOperationException($"cannot write in state {State}{(_finRequested ? " after close" : string.Empty)}");
+        }
+
+        var accepted = Math.Min(bytes, SendBufferSpace);
+        _bytesWritten += accepted;
+        if (State is TcpState.Established or TcpState.CloseWait)
+        {
+            PushPendingFrames();
+        }
+
+        return accepted;
+    }
+
+    /// <summary>
+    /// close(): no more data will be written; a FIN follows the queued data (RFC 9293 §3.10.4).
+    /// The socket is orphaned, so a FIN-WAIT-2 is handed to a timewait socket as Linux does.
+    /// </summary>
+    public void Close()
+    {
+        _orphaned = true;
+        Shutdown();
+    }
+
+    /// <summary>shutdown(SHUT_WR): sends a FIN after the queued data, and keeps receiving.</summary>
+    public void Shutdown()
+    {
+        if (_finRequested)
+        {
+            return;
+        }
+
+        switch (State)
+        {
+            case TcpState.SynSent:
+            case TcpState.Listen:
+            case TcpState.Closed:
+                EnterClosed();
+                return;
+            case TcpState.SynReceived:
+            case TcpState.Established:
+                _finRequested = true;
+                SetState(TcpState.FinWait1);
+                break;
+            case TcpState.CloseWait:
+                _finRequested = true;
+                SetState(TcpState.LastAck);
+                break;
+            default:
+                return;
+        }
+
+        PushPendingFrames();
+    }
+
+    /// <summary>Active open (RFC 9293 §3.10.1), in Linux's order: CONNECT_CB, then tcp_connect_init(), then the SYN.</summary>
+    internal void Connect(SequenceNumber iss)
+    {
+        SetState(TcpState.SynSent);
+        CallSockOps(SockOp.TcpConnectCb);
+        Iss = iss;
+        SndUna = iss;
+        SndNxt = iss;
+        InitReceiveWindow();
+        Rto = InitialTimeout();
+        CallSockOps(SockOp.NeedsEcn);
+        SendSyn();
+    }
+
+    /// <summary>listen(): LISTEN, then TCP_LISTEN_CB at the end, as Linux inet_csk_listen_start() and tcp_listen().</summary>
+    internal void StartListening()
+    {
+        SetState(TcpState.Listen);
+        CallSockOps(SockOp.TcpListenCb);
+    }
+
+    /// <summary>The RTO for a SYN or SYN-ACK: TIMEOUT_INIT's reply in jiffies, else the default (Linux tcp_timeout_init()).</summary>
+    private SimTime InitialTimeout()
+    {
+        var reply = CallSockOps(SockOp.TimeoutInit);
+        return reply <= 0
+            ? Settings.InitialRto
+            : SimTime.Min(Settings.FromJiffies(reply), Settings.MaxRto);
+    }
+
+    /// <summary>The first window to advertise: RWND_INIT's reply in segments when positive (Linux tcp_select_initial_window()).</summary>
+    private void InitReceiveWindow()
+    {
+        var space = (uint)Math.Min(_receiveBuffer.Capacity, ushort.MaxValue);
+        var segments = CallSockOps(SockOp.RwndInit);
+        if (segments > 0)
+        {
+            space = (uint)Math.Min(space, (long)segments * Settings.Mss);
+        }
+
+        RcvWnd = space;
+    }
+
+    internal int CallSockOps(SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0) =>
+        SockOps?.Call(this, op, arg0, arg1, arg2) ?? 0;
+
+    private bool FlagSet(SockOpsCallbackFlags flag) => (CallbackFlags & flag) != 0 && !_handedToTimeWait;
+
+    /// <summary>Linux tcp_set_state(): STATE_CB runs before the new state is stored, so the program reads the old one.</summary>
+    private void SetState(TcpState next)
+    {
+        var previous = State;
+        if (previous == next)
+        {
+            return;
+        }
+
+        if (FlagSet(SockOpsCallbackFlags.State) && IsFullSocket)
+        {
+            CallSockOps(SockOp.StateCb, (uint)previous, (uint)next);
+        }
+
+        State = next;
+        Observer?.OnStateChanged(this, previous, next);
+    }
+
+    private void EnterClosed()
+    {
+        SetState(TcpState.Closed);
+        _retransmitTimer.Cancel();
+        _delayedAckTimer.Cancel();
+        _timeWaitTimer.Cancel();
+        Stack.Remove(this);
+        Closed?.Invoke(this);
+    }
+
+    /// <summary>Linux tcp_done() after an error: the connection is gone and the application told why.</summary>
+    private void Abort(string error)
+    {
+        Error = error;
+        EnterClosed();
+    }
+
+    /// <summary>
+    /// Linux tcp_time_wait(): the full socket reports CLOSE and a timewait socket, which runs no
+    /// sock_ops program, finishes the close (in FIN-WAIT-2 or TIME-WAIT) and expires after 2*MSL.
+    /// </summary>
+    private void HandOffToTimeWait(TcpState substate)
+    {
+        if (!_handedToTimeWait)
+        {
+            if (FlagSet(SockOpsCallbackFlags.State))
+            {
+                CallSockOps(SockOp.StateCb, (uint)State, (uint)TcpState.Closed);
+            }
+
+            _handedToTimeWait = true;
+            _retransmitTimer.Cancel();
+        }
+
+        var previous = State;
+        State = substate;
+        if (previous != substate)
+        {
+            Observer?.OnStateChanged(this, previous, substate);
+        }
+
+        _timeWaitTimer.ArmAfter(Settings.TimeWait);
+    }
+
+    public override string ToString() => $"{Name} {LocalAddress}:{LocalPort}->{RemoteAddress}:{RemotePort} {State}";
+}

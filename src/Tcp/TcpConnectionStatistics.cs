@@ -1,0 +1,30 @@
+namespace NetSim.Tcp;
+
+/// <summary>Per-connection counters, named after the tcp_sock fields a sock_ops program reads.</summary>
+public sealed class TcpConnectionStatistics
+{
+    public long SegmentsIn { get; internal set; }
+    public long DataSegmentsIn { get; internal set; }
+    public long SegmentsOut { get; internal set; }
+    public long DataSegmentsOut { get; internal set; }
+
+    /// <summary>Segments retransmitted, for any reason (tp->total_retrans).</summary>
+    public long TotalRetransmissions { get; internal set; }
+
+    public long FastRetransmits { get; internal set; }
+
+    /// <summary>Retransmission-timer expiries (tp->total_rto).</summary>
+    public long RetransmissionTimeouts { get; internal set; }
+
+    /// <summary>Sequence space acknowledged by the peer, SYN and FIN included (tp->bytes_acked).</summary>
+    public long BytesAcked { get; internal set; }
+
+    /// <summary>Sequence space received in order, FIN included (tp->bytes_received).</summary>
+    public long BytesReceived { get; internal set; }
+
+    /// <summary>Payload bytes handed to the application in order.</summary>
+    public long BytesDelivered { get; internal set; }
+
+    /// <summary>Segments whose payload was not at the stream offset the sender wrote it at; must stay 0.</summary>
+    public long IntegrityErrors { get; internal set; }
+}

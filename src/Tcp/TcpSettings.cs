@@ -1,0 +1,94 @@
+using NetSim.Sim.Kernel;
+using NetSim.Tcp.Rtt;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// Every constant of a TCP endpoint, each a named setting a scenario can override. The defaults
+/// are the <see cref="Linux"/> profile; <see cref="Rfc"/> takes the RFCs' own values.
+/// </summary>
+public sealed record TcpSettings
+{
+    /// <summary>Largest payload this endpoint sends and advertises in its MSS option (bytes).</summary>
+    public int Mss { get; init; } = 1460;
+
+    /// <summary>Initial congestion window in segments (Linux TCP_INIT_CWND = 10, RFC 6928).</summary>
+    public int InitialCwnd { get; init; } = 10;
+
+    /// <summary>RTO before any RTT sample (RFC 6298 §2.1; Linux TCP_TIMEOUT_INIT).</summary>
+    public SimTime InitialRto { get; init; } = SimTime.FromSeconds(1);
+
+    /// <summary>Lower bound on the RTO (Linux TCP_RTO_MIN 200 ms; RFC 6298 §2.4 says 1 s).</summary>
+    public SimTime MinRto { get; init; } = SimTime.FromMilliseconds(200);
+
+    /// <summary>Upper bound on the RTO (Linux TCP_RTO_MAX, RFC 6298 §2.5 allows at least 60 s).</summary>
+    public SimTime MaxRto { get; init; } = SimTime.FromSeconds(120);
+
+    public RttEstimatorKind RttEstimator { get; init; } = RttEstimatorKind.Linux;
+
+    /// <summary>The modelled kernel's timer frequency: RTOs are whole jiffies, and sock_ops args count jiffies.</summary>
+    public int Hz { get; init; } = 1000;
+
+    /// <summary>Delayed-ACK timeout (Linux TCP_DELACK_MIN 40 ms; RFC 9293 §3.8.6.3 allows up to 500 ms).</summary>
+    public SimTime DelayedAckTimeout { get; init; } = SimTime.FromMilliseconds(40);
+
+    /// <summary>ACKs sent at once, without delay, at the start of a transfer (Linux TCP_MAX_QUICKACKS).</summary>
+    public int QuickAcks { get; init; } = 16;
+
+    /// <summary>Receive buffer in payload bytes; without window scaling the advertised window stops at 65535.</summary>
+    public int ReceiveBuffer { get; init; } = 65535;
+
+    /// <summary>Send buffer in bytes: how much the application may write ahead of what is acknowledged.</summary>
+    public int SendBuffer { get; init; } = 1 << 20;
+
+    /// <summary>Duplicate ACKs that trigger fast retransmit (RFC 5681 §3.2; Linux tcp_reordering = 3).</summary>
+    public int DupThresh { get; init; } = 3;
+
+    /// <summary>TIME-WAIT duration, 2*MSL (Linux TCP_TIMEWAIT_LEN = 60 s; RFC 9293 MSL = 2 min).</summary>
+    public SimTime TimeWait { get; init; } = SimTime.FromSeconds(60);
+
+    /// <summary>SYN retransmissions before giving up (Linux tcp_syn_retries = 6).</summary>
+    public int SynRetries { get; init; } = 6;
+
+    /// <summary>SYN-ACK retransmissions before the request is dropped (Linux tcp_synack_retries = 5).</summary>
+    public int SynAckRetries { get; init; } = 5;
+
+    /// <summary>SYN retransmissions at a constant RTO before exponential backoff (Linux 6.x tcp_syn_linear_timeouts = 4).</summary>
+    public int SynLinearTimeouts { get; init; } = 4;
+
+    /// <summary>Data retransmissions before the connection is aborted (Linux tcp_retries2 = 15, as a time horizon).</summary>
+    public int Retries2 { get; init; } = 15;
+
+    /// <summary>Disables Nagle's algorithm (RFC 9293 §3.7.4) like TCP_NODELAY.</summary>
+    public bool NoDelay { get; init; }
+
+    /// <summary>Congestion control algorithm name (Linux tcp_congestion_ops.name).</summary>
+    public string Congestion { get; init; } = "reno";
+
+    /// <summary>Linux as it behaves by default (the profile the sock_ops model is built around).</summary>
+    public static TcpSettings Linux { get; } = new();
+
+    /// <summary>The RFCs' own constants: RFC 6298 estimator with 1 s minimum RTO, 200 ms delayed ACK, no quick-ACK, MSL 2 min.</summary>
+    public static TcpSettings Rfc { get; } = new()
+    {
+        MinRto = SimTime.FromSeconds(1),
+        MaxRto = SimTime.FromSeconds(60),
+        RttEstimator = RttEstimatorKind.Rfc6298,
+        DelayedAckTimeout = SimTime.FromMilliseconds(200),
+        QuickAcks = 0,
+        TimeWait = SimTime.FromSeconds(240),
+        SynLinearTimeouts = 0,
+    };
+
+    /// <summary>Rounds a duration up to whole jiffies, as usecs_to_jiffies() does.</summary>
+    public SimTime RoundUpToJiffy(SimTime t)
+    {
+        var jiffy = 1_000_000_000L / Hz;
+        return SimTime.FromNanoseconds((t.Nanoseconds + jiffy - 1) / jiffy * jiffy);
+    }
+
+    /// <summary>A duration in jiffies of the modelled kernel, rounded up.</summary>
+    public uint ToJiffies(SimTime t) => (uint)((t.Nanoseconds * Hz + 999_999_999L) / 1_000_000_000L);
+
+    public SimTime FromJiffies(long jiffies) => SimTime.FromNanoseconds(jiffies * 1_000_000_000L / Hz);
+}

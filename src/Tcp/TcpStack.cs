@@ -1,0 +1,196 @@
+using NetSim.Sim.Kernel;
+using NetSim.Sim.Network;
+using NetSim.Tcp.Hooks;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// A host's TCP: demultiplexes segments to connections by 4-tuple, creates request sockets for
+/// listeners, answers segments for no connection with RST (RFC 9293 §3.10.7.1), and gives every
+/// socket it creates the host's sock_ops programs, as a cgroup would.
+/// </summary>
+public sealed class TcpStack : IPacketHandler
+{
+    private const int EphemeralLow = 32768;
+    private const int EphemeralHigh = 60999;
+
+    private readonly Dictionary<ConnectionKey, TcpConnection> _connections = [];
+    private readonly Dictionary<ushort, TcpConnection> _listeners = [];
+    private readonly System.Random _random;
+    private int _nextEphemeral;
+
+    public TcpStack(Simulation simulation, Host host, TcpSettings settings)
+    {
+        Simulation = simulation;
+        Host = host;
+        Settings = settings;
+        _random = simulation.Random.Get($"tcp/{host.Name}");
+        _nextEphemeral = EphemeralLow + _random.Next(EphemeralHigh - EphemeralLow);
+        host.Transport = this;
+    }
+
+    public Simulation Simulation { get; }
+
+    public Host Host { get; }
+
+    /// <summary>Settings for sockets created without their own.</summary>
+    public TcpSettings Settings { get; }
+
+    /// <summary>The sock_ops programs of this host's sockets (its cgroup); null runs none.</summary>
+    public ISockOpsDispatcher? SockOps { get; set; }
+
+    /// <summary>Called for every socket this stack creates, before it does anything: where traces attach.</summary>
+    public Action<TcpConnection>? ConnectionCreated { get; set; }
+
+    public TcpConnection Listen(ushort port, TcpSettings? settings = null)
+    {
+        if (_listeners.ContainsKey(port))
+        {
+            throw new InvalidOperationException($"{Host.Name}: port {port} is already listening (EADDRINUSE)");
+        }
+
+        var listener = Create(settings ?? Settings, default, port, 0);
+        _listeners.Add(port, listener);
+        listener.StartListening();
+        return listener;
+    }
+
+    public TcpConnection Connect(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings = null, string? name = null)
+    {
+        var localPort = AllocateEphemeralPort(remoteAddress, remotePort);
+        var connection = Create(settings ?? Settings, remoteAddress, localPort, remotePort);
+        if (name is not null)
+        {
+            connection.Name = name;
+        }
+
+        _connections.Add(new ConnectionKey(remoteAddress, remotePort, localPort), connection);
+        connection.Connect(NextIss());
+        return connection;
+    }
+
+    public void HandlePacket(Packet packet)
+    {
+        var key = new ConnectionKey(packet.Source, packet.SourcePort, packet.DestinationPort);
+        if (_connections.TryGetValue(key, out var connection))
+        {
+            connection.OnSegment(packet);
+        }
+        else if (_listeners.TryGetValue(packet.DestinationPort, out var listener))
+        {
+            OnSegmentForListener(listener, key, packet);
+        }
+        else
+        {
+            OnSegmentForNoConnection(packet);
+        }
+
+        Host.Pool.Return(packet);
+    }
+
+    /// <summary>RFC 9293 §3.10.7.2 LISTEN: RST ignored, ACK answered with RST, SYN starts a passive open.</summary>
+    private void OnSegmentForListener(TcpConnection listener, ConnectionKey key, Packet packet)
+    {
+        if ((packet.Flags & TcpFlags.Rst) != 0)
+        {
+            return;
+        }
+
+        if ((packet.Flags & TcpFlags.Ack) != 0)
+        {
+            SendReset(packet.Destination, packet.DestinationPort, packet.Source, packet.SourcePort,
+                new SequenceNumber(packet.AcknowledgmentNumber), default, withAck: false);
+            return;
+        }
+
+        if ((packet.Flags & TcpFlags.Syn) == 0)
+        {
+            return;
+        }
+
+        var child = Create(listener.Settings, packet.Source, packet.DestinationPort, packet.SourcePort);
+        child.Name = listener.Name;
+        child.Listener = listener;
+        _connections.Add(key, child);
+        child.AcceptSyn(packet, NextIss(), listener.CallbackFlags);
+    }
+
+    /// <summary>RFC 9293 §3.10.7.1 CLOSED: anything but a RST is answered with a RST.</summary>
+    private void OnSegmentForNoConnection(Packet packet)
+    {
+        if ((packet.Flags & TcpFlags.Rst) != 0)
+        {
+            return;
+        }
+
+        if ((packet.Flags & TcpFlags.Ack) != 0)
+        {
+            SendReset(packet.Destination, packet.DestinationPort, packet.Source, packet.SourcePort,
+                new SequenceNumber(packet.AcknowledgmentNumber), default, withAck: false);
+        }
+        else
+        {
+            SendReset(packet.Destination, packet.DestinationPort, packet.Source, packet.SourcePort,
+                default, new SequenceNumber(packet.SequenceNumber) + packet.SequenceLength, withAck: true);
+        }
+    }
+
+    internal void SendReset(TcpConnection connection, SequenceNumber seq, SequenceNumber ack, bool withAck) =>
+        SendReset(connection.LocalAddress, connection.LocalPort, connection.RemoteAddress, connection.RemotePort, seq, ack, withAck);
+
+    private void SendReset(Ipv4Address source, ushort sourcePort, Ipv4Address destination, ushort destinationPort,
+        SequenceNumber seq, SequenceNumber ack, bool withAck)
+    {
+        var reset = Host.Pool.Rent();
+        reset.Source = source;
+        reset.SourcePort = sourcePort;
+        reset.Destination = destination;
+        reset.DestinationPort = destinationPort;
+        reset.SequenceNumber = seq.Value;
+        reset.AcknowledgmentNumber = withAck ? ack.Value : 0;
+        reset.Flags = TcpFlags.Rst | (withAck ? TcpFlags.Ack : TcpFlags.None);
+        Host.Send(reset);
+    }
+
+    internal void OnPassiveOpenCompleted(TcpConnection child) => child.Listener?.Accepted?.Invoke(child);
+
+    internal void Remove(TcpConnection connection)
+    {
+        if (connection.State == TcpState.Closed && _listeners.TryGetValue(connection.LocalPort, out var listener) && listener == connection)
+        {
+            _listeners.Remove(connection.LocalPort);
+            return;
+        }
+
+        var key = new ConnectionKey(connection.RemoteAddress, connection.RemotePort, connection.LocalPort);
+        if (_connections.TryGetValue(key, out var existing) && existing == connection)
+        {
+            _connections.Remove(key);
+        }
+    }
+
+    private TcpConnection Create(TcpSettings settings, Ipv4Address remoteAddress, ushort localPort, ushort remotePort)
+    {
+        var connection = new TcpConnection(this, settings, remoteAddress, localPort, remotePort) { SockOps = SockOps };
+        ConnectionCreated?.Invoke(connection);
+        return connection;
+    }
+
+    private ushort AllocateEphemeralPort(Ipv4Address remoteAddress, ushort remotePort)
+    {
+        for (var tries = 0; tries <= EphemeralHigh - EphemeralLow; tries++)
+        {
+            var port = (ushort)_nextEphemeral;
+            _nextEphemeral = _nextEphemeral == EphemeralHigh ? EphemeralLow : _nextEphemeral + 1;
+            if (!_connections.ContainsKey(new ConnectionKey(remoteAddress, remotePort, port)) && !_listeners.ContainsKey(port))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException($"{Host.Name}: no ephemeral port left (EADDRNOTAVAIL)");
+    }
+
+    /// <summary>Initial sequence numbers come from the host's seeded stream, so runs repeat exactly.</summary>
+    private SequenceNumber NextIss() => new((uint)_random.NextInt64(0, 1L << 32));
+}
