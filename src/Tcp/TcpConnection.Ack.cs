@@ -290,6 +290,7 @@ public sealed partial class TcpConnection
         }
 
         Rto = Rtt.Rto;
+        Observer?.OnRttSample(this, measured);
     }
 
     private long? _srttForCallback;

@@ -33,11 +33,10 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>Passive open: a SYN reached a listener and created this request socket (Linux tcp_conn_request()).</summary>
-    internal void AcceptSyn(Packet syn, SequenceNumber iss, SockOpsCallbackFlags listenerFlags)
+    internal void AcceptSyn(Packet syn, SequenceNumber iss)
     {
         IsFullSocket = false;
         State = TcpState.SynReceived;
-        _listenerFlags = listenerFlags;
         Irs = new SequenceNumber(syn.SequenceNumber);
         RcvNxt = Irs + 1;
         _rcvWup = RcvNxt;
@@ -53,8 +52,6 @@ public sealed partial class TcpConnection
         Transmit(iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack, (ushort)Settings.Mss);
         _retransmitTimer.ArmAfter(Rto);
     }
-
-    private SockOpsCallbackFlags _listenerFlags;
 
     /// <summary>RFC 9293 §3.10.7.3 and Linux tcp_rcv_synsent_state_process().</summary>
     private void OnSegmentInSynSent(Packet packet)
@@ -107,6 +104,9 @@ public sealed partial class TcpConnection
         FinishConnect(SockOp.ActiveEstablishedCb);
         SendAck();
         PushPendingFrames();
+
+        // The application learns of the connection after the handshake ACK has left.
+        Established?.Invoke(this);
     }
 
     /// <summary>
@@ -128,8 +128,6 @@ public sealed partial class TcpConnection
         {
             SetState(TcpState.Established);
         }
-
-        Established?.Invoke(this);
     }
 
     /// <summary>RFC 9293 §3.10.7.4: every state after the handshake has started.</summary>
@@ -289,8 +287,9 @@ public sealed partial class TcpConnection
 
     private void CompletePassiveOpen(Packet packet)
     {
+        // Linux tcp_create_openreq_child(): the child socket inherits the listener's callback flags.
         IsFullSocket = true;
-        CallbackFlags = _listenerFlags;
+        CallbackFlags = Listener?.CallbackFlags ?? SockOpsCallbackFlags.None;
         _retransmitTimer.Cancel();
         var synAck = _rtx[0];
         _rtx.RemoveAcked(Iss + 1);
@@ -307,6 +306,7 @@ public sealed partial class TcpConnection
         }
 
         FinishConnect(SockOp.PassiveEstablishedCb);
+        Established?.Invoke(this);
         Stack.OnPassiveOpenCompleted(this);
     }
 

@@ -217,6 +217,7 @@ public sealed partial class TcpConnection
         Rto = InitialTimeout();
         CallSockOps(SockOp.NeedsEcn);
         SendSyn();
+        ReportVariables();
     }
 
     /// <summary>listen(): LISTEN, then TCP_LISTEN_CB at the end, as Linux inet_csk_listen_start() and tcp_listen().</summary>

@@ -39,10 +39,13 @@ public sealed class TcpStack : IPacketHandler
     /// <summary>The sock_ops programs of this host's sockets (its cgroup); null runs none.</summary>
     public ISockOpsDispatcher? SockOps { get; set; }
 
+    /// <summary>Overrides the initial sequence numbers (for tests and segment scripts); null draws them from the host's stream.</summary>
+    public Func<SequenceNumber>? InitialSequenceNumbers { get; set; }
+
     /// <summary>Called for every socket this stack creates, before it does anything: where traces attach.</summary>
     public Action<TcpConnection>? ConnectionCreated { get; set; }
 
-    public TcpConnection Listen(ushort port, TcpSettings? settings = null)
+    public TcpConnection Listen(ushort port, TcpSettings? settings = null, string? name = null)
     {
         if (_listeners.ContainsKey(port))
         {
@@ -50,6 +53,11 @@ public sealed class TcpStack : IPacketHandler
         }
 
         var listener = Create(settings ?? Settings, default, port, 0);
+        if (name is not null)
+        {
+            listener.Name = name;
+        }
+
         _listeners.Add(port, listener);
         listener.StartListening();
         return listener;
@@ -112,7 +120,7 @@ public sealed class TcpStack : IPacketHandler
         child.Name = listener.Name;
         child.Listener = listener;
         _connections.Add(key, child);
-        child.AcceptSyn(packet, NextIss(), listener.CallbackFlags);
+        child.AcceptSyn(packet, NextIss());
     }
 
     /// <summary>RFC 9293 §3.10.7.1 CLOSED: anything but a RST is answered with a RST.</summary>
@@ -192,5 +200,5 @@ public sealed class TcpStack : IPacketHandler
     }
 
     /// <summary>Initial sequence numbers come from the host's seeded stream, so runs repeat exactly.</summary>
-    private SequenceNumber NextIss() => new((uint)_random.NextInt64(0, 1L << 32));
+    private SequenceNumber NextIss() => InitialSequenceNumbers?.Invoke() ?? new SequenceNumber((uint)_random.NextInt64(0, 1L << 32));
 }

@@ -14,13 +14,14 @@ internal sealed class TwoHostNetwork
         double forwardLoss = 0,
         int queuePackets = 100,
         TcpSettings? settings = null,
-        ulong seed = 1)
+        ulong seed = 1,
+        ILossModel? forwardLossModel = null)
     {
         Simulation = new Simulation(seed);
         Network = new Network(Simulation);
         Client = Network.AddHost("client", Ipv4Address.Parse("10.0.0.1"));
         Server = Network.AddHost("server", Ipv4Address.Parse("10.0.0.2"));
-        ILossModel loss = forwardLoss > 0 ? new BernoulliLoss(forwardLoss, Simulation.Random.Get("loss")) : NoLoss.Instance;
+        var loss = forwardLossModel ?? (forwardLoss > 0 ? new BernoulliLoss(forwardLoss, Simulation.Random.Get("loss")) : NoLoss.Instance);
         Forward = new LinkChannel(Simulation, Network.Pool, "fwd", rateBps, SimTime.FromMilliseconds(delayMs), 1500, new DropTailQueue(queuePackets), loss);
         Reverse = new LinkChannel(Simulation, Network.Pool, "rev", rateBps, SimTime.FromMilliseconds(delayMs), 1500, new DropTailQueue(queuePackets), NoLoss.Instance);
         Network.Connect(Client, Server, Forward, Reverse);

@@ -53,6 +53,7 @@ public sealed class LinkChannel : IEventHandler
     }
 
     public string Name { get; }
+    public Simulation Simulation => _simulation;
     public long RateBitsPerSecond { get; }
     public SimTime Delay { get; }
     public int Mtu { get; }
@@ -62,6 +63,9 @@ public sealed class LinkChannel : IEventHandler
 
     /// <summary>Raised when a packet is dropped, before it returns to the pool. Null costs nothing.</summary>
     public Action<LinkChannel, Packet, DropReason>? PacketDropped { get; set; }
+
+    /// <summary>Raised after a packet enters or leaves the output queue. Null costs nothing.</summary>
+    public Action<LinkChannel>? QueueLengthChanged { get; set; }
 
     internal void AttachReceiver(INode receiver, NetworkInterface receiverInterface)
     {
@@ -86,7 +90,11 @@ public sealed class LinkChannel : IEventHandler
         {
             StartTransmission(packet);
         }
-        else if (!Queue.TryEnqueue(packet))
+        else if (Queue.TryEnqueue(packet))
+        {
+            QueueLengthChanged?.Invoke(this);
+        }
+        else
         {
             Statistics.QueueDrops++;
             Drop(packet, DropReason.QueueFull);
@@ -138,6 +146,7 @@ public sealed class LinkChannel : IEventHandler
         var next = Queue.Dequeue();
         if (next is not null)
         {
+            QueueLengthChanged?.Invoke(this);
             StartTransmission(next);
         }
     }

@@ -13,12 +13,15 @@ public sealed class SinkApplication
     private readonly TcpSettings _settings;
     private readonly List<TcpConnection> _accepted = [];
 
-    public SinkApplication(TcpStack stack, ushort port, TcpSettings settings)
+    public SinkApplication(TcpStack stack, ushort port, TcpSettings settings, string? name = null)
     {
         _stack = stack;
         _port = port;
         _settings = settings;
+        _name = name;
     }
+
+    private readonly string? _name;
 
     public TcpConnection? Listener { get; private set; }
 
@@ -37,7 +40,7 @@ public sealed class SinkApplication
 
     public void Install()
     {
-        Listener = _stack.Listen(_port, _settings);
+        Listener = _stack.Listen(_port, _settings, _name);
         Listener.Accepted = OnAccepted;
     }
 

@@ -11,4 +11,7 @@ public interface ITcpConnectionObserver
     void OnRetransmission(TcpConnection connection, SequenceNumber start, int length, RetransmissionCause cause);
 
     void OnRetransmissionTimeout(TcpConnection connection, int retransmits);
+
+    /// <summary>A valid RTT measurement (Karn's rule passed), after the estimator took it.</summary>
+    void OnRttSample(TcpConnection connection, NetSim.Sim.Kernel.SimTime measured);
 }

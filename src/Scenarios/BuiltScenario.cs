@@ -1,0 +1,29 @@
+using NetSim.Scenarios.Model;
+using NetSim.Sim.Kernel;
+using NetSim.Sim.Network;
+using NetSim.SockOps;
+using NetSim.Tcp;
+using NetSim.Tcp.Apps;
+
+namespace NetSim.Scenarios;
+
+/// <summary>A scenario turned into live objects, ready to run.</summary>
+public sealed class BuiltScenario
+{
+    internal BuiltScenario(Scenario scenario, Simulation simulation, Network network)
+    {
+        Scenario = scenario;
+        Simulation = simulation;
+        Network = network;
+    }
+
+    public Scenario Scenario { get; }
+    public Simulation Simulation { get; }
+    public Network Network { get; }
+    public Dictionary<string, TcpStack> Stacks { get; } = new(StringComparer.Ordinal);
+    public List<SockOpsDispatcher> Dispatchers { get; } = [];
+    public List<FlowInstance> Flows { get; } = [];
+}
+
+/// <summary>A flow's two applications.</summary>
+public sealed record FlowInstance(FlowSpec Spec, BulkSendApplication Sender, SinkApplication Receiver);

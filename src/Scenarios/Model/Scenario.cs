@@ -1,0 +1,19 @@
+using NetSim.Sim.Kernel;
+using NetSim.SockOps.Kernel;
+using NetSim.Tcp;
+
+namespace NetSim.Scenarios.Model;
+
+/// <summary>A validated scenario: everything needed to build and run it, with nothing left to check.</summary>
+public sealed record Scenario(
+    string Name,
+    string SourcePath,
+    ulong Seed,
+    SimTime Duration,
+    KernelModel Kernel,
+    TcpSettings Defaults,
+    IReadOnlyList<string> Hosts,
+    IReadOnlyList<LinkSpec> Links,
+    IReadOnlyList<FlowSpec> Flows,
+    IReadOnlyList<SockOpsAttachment> SockOps,
+    IReadOnlySet<TraceKind> Trace);

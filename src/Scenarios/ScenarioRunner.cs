@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using NetSim.Reports;
+using NetSim.Reports.Plots;
+using NetSim.Reports.Rows;
+using NetSim.Scenarios.Model;
+using NetSim.Sim.Kernel;
+
+namespace NetSim.Scenarios;
+
+/// <summary>
+/// Runs a scenario and writes its results folder, all at once at the end: a run that fails
+/// leaves the previous results untouched and no partial files.
+/// </summary>
+public static class ScenarioRunner
+{
+    /// <summary>The run advances in this many steps, reporting progress after each.</summary>
+    private const int ProgressSteps = 100;
+
+    public static RunResult Run(Scenario scenario, string outputDirectory, IProgress<double>? progress = null)
+    {
+        var wall = Stopwatch.StartNew();
+        var recorder = new RunRecorder(new RecorderOptions(
+            Variables: scenario.Trace.Contains(TraceKind.Cwnd),
+            Rtt: scenario.Trace.Contains(TraceKind.Rtt),
+            SockOps: scenario.Trace.Contains(TraceKind.SockOps),
+            Queue: scenario.Trace.Contains(TraceKind.Queue)));
+        var built = ScenarioBuilder.Build(scenario, recorder);
+        var simulation = built.Simulation;
+        for (var step = 1; step <= ProgressSteps; step++)
+        {
+            simulation.Run(SimTime.FromNanoseconds(scenario.Duration.Nanoseconds / ProgressSteps * step));
+            progress?.Report((double)step / ProgressSteps);
+        }
+
+        simulation.Run(scenario.Duration);
+
+        var flows = built.Flows.Select(FlowSummary).ToList();
+        var links = built.Network.Links
+            .SelectMany(l => new[] { l.Forward, l.Reverse })
+            .Select(c => new LinkRow(
+                c.Name,
+                c.RateBitsPerSecond,
+                c.Statistics.PacketsTransmitted,
+                c.Statistics.BytesTransmitted,
+                c.Statistics.QueueDrops,
+                c.Statistics.ChannelLosses,
+                Math.Round((decimal)c.Statistics.BusyNanoseconds / scenario.Duration.Nanoseconds, 6)))
+            .ToList();
+
+        var files = new List<string>();
+        using (var results = ResultsDirectory.Begin(outputDirectory))
+        {
+            void Table<T>(string name, IEnumerable<T> rows)
+            {
+                CsvTables.Write(results.PathOf(name), rows);
+                files.Add(name);
+            }
+
+            Table("flows.csv", flows);
+            Table("links.csv", links);
+            Table("events.csv", recorder.Events);
+            if (scenario.Trace.Contains(TraceKind.Cwnd))
+            {
+                Table("timeseries.csv", recorder.Timeseries);
+                var mss = scenario.Flows[0].Tcp.Mss;
+                var plot = CwndPlot.Create($"{scenario.Name}: congestion window of each sender", recorder.Timeseries, recorder.Events, mss, scenario.Duration.TotalSeconds);
+                CwndPlot.Save(plot, results.PathOf("cwnd.png"), results.PathOf("cwnd.svg"));
+                files.Add("cwnd.png");
+                files.Add("cwnd.svg");
+            }
+
+            if (scenario.Trace.Contains(TraceKind.SockOps))
+            {
+                Table("sockops.csv", recorder.SockOps);
+            }
+
+            if (scenario.Trace.Contains(TraceKind.Rtt))
+            {
+                Table("rtt.csv", recorder.Rtt);
+            }
+
+            if (scenario.Trace.Contains(TraceKind.Queue))
+            {
+                Table("queue.csv", recorder.Queue);
+            }
+
+            results.Commit();
+        }
+
+        var counts = recorder.SockOps
+            .GroupBy(r => r.OpName, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Count()))
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .ToList();
+        return new RunResult(scenario, Path.GetFullPath(outputDirectory), files, flows, links, counts,
+            simulation.EventsDispatched, wall.Elapsed);
+    }
+
+    private static FlowRow FlowSummary(FlowInstance flow)
+    {
+        var sender = flow.Sender.Connection;
+        var sink = flow.Receiver;
+        var receiver = sink.Accepted.Count > 0 ? sink.Accepted[0] : null;
+        var active = sink.LastByteTime == SimTime.Never ? SimTime.Zero : sink.LastByteTime - flow.Spec.Start;
+        var goodput = active > SimTime.Zero
+            ? Math.Round(sink.BytesReceived * 8m / active.Nanoseconds * 1000m, 6)
+            : 0m;
+        var misplaced = receiver?.Statistics.IntegrityErrors ?? 0;
+        var check = sink.OrderViolations == 0 && misplaced == 0
+            ? "ok"
+            : $"FAILED: {sink.OrderViolations} out of order, {misplaced} at the wrong offset";
+        return new FlowRow(
+            flow.Spec.Name,
+            flow.Spec.From,
+            flow.Spec.To,
+            sink.BytesReceived,
+            goodput,
+            sender?.Statistics.SegmentsOut ?? 0,
+            sender?.Statistics.DataSegmentsOut ?? 0,
+            sender?.Statistics.TotalRetransmissions ?? 0,
+            sender?.Statistics.FastRetransmits ?? 0,
+            sender?.Statistics.RetransmissionTimeouts ?? 0,
+            sender?.State.ToString() ?? "not started",
+            receiver?.State.ToString() ?? "no connection",
+            check);
+    }
+}

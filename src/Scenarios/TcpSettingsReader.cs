@@ -1,0 +1,95 @@
+using NetSim.Scenarios.Yaml;
+using NetSim.Tcp;
+using NetSim.Tcp.Congestion;
+using NetSim.Tcp.Rtt;
+
+namespace NetSim.Scenarios;
+
+/// <summary>Reads TCP settings (the scenario's <c>defaults:</c> and a flow's <c>tcp:</c>) over a base profile.</summary>
+internal static class TcpSettingsReader
+{
+    private static readonly string[] Fields =
+    [
+        "profile", "congestion", "mss", "initial_cwnd", "initial_rto", "min_rto", "max_rto", "rtt_estimator",
+        "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
+        "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay",
+    ];
+
+    public static TcpSettings Read(YamlMap map, TcpSettings inherited)
+    {
+        map.RejectUnknownKeys(Fields);
+        var settings = map.Scalar("profile") switch
+        {
+            null => inherited,
+            "linux" => TcpSettings.Linux with { Hz = inherited.Hz },
+            "rfc" => TcpSettings.Rfc with { Hz = inherited.Hz },
+            var other => throw map.Error("profile", $"unknown profile '{other}' (valid: linux, rfc)"),
+        };
+
+        if (map.Scalar("congestion") is { } congestion)
+        {
+            if (!CongestionControlRegistry.TryCreate(congestion, out _))
+            {
+                throw map.Error("congestion", $"unknown congestion control '{congestion}' (valid: {string.Join(", ", CongestionControlRegistry.Names)})");
+            }
+
+            settings = settings with { Congestion = congestion };
+        }
+
+        if (map.Scalar("rtt_estimator") is { } estimator)
+        {
+            settings = settings with
+            {
+                RttEstimator = estimator switch
+                {
+                    "linux" => RttEstimatorKind.Linux,
+                    "rfc6298" => RttEstimatorKind.Rfc6298,
+                    _ => throw map.Error("rtt_estimator", $"unknown estimator '{estimator}' (valid: linux, rfc6298)"),
+                },
+            };
+        }
+
+        settings = settings with
+        {
+            Mss = (int)(Positive(map, "mss", map.Size("mss")) ?? settings.Mss),
+            InitialCwnd = (int)(Positive(map, "initial_cwnd", map.Integer("initial_cwnd")) ?? settings.InitialCwnd),
+            InitialRto = PositiveTime(map, "initial_rto") ?? settings.InitialRto,
+            MinRto = PositiveTime(map, "min_rto") ?? settings.MinRto,
+            MaxRto = PositiveTime(map, "max_rto") ?? settings.MaxRto,
+            DelayedAckTimeout = PositiveTime(map, "delayed_ack") ?? settings.DelayedAckTimeout,
+            QuickAcks = (int)(NonNegative(map, "quick_acks") ?? settings.QuickAcks),
+            ReceiveBuffer = (int)(Positive(map, "receive_buffer", map.Size("receive_buffer")) ?? settings.ReceiveBuffer),
+            SendBuffer = (int)(Positive(map, "send_buffer", map.Size("send_buffer")) ?? settings.SendBuffer),
+            DupThresh = (int)(Positive(map, "dupthresh", map.Integer("dupthresh")) ?? settings.DupThresh),
+            TimeWait = PositiveTime(map, "time_wait") ?? settings.TimeWait,
+            SynRetries = (int)(NonNegative(map, "syn_retries") ?? settings.SynRetries),
+            SynAckRetries = (int)(NonNegative(map, "synack_retries") ?? settings.SynAckRetries),
+            SynLinearTimeouts = (int)(NonNegative(map, "syn_linear_timeouts") ?? settings.SynLinearTimeouts),
+            Retries2 = (int)(NonNegative(map, "retries2") ?? settings.Retries2),
+            NoDelay = map.Boolean("nodelay") ?? settings.NoDelay,
+        };
+
+        if (settings.MinRto > settings.MaxRto)
+        {
+            throw map.Error("min_rto", $"min_rto ({settings.MinRto}) exceeds max_rto ({settings.MaxRto})");
+        }
+
+        if (settings.Mss > ushort.MaxValue)
+        {
+            throw map.Error("mss", "an MSS fits in 16 bits");
+        }
+
+        return settings;
+    }
+
+    private static long? Positive(YamlMap map, string key, long? value) =>
+        value is <= 0 or > int.MaxValue ? throw map.Error(key, $"must be a positive number below 2^31 (got {value})") : value;
+
+    private static long? NonNegative(YamlMap map, string key) =>
+        map.Integer(key) is { } value && (value < 0 || value > int.MaxValue)
+            ? throw map.Error(key, $"must be a whole number from 0 (got {value})")
+            : map.Integer(key);
+
+    private static Sim.Kernel.SimTime? PositiveTime(YamlMap map, string key) =>
+        map.Duration(key) is { } t && t <= Sim.Kernel.SimTime.Zero ? throw map.Error(key, "must be positive") : map.Duration(key);
+}

@@ -1,0 +1,56 @@
+namespace NetSim.SockOps;
+
+/// <summary>
+/// The kernel's own names and values (include/uapi/linux/bpf.h, include/uapi/asm-generic/errno*.h),
+/// so that a C sock_ops program ports line by line: <c>using static NetSim.SockOps.Linux;</c>.
+/// </summary>
+#pragma warning disable CA1707 // The kernel's identifiers are kept as they are.
+public static class Linux
+{
+    public const int BPF_SOCK_OPS_VOID = 0;
+    public const int BPF_SOCK_OPS_TIMEOUT_INIT = 1;
+    public const int BPF_SOCK_OPS_RWND_INIT = 2;
+    public const int BPF_SOCK_OPS_TCP_CONNECT_CB = 3;
+    public const int BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB = 4;
+    public const int BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB = 5;
+    public const int BPF_SOCK_OPS_NEEDS_ECN = 6;
+    public const int BPF_SOCK_OPS_BASE_RTT = 7;
+    public const int BPF_SOCK_OPS_RTO_CB = 8;
+    public const int BPF_SOCK_OPS_RETRANS_CB = 9;
+    public const int BPF_SOCK_OPS_STATE_CB = 10;
+    public const int BPF_SOCK_OPS_TCP_LISTEN_CB = 11;
+    public const int BPF_SOCK_OPS_RTT_CB = 12;
+    public const int BPF_SOCK_OPS_PARSE_HDR_OPT_CB = 13;
+    public const int BPF_SOCK_OPS_HDR_OPT_LEN_CB = 14;
+    public const int BPF_SOCK_OPS_WRITE_HDR_OPT_CB = 15;
+
+    public const int BPF_SOCK_OPS_RTO_CB_FLAG = 0x1;
+    public const int BPF_SOCK_OPS_RETRANS_CB_FLAG = 0x2;
+    public const int BPF_SOCK_OPS_STATE_CB_FLAG = 0x4;
+    public const int BPF_SOCK_OPS_RTT_CB_FLAG = 0x8;
+    public const int BPF_SOCK_OPS_PARSE_ALL_HDR_OPT_CB_FLAG = 0x10;
+    public const int BPF_SOCK_OPS_PARSE_UNKNOWN_HDR_OPT_CB_FLAG = 0x20;
+    public const int BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG = 0x40;
+
+    public const int BPF_TCP_ESTABLISHED = 1;
+    public const int BPF_TCP_SYN_SENT = 2;
+    public const int BPF_TCP_SYN_RECV = 3;
+    public const int BPF_TCP_FIN_WAIT1 = 4;
+    public const int BPF_TCP_FIN_WAIT2 = 5;
+    public const int BPF_TCP_TIME_WAIT = 6;
+    public const int BPF_TCP_CLOSE = 7;
+    public const int BPF_TCP_CLOSE_WAIT = 8;
+    public const int BPF_TCP_LAST_ACK = 9;
+    public const int BPF_TCP_LISTEN = 10;
+    public const int BPF_TCP_CLOSING = 11;
+    public const int BPF_TCP_NEW_SYN_RECV = 12;
+
+    public const int AF_INET = 2;
+    public const int AF_INET6 = 10;
+
+    public const int EPERM = 1;
+    public const int ENOENT = 2;
+    public const int EINVAL = 22;
+    public const int EOPNOTSUPP = 95;
+}
+#pragma warning restore CA1707

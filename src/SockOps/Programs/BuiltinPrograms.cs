@@ -1,0 +1,12 @@
+namespace NetSim.SockOps.Programs;
+
+/// <summary>The programs a scenario can name as <c>builtin:NAME</c>, with the parameters each takes.</summary>
+public static class BuiltinPrograms
+{
+    public static IReadOnlyDictionary<string, string> Descriptions { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["watch"] = "sets `flags` on ACTIVE/PASSIVE_ESTABLISHED; clears RTT after `rtt_samples` RTT callbacks per socket",
+    };
+
+    public static IReadOnlyList<string> Names { get; } = [.. Descriptions.Keys];
+}

@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+using NetSim.SockOps.Kernel;
+using NetSim.Tcp;
+using NetSim.Tcp.Hooks;
+
+namespace NetSim.SockOps;
+
+#pragma warning disable IDE1006 // Field names are the kernel's (struct bpf_sock_ops), so C programs port unchanged.
+
+/// <summary>
+/// What a sock_ops program sees: Linux's struct bpf_sock_ops, with its field names and units.
+/// Only <see cref="reply"/> (which shares storage with args[0]) and <see cref="sk_txhash"/> are
+/// writable. The tcp_sock fields read 0 unless the socket is a full socket. One context is
+/// reused for every invocation, zeroed first as tcp_call_bpf() does.
+/// </summary>
+public sealed class SockOpsContext
+{
+    private readonly uint[] _args = new uint[4];
+    private TcpConnection _connection = null!;
+    private HelperCallLog? _helperLog;
+
+    internal SockOpsContext(KernelModel kernel)
+    {
+        Kernel = kernel;
+    }
+
+    /// <summary>The modelled kernel: its version decides which helpers and flags exist.</summary>
+    public KernelModel Kernel { get; }
+
+    /// <summary>The socket, for C# programs that want more than Linux exposes (read-only use).</summary>
+    public TcpConnection Connection => _connection;
+
+    internal void Prepare(TcpConnection connection, SockOp op, uint arg0, uint arg1, uint arg2, HelperCallLog? helperLog)
+    {
+        _connection = connection;
+        this.op = (uint)op;
+        _args[0] = arg0;
+        _args[1] = arg1;
+        _args[2] = arg2;
+        _args[3] = 0;
+        sk_txhash = 0;
+        _helperLog = helperLog;
+    }
+
+    public uint op { get; private set; }
+
+    /// <summary>args[0..3]; args[0] is the same storage as <see cref="reply"/>.</summary>
+    public uint[] args => _args;
+
+    public uint reply
+    {
+        get => _args[0];
+        set => _args[0] = value;
+    }
+
+    /// <summary>replylong[0..3]: the same storage as args.</summary>
+    public uint[] replylong => _args;
+
+    public uint family => Linux.AF_INET;
+
+    /// <summary>Network byte order, as the kernel stores it (compare with bpf_ntohl()).</summary>
+    public uint remote_ip4 => _connection.RemoteAddress.NetworkOrder;
+
+    public uint local_ip4 => _connection.LocalAddress.NetworkOrder;
+
+    /// <summary>The port in network byte order in a u32: bpf_ntohl(remote_port) is the port.</summary>
+    public uint remote_port => BinaryPrimitives.ReverseEndianness((uint)_connection.RemotePort);
+
+    /// <summary>Host byte order.</summary>
+    public uint local_port => _connection.LocalPort;
+
+    public uint is_fullsock => _connection.IsFullSocket ? 1u : 0u;
+
+    /// <summary>BPF_TCP_*; a request socket reads BPF_TCP_NEW_SYN_RECV.</summary>
+    public uint state => _connection.IsFullSocket ? (uint)_connection.State : Linux.BPF_TCP_NEW_SYN_RECV;
+
+    public uint sk_txhash { get; set; }
+
+    private bool Full => _connection.IsFullSocket;
+
+    public uint snd_cwnd => Full ? _connection.Window.Cwnd : 0;
+    public uint srtt_us => Full ? (uint)_connection.SrttUs8ForSockOps : 0;
+    public uint bpf_sock_ops_cb_flags => Full ? (uint)_connection.CallbackFlags : 0;
+    public uint snd_ssthresh => Full ? _connection.Window.Ssthresh : 0;
+    public uint rcv_nxt => Full ? _connection.RcvNxt.Value : 0;
+    public uint snd_nxt => Full ? _connection.SndNxt.Value : 0;
+    public uint snd_una => Full ? _connection.SndUna.Value : 0;
+    public uint mss_cache => Full ? (uint)_connection.Mss : 0;
+    public uint ecn_flags => 0;
+    public uint packets_out => Full ? (uint)_connection.PacketsOut : 0;
+    public uint retrans_out => Full ? (uint)_connection.RetransOut : 0;
+    public uint total_retrans => Full ? (uint)_connection.Statistics.TotalRetransmissions : 0;
+    public uint segs_in => Full ? (uint)_connection.Statistics.SegmentsIn : 0;
+    public uint data_segs_in => Full ? (uint)_connection.Statistics.DataSegmentsIn : 0;
+    public uint segs_out => Full ? (uint)_connection.Statistics.SegmentsOut : 0;
+    public uint data_segs_out => Full ? (uint)_connection.Statistics.DataSegmentsOut : 0;
+    public uint lost_out => Full ? (uint)_connection.LostOut : 0;
+    public uint sacked_out => Full ? (uint)_connection.SackedOut : 0;
+    public ulong bytes_received => Full ? (ulong)_connection.Statistics.BytesReceived : 0;
+    public ulong bytes_acked => Full ? (ulong)_connection.Statistics.BytesAcked : 0;
+
+    /// <summary>
+    /// bpf_sock_ops_cb_flags_set() (net/core/filter.c): -EINVAL unless a full socket; otherwise
+    /// the flags are REPLACED by the bits this kernel supports and the other bits are returned.
+    /// </summary>
+    public int bpf_sock_ops_cb_flags_set(int argval)
+    {
+        if (!Kernel.HasCallbackFlagsHelper)
+        {
+            throw new SockOpsProgramException($"bpf_sock_ops_cb_flags_set does not exist in Linux {Kernel.Version} (added in 4.16)");
+        }
+
+        int result;
+        if (!_connection.IsFullSocket)
+        {
+            result = -Linux.EINVAL;
+        }
+        else
+        {
+            var all = Kernel.AllCallbackFlags;
+            _connection.CallbackFlags = (SockOpsCallbackFlags)(argval & all);
+            result = argval & ~all;
+        }
+
+        _helperLog?.Add($"cb_flags_set(0x{argval:x})={result}");
+        return result;
+    }
+
+    /// <summary>The idiomatic form of <see cref="bpf_sock_ops_cb_flags_set"/>.</summary>
+    public int CbFlagsSet(SockOpsCallbackFlags flags) => bpf_sock_ops_cb_flags_set((int)flags);
+
+    /// <summary>The callback flags as an enum, for C# programs.</summary>
+    public SockOpsCallbackFlags CallbackFlags => _connection.CallbackFlags;
+
+    public SockOp Op => (SockOp)op;
+}
+#pragma warning restore IDE1006
