@@ -96,6 +96,18 @@ public class LinkChannelTests
     }
 
     [Fact]
+    public void ScheduledLossDropsExactlyTheListedOrdinalsAndEverythingDuringAnOutage()
+    {
+        var loss = new ScheduledLoss(2, 4);
+        var packet = new PacketPool().Rent();
+        var drops = Enumerable.Range(0, 5).Select(_ => loss.ShouldDrop(packet)).ToList();
+        loss.Outage = true;
+        drops.Add(loss.ShouldDrop(packet));
+
+        Assert.Equal([false, true, false, true, false, true], drops);
+    }
+
+    [Fact]
     public void APacketLargerThanTheMtuIsAConfigurationError()
     {
         var (_, sender, _, _) = Build(queue: 10, mtu: 576);

@@ -1,3 +1,4 @@
+using NetSim.Sim.Network.Loss;
 using NetSim.Sim.Kernel;
 using NetSim.Tcp.Apps;
 
@@ -41,7 +42,7 @@ public class ConnectionLifecycleTests
     [Fact]
     public void SynRetransmissionsUseLinearThenExponentialTimeoutsAndGiveUp()
     {
-        var loss = new ScriptedLoss { Blackhole = true };
+        var loss = new ScheduledLoss { Outage = true };
         var net = new TwoHostNetwork(forwardLossModel: loss);
         var states = new StateRecorder();
         states.Attach(net.ClientStack);
@@ -62,7 +63,7 @@ public class ConnectionLifecycleTests
     [Fact]
     public void DataRetransmissionTimeoutsBackOffExponentiallyUntilTheRetries2Horizon()
     {
-        var loss = new ScriptedLoss();
+        var loss = new ScheduledLoss();
         var net = new TwoHostNetwork(forwardLossModel: loss);
         var states = new StateRecorder();
         states.Attach(net.ClientStack);
@@ -71,7 +72,7 @@ public class ConnectionLifecycleTests
         var connection = net.ClientStack.Connect(net.Server.Address, 80);
         connection.Established = c =>
         {
-            loss.Blackhole = true;
+            loss.Outage = true;
             c.Write(10 * 1460);
         };
 
@@ -103,7 +104,7 @@ public class ConnectionLifecycleTests
     public void OneLostSegmentIsRepairedByFastRetransmitWithoutATimeout()
     {
         // Packet 1 is the SYN, 2 the handshake ACK; packet 12 is the 10th data segment.
-        var net = new TwoHostNetwork(forwardLossModel: new ScriptedLoss(12));
+        var net = new TwoHostNetwork(forwardLossModel: new ScheduledLoss(12));
         var states = new StateRecorder();
         states.Attach(net.ClientStack);
         var sink = new SinkApplication(net.ServerStack, 80, net.Settings);

@@ -73,7 +73,7 @@ public static class CwndPlot
     public static void Save(Plot plot, string pngPath, string svgPath)
     {
         plot.SavePng(pngPath, Width, Height);
-        plot.SaveSvg(svgPath, Width, Height);
+        File.WriteAllText(svgPath, SvgIds.Normalise(plot.GetSvgXml(Width, Height)));
     }
 
     /// <summary>Places each event on the cwnd line in force at its time (the last change at or before it).</summary>

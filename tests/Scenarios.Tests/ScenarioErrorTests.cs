@@ -1,0 +1,114 @@
+namespace NetSim.Scenarios.Tests;
+
+/// <summary>Bad input fails with the file, line, column and field, before anything runs.</summary>
+public class ScenarioErrorTests
+{
+    private const string Valid = """
+        name: t
+        duration: 1s
+        hosts: [a, b]
+        links:
+          - between: [a, b]
+            rate: 10Mbps
+            delay: 20ms
+            loss: { type: bernoulli, p: 1% }
+        flows:
+          - { name: f, from: a, to: b, app: { type: bulk } }
+        sockops:
+          - program: builtin:watch
+            attach: { hosts: [a] }
+            params: { flags: [RTO, RTT], rtt_samples: 5 }
+        """;
+
+    private static ScenarioException Fails(string yaml) =>
+        Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(yaml, "bad.yaml"));
+
+    [Fact]
+    public void TheValidScenarioParses()
+    {
+        var scenario = ScenarioParser.Parse(Valid, "ok.yaml");
+        Assert.Equal(10_000_000, scenario.Links[0].RateBitsPerSecond);
+        Assert.Equal(0.01, scenario.Links[0].ForwardLoss, 12);
+    }
+
+    [Fact]
+    public void AnUnknownKeyIsNamedWithItsLineAndTheNearestValidName()
+    {
+        var error = Fails(Valid.Replace("    delay: 20ms", "    dealy: 20ms"));
+        Assert.Equal("bad.yaml", error.File);
+        Assert.Equal(7, error.Line);
+        Assert.Equal(5, error.Column);
+        Assert.Equal("links[0].dealy", error.Field);
+        Assert.Contains("did you mean 'delay'?", error.Problem);
+        Assert.StartsWith("bad.yaml:7:5: links[0].dealy:", error.Message);
+    }
+
+    [Fact]
+    public void ANegativeRateIsRefusedAtItsValue()
+    {
+        var error = Fails(Valid.Replace("rate: 10Mbps", "rate: -10Mbps"));
+        Assert.Equal((6L, 11L, "links[0].rate"), (error.Line, error.Column, error.Field));
+    }
+
+    [Fact]
+    public void ALossOutsideZeroToOneIsRefused()
+    {
+        var error = Fails(Valid.Replace("p: 1%", "p: 150%"));
+        Assert.Equal((8L, "links[0].loss.p"), (error.Line, error.Field));
+        Assert.Contains("outside [0, 1]", error.Problem);
+    }
+
+    [Fact]
+    public void AMissingFieldIsNamed()
+    {
+        var error = Fails(Valid.Replace("    rate: 10Mbps\n", string.Empty));
+        Assert.Equal("links[0].rate", error.Field);
+        Assert.Contains("missing required field", error.Problem);
+    }
+
+    [Fact]
+    public void AnUnknownProgramListsTheBuiltIns()
+    {
+        var error = Fails(Valid.Replace("builtin:watch", "builtin:wach"));
+        Assert.Equal((12L, "sockops[0].program"), (error.Line, error.Field));
+        Assert.Contains("did you mean 'builtin:watch'?", error.Problem);
+    }
+
+    [Fact]
+    public void AnUnknownCallbackFlagListsTheValidOnes()
+    {
+        var error = Fails(Valid.Replace("[RTO, RTT]", "[RTO, RTTT]"));
+        Assert.Equal("sockops[0].params.flags[1]", error.Field);
+        Assert.Contains("valid: RTO, RETRANS, STATE, RTT", error.Problem);
+    }
+
+    [Fact]
+    public void AFlagTheModelledKernelLacksIsRefused()
+    {
+        var error = Fails(Valid.Replace("duration: 1s", "duration: 1s\nkernel: { version: \"4.16\" }"));
+        Assert.Contains("Linux 4.16 has no RTT callback flag", error.Problem);
+    }
+
+    [Fact]
+    public void AnUnknownHostIsRefusedWithASuggestion()
+    {
+        var error = Fails(Valid.Replace("from: a, to: b", "from: a, to: c"));
+        Assert.Equal("flows[0].to", error.Field);
+        Assert.Contains("no host named 'c'", error.Problem);
+    }
+
+    [Fact]
+    public void BrokenYamlIsLocated()
+    {
+        var error = Fails("name: t\nduration: [1s\n");
+        Assert.Equal("(syntax)", error.Field);
+        Assert.True(error.Line >= 2);
+    }
+
+    [Fact]
+    public void AMissingFileIsReported()
+    {
+        var error = Assert.Throws<ScenarioException>(() => ScenarioParser.ParseFile("/no/such/scenario.yaml"));
+        Assert.Equal("no such file", error.Problem);
+    }
+}
