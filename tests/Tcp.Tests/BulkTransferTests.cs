@@ -30,3 +30,24 @@ public class BulkTransferTests
         Assert.Equal(2_000_002, client.Statistics.BytesAcked);
     }
 }
+
+public class SinkTests
+{
+    [Fact]
+    public void EachAcceptedConnectionIsCheckedOnItsOwnStream()
+    {
+        var net = new TwoHostNetwork();
+        var sink = new SinkApplication(net.ServerStack, 5001, net.Settings);
+        sink.Install();
+        for (var i = 0; i < 2; i++)
+        {
+            new BulkSendApplication(net.ClientStack, net.Server.Address, 5001, net.Settings, $"f{i}") { MaxBytes = 100_000 }.Install();
+        }
+
+        net.Simulation.Run(SimTime.FromSeconds(30));
+
+        Assert.Equal(2, sink.Accepted.Count);
+        Assert.Equal(200_000, sink.BytesReceived);
+        Assert.Equal(0, sink.OrderViolations);
+    }
+}

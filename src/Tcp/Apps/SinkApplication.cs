@@ -3,8 +3,8 @@ using NetSim.Sim.Kernel;
 namespace NetSim.Tcp.Apps;
 
 /// <summary>
-/// A receiver: listens on a port, reads everything as it arrives, checks that the stream comes
-/// in order with no gap or repeat, and closes its side when the peer has finished.
+/// A receiver: listens on a port, reads everything as it arrives, checks that each connection's
+/// stream comes in order with no gap or repeat, and closes its side when the peer has finished.
 /// </summary>
 public sealed class SinkApplication
 {
@@ -36,7 +36,7 @@ public sealed class SinkApplication
 
     public SimTime LastByteTime { get; private set; } = SimTime.Never;
 
-    private long _expectedOffset;
+    private readonly Dictionary<TcpConnection, long> _expectedOffsets = [];
 
     public void Install()
     {
@@ -47,18 +47,19 @@ public sealed class SinkApplication
     private void OnAccepted(TcpConnection connection)
     {
         _accepted.Add(connection);
+        _expectedOffsets.Add(connection, 0);
         connection.DataReceived = OnData;
         connection.RemoteClosed = c => c.Close();
     }
 
     private void OnData(TcpConnection connection, long streamOffset, int bytes)
     {
-        if (streamOffset != _expectedOffset)
+        if (streamOffset != _expectedOffsets[connection])
         {
             OrderViolations++;
         }
 
-        _expectedOffset = streamOffset + bytes;
+        _expectedOffsets[connection] = streamOffset + bytes;
         BytesReceived += bytes;
         var now = _stack.Simulation.Now;
         if (FirstByteTime == SimTime.Never)
