@@ -32,6 +32,7 @@ public class LinkChannelTests
     private static Packet Full(Host host)
     {
         var p = host.Pool.Rent();
+        p.Destination = Ipv4Address.Parse("10.0.0.2");
         p.PayloadLength = 1460;
         return p;
     }

@@ -1,10 +1,22 @@
 namespace NetSim.Sim.Network;
 
-/// <summary>Why a link dropped a packet.</summary>
+/// <summary>Why a link dropped (or, for AQM, marked) a packet.</summary>
 public enum DropReason
 {
-    /// <summary>The output queue refused it on arrival.</summary>
+    /// <summary>The output queue was full on arrival (tail drop).</summary>
     QueueFull,
+
+    /// <summary>RED's probabilistic early drop or mark, between the thresholds.</summary>
+    RedEarly,
+
+    /// <summary>RED's forced drop or mark, above the maximum threshold (twice it when gentle).</summary>
+    RedForced,
+
+    /// <summary>CoDel's control law: the sojourn time stayed above target for an interval.</summary>
+    CoDel,
+
+    /// <summary>FQ-CoDel's overflow drop from the head of the fattest flow.</summary>
+    FqCoDelOverflow,
 
     /// <summary>The loss model lost it on the wire.</summary>
     ChannelLoss,

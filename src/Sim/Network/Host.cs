@@ -1,52 +1,34 @@
 namespace NetSim.Sim.Network;
 
-/// <summary>
-/// An end host: one or more interfaces, a transport that receives what is addressed to it, and
-/// a default route out of its first interface.
-/// </summary>
-public sealed class Host : INode
+/// <summary>An end host: it sends what its transport gives it along its routes and hands the transport what is addressed to it.</summary>
+public sealed class Host(Network network, string name, Ipv4Address address) : Node(network, name, address)
 {
-    private readonly List<NetworkInterface> _interfaces = [];
-
-    public Host(string name, Ipv4Address address, PacketPool pool)
-    {
-        Name = name;
-        Address = address;
-        Pool = pool;
-    }
-
-    public string Name { get; }
-
-    public Ipv4Address Address { get; }
-
-    public PacketPool Pool { get; }
-
-    public IReadOnlyList<NetworkInterface> Interfaces => _interfaces;
-
     /// <summary>The transport bound to this host; packets arriving with none are dropped.</summary>
     public IPacketHandler? Transport { get; set; }
 
-    internal void AddInterface(NetworkInterface networkInterface) => _interfaces.Add(networkInterface);
-
-    /// <summary>Sends a packet out of the default interface.</summary>
+    /// <summary>Sends a packet on the interface that leads to its destination.</summary>
     public void Send(Packet packet)
     {
-        if (_interfaces.Count == 0)
+        if (Interfaces.Count == 0)
         {
             throw new InvalidOperationException($"host {Name} has no interface to send on");
         }
 
-        _interfaces[0].Send(packet);
+        Forward(packet);
     }
 
-    /// <summary>The largest IP packet the default interface can carry.</summary>
-    public int Mtu => _interfaces.Count == 0 ? 0 : _interfaces[0].Transmitter.Mtu;
+    /// <summary>The MTU of the first hop towards <paramref name="destination"/>: what Linux derives the advertised MSS from (the route's device MTU).</summary>
+    public int MtuTowards(Ipv4Address destination)
+    {
+        Network.EnsureRoutes();
+        return (Routes.Lookup(destination) ?? (Interfaces.Count > 0 ? Interfaces[0] : null))?.Transmitter.Mtu ?? 0;
+    }
 
-    public void Receive(Packet packet, NetworkInterface via)
+    public override void Receive(Packet packet, NetworkInterface via)
     {
         if (packet.Destination != Address || Transport is null)
         {
-            Pool.Return(packet);
+            DropUnroutable(packet);
             return;
         }
 

@@ -5,19 +5,25 @@ using NetSim.Sim.Network.Queues;
 namespace NetSim.Sim.Network;
 
 /// <summary>
-/// One direction of a point-to-point link: an output queue, a transmitter that serialises one
-/// packet at a time at the link rate, a loss model applied as each packet leaves, and a
-/// propagation delay. Delay is constant, so packets in propagation stay in FIFO order and need a
-/// single calendar entry, for the head packet, however many are in flight.
+/// One direction of a point-to-point link: a queueing discipline, a transmitter that serialises
+/// one packet at a time at the link rate, a loss model applied as each packet leaves, impairments,
+/// and a propagation delay. Packets that keep FIFO order wait in one queue with a single calendar
+/// entry for its head, however many are in flight; only packets allowed to overtake (reordering)
+/// get calendar entries of their own.
 /// </summary>
 public sealed class LinkChannel : IEventHandler
 {
     private const long TransmissionComplete = 0;
     private const long HeadArrival = 1;
+    private const long OvertakingArrival = 2;
 
     private readonly Simulation _simulation;
     private readonly PacketPool _pool;
     private readonly Queue<(long ArrivalNs, Packet Packet)> _propagating = new();
+    private readonly PriorityQueue<Packet, (long ArrivalNs, long Order)> _overtaking = new();
+    private readonly System.Random? _impairmentRandom;
+    private long _overtakingOrder;
+    private long _lastFifoArrivalNs;
     private Packet? _transmitting;
     private INode? _receiver;
     private NetworkInterface? _receiverInterface;
@@ -29,8 +35,10 @@ public sealed class LinkChannel : IEventHandler
         long rateBitsPerSecond,
         SimTime delay,
         int mtu,
-        IPacketQueue queue,
-        ILossModel loss)
+        PacketQueue queue,
+        ILossModel loss,
+        Impairments? impairments = null,
+        System.Random? impairmentRandom = null)
     {
         if (rateBitsPerSecond <= 0)
         {
@@ -42,14 +50,23 @@ public sealed class LinkChannel : IEventHandler
             throw new ArgumentOutOfRangeException(nameof(delay), "a propagation delay cannot be negative");
         }
 
+        Impairments = impairments ?? Impairments.None;
+        if (Impairments.Any && impairmentRandom is null)
+        {
+            throw new ArgumentNullException(nameof(impairmentRandom), "impairments draw from a seeded random stream");
+        }
+
         _simulation = simulation;
         _pool = pool;
+        _impairmentRandom = impairmentRandom;
         Name = name;
         RateBitsPerSecond = rateBitsPerSecond;
         Delay = delay;
         Mtu = mtu;
         Queue = queue;
         Loss = loss;
+        queue.Dropped = OnQueueDrop;
+        queue.Marked = OnQueueMark;
     }
 
     public string Name { get; }
@@ -57,15 +74,25 @@ public sealed class LinkChannel : IEventHandler
     public long RateBitsPerSecond { get; }
     public SimTime Delay { get; }
     public int Mtu { get; }
-    public IPacketQueue Queue { get; }
+    public PacketQueue Queue { get; }
     public ILossModel Loss { get; }
+    public Impairments Impairments { get; }
     public LinkChannelStatistics Statistics { get; } = new();
 
     /// <summary>Raised when a packet is dropped, before it returns to the pool. Null costs nothing.</summary>
     public Action<LinkChannel, Packet, DropReason>? PacketDropped { get; set; }
 
-    /// <summary>Raised after a packet enters or leaves the output queue. Null costs nothing.</summary>
+    /// <summary>Raised when the queue discipline marks a packet CE instead of dropping it.</summary>
+    public Action<LinkChannel, Packet, DropReason>? PacketMarked { get; set; }
+
+    /// <summary>Raised after a packet enters or leaves the queue. Null costs nothing.</summary>
     public Action<LinkChannel>? QueueLengthChanged { get; set; }
+
+    /// <summary>Raised as each packet starts on the wire (for captures). Null costs nothing.</summary>
+    public Action<LinkChannel, Packet>? TransmissionStarted { get; set; }
+
+    /// <summary>Raised as each packet reaches the far end, before the node takes it (for captures).</summary>
+    public Action<LinkChannel, Packet>? PacketArriving { get; set; }
 
     internal void AttachReceiver(INode receiver, NetworkInterface receiverInterface)
     {
@@ -86,36 +113,41 @@ public sealed class LinkChannel : IEventHandler
         }
 
         Statistics.PacketsEnqueued++;
+        Queue.Enqueue(packet, _simulation.Now);
+        QueueLengthChanged?.Invoke(this);
         if (_transmitting is null)
         {
-            StartTransmission(packet);
-        }
-        else if (Queue.TryEnqueue(packet))
-        {
-            QueueLengthChanged?.Invoke(this);
-        }
-        else
-        {
-            Statistics.QueueDrops++;
-            Drop(packet, DropReason.QueueFull);
+            StartNext();
         }
     }
 
     void IEventHandler.OnEvent(long token)
     {
-        if (token == TransmissionComplete)
+        switch (token)
         {
-            CompleteTransmission();
-        }
-        else
-        {
-            DeliverHead();
+            case TransmissionComplete:
+                CompleteTransmission();
+                break;
+            case HeadArrival:
+                DeliverHead();
+                break;
+            default:
+                Deliver(_overtaking.Dequeue());
+                break;
         }
     }
 
-    private void StartTransmission(Packet packet)
+    private void StartNext()
     {
+        var packet = Queue.Dequeue(_simulation.Now);
+        if (packet is null)
+        {
+            return;
+        }
+
+        QueueLengthChanged?.Invoke(this);
         _transmitting = packet;
+        TransmissionStarted?.Invoke(this, packet);
         var duration = TransmissionTime(packet.SizeBytes);
         Statistics.BusyNanoseconds += duration.Nanoseconds;
         _simulation.ScheduleAfter(duration, this, TransmissionComplete);
@@ -133,21 +165,69 @@ public sealed class LinkChannel : IEventHandler
             Statistics.ChannelLosses++;
             Drop(packet, DropReason.ChannelLoss);
         }
+        else if (Impairments.Any)
+        {
+            PropagateImpaired(packet);
+        }
         else
         {
-            var arrival = (_simulation.Now + Delay).Nanoseconds;
-            _propagating.Enqueue((arrival, packet));
-            if (_propagating.Count == 1)
-            {
-                _simulation.Schedule(new SimTime(arrival), this, HeadArrival);
-            }
+            PropagateInOrder(packet, (_simulation.Now + Delay).Nanoseconds);
         }
 
-        var next = Queue.Dequeue();
-        if (next is not null)
+        StartNext();
+    }
+
+    private void PropagateInOrder(Packet packet, long arrivalNs)
+    {
+        arrivalNs = Math.Max(arrivalNs, _lastFifoArrivalNs);
+        _lastFifoArrivalNs = arrivalNs;
+        _propagating.Enqueue((arrivalNs, packet));
+        if (_propagating.Count == 1)
         {
-            QueueLengthChanged?.Invoke(this);
-            StartTransmission(next);
+            _simulation.Schedule(new SimTime(arrivalNs), this, HeadArrival);
+        }
+    }
+
+    private void PropagateOvertaking(Packet packet, long arrivalNs)
+    {
+        _overtaking.Enqueue(packet, (arrivalNs, _overtakingOrder++));
+        _simulation.Schedule(new SimTime(arrivalNs), this, OvertakingArrival);
+    }
+
+    private void PropagateImpaired(Packet packet)
+    {
+        var random = _impairmentRandom!;
+        if (Impairments.DuplicateFraction > 0 && random.NextDouble() < Impairments.DuplicateFraction)
+        {
+            var copy = _pool.Rent();
+            packet.CopyTo(copy);
+            Statistics.PacketsDuplicated++;
+            PropagateOne(copy, random);
+        }
+
+        PropagateOne(packet, random);
+    }
+
+    private void PropagateOne(Packet packet, System.Random random)
+    {
+        var arrival = (_simulation.Now + Delay).Nanoseconds;
+        if (Impairments.JitterMax > SimTime.Zero)
+        {
+            arrival += (long)(random.NextDouble() * Impairments.JitterMax.Nanoseconds);
+        }
+
+        if (Impairments.ReorderFraction > 0 && random.NextDouble() < Impairments.ReorderFraction)
+        {
+            Statistics.PacketsReordered++;
+            PropagateOvertaking(packet, arrival + Impairments.ReorderExtraDelay.Nanoseconds);
+        }
+        else if (Impairments.JitterReorders)
+        {
+            PropagateOvertaking(packet, arrival);
+        }
+        else
+        {
+            PropagateInOrder(packet, arrival);
         }
     }
 
@@ -159,8 +239,26 @@ public sealed class LinkChannel : IEventHandler
             _simulation.Schedule(new SimTime(_propagating.Peek().ArrivalNs), this, HeadArrival);
         }
 
+        Deliver(packet);
+    }
+
+    private void Deliver(Packet packet)
+    {
         Statistics.PacketsDelivered++;
+        PacketArriving?.Invoke(this, packet);
         _receiver!.Receive(packet, _receiverInterface!);
+    }
+
+    private void OnQueueDrop(Packet packet, DropReason reason)
+    {
+        Statistics.QueueDrops++;
+        Drop(packet, reason);
+    }
+
+    private void OnQueueMark(Packet packet, DropReason reason)
+    {
+        Statistics.EcnMarks++;
+        PacketMarked?.Invoke(this, packet, reason);
     }
 
     private void Drop(Packet packet, DropReason reason)

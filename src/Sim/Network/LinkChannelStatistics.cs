@@ -7,8 +7,16 @@ public sealed class LinkChannelStatistics
     public long PacketsTransmitted { get; internal set; }
     public long BytesTransmitted { get; internal set; }
     public long PacketsDelivered { get; internal set; }
+
+    /// <summary>Packets the queue discipline dropped, for any reason.</summary>
     public long QueueDrops { get; internal set; }
+
+    /// <summary>Packets the queue discipline marked CE instead of dropping.</summary>
+    public long EcnMarks { get; internal set; }
+
     public long ChannelLosses { get; internal set; }
+    public long PacketsDuplicated { get; internal set; }
+    public long PacketsReordered { get; internal set; }
 
     /// <summary>Total time the transmitter was busy serialising packets.</summary>
     public long BusyNanoseconds { get; internal set; }

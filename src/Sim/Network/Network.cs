@@ -1,11 +1,14 @@
 using NetSim.Sim.Kernel;
+using NetSim.Sim.Network.Routing;
 
 namespace NetSim.Sim.Network;
 
-/// <summary>The topology of a run: its hosts and the links between them, sharing one packet pool.</summary>
+/// <summary>The topology of a run: its hosts, routers and the links between them, sharing one packet pool.</summary>
 public sealed class Network
 {
+    private readonly List<Node> _nodes = [];
     private readonly List<Host> _hosts = [];
+    private readonly List<Router> _routers = [];
     private readonly List<PointToPointLink> _links = [];
 
     public Network(Simulation simulation)
@@ -17,33 +20,73 @@ public sealed class Network
 
     public PacketPool Pool { get; } = new();
 
+    public IReadOnlyList<Node> Nodes => _nodes;
+
     public IReadOnlyList<Host> Hosts => _hosts;
+
+    public IReadOnlyList<Router> Routers => _routers;
 
     public IReadOnlyList<PointToPointLink> Links => _links;
 
     public Host AddHost(string name, Ipv4Address address)
     {
-        if (_hosts.Any(h => h.Name == name))
-        {
-            throw new ArgumentException($"a node named '{name}' already exists", nameof(name));
-        }
-
-        var host = new Host(name, address, Pool);
+        var host = new Host(this, name, address);
+        Add(host);
         _hosts.Add(host);
         return host;
     }
 
-    /// <summary>Joins two hosts; <paramref name="forward"/> carries a to b, <paramref name="reverse"/> b to a.</summary>
-    public PointToPointLink Connect(Host a, Host b, LinkChannel forward, LinkChannel reverse)
+    public Router AddRouter(string name, Ipv4Address address)
     {
-        var aInterface = new NetworkInterface(a, a.Address, forward);
-        var bInterface = new NetworkInterface(b, b.Address, reverse);
+        var router = new Router(this, name, address);
+        Add(router);
+        _routers.Add(router);
+        return router;
+    }
+
+    public Node? Find(string name) => _nodes.FirstOrDefault(n => n.Name == name);
+
+    /// <summary>Joins two nodes; <paramref name="forward"/> carries a to b, <paramref name="reverse"/> b to a.</summary>
+    public PointToPointLink Connect(Node a, Node b, LinkChannel forward, LinkChannel reverse)
+    {
+        var aInterface = new NetworkInterface(a, forward);
+        var bInterface = new NetworkInterface(b, reverse) { Peer = a };
+        aInterface.Peer = b;
         forward.AttachReceiver(b, bInterface);
         reverse.AttachReceiver(a, aInterface);
         a.AddInterface(aInterface);
         b.AddInterface(bInterface);
         var link = new PointToPointLink($"{a.Name}-{b.Name}", forward, reverse);
         _links.Add(link);
+        _routesStale = true;
         return link;
+    }
+
+    private bool _routesStale;
+
+    /// <summary>Recomputes every routing table if the topology changed since they were last computed.</summary>
+    public void EnsureRoutes()
+    {
+        if (_routesStale)
+        {
+            _routesStale = false;
+            ShortestPathRouting.Compute(this);
+        }
+    }
+
+    private void Add(Node node)
+    {
+        if (_nodes.Any(n => n.Name == node.Name))
+        {
+            throw new ArgumentException($"a node named '{node.Name}' already exists", nameof(node));
+        }
+
+        if (_nodes.Any(n => n.Address == node.Address))
+        {
+            throw new ArgumentException($"address {node.Address} is already taken", nameof(node));
+        }
+
+        _nodes.Add(node);
+        _routesStale = true;
     }
 }

@@ -17,6 +17,14 @@ public sealed class Packet
     public Ipv4Address Destination { get; set; }
     public byte Ttl { get; set; }
 
+    /// <summary>The IP identification field, per sending host.</summary>
+    public ushort IpId { get; set; }
+
+    public EcnCodepoint Ecn { get; set; }
+
+    /// <summary>When the packet entered the queue it waits in (for CoDel's sojourn time).</summary>
+    public Kernel.SimTime EnqueuedAt { get; set; }
+
     public ushort SourcePort { get; set; }
     public ushort DestinationPort { get; set; }
     public uint SequenceNumber { get; set; }
@@ -52,6 +60,9 @@ public sealed class Packet
         Source = default;
         Destination = default;
         Ttl = 64;
+        IpId = 0;
+        Ecn = EcnCodepoint.NotEct;
+        EnqueuedAt = default;
         SourcePort = 0;
         DestinationPort = 0;
         SequenceNumber = 0;
@@ -61,6 +72,26 @@ public sealed class Packet
         MssOption = 0;
         PayloadLength = 0;
         StreamOffset = 0;
+    }
+
+    /// <summary>Copies every field into <paramref name="copy"/> (for duplication); the copy keeps its own <see cref="Id"/>.</summary>
+    public void CopyTo(Packet copy)
+    {
+        copy.Source = Source;
+        copy.Destination = Destination;
+        copy.Ttl = Ttl;
+        copy.IpId = IpId;
+        copy.Ecn = Ecn;
+        copy.EnqueuedAt = EnqueuedAt;
+        copy.SourcePort = SourcePort;
+        copy.DestinationPort = DestinationPort;
+        copy.SequenceNumber = SequenceNumber;
+        copy.AcknowledgmentNumber = AcknowledgmentNumber;
+        copy.Flags = Flags;
+        copy.Window = Window;
+        copy.MssOption = MssOption;
+        copy.PayloadLength = PayloadLength;
+        copy.StreamOffset = StreamOffset;
     }
 
     public override string ToString() =>

@@ -1,45 +1,48 @@
+using NetSim.Sim.Kernel;
+
 namespace NetSim.Sim.Network.Queues;
 
-/// <summary>First-in first-out with a limit in packets; an arriving packet that finds it full is dropped.</summary>
-public sealed class DropTailQueue : IPacketQueue
+/// <summary>First-in first-out with a limit in packets or in bytes; an arrival that would exceed it is dropped.</summary>
+public sealed class DropTailQueue : PacketQueue
 {
     private readonly Queue<Packet> _packets = new();
 
-    public DropTailQueue(int capacityPackets)
+    public DropTailQueue(int? capacityPackets, long? capacityBytes = null)
     {
-        if (capacityPackets < 1)
+        if (capacityPackets is < 1 || capacityBytes is < 1 || (capacityPackets is null && capacityBytes is null))
         {
-            throw new ArgumentOutOfRangeException(nameof(capacityPackets), "a drop-tail queue holds at least one packet");
+            throw new ArgumentException("a drop-tail queue holds at least one packet or byte, in packets or in bytes");
         }
 
         CapacityPackets = capacityPackets;
+        CapacityBytes = capacityBytes;
     }
 
-    public int CapacityPackets { get; }
+    public int? CapacityPackets { get; }
 
-    public int Count => _packets.Count;
+    public long? CapacityBytes { get; }
 
-    public long Bytes { get; private set; }
-
-    public bool TryEnqueue(Packet packet)
+    public override void Enqueue(Packet packet, SimTime now)
     {
-        if (_packets.Count >= CapacityPackets)
+        if (Count >= CapacityPackets || Bytes + packet.SizeBytes > CapacityBytes)
         {
-            return false;
+            Drop(packet, DropReason.QueueFull);
+            return;
         }
 
         _packets.Enqueue(packet);
+        Count++;
         Bytes += packet.SizeBytes;
-        return true;
     }
 
-    public Packet? Dequeue()
+    public override Packet? Dequeue(SimTime now)
     {
         if (!_packets.TryDequeue(out var packet))
         {
             return null;
         }
 
+        Count--;
         Bytes -= packet.SizeBytes;
         return packet;
     }

@@ -1,0 +1,61 @@
+namespace NetSim.Sim.Network;
+
+/// <summary>
+/// A host or router: a name, an address, its interfaces, and a routing table that says which
+/// interface leads to each destination host.
+/// </summary>
+public abstract class Node : INode
+{
+    private readonly List<NetworkInterface> _interfaces = [];
+
+    protected Node(Network network, string name, Ipv4Address address)
+    {
+        Network = network;
+        Name = name;
+        Address = address;
+        Pool = network.Pool;
+    }
+
+    public Network Network { get; }
+
+    public string Name { get; }
+
+    public Ipv4Address Address { get; }
+
+    public PacketPool Pool { get; }
+
+    public IReadOnlyList<NetworkInterface> Interfaces => _interfaces;
+
+    public RoutingTable Routes { get; } = new();
+
+    /// <summary>Packets this node could not forward: no route, or TTL exhausted.</summary>
+    public long PacketsUnroutable { get; private set; }
+
+    internal void AddInterface(NetworkInterface networkInterface) => _interfaces.Add(networkInterface);
+
+    /// <summary>Takes ownership of a packet arriving on <paramref name="via"/>.</summary>
+    public abstract void Receive(Packet packet, NetworkInterface via);
+
+    /// <summary>Sends a packet towards its destination on the interface the routing table names.</summary>
+    protected void Forward(Packet packet)
+    {
+        Network.EnsureRoutes();
+        var next = Routes.Lookup(packet.Destination);
+        if (next is null)
+        {
+            PacketsUnroutable++;
+            Pool.Return(packet);
+            return;
+        }
+
+        next.Send(packet);
+    }
+
+    protected void DropUnroutable(Packet packet)
+    {
+        PacketsUnroutable++;
+        Pool.Return(packet);
+    }
+
+    public override string ToString() => $"{Name} ({Address})";
+}
