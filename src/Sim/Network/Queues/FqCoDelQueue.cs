@@ -41,15 +41,26 @@ public sealed class FqCoDelQueue : CoDelDiscipline
 
     public int Limit { get; }
 
-    /// <summary>The flow queue a packet hashes to (RFC 8290 §4.1.1): its 5-tuple, perturbed by a seed from the run.</summary>
+    /// <summary>
+    /// The flow queue a packet hashes to (RFC 8290 §4.1.1): its 5-tuple, perturbed by a seed from
+    /// the run, mixed with SplitMix64's finalizer so that every input bit reaches the low bits.
+    /// </summary>
     public int FlowOf(Packet packet)
     {
-        var hash = 14695981039346656037UL ^ _perturbation;
-        hash = (hash ^ packet.Source.Value) * 1099511628211UL;
-        hash = (hash ^ packet.Destination.Value) * 1099511628211UL;
-        hash = (hash ^ ((ulong)packet.SourcePort << 16 | packet.DestinationPort)) * 1099511628211UL;
-        hash = (hash ^ 6) * 1099511628211UL;
+        var hash = _perturbation;
+        hash = Mix(hash ^ packet.Source.Value);
+        hash = Mix(hash ^ packet.Destination.Value);
+        hash = Mix(hash ^ (((ulong)packet.SourcePort << 16) | packet.DestinationPort));
+        hash = Mix(hash ^ 6);
         return (int)(hash % (ulong)_flows.Length);
+    }
+
+    private static ulong Mix(ulong z)
+    {
+        z += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     public override void Enqueue(Packet packet, SimTime now)
