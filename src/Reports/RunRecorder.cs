@@ -23,6 +23,7 @@ public sealed class RunRecorder : ITcpConnectionObserver
     public List<EventRow> Events { get; } = [];
     public List<RttRow> Rtt { get; } = [];
     public List<QueueRow> Queue { get; } = [];
+    public List<LinkEventRow> LinkEvents { get; } = [];
 
     public static decimal Seconds(SimTime t) => t.Nanoseconds / 1_000_000_000m;
 
@@ -47,8 +48,14 @@ public sealed class RunRecorder : ITcpConnectionObserver
         {
             channel.QueueLengthChanged = c => Queue.Add(new QueueRow(
                 Seconds(c.Simulation.Now), c.Name, c.Queue.Count, c.Queue.Bytes));
+            channel.PacketDropped = (c, p, reason) => LinkEvents.Add(LinkEvent(c, p, "drop", reason));
+            channel.PacketMarked = (c, p, reason) => LinkEvents.Add(LinkEvent(c, p, "mark", reason));
         }
     }
+
+    private static LinkEventRow LinkEvent(LinkChannel channel, Packet packet, string kind, DropReason reason) => new(
+        Seconds(channel.Simulation.Now), channel.Name, kind, reason.ToString(),
+        $"{packet.Source}:{packet.SourcePort}", $"{packet.Destination}:{packet.DestinationPort}", packet.SequenceNumber, packet.PayloadLength);
 
     public void OnStateChanged(TcpConnection connection, TcpState from, TcpState to)
     {

@@ -22,6 +22,7 @@ public sealed class BuiltScenario
     public Network Network { get; }
     public Dictionary<string, TcpStack> Stacks { get; } = new(StringComparer.Ordinal);
     public List<SockOpsDispatcher> Dispatchers { get; } = [];
+    public List<(LinkSpec Spec, PointToPointLink Link)> Links { get; } = [];
     public List<FlowInstance> Flows { get; } = [];
 }
 

@@ -2,8 +2,7 @@ using NetSim.Reports;
 using NetSim.Scenarios.Model;
 using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
-using NetSim.Sim.Network.Loss;
-using NetSim.Sim.Network.Queues;
+using NetSim.Sim.Network.Routing;
 using NetSim.SockOps;
 using NetSim.Tcp;
 using NetSim.Tcp.Apps;
@@ -11,9 +10,11 @@ using NetSim.Tcp.Apps;
 namespace NetSim.Scenarios;
 
 /// <summary>
-/// Builds the network of a scenario: hosts numbered 10.0.0.1, 10.0.0.2, ... in the order
-/// listed, links with their queues and seeded loss streams, a TCP stack per host with the
-/// host's sock_ops programs (its "cgroup"), and each flow's sender and sink (ports from 5001).
+/// Builds the network of a scenario: hosts numbered 10.0.0.1, 10.0.0.2, ... and routers
+/// 10.255.0.1, ... in the order listed; each link direction with its queue, loss model and
+/// impairments, each drawing from its own named random stream; shortest-path routes; a TCP stack
+/// per host with the host's sock_ops programs (its "cgroup"); and each flow's sender and sink
+/// (ports from 5001).
 /// </summary>
 public static class ScenarioBuilder
 {
@@ -25,25 +26,41 @@ public static class ScenarioBuilder
         var network = new Network(simulation);
         var built = new BuiltScenario(scenario, simulation, network);
 
-        var hosts = new Dictionary<string, Host>(StringComparer.Ordinal);
         for (var i = 0; i < scenario.Hosts.Count; i++)
         {
-            var name = scenario.Hosts[i];
-            hosts[name] = network.AddHost(name, new Ipv4Address(0x0A000001u + (uint)i));
+            network.AddHost(scenario.Hosts[i], new Ipv4Address(0x0A000001u + (uint)i));
+        }
+
+        for (var i = 0; i < scenario.Routers.Count; i++)
+        {
+            network.AddRouter(scenario.Routers[i], new Ipv4Address(0x0AFF0001u + (uint)i));
+        }
+
+        (Ipv4Address, Ipv4Address, ushort) FlowEndpoints(string flowName)
+        {
+            var index = scenario.Flows.Select(f => f.Name).ToList().IndexOf(flowName);
+            var flow = scenario.Flows[index];
+            return (network.Find(flow.From)!.Address, network.Find(flow.To)!.Address, (ushort)(FirstPort + index));
         }
 
         foreach (var link in scenario.Links)
         {
-            var forward = Channel(simulation, network, link, link.A, link.B, link.ForwardLoss);
-            var reverse = Channel(simulation, network, link, link.B, link.A, link.ReverseLoss);
+            var forward = Channel(simulation, network, link.Forward, link.A, link.B, FlowEndpoints);
+            var reverse = Channel(simulation, network, link.Reverse, link.B, link.A, FlowEndpoints);
             recorder.Attach(forward);
             recorder.Attach(reverse);
-            network.Connect(hosts[link.A], hosts[link.B], forward, reverse);
+            built.Links.Add((link, network.Connect(network.Find(link.A)!, network.Find(link.B)!, forward, reverse)));
+        }
+
+        network.EnsureRoutes();
+        foreach (var flow in scenario.Flows)
+        {
+            CheckPathMtu(network, flow);
         }
 
         foreach (var name in scenario.Hosts)
         {
-            var stack = new TcpStack(simulation, hosts[name], scenario.Defaults);
+            var stack = new TcpStack(simulation, (Host)network.Find(name)!, scenario.Defaults);
             recorder.Attach(stack);
             var dispatcher = new SockOpsDispatcher(scenario.Kernel, $"host:{name}");
             foreach (var attachment in scenario.SockOps.Where(a => a.Hosts.Contains(name)))
@@ -67,7 +84,7 @@ public static class ScenarioBuilder
             var port = (ushort)(FirstPort + i);
             var sink = new SinkApplication(built.Stacks[flow.To], port, flow.Tcp, flow.Name);
             sink.Install();
-            var sender = new BulkSendApplication(built.Stacks[flow.From], hosts[flow.To].Address, port, flow.Tcp, flow.Name)
+            var sender = new BulkSendApplication(built.Stacks[flow.From], network.Find(flow.To)!.Address, port, flow.Tcp, flow.Name)
             {
                 Start = flow.Start,
                 Stop = flow.Stop,
@@ -80,11 +97,38 @@ public static class ScenarioBuilder
         return built;
     }
 
-    private static LinkChannel Channel(Simulation simulation, Network network, LinkSpec link, string from, string to, double loss)
+    /// <summary>
+    /// TCP sends segments of min(MSS, first-hop MTU - 40) bytes; a smaller MTU further along the
+    /// path is a configuration error of the sender, reported before the run starts.
+    /// </summary>
+    private static void CheckPathMtu(Network network, FlowSpec flow)
+    {
+        var from = (Host)network.Find(flow.From)!;
+        var to = (Host)network.Find(flow.To)!;
+        var packetBytes = Math.Min(flow.Tcp.Mss, from.MtuTowards(to.Address) - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes)
+            + Packet.Ipv4HeaderBytes + Packet.TcpHeaderBytes;
+        var path = ShortestPathRouting.Path(from, to)!;
+        for (var hop = 0; hop < path.Count - 1; hop++)
+        {
+            var channel = path[hop].Routes.Lookup(to.Address)!.Transmitter;
+            if (channel.Mtu < packetBytes)
+            {
+                throw flow.Location.Error(
+                    $"flow '{flow.Name}' sends {packetBytes}-byte packets, but link {channel.Name} on its path has an MTU of {channel.Mtu}; set tcp.mss to at most {channel.Mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes}");
+            }
+        }
+    }
+
+    private static LinkChannel Channel(Simulation simulation, Network network, ChannelSpec spec, string from, string to,
+        Func<string, (Ipv4Address, Ipv4Address, ushort)> flowEndpoints)
     {
         var name = $"{from}->{to}";
-        ILossModel lossModel = loss > 0 ? new BernoulliLoss(loss, simulation.Random.Get($"loss/{name}")) : NoLoss.Instance;
-        return new LinkChannel(simulation, network.Pool, name, link.RateBitsPerSecond, link.Delay, link.Mtu,
-            new DropTailQueue(link.QueuePackets), lossModel);
+        var streams = simulation.Random;
+        var typicalTransmission = SimTime.FromNanoseconds(((long)spec.Mtu * 8 * 1_000_000_000L) / spec.RateBitsPerSecond);
+        return new LinkChannel(simulation, network.Pool, name, spec.RateBitsPerSecond, spec.Delay, spec.Mtu,
+            spec.Queue.Create(spec.Mtu, typicalTransmission, streams.Get($"queue/{name}")),
+            spec.Loss.Create(streams.Get($"loss/{name}"), flowEndpoints),
+            spec.Impairments,
+            spec.Impairments.Any ? streams.Get($"impair/{name}") : null);
     }
 }

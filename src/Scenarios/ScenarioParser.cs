@@ -1,11 +1,8 @@
 using NetSim.Scenarios.Model;
 using NetSim.Scenarios.Yaml;
 using NetSim.Sim.Kernel;
-using NetSim.SockOps;
 using NetSim.SockOps.Kernel;
-using NetSim.SockOps.Programs;
 using NetSim.Tcp;
-using NetSim.Tcp.Hooks;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -18,7 +15,7 @@ namespace NetSim.Scenarios;
 public static class ScenarioParser
 {
     private static readonly string[] TopLevelFields =
-        ["name", "seed", "duration", "kernel", "defaults", "hosts", "routers", "links", "flows", "sockops", "trace"];
+        ["name", "seed", "duration", "kernel", "defaults", "hosts", "routers", "links", "dumbbell", "flows", "sockops", "trace", "pcap"];
 
     private static readonly Dictionary<string, TraceKind> TraceNames = new(StringComparer.Ordinal)
     {
@@ -83,17 +80,12 @@ public static class ScenarioParser
             defaults = TcpSettingsReader.Read(defaultsMap, defaults);
         }
 
-        var hosts = ReadHosts(root);
-        if (root.Sequence("routers").Count > 0)
-        {
-            throw root.Error("routers", "routers are not supported yet: this version joins two hosts by one link");
-        }
-
-        var links = ReadLinks(root, hosts);
-        var flows = ReadFlows(root, hosts, defaults, duration);
-        var sockops = ReadSockOps(root, hosts, kernel);
-        var trace = ReadTrace(root);
-        return new Scenario(name, file, (ulong)seed, duration, kernel, defaults, hosts, links, flows, sockops, trace);
+        var topology = TopologyReader.Read(root);
+        var flows = FlowReader.Read(root, topology, defaults, duration);
+        CheckScheduledSegments(topology, flows);
+        var sockops = SockOpsReader.Read(root, topology, kernel);
+        return new Scenario(name, file, (ulong)seed, duration, kernel, defaults, topology.Hosts, topology.Routers, topology.Links,
+            flows, sockops, ReadTrace(root), ReadCapture(root.Map("pcap"), topology));
     }
 
     private static KernelModel ReadKernel(YamlMap? map)
@@ -105,12 +97,10 @@ public static class ScenarioParser
 
         map.RejectUnknownKeys("version", "hz");
         var version = KernelVersion.Newest;
-        if (map.Scalar("version") is { } text)
+        if (map.Scalar("version") is { } text
+            && (!KernelVersion.TryParse(text, out version) || version < KernelVersion.Oldest || version > KernelVersion.Newest))
         {
-            if (!KernelVersion.TryParse(text, out version) || version < KernelVersion.Oldest || version > KernelVersion.Newest)
-            {
-                throw map.Error("version", $"'{text}' is not a modelled kernel; write major.minor from {KernelVersion.Oldest} to {KernelVersion.Newest}, e.g. \"6.6\"");
-            }
+            throw map.Error("version", $"'{text}' is not a modelled kernel; write major.minor from {KernelVersion.Oldest} to {KernelVersion.Newest}, e.g. \"6.6\"");
         }
 
         var hz = map.Integer("hz") ?? 1000;
@@ -122,264 +112,18 @@ public static class ScenarioParser
         return new KernelModel(version, (int)hz);
     }
 
-    private static List<string> ReadHosts(YamlMap root)
+    private static void CheckScheduledSegments(Topology topology, List<FlowSpec> flows)
     {
-        var hosts = new List<string>();
-        foreach (var (value, node, path) in root.ScalarSequence("hosts"))
+        var segments = topology.Links
+            .SelectMany(l => new[] { l.Forward.Loss, l.Reverse.Loss })
+            .OfType<ScheduledSpec>()
+            .SelectMany(s => s.Segments);
+        foreach (var segment in segments)
         {
-            if (hosts.Contains(value))
+            if (flows.All(f => f.Name != segment.Flow))
             {
-                throw root.Error(node, path, $"host '{value}' is named twice");
+                throw segment.Location.Error($"no flow named '{segment.Flow}' (flows: {string.Join(", ", flows.Select(f => f.Name).Take(12))})");
             }
-
-            hosts.Add(value);
-        }
-
-        if (hosts.Count == 0)
-        {
-            throw root.Error("hosts", "a scenario needs at least two hosts");
-        }
-
-        return hosts;
-    }
-
-    private static List<LinkSpec> ReadLinks(YamlMap root, List<string> hosts)
-    {
-        var links = new List<LinkSpec>();
-        foreach (var (node, path) in root.Sequence("links"))
-        {
-            var link = new YamlMap(root.File, path, node);
-            link.RejectUnknownKeys("between", "rate", "delay", "mtu", "queue", "loss");
-            var ends = link.ScalarSequence("between");
-            if (ends.Count != 2)
-            {
-                throw link.Error("between", "a point-to-point link names exactly two hosts");
-            }
-
-            foreach (var (end, endNode, endPath) in ends)
-            {
-                RequireHost(link, endNode, endPath, end, hosts);
-            }
-
-            var rate = link.Rate("rate") ?? throw link.Error("rate", "missing required field");
-            if (rate <= 0)
-            {
-                throw link.Error("rate", "a link rate must be positive");
-            }
-
-            var delay = link.Duration("delay") ?? throw link.Error("delay", "missing required field");
-            var mtu = link.Size("mtu") ?? 1500;
-            if (mtu is < 68 or > 65535)
-            {
-                throw link.Error("mtu", $"an IPv4 MTU lies in [68, 65535] (got {mtu})");
-            }
-
-            var queue = ReadQueue(link.Map("queue"));
-            var (forward, reverse) = ReadLoss(link.Map("loss"));
-            links.Add(new LinkSpec(ends[0].Value, ends[1].Value, rate, delay, (int)mtu, queue, forward, reverse));
-        }
-
-        if (links.Count != 1 || hosts.Count != 2)
-        {
-            throw root.Error("links", "this version joins exactly two hosts by exactly one link");
-        }
-
-        return links;
-    }
-
-    private static int ReadQueue(YamlMap? map)
-    {
-        if (map is null)
-        {
-            return 100;
-        }
-
-        map.RejectUnknownKeys("type", "packets");
-        var type = map.Scalar("type") ?? "droptail";
-        if (type != "droptail")
-        {
-            throw map.Error("type", $"unknown queue '{type}' (valid: droptail)");
-        }
-
-        var packets = map.Integer("packets") ?? 100;
-        if (packets is < 1 or > int.MaxValue)
-        {
-            throw map.Error("packets", "a queue holds at least one packet");
-        }
-
-        return (int)packets;
-    }
-
-    private static (double Forward, double Reverse) ReadLoss(YamlMap? map)
-    {
-        if (map is null)
-        {
-            return (0, 0);
-        }
-
-        if (map.Has("forward") || map.Has("reverse"))
-        {
-            map.RejectUnknownKeys("forward", "reverse");
-            return (ReadLossModel(map.Map("forward")), ReadLossModel(map.Map("reverse")));
-        }
-
-        var p = ReadLossModel(map);
-        return (p, p);
-    }
-
-    private static double ReadLossModel(YamlMap? map)
-    {
-        if (map is null)
-        {
-            return 0;
-        }
-
-        map.RejectUnknownKeys("type", "p");
-        var type = map.RequireScalar("type");
-        return type switch
-        {
-            "none" => 0,
-            "bernoulli" => map.Probability("p") ?? throw map.Error("p", "missing required field"),
-            _ => throw map.Error("type", $"unknown loss model '{type}' (valid: none, bernoulli)"),
-        };
-    }
-
-    private static List<FlowSpec> ReadFlows(YamlMap root, List<string> hosts, TcpSettings defaults, SimTime duration)
-    {
-        var flows = new List<FlowSpec>();
-        foreach (var (node, path) in root.Sequence("flows"))
-        {
-            var flow = new YamlMap(root.File, path, node);
-            flow.RejectUnknownKeys("name", "from", "to", "app", "start", "stop", "tcp");
-            var name = flow.Scalar("name") ?? $"flow{flows.Count}";
-            if (flows.Any(f => f.Name == name))
-            {
-                throw flow.Error("name", $"flow '{name}' is named twice");
-            }
-
-            var from = flow.RequireScalar("from");
-            RequireHost(flow, flow.RequireNode("from"), flow.FieldPath("from"), from, hosts);
-            var to = flow.RequireScalar("to");
-            RequireHost(flow, flow.RequireNode("to"), flow.FieldPath("to"), to, hosts);
-            if (from == to)
-            {
-                throw flow.Error("to", "a flow joins two different hosts");
-            }
-
-            var app = flow.RequireMap("app");
-            app.RejectUnknownKeys("type", "bytes");
-            var type = app.RequireScalar("type");
-            if (type != "bulk")
-            {
-                throw app.Error("type", $"unknown application '{type}' (valid: bulk)");
-            }
-
-            var bytes = app.Size("bytes");
-            if (bytes is <= 0)
-            {
-                throw app.Error("bytes", "must be positive");
-            }
-
-            var start = flow.Duration("start") ?? SimTime.Zero;
-            var stop = flow.Duration("stop") ?? SimTime.Never;
-            if (start >= duration)
-            {
-                throw flow.Error("start", $"starts at or after the end of the run ({duration})");
-            }
-
-            if (stop <= start)
-            {
-                throw flow.Error("stop", "must come after start");
-            }
-
-            var tcp = flow.Map("tcp") is { } tcpMap ? TcpSettingsReader.Read(tcpMap, defaults) : defaults;
-            flows.Add(new FlowSpec(name, from, to, bytes, start, stop, tcp));
-        }
-
-        if (flows.Count == 0)
-        {
-            throw root.Error("flows", "a scenario needs at least one flow");
-        }
-
-        return flows;
-    }
-
-    private static List<SockOpsAttachment> ReadSockOps(YamlMap root, List<string> hosts, KernelModel kernel)
-    {
-        var attachments = new List<SockOpsAttachment>();
-        foreach (var (node, path) in root.Sequence("sockops"))
-        {
-            var entry = new YamlMap(root.File, path, node);
-            entry.RejectUnknownKeys("program", "attach", "params");
-            var programName = entry.RequireScalar("program");
-            var attach = entry.RequireMap("attach");
-            attach.RejectUnknownKeys("hosts");
-            var attachedHosts = new List<string>();
-            foreach (var (host, hostNode, hostPath) in attach.ScalarSequence("hosts"))
-            {
-                RequireHost(attach, hostNode, hostPath, host, hosts);
-                attachedHosts.Add(host);
-            }
-
-            if (attachedHosts.Count == 0)
-            {
-                throw attach.Error("hosts", "attach the program to at least one host");
-            }
-
-            var program = CreateProgram(entry, programName, entry.Map("params"), kernel);
-            attachments.Add(new SockOpsAttachment(programName, attachedHosts, program));
-        }
-
-        return attachments;
-    }
-
-    private static SockOpsProgram CreateProgram(YamlMap entry, string programName, YamlMap? parameters, KernelModel kernel)
-    {
-        const string prefix = "builtin:";
-        if (!programName.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            throw entry.Error("program", $"'{programName}' is not a program; write builtin:NAME (valid: {string.Join(", ", BuiltinPrograms.Names.Select(n => prefix + n))})");
-        }
-
-        var name = programName[prefix.Length..];
-        switch (name)
-        {
-            case "watch":
-                if (parameters is null)
-                {
-                    throw entry.Error("params", "builtin:watch needs params.flags");
-                }
-
-                parameters.RejectUnknownKeys("flags", "rtt_samples");
-                var flags = SockOpsCallbackFlags.None;
-                foreach (var (flagName, flagNode, flagPath) in parameters.ScalarSequence("flags"))
-                {
-                    if (!CallbackFlagNames.TryParse(flagName, out var flag))
-                    {
-                        var suggestion = YamlMap.Suggest(flagName, CallbackFlagNames.Names);
-                        throw parameters.Error(flagNode, flagPath,
-                            $"unknown callback flag '{flagName}'{(suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?")} (valid: {string.Join(", ", CallbackFlagNames.Names)})");
-                    }
-
-                    if (((int)flag & kernel.AllCallbackFlags) == 0)
-                    {
-                        throw parameters.Error(flagNode, flagPath, $"Linux {kernel.Version} has no {flagName} callback flag");
-                    }
-
-                    flags |= flag;
-                }
-
-                var samples = parameters.Integer("rtt_samples");
-                if (samples is < 1 or > int.MaxValue)
-                {
-                    throw parameters.Error("rtt_samples", "counts at least one RTT callback");
-                }
-
-                return new WatchProgram(flags, (int?)samples);
-            default:
-                var guess = YamlMap.Suggest(name, BuiltinPrograms.Names);
-                throw entry.Error("program",
-                    $"unknown program '{programName}'{(guess is null ? string.Empty : $"; did you mean '{prefix}{guess}'?")} (valid: {string.Join(", ", BuiltinPrograms.Names.Select(n => prefix + n))})");
         }
     }
 
@@ -404,12 +148,45 @@ public static class ScenarioParser
         return trace;
     }
 
-    private static void RequireHost(YamlMap map, YamlNode node, string path, string host, List<string> hosts)
+    /// <summary><c>pcap: { links: [a-b] | all, hosts: [a] | all }</c>: a file per link (both directions) or per host.</summary>
+    private static CaptureSpec ReadCapture(YamlMap? map, Topology topology)
     {
-        if (!hosts.Contains(host))
+        if (map is null)
         {
-            var suggestion = YamlMap.Suggest(host, hosts);
-            throw map.Error(node, path, $"no host named '{host}'{(suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?")} (hosts: {string.Join(", ", hosts)})");
+            return CaptureSpec.None;
         }
+
+        map.RejectUnknownKeys("links", "hosts");
+        var linkNames = topology.Links.Select(l => l.Name).ToList();
+        return new CaptureSpec(
+            Names(map, "links", linkNames, "link"),
+            Names(map, "hosts", topology.Hosts, "host"));
+    }
+
+    private static List<string> Names(YamlMap map, string key, List<string> valid, string what)
+    {
+        if (map.Scalar(key) is "all")
+        {
+            return valid;
+        }
+
+        if (map.Node(key) is YamlScalarNode)
+        {
+            throw map.Error(key, $"write 'all' or a list of {what} names");
+        }
+
+        var names = new List<string>();
+        foreach (var (name, node, path) in map.ScalarSequence(key))
+        {
+            if (!valid.Contains(name))
+            {
+                var suggestion = YamlMap.Suggest(name, valid);
+                throw map.Error(node, path, $"no {what} named '{name}'{(suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?")} ({what}s: {string.Join(", ", valid.Take(12))})");
+            }
+
+            names.Add(name);
+        }
+
+        return names;
     }
 }

@@ -43,6 +43,7 @@ public static class ScenarioRunner
                 c.Statistics.PacketsTransmitted,
                 c.Statistics.BytesTransmitted,
                 c.Statistics.QueueDrops,
+                c.Statistics.EcnMarks,
                 c.Statistics.ChannelLosses,
                 Math.Round((decimal)c.Statistics.BusyNanoseconds / scenario.Duration.Nanoseconds, 6)))
             .ToList();
@@ -82,6 +83,7 @@ public static class ScenarioRunner
             if (scenario.Trace.Contains(TraceKind.Queue))
             {
                 Table("queue.csv", recorder.Queue);
+                Table("link_events.csv", recorder.LinkEvents);
             }
 
             results.Commit();

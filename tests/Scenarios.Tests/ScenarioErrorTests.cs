@@ -27,8 +27,8 @@ public class ScenarioErrorTests
     public void TheValidScenarioParses()
     {
         var scenario = ScenarioParser.Parse(Valid, "ok.yaml");
-        Assert.Equal(10_000_000, scenario.Links[0].RateBitsPerSecond);
-        Assert.Equal(0.01, scenario.Links[0].ForwardLoss, 12);
+        Assert.Equal(10_000_000, scenario.Links[0].Forward.RateBitsPerSecond);
+        Assert.Equal(0.01, Assert.IsType<Model.BernoulliSpec>(scenario.Links[0].Reverse.Loss).P, 12);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class ScenarioErrorTests
     {
         var error = Fails(Valid.Replace("from: a, to: b", "from: a, to: c"));
         Assert.Equal("flows[0].to", error.Field);
-        Assert.Contains("no host named 'c'", error.Problem);
+        Assert.Contains("no host or router named 'c'", error.Problem);
     }
 
     [Fact]

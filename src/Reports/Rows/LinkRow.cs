@@ -10,5 +10,6 @@ public sealed partial record LinkRow(
     [CsvColumn("packets_transmitted")] long PacketsTransmitted,
     [CsvColumn("bytes_transmitted")] long BytesTransmitted,
     [CsvColumn("queue_drops")] long QueueDrops,
+    [CsvColumn("ecn_marks")] long EcnMarks,
     [CsvColumn("channel_losses")] long ChannelLosses,
     [CsvColumn("utilisation")] decimal Utilisation);

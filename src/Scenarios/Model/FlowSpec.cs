@@ -11,4 +11,5 @@ public sealed record FlowSpec(
     long? Bytes,
     SimTime Start,
     SimTime Stop,
-    TcpSettings Tcp);
+    TcpSettings Tcp,
+    SourceLocation Location);

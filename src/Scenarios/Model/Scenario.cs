@@ -13,7 +13,9 @@ public sealed record Scenario(
     KernelModel Kernel,
     TcpSettings Defaults,
     IReadOnlyList<string> Hosts,
+    IReadOnlyList<string> Routers,
     IReadOnlyList<LinkSpec> Links,
     IReadOnlyList<FlowSpec> Flows,
     IReadOnlyList<SockOpsAttachment> SockOps,
-    IReadOnlySet<TraceKind> Trace);
+    IReadOnlySet<TraceKind> Trace,
+    CaptureSpec Capture);

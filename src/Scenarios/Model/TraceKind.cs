@@ -12,6 +12,6 @@ public enum TraceKind
     /// <summary>sockops.csv: every sock_ops invocation.</summary>
     SockOps,
 
-    /// <summary>queue.csv: every change of every link queue's length.</summary>
+    /// <summary>queue.csv: every change of every link queue's length; queue_events.csv: every drop and ECN mark, with its reason.</summary>
     Queue,
 }

@@ -138,6 +138,18 @@ internal sealed class YamlMap
         return ok;
     });
 
+    /// <summary>Where the value of <paramref name="key"/> is, or this mapping when the key is absent.</summary>
+    public Model.SourceLocation Location(string key)
+    {
+        var node = Node(key) ?? _node;
+        return new Model.SourceLocation(File, node.Start.Line, node.Start.Column, FieldPath(key));
+    }
+
+    /// <summary>Whether the field is a mapping of exactly forward and/or reverse: a value given per direction.</summary>
+    public bool IsDirectional(string key) =>
+        Node(key) is YamlMappingNode mapping && mapping.Children.Count > 0
+        && mapping.Children.Keys.All(k => k is YamlScalarNode { Value: "forward" or "reverse" });
+
     /// <summary>An error located at the value of <paramref name="key"/>, or at this mapping when the key is absent.</summary>
     public ScenarioException Error(string key, string problem) => At(Node(key) ?? _node, FieldPath(key), problem);
 

@@ -1,0 +1,100 @@
+using NetSim.Scenarios.Model;
+using NetSim.Scenarios.Yaml;
+using NetSim.Sim.Kernel;
+using NetSim.Tcp;
+
+namespace NetSim.Scenarios;
+
+/// <summary>Reads <c>flows</c>, and the dumbbell's <c>flow</c> template that gives each pair si -> di a flow fi.</summary>
+internal static class FlowReader
+{
+    public static List<FlowSpec> Read(YamlMap root, Topology topology, TcpSettings defaults, SimTime duration)
+    {
+        var flows = new List<FlowSpec>();
+        foreach (var (node, path) in root.Sequence("flows"))
+        {
+            var flow = new YamlMap(root.File, path, node);
+            flow.RejectUnknownKeys("name", "from", "to", "app", "start", "stop", "tcp");
+            var name = flow.Scalar("name") ?? $"flow{flows.Count}";
+            var from = flow.RequireScalar("from");
+            TopologyReader.RequireNode(flow, flow.RequireNode("from"), flow.FieldPath("from"), from, topology);
+            var to = flow.RequireScalar("to");
+            TopologyReader.RequireNode(flow, flow.RequireNode("to"), flow.FieldPath("to"), to, topology);
+            Add(flows, flow, name, from, to, topology, defaults, duration, flow.Location("name"));
+        }
+
+        if (root.Map("dumbbell") is { } dumbbell && dumbbell.Map("flow") is { } template)
+        {
+            template.RejectUnknownKeys("app", "start", "stop", "tcp");
+            var pairs = TopologyReader.DumbbellPairs(dumbbell);
+            for (var i = 1; i <= pairs; i++)
+            {
+                Add(flows, template, $"f{i}", $"s{i}", $"d{i}", topology, defaults, duration, dumbbell.Location("flow"));
+            }
+        }
+
+        if (flows.Count == 0)
+        {
+            throw root.Error("flows", "a scenario needs at least one flow");
+        }
+
+        return flows;
+    }
+
+    private static void Add(List<FlowSpec> flows, YamlMap flow, string name, string from, string to, Topology topology,
+        TcpSettings defaults, SimTime duration, SourceLocation location)
+    {
+        if (flows.Any(f => f.Name == name))
+        {
+            throw location.Error($"flow '{name}' is named twice");
+        }
+
+        foreach (var (end, key) in new[] { (from, "from"), (to, "to") })
+        {
+            if (!topology.Hosts.Contains(end) && flow.Has(key))
+            {
+                throw flow.Error(key, $"'{end}' is a router; flows run between hosts");
+            }
+        }
+
+        if (from == to)
+        {
+            throw flow.Has("to") ? flow.Error("to", "a flow joins two different hosts") : location.Error("a flow joins two different hosts");
+        }
+
+        if (!topology.Connected(from, to))
+        {
+            var problem = $"no route from {from} to {to}: no chain of links joins them";
+            throw flow.Has("to") ? flow.Error("to", problem) : location.Error(problem);
+        }
+
+        var app = flow.RequireMap("app");
+        app.RejectUnknownKeys("type", "bytes");
+        var type = app.RequireScalar("type");
+        if (type != "bulk")
+        {
+            throw app.Error("type", $"unknown application '{type}' (valid: bulk)");
+        }
+
+        var bytes = app.Size("bytes");
+        if (bytes is <= 0)
+        {
+            throw app.Error("bytes", "must be positive");
+        }
+
+        var start = flow.Duration("start") ?? SimTime.Zero;
+        var stop = flow.Duration("stop") ?? SimTime.Never;
+        if (start >= duration)
+        {
+            throw flow.Error("start", $"starts at or after the end of the run ({duration})");
+        }
+
+        if (stop <= start)
+        {
+            throw flow.Error("stop", "must come after start");
+        }
+
+        var tcp = flow.Map("tcp") is { } tcpMap ? TcpSettingsReader.Read(tcpMap, defaults) : defaults;
+        flows.Add(new FlowSpec(name, from, to, bytes, start, stop, tcp, flow.Has("tcp") ? flow.Location("tcp") : location));
+    }
+}

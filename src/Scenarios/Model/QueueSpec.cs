@@ -1,0 +1,35 @@
+using NetSim.Sim.Kernel;
+using NetSim.Sim.Network.Queues;
+
+namespace NetSim.Scenarios.Model;
+
+/// <summary>A queueing discipline as the scenario describes it; <see cref="Create"/> makes one for a link direction.</summary>
+public abstract record QueueSpec
+{
+    /// <param name="mtu">The link's MTU (CoDel's MAXPACKET).</param>
+    /// <param name="typicalTransmission">Time to send an MTU-sized packet on the link (RED's idle decay).</param>
+    /// <param name="random">The direction's seeded stream.</param>
+    public abstract PacketQueue Create(int mtu, SimTime typicalTransmission, Random random);
+}
+
+public sealed record DropTailSpec(int? Packets, long? Bytes) : QueueSpec
+{
+    public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) => new DropTailQueue(Packets, Bytes);
+}
+
+public sealed record RedSpec(RedParameters Parameters) : QueueSpec
+{
+    public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) => new RedQueue(Parameters, typicalTransmission, random);
+}
+
+public sealed record CoDelSpec(SimTime Target, SimTime Interval, int Limit, bool Ecn) : QueueSpec
+{
+    public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) =>
+        new CoDelQueue(new CoDelParameters(Target, Interval, mtu, Ecn), Limit);
+}
+
+public sealed record FqCoDelSpec(SimTime Target, SimTime Interval, int Limit, int Flows, int Quantum, bool Ecn) : QueueSpec
+{
+    public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) =>
+        new FqCoDelQueue(new CoDelParameters(Target, Interval, mtu, Ecn), Flows, Quantum, Limit, (ulong)random.NextInt64());
+}

@@ -1,0 +1,122 @@
+using NetSim.Scenarios.Model;
+using NetSim.Scenarios.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace NetSim.Scenarios;
+
+/// <summary>Reads <c>hosts</c>, <c>routers</c>, <c>links</c> and the <c>dumbbell</c> shorthand.</summary>
+internal static class TopologyReader
+{
+    /// <summary>The dumbbell's generated names: senders s1..sN, receivers d1..dN, routers r1 (left) and r2 (right).</summary>
+    public const string LeftRouter = "r1";
+    public const string RightRouter = "r2";
+
+    public static Topology Read(YamlMap root)
+    {
+        var topology = new Topology();
+        foreach (var (value, node, path) in root.ScalarSequence("hosts"))
+        {
+            AddNode(root, topology, topology.Hosts, value, node, path);
+        }
+
+        foreach (var (value, node, path) in root.ScalarSequence("routers"))
+        {
+            AddNode(root, topology, topology.Routers, value, node, path);
+        }
+
+        foreach (var (node, path) in root.Sequence("links"))
+        {
+            var link = new YamlMap(root.File, path, node);
+            link.RejectUnknownKeys(["between", .. LinkPropertiesReader.Fields]);
+            var ends = link.ScalarSequence("between");
+            if (ends.Count != 2)
+            {
+                throw link.Error("between", "a point-to-point link names exactly two nodes");
+            }
+
+            foreach (var (end, endNode, endPath) in ends)
+            {
+                RequireNode(link, endNode, endPath, end, topology);
+            }
+
+            if (ends[0].Value == ends[1].Value)
+            {
+                throw link.Error("between", "a link joins two different nodes");
+            }
+
+            var (forward, reverse) = LinkPropertiesReader.Read(link);
+            topology.Links.Add(new LinkSpec(ends[0].Value, ends[1].Value, forward, reverse));
+        }
+
+        if (root.Map("dumbbell") is { } dumbbell)
+        {
+            AddDumbbell(dumbbell, topology);
+        }
+
+        if (topology.Hosts.Count < 2)
+        {
+            throw root.Error("hosts", "a scenario needs at least two hosts");
+        }
+
+        return topology;
+    }
+
+    public static int DumbbellPairs(YamlMap dumbbell)
+    {
+        var pairs = dumbbell.Integer("pairs") ?? throw dumbbell.Error("pairs", "missing required field");
+        return pairs is >= 1 and <= 100_000 ? (int)pairs : throw dumbbell.Error("pairs", "between 1 and 100000 pairs");
+    }
+
+    private static void AddDumbbell(YamlMap dumbbell, Topology topology)
+    {
+        dumbbell.RejectUnknownKeys("pairs", "bottleneck", "access", "flow");
+        var pairs = DumbbellPairs(dumbbell);
+        var bottleneck = dumbbell.RequireMap("bottleneck");
+        bottleneck.RejectUnknownKeys(LinkPropertiesReader.Fields);
+        var access = dumbbell.RequireMap("access");
+        access.RejectUnknownKeys(LinkPropertiesReader.Fields);
+
+        var location = dumbbell.Location("pairs");
+        void Add(List<string> list, string name)
+        {
+            if (topology.Contains(name))
+            {
+                throw location.Error($"the dumbbell's node '{name}' clashes with a node of the same name");
+            }
+
+            list.Add(name);
+        }
+
+        Add(topology.Routers, LeftRouter);
+        Add(topology.Routers, RightRouter);
+        var (bottleneckForward, bottleneckReverse) = LinkPropertiesReader.Read(bottleneck);
+        topology.Links.Add(new LinkSpec(LeftRouter, RightRouter, bottleneckForward, bottleneckReverse));
+        var (accessForward, accessReverse) = LinkPropertiesReader.Read(access);
+        for (var i = 1; i <= pairs; i++)
+        {
+            Add(topology.Hosts, $"s{i}");
+            Add(topology.Hosts, $"d{i}");
+            topology.Links.Add(new LinkSpec($"s{i}", LeftRouter, accessForward, accessReverse));
+            topology.Links.Add(new LinkSpec(RightRouter, $"d{i}", accessForward, accessReverse));
+        }
+    }
+
+    private static void AddNode(YamlMap root, Topology topology, List<string> list, string name, YamlNode node, string path)
+    {
+        if (topology.Contains(name))
+        {
+            throw root.Error(node, path, $"'{name}' is named twice (hosts and routers share one namespace)");
+        }
+
+        list.Add(name);
+    }
+
+    public static void RequireNode(YamlMap map, YamlNode node, string path, string name, Topology topology)
+    {
+        if (!topology.Contains(name))
+        {
+            var suggestion = YamlMap.Suggest(name, topology.Nodes);
+            throw map.Error(node, path, $"no host or router named '{name}'{(suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?")} (nodes: {string.Join(", ", topology.Nodes.Take(12))}{(topology.Nodes.Count() > 12 ? ", ..." : string.Empty)})");
+        }
+    }
+}
