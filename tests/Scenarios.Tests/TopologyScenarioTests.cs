@@ -1,0 +1,157 @@
+using NetSim.Reports;
+using NetSim.Reports.Rows;
+using NetSim.Scenarios.Model;
+
+namespace NetSim.Scenarios.Tests;
+
+/// <summary>Multi-hop topologies, per-direction link properties, queues and loss models, as a scenario writes them.</summary>
+public sealed class TopologyScenarioTests : IDisposable
+{
+    private readonly string _output = Path.Combine(Path.GetTempPath(), $"netsim-topo-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_output))
+        {
+            Directory.Delete(_output, recursive: true);
+        }
+    }
+
+    private const string TwoHops = """
+        name: t
+        duration: 20s
+        hosts: [a, b]
+        routers: [r]
+        links:
+          - { between: [a, r], rate: 10Mbps, delay: 5ms }
+          - { between: [r, b], rate: 10Mbps, delay: 5ms }
+        flows:
+          - { name: f, from: a, to: b, app: { type: bulk, bytes: 300KB } }
+        """;
+
+    [Fact]
+    public void TheDumbbellShorthandMakesPairsRoutersLinksAndFlows()
+    {
+        var scenario = ScenarioParser.ParseFile(Repository.Scenario("dumbbell.yaml"));
+
+        Assert.Equal(["s1", "d1", "s2", "d2", "s3", "d3", "s4", "d4"], scenario.Hosts);
+        Assert.Equal(["r1", "r2"], scenario.Routers);
+        Assert.Equal(9, scenario.Links.Count);
+        Assert.IsType<RedSpec>(scenario.Links[0].Forward.Queue);
+        Assert.Equal(["f1", "f2", "f3", "f4"], scenario.Flows.Select(f => f.Name));
+        Assert.Equal(("s3", "d3"), (scenario.Flows[2].From, scenario.Flows[2].To));
+    }
+
+    [Fact]
+    public void AFlowCrossesRoutersAndEveryByteArrives()
+    {
+        var result = ScenarioRunner.Run(ScenarioParser.Parse(TwoHops, "t.yaml"), _output);
+        var flow = Assert.Single(result.Flows);
+        Assert.Equal(300_000, flow.BytesDelivered);
+        Assert.Equal("ok", flow.DeliveryCheck);
+    }
+
+    [Fact]
+    public void ValuesCanDifferPerDirection()
+    {
+        var scenario = ScenarioParser.Parse(TwoHops.Replace(
+            "- { between: [a, r], rate: 10Mbps, delay: 5ms }",
+            "- { between: [a, r], rate: { forward: 100Mbps, reverse: 10Mbps }, delay: 5ms, loss: { reverse: { type: bernoulli, p: 2% } } }"), "t.yaml");
+
+        var link = scenario.Links[0];
+        Assert.Equal((100_000_000L, 10_000_000L), (link.Forward.RateBitsPerSecond, link.Reverse.RateBitsPerSecond));
+        Assert.IsType<NoLossSpec>(link.Forward.Loss);
+        Assert.Equal(0.02, Assert.IsType<BernoulliSpec>(link.Reverse.Loss).P, 12);
+    }
+
+    [Theory]
+    [InlineData("{ type: red, min_th: 5, max_th: 15 }", typeof(RedSpec))]
+    [InlineData("{ type: codel }", typeof(CoDelSpec))]
+    [InlineData("{ type: fq_codel, quantum: 300 }", typeof(FqCoDelSpec))]
+    [InlineData("{ type: droptail, bytes: 64KiB }", typeof(DropTailSpec))]
+    public void EveryQueueDisciplineCanBeNamed(string queue, Type expected)
+    {
+        var scenario = ScenarioParser.Parse(TwoHops.Replace("rate: 10Mbps, delay: 5ms }\n  - { between: [r, b]", $"rate: 10Mbps, delay: 5ms, queue: {queue} }}\n  - {{ between: [r, b]"), "t.yaml");
+        Assert.IsType(expected, scenario.Links[0].Forward.Queue);
+    }
+
+    [Fact]
+    public void BadRedThresholdsAreRefused()
+    {
+        var error = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(
+            TwoHops.Replace("rate: 10Mbps, delay: 5ms }\n  - { between: [r, b]", "rate: 10Mbps, delay: 5ms, queue: { type: red, min_th: 15, max_th: 5 } }\n  - { between: [r, b]"), "t.yaml"));
+        Assert.Contains("min_th < max_th", error.Problem);
+        Assert.Equal("links[0].queue.type", error.Field);
+    }
+
+    [Fact]
+    public void AFlowBetweenDisconnectedHostsIsRefused()
+    {
+        var error = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(
+            TwoHops.Replace("  - { between: [r, b], rate: 10Mbps, delay: 5ms }\n", string.Empty), "t.yaml"));
+        Assert.Equal("flows[0].to", error.Field);
+        Assert.Contains("no route from a to b", error.Problem);
+    }
+
+    [Fact]
+    public void ASmallerMtuFurtherAlongThePathIsTheSendersConfigurationError()
+    {
+        var scenario = ScenarioParser.Parse(TwoHops.Replace("- { between: [r, b], rate: 10Mbps, delay: 5ms }", "- { between: [r, b], rate: 10Mbps, delay: 5ms, mtu: 576 }"), "t.yaml");
+        var error = Assert.Throws<ScenarioException>(() => ScenarioRunner.Run(scenario, _output));
+
+        Assert.Contains("r->b", error.Problem);
+        Assert.Contains("set tcp.mss to at most 536", error.Problem);
+        Assert.False(Directory.Exists(_output));
+    }
+
+    [Fact]
+    public void AScheduledSegmentDropCostsExactlyOneRetransmissionOfThatSegment()
+    {
+        var scenario = ScenarioParser.Parse(TwoHops.Replace(
+            "- { between: [r, b], rate: 10Mbps, delay: 5ms }",
+            "- { between: [r, b], rate: 10Mbps, delay: 5ms, loss: { forward: { type: scheduled, segments: [{ flow: f, seq: 14601 }] } } }")
+            + "\ntrace: [cwnd, queue]\n", "t.yaml");
+
+        var result = ScenarioRunner.Run(scenario, _output);
+
+        var flow = Assert.Single(result.Flows);
+        Assert.Equal(1, flow.Retransmissions);
+        Assert.Equal(1, flow.FastRetransmits);
+        var drop = Assert.Single(CsvTables.Read<LinkEventRow>(Path.Combine(_output, "link_events.csv")));
+        var retransmit = Assert.Single(CsvTables.Read<EventRow>(Path.Combine(_output, "events.csv")), e => e.Event == "retransmit");
+        Assert.Equal(("r->b", "ChannelLoss"), (drop.Link, drop.Reason));
+        Assert.Equal(drop.Sequence, retransmit.Sequence);
+    }
+
+    [Fact]
+    public void AScheduledDropMustNameAFlow()
+    {
+        var error = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(TwoHops.Replace(
+            "- { between: [r, b], rate: 10Mbps, delay: 5ms }",
+            "- { between: [r, b], rate: 10Mbps, delay: 5ms, loss: { type: scheduled, segments: [{ flow: g, seq: 1 }] } }"), "t.yaml"));
+        Assert.Contains("no flow named 'g'", error.Problem);
+        Assert.Equal("links[1].loss.segments[0].flow", error.Field);
+    }
+
+    [Fact]
+    public void ARouterCannotEndAFlowOrRunSockOps()
+    {
+        var error = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(TwoHops.Replace("to: b", "to: r"), "t.yaml"));
+        Assert.Contains("'r' is a router", error.Problem);
+    }
+
+    [Theory]
+    [InlineData("dumbbell.yaml")]
+    [InlineData("parking-lot.yaml")]
+    [InlineData("lossy-wireless.yaml")]
+    [InlineData("fq-codel.yaml")]
+    public void EveryExampleScenarioRunsAndDeliversIntactStreams(string file)
+    {
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario(file)), _output);
+        Assert.All(result.Flows, f =>
+        {
+            Assert.Equal("ok", f.DeliveryCheck);
+            Assert.True(f.BytesDelivered > 0, $"{f.Flow} delivered nothing");
+        });
+    }
+}
