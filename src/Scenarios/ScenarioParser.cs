@@ -165,14 +165,9 @@ public static class ScenarioParser
 
     private static List<string> Names(YamlMap map, string key, List<string> valid, string what)
     {
-        if (map.Scalar(key) is "all")
+        if (map.Node(key) is YamlScalarNode scalar)
         {
-            return valid;
-        }
-
-        if (map.Node(key) is YamlScalarNode)
-        {
-            throw map.Error(key, $"write 'all' or a list of {what} names");
+            return scalar.Value == "all" ? valid : throw map.Error(key, $"write 'all' or a list of {what} names");
         }
 
         var names = new List<string>();

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using NetSim.Reports;
+using NetSim.Reports.Pcap;
 using NetSim.Reports.Plots;
 using NetSim.Reports.Rows;
 using NetSim.Scenarios.Model;
 using NetSim.Sim.Kernel;
+using NetSim.Sim.Network;
 
 namespace NetSim.Scenarios;
 
@@ -24,16 +26,60 @@ public static class ScenarioRunner
             Rtt: scenario.Trace.Contains(TraceKind.Rtt),
             SockOps: scenario.Trace.Contains(TraceKind.SockOps),
             Queue: scenario.Trace.Contains(TraceKind.Queue)));
-        var built = ScenarioBuilder.Build(scenario, recorder);
-        var simulation = built.Simulation;
-        for (var step = 1; step <= ProgressSteps; step++)
+        var files = new List<string>();
+        RunOutcome outcome;
+        using (var results = ResultsDirectory.Begin(outputDirectory))
         {
-            simulation.Run(SimTime.FromNanoseconds(scenario.Duration.Nanoseconds / ProgressSteps * step));
-            progress?.Report((double)step / ProgressSteps);
+            var built = ScenarioBuilder.Build(scenario, recorder);
+            using (var capture = StartCaptures(built, results, files))
+            {
+                var simulation = built.Simulation;
+                for (var step = 1; step <= ProgressSteps; step++)
+                {
+                    simulation.Run(SimTime.FromNanoseconds(scenario.Duration.Nanoseconds / ProgressSteps * step));
+                    progress?.Report((double)step / ProgressSteps);
+                }
+
+                simulation.Run(scenario.Duration);
+            }
+
+            outcome = WriteTables(scenario, built, recorder, results, files);
+            results.Commit();
         }
 
-        simulation.Run(scenario.Duration);
+        var counts = recorder.SockOps
+            .GroupBy(r => r.OpName, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Count()))
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .ToList();
+        return new RunResult(scenario, Path.GetFullPath(outputDirectory), files, outcome.Flows, outcome.Links, counts,
+            outcome.Events, wall.Elapsed);
+    }
 
+    private sealed record RunOutcome(List<FlowRow> Flows, List<LinkRow> Links, long Events);
+
+    private static PacketCapture StartCaptures(BuiltScenario built, ResultsDirectory results, List<string> files)
+    {
+        var capture = new PacketCapture();
+        foreach (var name in built.Scenario.Capture.Links)
+        {
+            var file = $"pcap/link-{name}.pcap";
+            capture.CaptureLink(built.Links.Single(l => l.Spec.Name == name).Link, results.PathOf(file));
+            files.Add(file);
+        }
+
+        foreach (var name in built.Scenario.Capture.Hosts)
+        {
+            var file = $"pcap/host-{name}.pcap";
+            capture.CaptureHost((Host)built.Network.Find(name)!, built.Network.Links, results.PathOf(file));
+            files.Add(file);
+        }
+
+        return capture;
+    }
+
+    private static RunOutcome WriteTables(Scenario scenario, BuiltScenario built, RunRecorder recorder, ResultsDirectory results, List<string> files)
+    {
         var flows = built.Flows.Select(FlowSummary).ToList();
         var links = built.Network.Links
             .SelectMany(l => new[] { l.Forward, l.Reverse })
@@ -48,54 +94,42 @@ public static class ScenarioRunner
                 Math.Round((decimal)c.Statistics.BusyNanoseconds / scenario.Duration.Nanoseconds, 6)))
             .ToList();
 
-        var files = new List<string>();
-        using (var results = ResultsDirectory.Begin(outputDirectory))
+        void Table<T>(string name, IEnumerable<T> rows)
         {
-            void Table<T>(string name, IEnumerable<T> rows)
-            {
-                CsvTables.Write(results.PathOf(name), rows);
-                files.Add(name);
-            }
-
-            Table("flows.csv", flows);
-            Table("links.csv", links);
-            Table("events.csv", recorder.Events);
-            if (scenario.Trace.Contains(TraceKind.Cwnd))
-            {
-                Table("timeseries.csv", recorder.Timeseries);
-                var mss = scenario.Flows[0].Tcp.Mss;
-                var plot = CwndPlot.Create($"{scenario.Name}: congestion window of each sender", recorder.Timeseries, recorder.Events, mss, scenario.Duration.TotalSeconds);
-                CwndPlot.Save(plot, results.PathOf("cwnd.png"), results.PathOf("cwnd.svg"));
-                files.Add("cwnd.png");
-                files.Add("cwnd.svg");
-            }
-
-            if (scenario.Trace.Contains(TraceKind.SockOps))
-            {
-                Table("sockops.csv", recorder.SockOps);
-            }
-
-            if (scenario.Trace.Contains(TraceKind.Rtt))
-            {
-                Table("rtt.csv", recorder.Rtt);
-            }
-
-            if (scenario.Trace.Contains(TraceKind.Queue))
-            {
-                Table("queue.csv", recorder.Queue);
-                Table("link_events.csv", recorder.LinkEvents);
-            }
-
-            results.Commit();
+            CsvTables.Write(results.PathOf(name), rows);
+            files.Add(name);
         }
 
-        var counts = recorder.SockOps
-            .GroupBy(r => r.OpName, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.Count()))
-            .OrderBy(c => c.Key, StringComparer.Ordinal)
-            .ToList();
-        return new RunResult(scenario, Path.GetFullPath(outputDirectory), files, flows, links, counts,
-            simulation.EventsDispatched, wall.Elapsed);
+        Table("flows.csv", flows);
+        Table("links.csv", links);
+        Table("events.csv", recorder.Events);
+        if (scenario.Trace.Contains(TraceKind.Cwnd))
+        {
+            Table("timeseries.csv", recorder.Timeseries);
+            var mss = scenario.Flows[0].Tcp.Mss;
+            var plot = CwndPlot.Create($"{scenario.Name}: congestion window of each sender", recorder.Timeseries, recorder.Events, mss, scenario.Duration.TotalSeconds);
+            CwndPlot.Save(plot, results.PathOf("cwnd.png"), results.PathOf("cwnd.svg"));
+            files.Add("cwnd.png");
+            files.Add("cwnd.svg");
+        }
+
+        if (scenario.Trace.Contains(TraceKind.SockOps))
+        {
+            Table("sockops.csv", recorder.SockOps);
+        }
+
+        if (scenario.Trace.Contains(TraceKind.Rtt))
+        {
+            Table("rtt.csv", recorder.Rtt);
+        }
+
+        if (scenario.Trace.Contains(TraceKind.Queue))
+        {
+            Table("queue.csv", recorder.Queue);
+            Table("link_events.csv", recorder.LinkEvents);
+        }
+
+        return new RunOutcome(flows, links, built.Simulation.EventsDispatched);
     }
 
     private static FlowRow FlowSummary(FlowInstance flow)

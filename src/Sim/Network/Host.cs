@@ -6,7 +6,9 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
     /// <summary>The transport bound to this host; packets arriving with none are dropped.</summary>
     public IPacketHandler? Transport { get; set; }
 
-    /// <summary>Sends a packet on the interface that leads to its destination.</summary>
+    private ushort _nextIpId;
+
+    /// <summary>Sends a packet on the interface that leads to its destination, numbering its IP identification field.</summary>
     public void Send(Packet packet)
     {
         if (Interfaces.Count == 0)
@@ -14,6 +16,7 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
             throw new InvalidOperationException($"host {Name} has no interface to send on");
         }
 
+        packet.IpId = _nextIpId++;
         Forward(packet);
     }
 

@@ -1,0 +1,70 @@
+using NetSim.Sim.Network;
+using NetSim.Sim.Network.Wire;
+using PacketDotNet;
+using SimPacket = NetSim.Sim.Network.Packet;
+
+namespace NetSim.Sim.Tests;
+
+/// <summary>The wire encoder writes real IPv4 + TCP bytes: decoded by PacketDotNet, every field and checksum comes back.</summary>
+public class WireEncoderTests
+{
+    private static (IPv4Packet Ip, TcpPacket Tcp) Decode(byte[] bytes)
+    {
+        var ip = PacketDotNet.Packet.ParsePacket(LinkLayers.Raw, bytes).Extract<IPv4Packet>();
+        return (ip, ip.Extract<TcpPacket>());
+    }
+
+    [Fact]
+    public void ASynWithItsMssOptionRoundTrips()
+    {
+        var syn = new PacketPool().Rent();
+        syn.Source = Ipv4Address.Parse("10.0.0.1");
+        syn.Destination = Ipv4Address.Parse("10.0.0.2");
+        syn.SourcePort = 40000;
+        syn.DestinationPort = 5001;
+        syn.SequenceNumber = 0xFFFF_FFF0;
+        syn.Flags = TcpFlags.Syn;
+        syn.Window = 65535;
+        syn.MssOption = 1460;
+        syn.IpId = 77;
+
+        var bytes = WireEncoder.Encode(syn);
+        var (ip, tcp) = Decode(bytes);
+
+        Assert.Equal(syn.SizeBytes, bytes.Length);
+        Assert.True(ip.ValidIPChecksum);
+        Assert.True(tcp.ValidTcpChecksum);
+        Assert.Equal(("10.0.0.1", "10.0.0.2", 64, (ushort)77), (ip.SourceAddress.ToString(), ip.DestinationAddress.ToString(), ip.TimeToLive, ip.Id));
+        Assert.Equal((40000, 5001, 0xFFFF_FFF0u), (tcp.SourcePort, tcp.DestinationPort, tcp.SequenceNumber));
+        Assert.True(tcp.Synchronize);
+        Assert.False(tcp.Acknowledgment);
+        Assert.Equal(new byte[] { 2, 4, 0x05, 0xB4 }, tcp.Options);
+    }
+
+    [Fact]
+    public void ADataSegmentCarriesItsPayloadAndEcnField()
+    {
+        var data = new PacketPool().Rent();
+        data.Source = Ipv4Address.Parse("10.0.0.1");
+        data.Destination = Ipv4Address.Parse("10.0.0.2");
+        data.SourcePort = 40000;
+        data.DestinationPort = 5001;
+        data.SequenceNumber = 1001;
+        data.AcknowledgmentNumber = 7;
+        data.Flags = TcpFlags.Ack | TcpFlags.Psh;
+        data.Window = 1234;
+        data.PayloadLength = 1460;
+        data.StreamOffset = 1000;
+        data.Ecn = EcnCodepoint.Ce;
+
+        var (ip, tcp) = Decode(WireEncoder.Encode(data));
+
+        Assert.True(tcp.ValidTcpChecksum);
+        Assert.Equal(1500, ip.TotalLength);
+        Assert.Equal((int)EcnCodepoint.Ce, ip.TypeOfService & 0b11);
+        Assert.Equal((7u, (ushort)1234, true, true), (tcp.AcknowledgmentNumber, tcp.WindowSize, tcp.Acknowledgment, tcp.Push));
+        Assert.Equal(1460, tcp.PayloadData.Length);
+        Assert.Equal(WireEncoder.PayloadByte(1000), tcp.PayloadData[0]);
+        Assert.Equal(WireEncoder.PayloadByte(2459), tcp.PayloadData[^1]);
+    }
+}
