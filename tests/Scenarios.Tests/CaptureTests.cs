@@ -7,15 +7,9 @@ namespace NetSim.Scenarios.Tests;
 /// <summary>Packet captures named in a scenario: one file per link or per host, every packet decodable with valid checksums.</summary>
 public sealed class CaptureTests : IDisposable
 {
-    private readonly string _output = Path.Combine(Path.GetTempPath(), $"netsim-pcap-{Guid.NewGuid():N}");
+    private readonly TemporaryDirectory _temporary = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_output))
-        {
-            Directory.Delete(_output, recursive: true);
-        }
-    }
+    public void Dispose() => _temporary.Dispose();
 
     private const string Scenario = """
         name: capture
@@ -47,15 +41,15 @@ public sealed class CaptureTests : IDisposable
     [Fact]
     public void LinkAndHostCapturesHoldEveryPacketWithValidChecksums()
     {
-        var result = ScenarioRunner.Run(ScenarioParser.Parse(Scenario, "capture.yaml"), _output);
+        var result = ScenarioRunner.Run(ScenarioParser.Parse(Scenario, "capture.yaml"), _temporary.Path);
 
         Assert.Contains("pcap/link-r-b.pcap", result.Files);
         Assert.Contains("pcap/host-a.pcap", result.Files);
-        var link = ReadPackets(Path.Combine(_output, "pcap", "link-r-b.pcap"));
+        var link = ReadPackets(Path.Combine(_temporary.Path, "pcap", "link-r-b.pcap"));
         var linkRows = result.Links.Where(l => l.Link is "r->b" or "b->r").Sum(l => l.PacketsTransmitted);
         Assert.Equal(linkRows, link.Count);
 
-        var host = ReadPackets(Path.Combine(_output, "pcap", "host-a.pcap"));
+        var host = ReadPackets(Path.Combine(_temporary.Path, "pcap", "host-a.pcap"));
         var sent = result.Links.Single(l => l.Link == "a->r").PacketsTransmitted;
         var received = result.Links.Single(l => l.Link == "r->a").PacketsTransmitted;
         Assert.Equal(sent + received, host.Count);
@@ -71,14 +65,14 @@ public sealed class CaptureTests : IDisposable
     [Fact]
     public void TheSendersCaptureShowsEachRetransmissionAsASegmentBelowTheHighestSent()
     {
-        var result = ScenarioRunner.Run(ScenarioParser.Parse(Scenario, "capture.yaml"), _output);
+        var result = ScenarioRunner.Run(ScenarioParser.Parse(Scenario, "capture.yaml"), _temporary.Path);
         var flow = Assert.Single(result.Flows);
         Assert.Equal(2, flow.Retransmissions);
 
         uint highest = 0;
         uint? isn = null;
         var repeats = 0;
-        foreach (var bytes in ReadPackets(Path.Combine(_output, "pcap", "host-a.pcap")))
+        foreach (var bytes in ReadPackets(Path.Combine(_temporary.Path, "pcap", "host-a.pcap")))
         {
             var ip = PacketDotNet.Packet.ParsePacket(LinkLayers.Raw, bytes).Extract<IPv4Packet>();
             var tcp = ip.Extract<TcpPacket>();

@@ -8,18 +8,12 @@ namespace NetSim.Scenarios.Tests;
 /// <summary>The default scenario end to end: it runs, its files are complete and consistent, and the sock_ops log obeys the flags.</summary>
 public sealed class QuickstartTests : IDisposable
 {
-    private readonly string _output = Path.Combine(Path.GetTempPath(), $"netsim-test-{Guid.NewGuid():N}");
+    private readonly TemporaryDirectory _temporary = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_output))
-        {
-            Directory.Delete(_output, recursive: true);
-        }
-    }
+    public void Dispose() => _temporary.Dispose();
 
     private RunResult RunQuickstart(string folder) =>
-        ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("quickstart.yaml")), Path.Combine(_output, folder));
+        ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("quickstart.yaml")), Path.Combine(_temporary.Path, folder));
 
     [Fact]
     public void ItWritesEveryTableAndPlotAndDeliversTheStreamIntact()
@@ -92,8 +86,8 @@ public sealed class QuickstartTests : IDisposable
     public void ADifferentSeedGivesADifferentRun()
     {
         var scenario = ScenarioParser.ParseFile(Repository.Scenario("quickstart.yaml"));
-        var a = ScenarioRunner.Run(scenario, Path.Combine(_output, "s1"));
-        var b = ScenarioRunner.Run(scenario with { Seed = 2 }, Path.Combine(_output, "s2"));
+        var a = ScenarioRunner.Run(scenario, Path.Combine(_temporary.Path, "s1"));
+        var b = ScenarioRunner.Run(scenario with { Seed = 2 }, Path.Combine(_temporary.Path, "s2"));
         Assert.NotEqual(a.Flows[0].BytesDelivered, b.Flows[0].BytesDelivered);
     }
 }

@@ -7,15 +7,9 @@ namespace NetSim.Scenarios.Tests;
 /// <summary>Multi-hop topologies, per-direction link properties, queues and loss models, as a scenario writes them.</summary>
 public sealed class TopologyScenarioTests : IDisposable
 {
-    private readonly string _output = Path.Combine(Path.GetTempPath(), $"netsim-topo-{Guid.NewGuid():N}");
+    private readonly TemporaryDirectory _temporary = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_output))
-        {
-            Directory.Delete(_output, recursive: true);
-        }
-    }
+    public void Dispose() => _temporary.Dispose();
 
     private const string TwoHops = """
         name: t
@@ -45,7 +39,7 @@ public sealed class TopologyScenarioTests : IDisposable
     [Fact]
     public void AFlowCrossesRoutersAndEveryByteArrives()
     {
-        var result = ScenarioRunner.Run(ScenarioParser.Parse(TwoHops, "t.yaml"), _output);
+        var result = ScenarioRunner.Run(ScenarioParser.Parse(TwoHops, "t.yaml"), _temporary.Path);
         var flow = Assert.Single(result.Flows);
         Assert.Equal(300_000, flow.BytesDelivered);
         Assert.Equal("ok", flow.DeliveryCheck);
@@ -97,11 +91,11 @@ public sealed class TopologyScenarioTests : IDisposable
     public void ASmallerMtuFurtherAlongThePathIsTheSendersConfigurationError()
     {
         var scenario = ScenarioParser.Parse(TwoHops.Replace("- { between: [r, b], rate: 10Mbps, delay: 5ms }", "- { between: [r, b], rate: 10Mbps, delay: 5ms, mtu: 576 }"), "t.yaml");
-        var error = Assert.Throws<ScenarioException>(() => ScenarioRunner.Run(scenario, _output));
+        var error = Assert.Throws<ScenarioException>(() => ScenarioRunner.Run(scenario, _temporary.Path));
 
         Assert.Contains("r->b", error.Problem);
         Assert.Contains("set tcp.mss to at most 536", error.Problem);
-        Assert.False(Directory.Exists(_output));
+        Assert.False(Directory.Exists(_temporary.Path));
     }
 
     [Fact]
@@ -112,13 +106,13 @@ public sealed class TopologyScenarioTests : IDisposable
             "- { between: [r, b], rate: 10Mbps, delay: 5ms, loss: { forward: { type: scheduled, segments: [{ flow: f, seq: 14601 }] } } }")
             + "\ntrace: [cwnd, queue]\n", "t.yaml");
 
-        var result = ScenarioRunner.Run(scenario, _output);
+        var result = ScenarioRunner.Run(scenario, _temporary.Path);
 
         var flow = Assert.Single(result.Flows);
         Assert.Equal(1, flow.Retransmissions);
         Assert.Equal(1, flow.FastRetransmits);
-        var drop = Assert.Single(CsvTables.Read<LinkEventRow>(Path.Combine(_output, "link_events.csv")));
-        var retransmit = Assert.Single(CsvTables.Read<EventRow>(Path.Combine(_output, "events.csv")), e => e.Event == "retransmit");
+        var drop = Assert.Single(CsvTables.Read<LinkEventRow>(Path.Combine(_temporary.Path, "link_events.csv")));
+        var retransmit = Assert.Single(CsvTables.Read<EventRow>(Path.Combine(_temporary.Path, "events.csv")), e => e.Event == "retransmit");
         Assert.Equal(("r->b", "ChannelLoss"), (drop.Link, drop.Reason));
         Assert.Equal(drop.Sequence, retransmit.Sequence);
     }
@@ -147,7 +141,7 @@ public sealed class TopologyScenarioTests : IDisposable
     [InlineData("fq-codel.yaml")]
     public void EveryExampleScenarioRunsAndDeliversIntactStreams(string file)
     {
-        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario(file)), _output);
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario(file)), _temporary.Path);
         Assert.All(result.Flows, f =>
         {
             Assert.Equal("ok", f.DeliveryCheck);

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(NetSim.Benchmarks.CalendarBenchmarks).Assembly).Run(args);
