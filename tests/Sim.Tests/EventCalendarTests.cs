@@ -70,3 +70,96 @@ public class EventCalendarTests
         Assert.Throws<ArgumentOutOfRangeException>(() => sim.Schedule(SimTime.FromMilliseconds(500), recorder));
     }
 }
+
+/// <summary>The calendar against a reference model under random interleavings, including resizes and far-future events.</summary>
+public class EventCalendarModelTests
+{
+    private sealed class Handler : IEventHandler
+    {
+        public void OnEvent(long token)
+        {
+        }
+    }
+
+    [FsCheck.Xunit.Property(MaxTest = 300)]
+    public bool DequeuesFollowTimeThenInsertionOrderWhateverTheInterleaving(int[] operations)
+    {
+        var calendar = new EventCalendar();
+        var handler = new Handler();
+        var reference = new SortedSet<(long Time, long Sequence)>();
+        long now = 0;
+        long sequence = 0;
+        foreach (var op in operations)
+        {
+            var kind = ((op % 8) + 8) % 8;
+            if (kind < 5 || reference.Count == 0)
+            {
+                // Delays of 0, a few ns, a few us, and seconds away (like RTO and TIME-WAIT timers).
+                long delay = (kind % 4) switch
+                {
+                    0 => 0,
+                    1 => Math.Abs(op % 17),
+                    2 => Math.Abs(op % 5000),
+                    _ => Math.Abs((long)op) * 1_000,
+                };
+                calendar.Insert(now + delay, handler, sequence);
+                reference.Add((now + delay, sequence++));
+            }
+            else if (kind == 5)
+            {
+                // A peek that does not dequeue, then an insert before the peeked event (a Run horizon).
+                _ = calendar.NextTime;
+                calendar.Insert(now, handler, sequence);
+                reference.Add((now, sequence++));
+            }
+            else
+            {
+                var (time, _, token) = calendar.RemoveFirst();
+                var expected = reference.Min;
+                reference.Remove(expected);
+                if (time != expected.Time || token != expected.Sequence)
+                {
+                    return false;
+                }
+
+                now = time;
+            }
+        }
+
+        while (reference.Count > 0)
+        {
+            var (time, _, token) = calendar.RemoveFirst();
+            var expected = reference.Min;
+            reference.Remove(expected);
+            if (time != expected.Time || token != expected.Sequence)
+            {
+                return false;
+            }
+        }
+
+        return calendar.Count == 0;
+    }
+
+    [Fact]
+    public void AMillionHoldOperationsAtAThousandPendingStayInOrder()
+    {
+        var calendar = new EventCalendar();
+        var handler = new Handler();
+        var random = new System.Random(5);
+        for (var i = 0; i < 1000; i++)
+        {
+            calendar.Insert(random.Next(1, 2000), handler, i);
+        }
+
+        long last = 0;
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            var (time, _, _) = calendar.RemoveFirst();
+            Assert.True(time >= last);
+            last = time;
+            calendar.Insert(time + random.Next(1, 2000), handler, i);
+        }
+
+        Assert.Equal(1000, calendar.Count);
+    }
+}

@@ -1,132 +1,297 @@
 namespace NetSim.Sim.Kernel;
 
 /// <summary>
-/// The pending-event set: a 4-ary min-heap keyed by (time, insertion sequence), so that events at
-/// the same instant run in the order they were scheduled. Heap entries hold no object references
-/// (handlers and tokens live in slot arrays, slots are recycled), so sifting moves plain 24-byte
-/// values without GC write barriers; four children per node halve the depth of a binary heap.
-/// Once the arrays have grown to the peak load, scheduling and dispatch allocate nothing.
+/// The pending-event set: a calendar queue (R. Brown, "Calendar queues", CACM 31(10), 1988). Events
+/// hash into buckets by time, each bucket a short list sorted by (time, insertion sequence); a
+/// dequeue scans forward from the current bucket, one bucket-width of time at a time. With the
+/// width near three times the mean separation of the earliest events and about one bucket per
+/// event, both operations take constant time on average. Equal times keep insertion order, which
+/// makes every run deterministic. Nodes live in pooled arrays that hold no object references
+/// (handlers in a side array), so once grown to the peak load nothing is allocated.
 /// </summary>
 public sealed class EventCalendar
 {
-    private const int Arity = 4;
+    private const int Nil = -1;
+    private const int MinBuckets = 16;
+    private const int WidthSamples = 25;
 
-    private struct Entry
+    private struct Node
     {
         public long Time;
         public long Sequence;
-        public int Slot;
+        public int Next;
     }
 
-    private Entry[] _heap = new Entry[256];
+    private Node[] _nodes = new Node[256];
     private IEventHandler?[] _handlers = new IEventHandler?[256];
     private long[] _tokens = new long[256];
-    private int[] _freeSlots = new int[256];
-    private int _freeCount;
-    private int _slotsUsed;
+    private int _freeHead = Nil;
+    private int _nodesUsed;
+
+    private int[] _buckets = NewBuckets(MinBuckets);
+    private int _mask = MinBuckets - 1;
+    private int _widthShift = 10;
+
     private int _count;
     private long _nextSequence;
 
+    /// <summary>The bucket the next dequeue scan starts at, and the end of its current year's window.</summary>
+    private int _current;
+    private long _currentTop = 1L << 10;
+
+    /// <summary>The latest dequeued times, a ring, for re-estimating the bucket width.</summary>
+    private readonly long[] _recent = new long[WidthSamples];
+    private int _recentNext;
+    private int _recentCount;
+
+    /// <summary>Work done per operation since the last check: list nodes walked on insert, empty buckets passed on dequeue.</summary>
+    private long _work;
+    private int _operations;
+
     public int Count => _count;
 
-    public long NextTime => _count == 0 ? long.MaxValue : _heap[0].Time;
+    public long NextTime => _count == 0 ? long.MaxValue : _nodes[Locate()].Time;
 
     public void Insert(long time, IEventHandler handler, long token)
     {
-        if (_count == _heap.Length)
+        var node = AllocateNode();
+        _nodes[node].Time = time;
+        _nodes[node].Sequence = _nextSequence++;
+        _handlers[node] = handler;
+        _tokens[node] = token;
+        Link(node);
+        _count++;
+
+        // An event before the scan position moves the scan back to it.
+        if (time < _currentTop - Width)
         {
-            Array.Resize(ref _heap, _heap.Length * 2);
+            _current = BucketOf(time);
+            _currentTop = TopOf(time);
         }
 
-        var slot = AllocateSlot();
-        _handlers[slot] = handler;
-        _tokens[slot] = token;
-
-        var entry = new Entry { Time = time, Sequence = _nextSequence++, Slot = slot };
-        var heap = _heap;
-        var i = _count++;
-        while (i > 0)
+        if (_count > 2 * (_mask + 1))
         {
-            var parent = (i - 1) / Arity;
-            if (!Before(entry, heap[parent]))
-            {
-                break;
-            }
-
-            heap[i] = heap[parent];
-            i = parent;
+            Resize((_mask + 1) * 2);
         }
-
-        heap[i] = entry;
     }
 
     /// <summary>Removes the earliest entry. The caller checks <see cref="Count"/> first.</summary>
     public (long Time, IEventHandler Handler, long Token) RemoveFirst()
     {
-        var first = _heap[0];
-        var last = _heap[--_count];
-        if (_count > 0)
+        var node = Locate();
+        _buckets[_current] = _nodes[node].Next;
+        var time = _nodes[node].Time;
+        var handler = _handlers[node]!;
+        var token = _tokens[node];
+        _handlers[node] = null;
+        _nodes[node].Next = _freeHead;
+        _freeHead = node;
+        _count--;
+        _recent[_recentNext] = time;
+        _recentNext = (_recentNext + 1) % WidthSamples;
+        _recentCount = Math.Min(_recentCount + 1, WidthSamples);
+
+        if (_count < (_mask + 1) / 2 && _mask + 1 > MinBuckets)
         {
-            SiftDown(last);
+            Resize((_mask + 1) / 2);
+        }
+        else
+        {
+            CheckWidth();
         }
 
-        var handler = _handlers[first.Slot]!;
-        var token = _tokens[first.Slot];
-        _handlers[first.Slot] = null;
-        _freeSlots[_freeCount++] = first.Slot;
-        return (first.Time, handler, token);
+        return (time, handler, token);
     }
 
-    private int AllocateSlot()
+    /// <summary>
+    /// A width that no longer fits the event spacing shows as long bucket lists or long runs of
+    /// empty buckets; after enough operations averaging more than a few steps, re-estimate it.
+    /// </summary>
+    private void CheckWidth()
     {
-        if (_freeCount > 0)
+        if (++_operations < WorkCheckInterval)
         {
-            return _freeSlots[--_freeCount];
+            return;
         }
 
-        if (_slotsUsed == _handlers.Length)
+        if (_work > (long)MaxAverageWork * _operations && _recentCount == WidthSamples)
         {
+            Resize(_mask + 1);
+        }
+
+        _work = 0;
+        _operations = 0;
+    }
+
+    private const int WorkCheckInterval = 1024;
+    private const int MaxAverageWork = 6;
+
+    private long Width => 1L << _widthShift;
+
+    private int BucketOf(long time) => (int)((time >> _widthShift) & _mask);
+
+    private long TopOf(long time) => ((time >> _widthShift) + 1) << _widthShift;
+
+    /// <summary>
+    /// Finds the earliest event, leaving the scan at its bucket: the first bucket, in calendar order
+    /// from the current one, whose head falls within that bucket's window of this year; after a year
+    /// with none, the earliest head of all buckets.
+    /// </summary>
+    private int Locate()
+    {
+        var bucket = _current;
+        var top = _currentTop;
+        for (var i = 0; i <= _mask; i++)
+        {
+            var head = _buckets[bucket];
+            if (head != Nil && _nodes[head].Time < top)
+            {
+                _current = bucket;
+                _currentTop = top;
+                return head;
+            }
+
+            bucket = (bucket + 1) & _mask;
+            top += Width;
+            _work++;
+        }
+
+        var earliest = Nil;
+        for (var b = 0; b <= _mask; b++)
+        {
+            var head = _buckets[b];
+            if (head != Nil && (earliest == Nil || Before(head, earliest)))
+            {
+                earliest = head;
+            }
+        }
+
+        _current = BucketOf(_nodes[earliest].Time);
+        _currentTop = TopOf(_nodes[earliest].Time);
+        return earliest;
+    }
+
+    /// <summary>Inserts a node into its bucket's list after every node that precedes it in (time, sequence) order.</summary>
+    private void Link(int node)
+    {
+        var bucket = BucketOf(_nodes[node].Time);
+        var head = _buckets[bucket];
+        if (head == Nil || Before(node, head))
+        {
+            _nodes[node].Next = head;
+            _buckets[bucket] = node;
+            return;
+        }
+
+        var previous = head;
+        var next = _nodes[head].Next;
+        while (next != Nil && !Before(node, next))
+        {
+            previous = next;
+            next = _nodes[next].Next;
+            _work++;
+        }
+
+        _nodes[node].Next = next;
+        _nodes[previous].Next = node;
+    }
+
+    private bool Before(int a, int b) =>
+        _nodes[a].Time < _nodes[b].Time || (_nodes[a].Time == _nodes[b].Time && _nodes[a].Sequence < _nodes[b].Sequence);
+
+    private int AllocateNode()
+    {
+        if (_freeHead != Nil)
+        {
+            var node = _freeHead;
+            _freeHead = _nodes[node].Next;
+            return node;
+        }
+
+        if (_nodesUsed == _nodes.Length)
+        {
+            Array.Resize(ref _nodes, _nodes.Length * 2);
             Array.Resize(ref _handlers, _handlers.Length * 2);
             Array.Resize(ref _tokens, _tokens.Length * 2);
-            Array.Resize(ref _freeSlots, _freeSlots.Length * 2);
         }
 
-        return _slotsUsed++;
+        return _nodesUsed++;
     }
 
-    private void SiftDown(Entry entry)
+    /// <summary>
+    /// Brown's resize: a new bucket count and a width of three times the mean separation of the latest
+    /// dequeued events (separations above twice the mean discarded), then every node relinked.
+    /// </summary>
+    private void Resize(int bucketCount)
     {
-        var heap = _heap;
-        var count = _count;
-        var i = 0;
-        while (true)
+        _widthShift = EstimateWidthShift();
+        var old = _buckets;
+        _buckets = NewBuckets(bucketCount);
+        _mask = bucketCount - 1;
+        var earliest = long.MaxValue;
+        foreach (var head in old)
         {
-            var first = (i * Arity) + 1;
-            if (first >= count)
+            var node = head;
+            while (node != Nil)
             {
-                break;
+                var next = _nodes[node].Next;
+                Link(node);
+                earliest = Math.Min(earliest, _nodes[node].Time);
+                node = next;
             }
-
-            var best = first;
-            var end = Math.Min(first + Arity, count);
-            for (var child = first + 1; child < end; child++)
-            {
-                best = Before(heap[child], heap[best]) ? child : best;
-            }
-
-            if (!Before(heap[best], entry))
-            {
-                break;
-            }
-
-            heap[i] = heap[best];
-            i = best;
         }
 
-        heap[i] = entry;
+        if (earliest != long.MaxValue)
+        {
+            _current = BucketOf(earliest);
+            _currentTop = TopOf(earliest);
+        }
     }
 
-    /// <summary>(time, sequence) order, without short-circuit branches: which child is earliest is a coin toss the CPU cannot predict.</summary>
-    private static bool Before(in Entry a, in Entry b) =>
-        (a.Time < b.Time) | ((a.Time == b.Time) & (a.Sequence < b.Sequence));
+    private int EstimateWidthShift()
+    {
+        if (_recentCount < 3)
+        {
+            return _widthShift;
+        }
+
+        // The ring holds the latest dequeue times in order, starting at the oldest.
+        var oldest = _recentCount == WidthSamples ? _recentNext : 0;
+        long Sample(int i) => _recent[(oldest + i) % WidthSamples];
+        double total = 0;
+        var n = _recentCount - 1;
+        for (var i = 0; i < n; i++)
+        {
+            total += Sample(i + 1) - Sample(i);
+        }
+
+        var mean = total / n;
+        double kept = 0;
+        var keptCount = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var gap = Sample(i + 1) - Sample(i);
+            if (gap <= 2 * mean)
+            {
+                kept += gap;
+                keptCount++;
+            }
+        }
+
+        var width = keptCount == 0 ? mean * 3 : kept / keptCount * 3;
+        var shift = 0;
+        while (shift < 40 && (1L << shift) < width)
+        {
+            shift++;
+        }
+
+        return shift;
+    }
+
+    private static int[] NewBuckets(int count)
+    {
+        var buckets = new int[count];
+        Array.Fill(buckets, Nil);
+        return buckets;
+    }
 }
