@@ -12,7 +12,7 @@ internal static class TcpSettingsReader
     [
         "profile", "congestion", "mss", "initial_cwnd", "initial_rto", "min_rto", "max_rto", "rtt_estimator",
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
-        "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay",
+        "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling",
     ];
 
     public static TcpSettings Read(YamlMap map, TcpSettings inherited)
@@ -67,6 +67,7 @@ internal static class TcpSettingsReader
             SynLinearTimeouts = (int)(NonNegative(map, "syn_linear_timeouts") ?? settings.SynLinearTimeouts),
             Retries2 = (int)(NonNegative(map, "retries2") ?? settings.Retries2),
             NoDelay = map.Boolean("nodelay") ?? settings.NoDelay,
+            WindowScaling = map.Boolean("window_scaling") ?? settings.WindowScaling,
         };
 
         if (settings.MinRto > settings.MaxRto)

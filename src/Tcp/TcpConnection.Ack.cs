@@ -28,7 +28,9 @@ public sealed partial class TcpConnection
         }
 
         var priorUna = SndUna;
-        var windowUpdated = UpdateSendWindow(seq, ack, packet.Window);
+        // RFC 7323 §2.2: the peer's shift applies to every window but a SYN's.
+        var window = (packet.Flags & TcpFlags.Syn) != 0 ? packet.Window : (uint)packet.Window << SndWscale;
+        var windowUpdated = UpdateSendWindow(seq, ack, window);
         var advanced = ack > SndUna;
         var isDupAck = !advanced && !windowUpdated && packet.PayloadLength == 0
             && (packet.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && PacketsOut > 0;

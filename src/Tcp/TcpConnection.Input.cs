@@ -41,6 +41,7 @@ public sealed partial class TcpConnection
         RcvNxt = Irs + 1;
         _rcvWup = RcvNxt;
         SetPeerMss(syn.MssOption);
+        NegotiateWindowScaling(syn, Settings.WindowScaling);
         SndWnd = syn.Window;
         Iss = iss;
         SndUna = iss;
@@ -49,7 +50,7 @@ public sealed partial class TcpConnection
         Rto = InitialTimeout();
         CallSockOps(SockOp.NeedsEcn);
         _rtx.Append(new Buffers.SentSegment { Start = iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now, LastSent = Simulation.Now });
-        Transmit(iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack, (ushort)Settings.Mss);
+        Transmit(iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
         _retransmitTimer.ArmAfter(Rto);
     }
 
@@ -88,11 +89,12 @@ public sealed partial class TcpConnection
         RcvNxt = Irs + 1;
         _rcvWup = RcvNxt;
         SetPeerMss(packet.MssOption);
+        NegotiateWindowScaling(packet, Settings.WindowScaling);
         if (!ackAcceptable)
         {
             // Simultaneous open (RFC 9293 figure 8): answer with a SYN-ACK and wait in SYN-RECEIVED.
             SetState(TcpState.SynReceived);
-            Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack, (ushort)Settings.Mss);
+            Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
             return;
         }
 
@@ -139,7 +141,7 @@ public sealed partial class TcpConnection
         // A retransmitted SYN while the request socket waits: resend the SYN-ACK (Linux tcp_check_req()).
         if (!IsFullSocket && (flags & TcpFlags.Syn) != 0 && seq == Irs && (flags & TcpFlags.Ack) == 0)
         {
-            Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack, (ushort)Settings.Mss);
+            Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
             return;
         }
 
@@ -294,7 +296,7 @@ public sealed partial class TcpConnection
         var synAck = _rtx[0];
         _rtx.RemoveAcked(Iss + 1);
         SndUna = Iss + 1;
-        SndWnd = packet.Window;
+        SndWnd = (uint)packet.Window << SndWscale;
         _sndWl1 = new SequenceNumber(packet.SequenceNumber);
         _sndWl2 = SndUna;
         Statistics.BytesAcked++;

@@ -141,7 +141,7 @@ public sealed partial class TcpConnection
             flags |= TcpFlags.Ack;
         }
 
-        Transmit(segment.Start, segment.PayloadLength, segment.StreamOffset, flags, segment.Syn ? (ushort)Settings.Mss : (ushort)0);
+        Transmit(segment.Start, segment.PayloadLength, segment.StreamOffset, flags);
         if (_retransStamp == Sim.Kernel.SimTime.Zero)
         {
             _retransStamp = segment.FirstSent;
@@ -181,15 +181,19 @@ public sealed partial class TcpConnection
             LastSent = Simulation.Now,
         });
         SndNxt = Iss + 1;
-        Transmit(Iss, 0, 0, TcpFlags.Syn, (ushort)Settings.Mss);
+        Transmit(Iss, 0, 0, TcpFlags.Syn);
         _retransmitTimer.ArmAfter(Rto);
     }
 
     /// <summary>Linux tcp_send_ack(): a bare ACK carrying the current window.</summary>
     private void SendAck() => Transmit(SndNxt, 0, _streamNext, TcpFlags.Ack);
 
-    /// <summary>Builds and sends one segment; every segment that carries an ACK clears a pending delayed ACK (tcp_event_ack_sent()).</summary>
-    private void Transmit(SequenceNumber seq, int payloadLength, long streamOffset, TcpFlags flags, ushort mssOption = 0)
+    /// <summary>
+    /// Builds and sends one segment; every segment that carries an ACK clears a pending delayed ACK
+    /// (tcp_event_ack_sent()). A SYN carries the MSS option, and the window scale option when this
+    /// side offers it (a SYN-ACK only when the SYN offered it too, RFC 7323 §2.2).
+    /// </summary>
+    private void Transmit(SequenceNumber seq, int payloadLength, long streamOffset, TcpFlags flags)
     {
         var packet = Stack.Host.Pool.Rent();
         packet.Source = LocalAddress;
@@ -198,20 +202,25 @@ public sealed partial class TcpConnection
         packet.DestinationPort = RemotePort;
         packet.SequenceNumber = seq.Value;
         packet.Flags = flags;
-        packet.MssOption = mssOption;
         packet.PayloadLength = payloadLength;
+        var syn = (flags & TcpFlags.Syn) != 0;
+        if (syn)
+        {
+            packet.MssOption = (ushort)Settings.Mss;
+            var offer = (flags & TcpFlags.Ack) != 0 ? _windowScalingAgreed : Settings.WindowScaling;
+            packet.WindowScaleOption = offer ? (sbyte)Settings.WindowScaleShift : (sbyte)-1;
+        }
+
         packet.StreamOffset = streamOffset;
         if ((flags & TcpFlags.Ack) != 0)
         {
             packet.AcknowledgmentNumber = RcvNxt.Value;
-            packet.Window = SelectWindow();
             _delayedAckTimer.Cancel();
             _ackPending = false;
         }
-        else
-        {
-            packet.Window = (ushort)Math.Min(RcvWnd, ushort.MaxValue);
-        }
+
+        // RFC 7323 §2.2: the window of a SYN or SYN-ACK is never scaled.
+        packet.Window = syn ? (ushort)Math.Min(RcvWnd, ushort.MaxValue) : SelectWindow();
 
         Statistics.SegmentsOut++;
         if (payloadLength > 0)
@@ -223,28 +232,39 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_select_window() / __tcp_select_window(): the free receive space rounded down to
-    /// whole segments (receiver SWS avoidance, RFC 9293 §3.8.6.2.2), never shrinking the right
-    /// edge already offered (RFC 9293 §3.8.6).
+    /// Linux tcp_select_window() / __tcp_select_window(): the free receive space, at most what the
+    /// window field can carry. Unscaled, it is rounded down to whole segments unless the window in
+    /// force is within a segment of it (receiver SWS avoidance, RFC 9293 §3.8.6.2.2); scaled, it is
+    /// aligned up to a multiple of 2^RcvWscale so that it is not scaled away (RFC 7323 §2.3). The
+    /// right edge already offered never moves back (RFC 9293 §3.8.6). Returns the header's field.
     /// </summary>
     private ushort SelectWindow()
     {
-        var free = _receiveBuffer.FreeSpace;
-        long window = free < Mss ? 0 : free / Mss * Mss;
-        if (RcvWnd > 0 && RcvWnd <= free && RcvWnd > free - Mss)
+        var unit = 1L << RcvWscale;
+        var max = (long)ushort.MaxValue << RcvWscale;
+        long free = Math.Min(_receiveBuffer.FreeSpace, max);
+        long window;
+        if (RcvWscale > 0)
+        {
+            window = Math.Min((free + unit - 1) / unit * unit, max / unit * unit);
+        }
+        else
         {
             window = RcvWnd;
+            if (window <= free - Mss || window > free)
+            {
+                window = free < Mss ? 0 : free / Mss * Mss;
+            }
         }
 
-        var offered = (_rcvWup + (int)RcvWnd) - RcvNxt;
+        long offered = (_rcvWup + (int)RcvWnd) - RcvNxt;
         if (window < offered)
         {
-            window = offered;
+            window = (offered + unit - 1) / unit * unit;
         }
 
-        window = Math.Min(window, ushort.MaxValue);
         RcvWnd = (uint)window;
         _rcvWup = RcvNxt;
-        return (ushort)window;
+        return (ushort)(window >> RcvWscale);
     }
 }

@@ -131,7 +131,7 @@ public sealed partial class TcpConnection
         Statistics.TotalRetransmissions++;
         ref var synAck = ref _rtx[0];
         synAck.EverRetransmitted = true;
-        Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack, (ushort)Settings.Mss);
+        Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
         Observer?.OnRetransmission(this, Iss, 1, RetransmissionCause.Handshake);
         _retransmitTimer.ArmAfter(SimTime.Min(Rto * (1L << _synAckRetransmissions), Settings.MaxRto));
     }

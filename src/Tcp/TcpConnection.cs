@@ -98,6 +98,13 @@ public sealed partial class TcpConnection
     public uint RcvWnd { get; private set; }
     private SequenceNumber _rcvWup;
 
+    /// <summary>Window scale shifts in force (RFC 7323 §2.2): the peer's for its windows, ours for the windows we send; both 0 unless both SYNs carried the option.</summary>
+    public int SndWscale { get; private set; }
+
+    public int RcvWscale { get; private set; }
+
+    private bool _windowScalingAgreed;
+
     /// <summary>The MSS this side sends with (tp->mss_cache): the smaller of ours and the peer's option.</summary>
     public int Mss { get; private set; }
 
@@ -236,17 +243,37 @@ public sealed partial class TcpConnection
             : SimTime.Min(Settings.FromJiffies(reply), Settings.MaxRto);
     }
 
-    /// <summary>The first window to advertise: RWND_INIT's reply in segments when positive (Linux tcp_select_initial_window()).</summary>
+    /// <summary>
+    /// The first window to advertise (Linux tcp_select_initial_window()): the buffer rounded down to
+    /// whole segments, at most 65535 since a SYN's window is never scaled, and at most RWND_INIT's
+    /// reply in segments when the program gives one.
+    /// </summary>
     private void InitReceiveWindow()
     {
-        var space = (uint)Math.Min(_receiveBuffer.Capacity, ushort.MaxValue);
+        long space = _receiveBuffer.Capacity;
+        if (space > Settings.Mss)
+        {
+            space = space / Settings.Mss * Settings.Mss;
+        }
+
+        space = Math.Min(space, ushort.MaxValue);
         var segments = CallSockOps(SockOp.RwndInit);
         if (segments > 0)
         {
-            space = (uint)Math.Min(space, (long)segments * Settings.Mss);
+            space = Math.Min(space, (long)segments * Settings.Mss);
         }
 
-        RcvWnd = space;
+        RcvWnd = (uint)space;
+    }
+
+    /// <summary>RFC 7323 §2.2: scaling applies in both directions only when both SYNs carried the option.</summary>
+    private void NegotiateWindowScaling(Packet syn, bool weOffered)
+    {
+        _windowScalingAgreed = weOffered && syn.WindowScaleOption >= 0;
+
+        // RFC 7323 §2.3: a shift above 14 is taken as 14.
+        SndWscale = _windowScalingAgreed ? Math.Min((int)syn.WindowScaleOption, 14) : 0;
+        RcvWscale = _windowScalingAgreed ? Settings.WindowScaleShift : 0;
     }
 
     internal int CallSockOps(SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0) =>

@@ -35,8 +35,18 @@ public sealed record TcpSettings
     /// <summary>ACKs sent at once, without delay, at the start of a transfer (Linux TCP_MAX_QUICKACKS).</summary>
     public int QuickAcks { get; init; } = 16;
 
-    /// <summary>Receive buffer in payload bytes; without window scaling the advertised window stops at 65535.</summary>
+    /// <summary>Receive buffer in payload bytes, fixed (Linux's autotuning is not modelled); without window scaling the advertised window stops at 65535.</summary>
     public int ReceiveBuffer { get; init; } = 65535;
+
+    /// <summary>Offers the window scale option in the SYN (RFC 7323 §2; Linux tcp_window_scaling = 1).</summary>
+    public bool WindowScaling { get; init; } = true;
+
+    /// <summary>
+    /// The shift this side offers, as Linux tcp_select_initial_window() computes it from the buffer:
+    /// ilog2(space) - 15, within [0, 14] (RFC 7323 §2.3). Linux uses the largest buffer it may grow
+    /// to (tcp_rmem[2], 6 MiB: 7); the simulator's buffer is fixed, so it uses that.
+    /// </summary>
+    public int WindowScaleShift => Math.Clamp(System.Numerics.BitOperations.Log2((uint)Math.Max(1, ReceiveBuffer)) - 15, 0, 14);
 
     /// <summary>Send buffer in bytes: how much the application may write ahead of what is acknowledged.</summary>
     public int SendBuffer { get; init; } = 1 << 20;

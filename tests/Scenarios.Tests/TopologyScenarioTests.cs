@@ -139,6 +139,7 @@ public sealed class TopologyScenarioTests : IDisposable
     [InlineData("parking-lot.yaml")]
     [InlineData("lossy-wireless.yaml")]
     [InlineData("fq-codel.yaml")]
+    [InlineData("long-fat-pipe.yaml")]
     public void EveryExampleScenarioRunsAndDeliversIntactStreams(string file)
     {
         var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario(file)), _temporary.Path);

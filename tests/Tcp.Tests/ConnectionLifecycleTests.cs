@@ -7,8 +7,8 @@ namespace NetSim.Tcp.Tests;
 /// <summary>Open and close (RFC 9293 §3.5-3.6, figures 6 and 12), with the timings of a 10 Mbit/s, 20 ms path.</summary>
 public class ConnectionLifecycleTests
 {
-    // A 44-byte SYN or SYN-ACK (IP + TCP + MSS option) takes 35.2 us at 10 Mbit/s, then 20 ms to propagate.
-    private static readonly SimTime HandshakeLeg = SimTime.FromNanoseconds(20_035_200);
+    // A 48-byte SYN or SYN-ACK (IP + TCP + MSS option + NOP and window scale) takes 38.4 us at 10 Mbit/s, then 20 ms to propagate.
+    private static readonly SimTime HandshakeLeg = SimTime.FromNanoseconds(20_038_400);
 
     [Fact]
     public void ThreeWayHandshakeThenCloseThroughTimeWait()
@@ -78,8 +78,8 @@ public class ConnectionLifecycleTests
 
         net.Simulation.Run(SimTime.FromSeconds(2000));
 
-        // One RTT sample (the SYN's 40.0704 ms): RTO = srtt + max(mdev, 200 ms) = 241 ms in whole jiffies.
-        // Expiries at t0 + 241 * (2^k - 1) ms, doubling to the 120 s cap; t0 is when the data left (40.0704 ms).
+        // One RTT sample (the SYN's 40.0768 ms): RTO = srtt + max(mdev, 200 ms) = 241 ms in whole jiffies.
+        // Expiries at t0 + 241 * (2^k - 1) ms, doubling to the 120 s cap; t0 is when the data left (40.0768 ms).
         var t0 = HandshakeLeg * 2;
         var expected = new List<SimTime>();
         var at = t0;

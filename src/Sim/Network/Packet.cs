@@ -35,6 +35,9 @@ public sealed class Packet
     /// <summary>The MSS option (RFC 9293 §3.7.1), or 0 when absent. Only on SYN segments.</summary>
     public ushort MssOption { get; set; }
 
+    /// <summary>The window scale option's shift count (RFC 7323 §2.2), or -1 when absent. Only on SYN segments.</summary>
+    public sbyte WindowScaleOption { get; set; } = -1;
+
     public int PayloadLength { get; set; }
 
     /// <summary>
@@ -44,8 +47,8 @@ public sealed class Packet
     /// </summary>
     public long StreamOffset { get; set; }
 
-    /// <summary>Length of the TCP options in bytes, padded to a multiple of 4.</summary>
-    public int TcpOptionsLength => MssOption != 0 ? 4 : 0;
+    /// <summary>Length of the TCP options in bytes: MSS 4, NOP + window scale 4, as Linux lays them out.</summary>
+    public int TcpOptionsLength => (MssOption != 0 ? 4 : 0) + (WindowScaleOption >= 0 ? 4 : 0);
 
     /// <summary>Bytes of the IP packet on the wire (IP header, TCP header, options, payload).</summary>
     public int SizeBytes => Ipv4HeaderBytes + TcpHeaderBytes + TcpOptionsLength + PayloadLength;
@@ -70,6 +73,7 @@ public sealed class Packet
         Flags = TcpFlags.None;
         Window = 0;
         MssOption = 0;
+        WindowScaleOption = -1;
         PayloadLength = 0;
         StreamOffset = 0;
     }
@@ -90,6 +94,7 @@ public sealed class Packet
         copy.Flags = Flags;
         copy.Window = Window;
         copy.MssOption = MssOption;
+        copy.WindowScaleOption = WindowScaleOption;
         copy.PayloadLength = PayloadLength;
         copy.StreamOffset = StreamOffset;
     }

@@ -14,7 +14,9 @@ namespace NetSim.Sim.Network.Wire;
 public static class WireEncoder
 {
     private const byte OptionEnd = 0;
+    private const byte OptionNop = 1;
     private const byte OptionMss = 2;
+    private const byte OptionWindowScale = 3;
 
     /// <summary>The payload byte at stream offset <paramref name="offset"/>.</summary>
     public static byte PayloadByte(long offset) => (byte)(offset * 131 + 7);
@@ -61,13 +63,18 @@ public static class WireEncoder
         return ip.Bytes;
     }
 
-    /// <summary>The TCP options of the segment, padded to a multiple of four bytes (RFC 9293 §3.2).</summary>
+    /// <summary>The TCP options of the segment in Linux's order (tcp_options_write()), padded to a multiple of four bytes (RFC 9293 §3.2).</summary>
     private static byte[] Options(SimPacket packet)
     {
         var options = new List<byte>();
         if (packet.MssOption != 0)
         {
             options.AddRange([OptionMss, 4, (byte)(packet.MssOption >> 8), (byte)packet.MssOption]);
+        }
+
+        if (packet.WindowScaleOption >= 0)
+        {
+            options.AddRange([OptionNop, OptionWindowScale, 3, (byte)packet.WindowScaleOption]);
         }
 
         while (options.Count % 4 != 0)
