@@ -12,7 +12,7 @@ internal static class TcpSettingsReader
     [
         "profile", "congestion", "mss", "initial_cwnd", "initial_rto", "min_rto", "max_rto", "rtt_estimator",
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
-        "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling",
+        "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
     ];
 
     public static TcpSettings Read(YamlMap map, TcpSettings inherited)
@@ -68,6 +68,7 @@ internal static class TcpSettingsReader
             Retries2 = (int)(NonNegative(map, "retries2") ?? settings.Retries2),
             NoDelay = map.Boolean("nodelay") ?? settings.NoDelay,
             WindowScaling = map.Boolean("window_scaling") ?? settings.WindowScaling,
+            Timestamps = map.Boolean("timestamps") ?? settings.Timestamps,
         };
 
         if (settings.MinRto > settings.MaxRto)

@@ -45,10 +45,15 @@ public sealed partial class TcpConnection
             Statistics.BytesAcked += ack - priorUna;
             Retransmits = 0;
 
-            // Karn's rule (RFC 6298 §3): no sample when retransmitted data is acknowledged (FLAG_RETRANS_DATA_ACKED).
+            // Karn's rule (RFC 6298 §3): no sample from send times when retransmitted data is acknowledged
+            // (FLAG_RETRANS_DATA_ACKED); then Linux tcp_ack_update_rtt() takes the echoed timestamp (RFC 7323 §4).
             if (!acked.RetransmittedDataAcked && acked.OldestFirstSent != SimTime.Never)
             {
                 AddRttSample(Simulation.Now - acked.OldestFirstSent);
+            }
+            else if (acked.Packets > 0 && TimestampRtt(packet) is { } echoed)
+            {
+                AddRttSample(echoed);
             }
 
             // Linux tcp_remove_reno_sacks(): the first ACKed segment fills the hole, the rest were counted by dupacks.
@@ -82,6 +87,21 @@ public sealed partial class TcpConnection
         {
             SendSpaceAvailable?.Invoke(this);
         }
+    }
+
+    /// <summary>
+    /// Linux tcp_rtt_tsopt_us(): the RTT from the echoed timestamp, in whole milliseconds of the TSval
+    /// clock (a difference of 0 counts as 1 ms); null without a usable echo.
+    /// </summary>
+    private SimTime? TimestampRtt(Packet packet)
+    {
+        if (!TimestampsAgreed || !packet.HasTimestamps || packet.TsEcr == 0)
+        {
+            return null;
+        }
+
+        var milliseconds = (int)(TsNow - packet.TsEcr);
+        return milliseconds < 0 ? null : SimTime.FromMilliseconds(Math.Max(1, milliseconds));
     }
 
     /// <summary>RFC 9293 §3.10.7.4 (SND.WL1/WL2) as Linux tcp_may_update_window(); true when the window changed.</summary>

@@ -42,10 +42,12 @@ public sealed partial class TcpConnection
         _rcvWup = RcvNxt;
         SetPeerMss(syn.MssOption);
         NegotiateWindowScaling(syn, Settings.WindowScaling);
+        NegotiateTimestamps(syn, Settings.Timestamps);
         SndWnd = syn.Window;
         Iss = iss;
         SndUna = iss;
         SndNxt = iss + 1;
+        _tsOffset = Stack.NextTimestampOffset();
         InitReceiveWindow();
         Rto = InitialTimeout();
         CallSockOps(SockOp.NeedsEcn);
@@ -90,6 +92,7 @@ public sealed partial class TcpConnection
         _rcvWup = RcvNxt;
         SetPeerMss(packet.MssOption);
         NegotiateWindowScaling(packet, Settings.WindowScaling);
+        NegotiateTimestamps(packet, Settings.Timestamps);
         if (!ackAcceptable)
         {
             // Simultaneous open (RFC 9293 figure 8): answer with a SYN-ACK and wait in SYN-RECEIVED.
@@ -145,6 +148,17 @@ public sealed partial class TcpConnection
             return;
         }
 
+        // RFC 7323 §5.3 (Linux tcp_paws_discard()): a segment older than TS.Recent is a duplicate from an earlier wrap.
+        if (PawsRejects(packet, seq))
+        {
+            if ((flags & TcpFlags.Rst) == 0)
+            {
+                SendAck();
+            }
+
+            return;
+        }
+
         // First: is the segment acceptable (RFC 9293 §3.10.7.4, the four cases)?
         if (!SequenceAcceptable(seq, packet.SequenceLength - ((flags & TcpFlags.Syn) != 0 ? 1 : 0)))
         {
@@ -154,6 +168,13 @@ public sealed partial class TcpConnection
             }
 
             return;
+        }
+
+        // RFC 7323 §4.3 (Linux tcp_replace_ts_recent()): remember TSval of a segment at or before the last ACK sent.
+        if (TimestampsAgreed && packet.HasTimestamps && seq <= _rcvWup)
+        {
+            _tsRecent = packet.TsVal;
+            _tsRecentValid = true;
         }
 
         // Second: RST. RFC 5961 §3.2: only an exact match resets; in-window otherwise earns a challenge ACK.
@@ -216,6 +237,23 @@ public sealed partial class TcpConnection
 
         SendAckIfDue();
         PushPendingFrames();
+    }
+
+    /// <summary>
+    /// PAWS (RFC 7323 §5): with timestamps in use, TSval below TS.Recent marks an old duplicate. As
+    /// Linux tcp_disordered_ack() does, a pure duplicate ACK overtaken in the network is spared.
+    /// </summary>
+    private bool PawsRejects(Packet packet, SequenceNumber seq)
+    {
+        if (!TimestampsAgreed || !packet.HasTimestamps || !_tsRecentValid || (int)(packet.TsVal - _tsRecent) >= 0
+            || (packet.Flags & TcpFlags.Rst) != 0)
+        {
+            return false;
+        }
+
+        var disorderedAck = packet.PayloadLength == 0 && (packet.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0
+            && seq == RcvNxt && new SequenceNumber(packet.AcknowledgmentNumber) == SndUna;
+        return !disorderedAck;
     }
 
     /// <summary>The four cases of RFC 9293 §3.10.7.4 against the window last offered (Linux tcp_sequence()).</summary>
@@ -301,10 +339,14 @@ public sealed partial class TcpConnection
         _sndWl2 = SndUna;
         Statistics.BytesAcked++;
 
-        // Linux tcp_synack_rtt_meas(): the SYN-ACK's RTT, unless it was retransmitted.
+        // Linux tcp_synack_rtt_meas(): the SYN-ACK's RTT from its send time, or, if it was retransmitted, from the echoed timestamp.
         if (!synAck.EverRetransmitted)
         {
             AddRttSample(Simulation.Now - synAck.FirstSent);
+        }
+        else if (TimestampRtt(packet) is { } echoed)
+        {
+            AddRttSample(echoed);
         }
 
         FinishConnect(SockOp.PassiveEstablishedCb);

@@ -204,11 +204,20 @@ public sealed partial class TcpConnection
         packet.Flags = flags;
         packet.PayloadLength = payloadLength;
         var syn = (flags & TcpFlags.Syn) != 0;
+        var synAck = syn && (flags & TcpFlags.Ack) != 0;
         if (syn)
         {
             packet.MssOption = (ushort)Settings.Mss;
-            var offer = (flags & TcpFlags.Ack) != 0 ? _windowScalingAgreed : Settings.WindowScaling;
-            packet.WindowScaleOption = offer ? (sbyte)Settings.WindowScaleShift : (sbyte)-1;
+            var offerScaling = synAck ? _windowScalingAgreed : Settings.WindowScaling;
+            packet.WindowScaleOption = offerScaling ? (sbyte)Settings.WindowScaleShift : (sbyte)-1;
+        }
+
+        // RFC 7323 §3.2: a SYN offers timestamps; once agreed, every segment carries them, echoing TS.Recent.
+        if (syn ? (synAck ? TimestampsAgreed : Settings.Timestamps) : TimestampsAgreed)
+        {
+            packet.HasTimestamps = true;
+            packet.TsVal = TsNow;
+            packet.TsEcr = syn && !synAck ? 0 : _tsRecent;
         }
 
         packet.StreamOffset = streamOffset;

@@ -105,6 +105,16 @@ public sealed partial class TcpConnection
 
     private bool _windowScalingAgreed;
 
+    /// <summary>RFC 7323 §3.2: both SYNs carried timestamps, so every segment does.</summary>
+    public bool TimestampsAgreed { get; private set; }
+
+    /// <summary>The latest TSval to echo (TS.Recent, RFC 7323 §4.3).</summary>
+    private uint _tsRecent;
+    private bool _tsRecentValid;
+
+    /// <summary>This connection's random offset added to the millisecond clock, as Linux's tsoffset.</summary>
+    private uint _tsOffset;
+
     /// <summary>The MSS this side sends with (tp->mss_cache): the smaller of ours and the peer's option.</summary>
     public int Mss { get; private set; }
 
@@ -220,6 +230,7 @@ public sealed partial class TcpConnection
         Iss = iss;
         SndUna = iss;
         SndNxt = iss;
+        _tsOffset = Stack.NextTimestampOffset();
         InitReceiveWindow();
         Rto = InitialTimeout();
         CallSockOps(SockOp.NeedsEcn);
@@ -265,6 +276,26 @@ public sealed partial class TcpConnection
 
         RcvWnd = (uint)space;
     }
+
+    /// <summary>TSval: the modelled kernel's millisecond clock plus this connection's offset (Linux tcp_time_stamp_ts()).</summary>
+    private uint TsNow => unchecked((uint)Simulation.Now.Milliseconds + _tsOffset);
+
+    /// <summary>
+    /// RFC 7323 §3.2: timestamps are used only when both SYNs carried them; then every segment
+    /// carries 12 more bytes of options, so the payload per segment shrinks by 12 (Linux mss_cache).
+    /// </summary>
+    private void NegotiateTimestamps(Packet syn, bool weOffered)
+    {
+        TimestampsAgreed = weOffered && syn.HasTimestamps;
+        if (TimestampsAgreed)
+        {
+            _tsRecent = syn.TsVal;
+            _tsRecentValid = true;
+            Mss -= TimestampsOptionBytes;
+        }
+    }
+
+    private const int TimestampsOptionBytes = 12;
 
     /// <summary>RFC 7323 §2.2: scaling applies in both directions only when both SYNs carried the option.</summary>
     private void NegotiateWindowScaling(Packet syn, bool weOffered)

@@ -38,6 +38,9 @@ public sealed record TcpSettings
     /// <summary>Receive buffer in payload bytes, fixed (Linux's autotuning is not modelled); without window scaling the advertised window stops at 65535.</summary>
     public int ReceiveBuffer { get; init; } = 65535;
 
+    /// <summary>Offers the timestamps option in the SYN (RFC 7323 §3-5; Linux tcp_timestamps = 1): RTTM and PAWS, 12 bytes on every segment.</summary>
+    public bool Timestamps { get; init; } = true;
+
     /// <summary>Offers the window scale option in the SYN (RFC 7323 §2; Linux tcp_window_scaling = 1).</summary>
     public bool WindowScaling { get; init; } = true;
 

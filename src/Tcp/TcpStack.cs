@@ -199,6 +199,9 @@ public sealed class TcpStack : IPacketHandler
         throw new InvalidOperationException($"{Host.Name}: no ephemeral port left (EADDRNOTAVAIL)");
     }
 
+    /// <summary>A connection's timestamp clock offset (Linux's per-connection tsoffset), from the host's seeded stream.</summary>
+    internal uint NextTimestampOffset() => (uint)_random.NextInt64(0, 1L << 32);
+
     /// <summary>Initial sequence numbers come from the host's seeded stream, so runs repeat exactly.</summary>
     private SequenceNumber NextIss() => InitialSequenceNumbers?.Invoke() ?? new SequenceNumber((uint)_random.NextInt64(0, 1L << 32));
 }

@@ -103,7 +103,7 @@ public sealed class TopologyScenarioTests : IDisposable
     {
         var scenario = ScenarioParser.Parse(TwoHops.Replace(
             "- { between: [r, b], rate: 10Mbps, delay: 5ms }",
-            "- { between: [r, b], rate: 10Mbps, delay: 5ms, loss: { forward: { type: scheduled, segments: [{ flow: f, seq: 14601 }] } } }")
+            "- { between: [r, b], rate: 10Mbps, delay: 5ms, loss: { forward: { type: scheduled, segments: [{ flow: f, seq: 14481 }] } } }")
             + "\ntrace: [cwnd, queue]\n", "t.yaml");
 
         var result = ScenarioRunner.Run(scenario, _temporary.Path);

@@ -68,3 +68,28 @@ public class WireEncoderTests
         Assert.Equal(WireEncoder.PayloadByte(2459), tcp.PayloadData[^1]);
     }
 }
+
+public class WireEncoderOptionTests
+{
+    [Fact]
+    public void ASynCarriesItsOptionsInLinuxOrder()
+    {
+        var syn = new PacketPool().Rent();
+        syn.Source = Ipv4Address.Parse("10.0.0.1");
+        syn.Destination = Ipv4Address.Parse("10.0.0.2");
+        syn.Flags = TcpFlags.Syn;
+        syn.MssOption = 1460;
+        syn.HasTimestamps = true;
+        syn.TsVal = 0x01020304;
+        syn.TsEcr = 0;
+        syn.WindowScaleOption = 7;
+
+        var ip = PacketDotNet.Packet.ParsePacket(PacketDotNet.LinkLayers.Raw, WireEncoder.Encode(syn)).Extract<PacketDotNet.IPv4Packet>();
+        var tcp = ip.Extract<PacketDotNet.TcpPacket>();
+
+        // <mss 1460,nop,nop,TS val 16909060 ecr 0,nop,wscale 7>, as tcp_options_write() lays them out without SACK.
+        Assert.Equal(new byte[] { 2, 4, 0x05, 0xB4, 1, 1, 8, 10, 1, 2, 3, 4, 0, 0, 0, 0, 1, 3, 3, 7 }, tcp.Options);
+        Assert.Equal(60, ip.TotalLength);
+        Assert.True(tcp.ValidTcpChecksum);
+    }
+}

@@ -7,8 +7,8 @@ namespace NetSim.Tcp.Tests;
 /// <summary>Open and close (RFC 9293 §3.5-3.6, figures 6 and 12), with the timings of a 10 Mbit/s, 20 ms path.</summary>
 public class ConnectionLifecycleTests
 {
-    // A 48-byte SYN or SYN-ACK (IP + TCP + MSS option + NOP and window scale) takes 38.4 us at 10 Mbit/s, then 20 ms to propagate.
-    private static readonly SimTime HandshakeLeg = SimTime.FromNanoseconds(20_038_400);
+    // A 60-byte SYN or SYN-ACK (IP + TCP + MSS 4 + NOP NOP timestamps 12 + NOP window scale 4) takes 48 us at 10 Mbit/s, then 20 ms to propagate.
+    private static readonly SimTime HandshakeLeg = SimTime.FromNanoseconds(20_048_000);
 
     [Fact]
     public void ThreeWayHandshakeThenCloseThroughTimeWait()
@@ -78,8 +78,8 @@ public class ConnectionLifecycleTests
 
         net.Simulation.Run(SimTime.FromSeconds(2000));
 
-        // One RTT sample (the SYN's 40.0768 ms): RTO = srtt + max(mdev, 200 ms) = 241 ms in whole jiffies.
-        // Expiries at t0 + 241 * (2^k - 1) ms, doubling to the 120 s cap; t0 is when the data left (40.0768 ms).
+        // One RTT sample (the SYN's 40.096 ms): RTO = srtt + max(mdev, 200 ms) = 241 ms in whole jiffies.
+        // Expiries at t0 + 241 * (2^k - 1) ms, doubling to the 120 s cap; t0 is when the data left (40.096 ms).
         var t0 = HandshakeLeg * 2;
         var expected = new List<SimTime>();
         var at = t0;
@@ -124,9 +124,9 @@ public class ConnectionLifecycleTests
     }
 
     [Theory]
-    [InlineData(16, 40_176)]
-    [InlineData(0, 80_176)]
-    public void ASingleSegmentIsAckedAtOnceInQuickAckModeElseAfterTheDelayedAckTimer(int quickAcks, long expectedRttUs)
+    [InlineData(16, 40_204_800)]
+    [InlineData(0, 80_204_800)]
+    public void ASingleSegmentIsAckedAtOnceInQuickAckModeElseAfterTheDelayedAckTimer(int quickAcks, long expectedRttNs)
     {
         var settings = TcpSettings.Linux with { QuickAcks = quickAcks };
         var net = new TwoHostNetwork(settings: settings);
@@ -138,10 +138,11 @@ public class ConnectionLifecycleTests
 
         net.Simulation.Run(SimTime.FromSeconds(1));
 
-        // The data waits 32 us behind the 40 B handshake ACK, takes 112 us (140 B), the ACK back 32 us, plus
-        // 40 ms of propagation; without quick-ACK mode the receiver holds its ACK for TCP_DELACK_MIN = 40 ms.
+        // With timestamps every segment carries 12 option bytes: the data waits 41.6 us behind the 52 B
+        // handshake ACK, takes 121.6 us (152 B), the ACK back 41.6 us, plus 40 ms of propagation; without
+        // quick-ACK mode the receiver holds its ACK for TCP_DELACK_MIN = 40 ms.
         var dataSample = samples.RttSamples.Where(s => s.Host == "client").Skip(1).First();
-        Assert.Equal(SimTime.FromMicroseconds(expectedRttUs), dataSample.Measured);
+        Assert.Equal(SimTime.FromNanoseconds(expectedRttNs), dataSample.Measured);
     }
 
     [Fact]

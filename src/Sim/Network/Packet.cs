@@ -38,6 +38,13 @@ public sealed class Packet
     /// <summary>The window scale option's shift count (RFC 7323 §2.2), or -1 when absent. Only on SYN segments.</summary>
     public sbyte WindowScaleOption { get; set; } = -1;
 
+    /// <summary>Whether the segment carries the timestamps option (RFC 7323 §3).</summary>
+    public bool HasTimestamps { get; set; }
+
+    public uint TsVal { get; set; }
+
+    public uint TsEcr { get; set; }
+
     public int PayloadLength { get; set; }
 
     /// <summary>
@@ -47,8 +54,8 @@ public sealed class Packet
     /// </summary>
     public long StreamOffset { get; set; }
 
-    /// <summary>Length of the TCP options in bytes: MSS 4, NOP + window scale 4, as Linux lays them out.</summary>
-    public int TcpOptionsLength => (MssOption != 0 ? 4 : 0) + (WindowScaleOption >= 0 ? 4 : 0);
+    /// <summary>Length of the TCP options in bytes as Linux lays them out: MSS 4, NOP NOP timestamps 12, NOP window scale 4.</summary>
+    public int TcpOptionsLength => (MssOption != 0 ? 4 : 0) + (HasTimestamps ? 12 : 0) + (WindowScaleOption >= 0 ? 4 : 0);
 
     /// <summary>Bytes of the IP packet on the wire (IP header, TCP header, options, payload).</summary>
     public int SizeBytes => Ipv4HeaderBytes + TcpHeaderBytes + TcpOptionsLength + PayloadLength;
@@ -74,6 +81,9 @@ public sealed class Packet
         Window = 0;
         MssOption = 0;
         WindowScaleOption = -1;
+        HasTimestamps = false;
+        TsVal = 0;
+        TsEcr = 0;
         PayloadLength = 0;
         StreamOffset = 0;
     }
@@ -95,6 +105,9 @@ public sealed class Packet
         copy.Window = Window;
         copy.MssOption = MssOption;
         copy.WindowScaleOption = WindowScaleOption;
+        copy.HasTimestamps = HasTimestamps;
+        copy.TsVal = TsVal;
+        copy.TsEcr = TsEcr;
         copy.PayloadLength = PayloadLength;
         copy.StreamOffset = StreamOffset;
     }

@@ -17,6 +17,7 @@ public static class WireEncoder
     private const byte OptionNop = 1;
     private const byte OptionMss = 2;
     private const byte OptionWindowScale = 3;
+    private const byte OptionTimestamps = 8;
 
     /// <summary>The payload byte at stream offset <paramref name="offset"/>.</summary>
     public static byte PayloadByte(long offset) => (byte)(offset * 131 + 7);
@@ -70,6 +71,13 @@ public static class WireEncoder
         if (packet.MssOption != 0)
         {
             options.AddRange([OptionMss, 4, (byte)(packet.MssOption >> 8), (byte)packet.MssOption]);
+        }
+
+        if (packet.HasTimestamps)
+        {
+            options.AddRange([OptionNop, OptionNop, OptionTimestamps, 10]);
+            options.AddRange([(byte)(packet.TsVal >> 24), (byte)(packet.TsVal >> 16), (byte)(packet.TsVal >> 8), (byte)packet.TsVal]);
+            options.AddRange([(byte)(packet.TsEcr >> 24), (byte)(packet.TsEcr >> 16), (byte)(packet.TsEcr >> 8), (byte)packet.TsEcr]);
         }
 
         if (packet.WindowScaleOption >= 0)
