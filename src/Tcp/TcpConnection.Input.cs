@@ -51,7 +51,7 @@ public sealed partial class TcpConnection
         InitReceiveWindow();
         Rto = InitialTimeout();
         CallSockOps(SockOp.NeedsEcn);
-        _rtx.Append(new Buffers.SentSegment { Start = iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now, LastSent = Simulation.Now });
+        _rtx.Append(new Buffers.SentSegment { Start = iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now });
         Transmit(iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
         _retransmitTimer.ArmAfter(Rto);
     }

@@ -105,7 +105,6 @@ public sealed partial class TcpConnection
             StreamOffset = _streamNext,
             Fin = fin,
             FirstSent = Simulation.Now,
-            LastSent = Simulation.Now,
         };
         var wasIdle = PacketsOut == 0;
         _rtx.Append(segment);
@@ -149,7 +148,7 @@ public sealed partial class TcpConnection
 
         var start = segment.Start;
         var length = segment.SequenceLength;
-        _rtx.MarkRetransmitted(index, Simulation.Now);
+        _rtx.MarkRetransmitted(index);
         Statistics.TotalRetransmissions++;
         if (cause == RetransmissionCause.FastRetransmit)
         {
@@ -178,7 +177,6 @@ public sealed partial class TcpConnection
             SequenceLength = 1,
             Syn = true,
             FirstSent = Simulation.Now,
-            LastSent = Simulation.Now,
         });
         SndNxt = Iss + 1;
         Transmit(Iss, 0, 0, TcpFlags.Syn);

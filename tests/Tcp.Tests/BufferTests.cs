@@ -55,7 +55,7 @@ public class BufferTests
         queue.Append(new SentSegment { Start = new SequenceNumber(0), SequenceLength = 100, PayloadLength = 100 });
         queue.Append(new SentSegment { Start = new SequenceNumber(100), SequenceLength = 100, PayloadLength = 100 });
         queue.MarkHeadLost();
-        queue.MarkRetransmitted(queue.FirstLostNotRetransmitted(), SimTime.FromSeconds(1));
+        queue.MarkRetransmitted(queue.FirstLostNotRetransmitted());
         Assert.Equal(1, queue.LostOut);
         Assert.Equal(1, queue.RetransOut);
 

@@ -6,6 +6,4 @@ namespace NetSim.Tcp.Buffers;
 public readonly record struct AckedSegments(
     int Packets,
     bool RetransmittedDataAcked,
-    SimTime OldestFirstSent,
-    bool SynAcked,
-    bool FinAcked);
+    SimTime OldestFirstSent);

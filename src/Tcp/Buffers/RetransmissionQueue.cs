@@ -39,8 +39,6 @@ public sealed class RetransmissionQueue
         var packets = 0;
         var retransmittedAcked = false;
         var oldestFirstSent = SimTime.Never;
-        var synAcked = false;
-        var finAcked = false;
         while (Count > 0)
         {
             ref var head = ref this[0];
@@ -52,8 +50,6 @@ public sealed class RetransmissionQueue
                     oldestFirstSent = head.FirstSent;
                 }
 
-                synAcked |= head.Syn;
-                finAcked |= head.Fin;
                 Unmark(ref head);
                 head = default;
                 _head = (_head + 1) & (_ring.Length - 1);
@@ -68,7 +64,6 @@ public sealed class RetransmissionQueue
                 if (head.Syn)
                 {
                     head.Syn = false;
-                    synAcked = true;
                     trimmed--;
                     head.SequenceLength--;
                     head.Start += 1;
@@ -83,7 +78,7 @@ public sealed class RetransmissionQueue
             break;
         }
 
-        return new AckedSegments(packets, retransmittedAcked, oldestFirstSent, synAcked, finAcked);
+        return new AckedSegments(packets, retransmittedAcked, oldestFirstSent);
     }
 
     /// <summary>Marks the first segment not yet lost as lost (Linux tcp_mark_head_lost() for one packet).</summary>
@@ -140,12 +135,11 @@ public sealed class RetransmissionQueue
         return -1;
     }
 
-    public void MarkRetransmitted(int index, SimTime now)
+    public void MarkRetransmitted(int index)
     {
         ref var segment = ref this[index];
         segment.Retransmitted = true;
         segment.EverRetransmitted = true;
-        segment.LastSent = now;
         RetransOut++;
     }
 

@@ -25,8 +25,6 @@ public struct SentSegment
     /// <summary>When the segment was first sent, for RTT samples (Karn's rule voids retransmitted ones).</summary>
     public SimTime FirstSent;
 
-    public SimTime LastSent;
-
     /// <summary>Marked lost and due for retransmission (TCPCB_LOST).</summary>
     public bool Lost;
 

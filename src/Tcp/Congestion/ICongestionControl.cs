@@ -15,9 +15,6 @@ public interface ICongestionControl
     /// <summary>Grows the window for <paramref name="acked"/> newly acknowledged segments (ops->cong_avoid).</summary>
     void CongestionAvoid(CongestionWindow window, uint acked);
 
-    /// <summary>The window to restore when a reduction proves spurious (ops->undo_cwnd).</summary>
-    uint UndoCwnd(CongestionWindow window, uint priorCwnd);
-
     /// <summary>Notified on every change of the congestion state (ops->set_state).</summary>
     void SetState(CongestionWindow window, CaState state);
 }

@@ -30,8 +30,6 @@ public sealed class Reno : ICongestionControl
         window.CongestionAvoidanceIncrease(window.Cwnd, acked);
     }
 
-    public uint UndoCwnd(CongestionWindow window, uint priorCwnd) => Math.Max(window.Cwnd, priorCwnd);
-
     public void SetState(CongestionWindow window, CaState state)
     {
     }
