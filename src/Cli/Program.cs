@@ -8,6 +8,9 @@ app.Configure(config =>
     config.AddCommand<RunCommand>("run")
         .WithDescription("Run a scenario and write its results (CSV tables and plots) under results/<name>.")
         .WithExample("run", "scenarios/quickstart.yaml");
+    config.AddCommand<ValidateCommand>("validate")
+        .WithDescription("Check a scenario without running it: exit 0 when it is valid, 2 with the file, line and field of the first problem.")
+        .WithExample("validate", "scenarios/dumbbell.yaml");
     config.AddCommand<ProgramsCommand>("programs")
         .WithDescription("List the built-in sock_ops programs.");
 });

@@ -42,21 +42,61 @@ public sealed class RunCommandTests : IDisposable
             .Replace("p: 1%", "p: 150%"));
         var results = Path.Combine(_output, "results");
 
-        var (exit, output, _) = Netsim.Run("run", scenario, "--output", results);
+        var (exit, _, errors) = Netsim.Run("run", scenario, "--output", results);
 
         Assert.Equal(2, exit);
-        Assert.Contains($"{scenario}:", output);
-        Assert.Contains("links[0].loss.p", output);
-        Assert.Contains("outside [0, 1]", output);
+        Assert.Contains($"{scenario}:", errors);
+        Assert.Contains("links[0].loss.p", errors);
+        Assert.Contains("outside [0, 1]", errors);
         Assert.False(Directory.Exists(results));
     }
 
     [Fact]
     public void AMissingScenarioFileIsBadInput()
     {
-        var (exit, output, _) = Netsim.Run("run", "scenarios/does-not-exist.yaml");
+        var (exit, _, errors) = Netsim.Run("run", "scenarios/does-not-exist.yaml");
         Assert.Equal(2, exit);
-        Assert.Contains("no such file", output);
+        Assert.Contains("no such file", errors);
+    }
+
+    [Fact]
+    public void ValidateAcceptsAGoodScenarioAndWritesNothing()
+    {
+        Directory.CreateDirectory(_output);
+        var name = $"validate-{Guid.NewGuid():N}";
+        var scenario = Path.Combine(_output, "parking-lot.yaml");
+        File.WriteAllText(scenario, File.ReadAllText(Path.Combine(Netsim.RepositoryRoot, "scenarios", "parking-lot.yaml"))
+            .Replace("name: parking-lot", $"name: {name}"));
+
+        var (exit, output, _) = Netsim.Run("validate", scenario);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("8 hosts, 4 routers, 11 links, 4 flows", output);
+        Assert.False(Directory.Exists(Path.Combine(Netsim.RepositoryRoot, "results", name)));
+    }
+
+    [Fact]
+    public void ValidateReportsAPathMtuProblemAtTheFlow()
+    {
+        Directory.CreateDirectory(_output);
+        var scenario = Path.Combine(_output, "mtu.yaml");
+        File.WriteAllText(scenario, """
+            name: mtu
+            duration: 1s
+            hosts: [a, b]
+            routers: [r]
+            links:
+              - { between: [a, r], rate: 10Mbps, delay: 1ms }
+              - { between: [r, b], rate: 10Mbps, delay: 1ms, mtu: 576 }
+            flows:
+              - { name: f, from: a, to: b, app: { type: bulk } }
+            """);
+
+        var (exit, _, errors) = Netsim.Run("validate", scenario);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{scenario}:9:13: flows[0].name:", errors);
+        Assert.Contains("set tcp.mss to at most 536", errors);
     }
 
     [Fact]

@@ -33,7 +33,8 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         }
         catch (ScenarioException ex)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            // Plain and unwrapped, on standard error, so that scripts and editors can read file:line:column.
+            Console.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
         }
 
@@ -47,7 +48,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or SockOps.SockOpsProgramException)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]run failed:[/] {ex.Message}");
+            Console.Error.WriteLine($"run failed: {ex.Message}");
             return ExitCodes.RunFailed;
         }
 
