@@ -136,7 +136,7 @@ internal static class LinkPropertiesReader
                 return new FqCoDelSpec(PositiveTime(map, "target", 5), PositiveTime(map, "interval", 100), Limit(map, 10240),
                     (int)Positive(map, "flows", 1024), (int)Positive(map, "quantum", 1514), map.Boolean("ecn") ?? true);
             default:
-                throw map.Error("type", $"unknown queue '{type}'{Suggestion(type, QueueTypes)} (valid: {string.Join(", ", QueueTypes)})");
+                throw map.Error("type", $"unknown queue '{type}'{YamlMap.DidYouMean(type, QueueTypes)} (valid: {string.Join(", ", QueueTypes)})");
         }
     }
 
@@ -191,7 +191,7 @@ internal static class LinkPropertiesReader
 
                 return new ScheduledSpec(ordinals, segments);
             default:
-                throw map.Error("type", $"unknown loss model '{type}'{Suggestion(type, LossTypes)} (valid: {string.Join(", ", LossTypes)})");
+                throw map.Error("type", $"unknown loss model '{type}'{YamlMap.DidYouMean(type, LossTypes)} (valid: {string.Join(", ", LossTypes)})");
         }
     }
 
@@ -232,7 +232,4 @@ internal static class LinkPropertiesReader
         var value = map.Integer(key) ?? defaultValue;
         return value is >= 1 and <= int.MaxValue ? value : throw map.Error(key, "must be a positive whole number");
     }
-
-    private static string Suggestion(string name, IEnumerable<string> valid) =>
-        YamlMap.Suggest(name, valid) is { } s ? $"; did you mean '{s}'?" : string.Empty;
 }

@@ -175,8 +175,7 @@ public static class ScenarioParser
         {
             if (!valid.Contains(name))
             {
-                var suggestion = YamlMap.Suggest(name, valid);
-                throw map.Error(node, path, $"no {what} named '{name}'{(suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?")} ({what}s: {string.Join(", ", valid.Take(12))})");
+                throw map.Error(node, path, $"no {what} named '{name}'{YamlMap.DidYouMean(name, valid)} ({what}s: {string.Join(", ", valid.Take(12))})");
             }
 
             names.Add(name);

@@ -26,7 +26,7 @@ internal static class SockOpsReader
             foreach (var (host, hostNode, hostPath) in attach.ScalarSequence("hosts"))
             {
                 TopologyReader.RequireNode(attach, hostNode, hostPath, host, topology);
-                if (!topology.Hosts.Contains(host))
+                if (!topology.IsHost(host))
                 {
                     throw attach.Error(hostNode, hostPath, $"'{host}' is a router; sock_ops programs run on hosts' sockets");
                 }
@@ -56,9 +56,7 @@ internal static class SockOpsReader
         var name = programName[BuiltinPrefix.Length..];
         if (name != "watch")
         {
-            var guess = YamlMap.Suggest(name, BuiltinPrograms.Names);
-            throw entry.Error("program",
-                $"unknown program '{programName}'{(guess is null ? string.Empty : $"; did you mean '{BuiltinPrefix}{guess}'?")} (valid: {valid})");
+            throw entry.Error("program", $"unknown program '{programName}'{YamlMap.DidYouMean(name, BuiltinPrograms.Names, BuiltinPrefix)} (valid: {valid})");
         }
 
         if (parameters is null)
@@ -72,9 +70,8 @@ internal static class SockOpsReader
         {
             if (!CallbackFlagNames.TryParse(flagName, out var flag))
             {
-                var suggestion = YamlMap.Suggest(flagName, CallbackFlagNames.Names);
                 throw parameters.Error(flagNode, flagPath,
-                    $"unknown callback flag '{flagName}'{(suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?")} (valid: {string.Join(", ", CallbackFlagNames.Names)})");
+                    $"unknown callback flag '{flagName}'{YamlMap.DidYouMean(flagName, CallbackFlagNames.Names)} (valid: {string.Join(", ", CallbackFlagNames.Names)})");
             }
 
             if (((int)flag & kernel.AllCallbackFlags) == 0)

@@ -87,11 +87,15 @@ internal static class TcpSettingsReader
     private static long? Positive(YamlMap map, string key, long? value) =>
         value is <= 0 or > int.MaxValue ? throw map.Error(key, $"must be a positive number below 2^31 (got {value})") : value;
 
-    private static long? NonNegative(YamlMap map, string key) =>
-        map.Integer(key) is { } value && (value < 0 || value > int.MaxValue)
-            ? throw map.Error(key, $"must be a whole number from 0 (got {value})")
-            : map.Integer(key);
+    private static long? NonNegative(YamlMap map, string key)
+    {
+        var value = map.Integer(key);
+        return value is < 0 or > int.MaxValue ? throw map.Error(key, $"must be a whole number from 0 (got {value})") : value;
+    }
 
-    private static Sim.Kernel.SimTime? PositiveTime(YamlMap map, string key) =>
-        map.Duration(key) is { } t && t <= Sim.Kernel.SimTime.Zero ? throw map.Error(key, "must be positive") : map.Duration(key);
+    private static Sim.Kernel.SimTime? PositiveTime(YamlMap map, string key)
+    {
+        var value = map.Duration(key);
+        return value <= Sim.Kernel.SimTime.Zero ? throw map.Error(key, "must be positive") : value;
+    }
 }

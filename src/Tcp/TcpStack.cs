@@ -96,18 +96,15 @@ public sealed class TcpStack : IPacketHandler
         Host.Pool.Return(packet);
     }
 
-    /// <summary>RFC 9293 §3.10.7.2 LISTEN: RST ignored, ACK answered with RST, SYN starts a passive open.</summary>
+    /// <summary>
+    /// RFC 9293 §3.10.7.2 LISTEN: a RST is ignored and an ACK answered with a RST, as in CLOSED;
+    /// a SYN starts a passive open.
+    /// </summary>
     private void OnSegmentForListener(TcpConnection listener, ConnectionKey key, Packet packet)
     {
-        if ((packet.Flags & TcpFlags.Rst) != 0)
+        if ((packet.Flags & (TcpFlags.Rst | TcpFlags.Ack)) != 0)
         {
-            return;
-        }
-
-        if ((packet.Flags & TcpFlags.Ack) != 0)
-        {
-            SendReset(packet.Destination, packet.DestinationPort, packet.Source, packet.SourcePort,
-                new SequenceNumber(packet.AcknowledgmentNumber), default, withAck: false);
+            OnSegmentForNoConnection(packet);
             return;
         }
 

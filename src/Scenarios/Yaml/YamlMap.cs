@@ -55,9 +55,7 @@ internal sealed class YamlMap
                 continue;
             }
 
-            var suggestion = Suggest(name, allowed);
-            throw At(keyNode, FieldPath(name),
-                $"unknown field{(suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?")} (valid: {string.Join(", ", allowed)})");
+            throw At(keyNode, FieldPath(name), $"unknown field{DidYouMean(name, allowed)} (valid: {string.Join(", ", allowed)})");
         }
     }
 
@@ -185,6 +183,10 @@ internal sealed class YamlMap
 
     private ScenarioException At(YamlNode node, string path, string problem) =>
         new(File, node.Start.Line, node.Start.Column, path.Length == 0 ? "(top level)" : path, problem);
+
+    /// <summary>"; did you mean 'x'?" for the nearest valid name (written with <paramref name="prefix"/>), or nothing.</summary>
+    internal static string DidYouMean(string name, IEnumerable<string> valid, string prefix = "") =>
+        Suggest(name, valid) is { } suggestion ? $"; did you mean '{prefix}{suggestion}'?" : string.Empty;
 
     /// <summary>The valid name within edit distance 2, if any.</summary>
     internal static string? Suggest(string name, IEnumerable<string> valid) =>
