@@ -51,7 +51,7 @@ internal static class FlowReader
 
         foreach (var (end, key) in new[] { (from, "from"), (to, "to") })
         {
-            if (!topology.Hosts.Contains(end) && flow.Has(key))
+            if (!topology.IsHost(end) && flow.Has(key))
             {
                 throw flow.Error(key, $"'{end}' is a router; flows run between hosts");
             }

@@ -58,14 +58,18 @@ public static class ScenarioBuilder
             CheckPathMtu(network, flow);
         }
 
+        // Each host's programs in attach order (ToLookup keeps the order of its source).
+        var programsByHost = scenario.SockOps
+            .SelectMany(a => a.Hosts.Select(host => (Host: host, a.Program)))
+            .ToLookup(p => p.Host, p => p.Program, StringComparer.Ordinal);
         foreach (var name in scenario.Hosts)
         {
             var stack = new TcpStack(simulation, (Host)network.Find(name)!, scenario.Defaults);
             recorder.Attach(stack);
             var dispatcher = new SockOpsDispatcher(scenario.Kernel, $"host:{name}");
-            foreach (var attachment in scenario.SockOps.Where(a => a.Hosts.Contains(name)))
+            foreach (var program in programsByHost[name])
             {
-                dispatcher.Attach(attachment.Program);
+                dispatcher.Attach(program);
             }
 
             if (dispatcher.Programs.Count > 0)

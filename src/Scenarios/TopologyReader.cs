@@ -16,12 +16,12 @@ internal static class TopologyReader
         var topology = new Topology();
         foreach (var (value, node, path) in root.ScalarSequence("hosts"))
         {
-            AddNode(root, topology, topology.Hosts, value, node, path);
+            AddNode(root, topology, topology.AddHost, value, node, path);
         }
 
         foreach (var (value, node, path) in root.ScalarSequence("routers"))
         {
-            AddNode(root, topology, topology.Routers, value, node, path);
+            AddNode(root, topology, topology.AddRouter, value, node, path);
         }
 
         foreach (var (node, path) in root.Sequence("links"))
@@ -77,46 +77,45 @@ internal static class TopologyReader
         access.RejectUnknownKeys(LinkPropertiesReader.Fields);
 
         var location = dumbbell.Location("pairs");
-        void Add(List<string> list, string name)
+        void Add(Action<string> add, string name)
         {
             if (topology.Contains(name))
             {
                 throw location.Error($"the dumbbell's node '{name}' clashes with a node of the same name");
             }
 
-            list.Add(name);
+            add(name);
         }
 
-        Add(topology.Routers, LeftRouter);
-        Add(topology.Routers, RightRouter);
+        Add(topology.AddRouter, LeftRouter);
+        Add(topology.AddRouter, RightRouter);
         var (bottleneckForward, bottleneckReverse) = LinkPropertiesReader.Read(bottleneck);
         topology.Links.Add(new LinkSpec(LeftRouter, RightRouter, bottleneckForward, bottleneckReverse));
         var (accessForward, accessReverse) = LinkPropertiesReader.Read(access);
         for (var i = 1; i <= pairs; i++)
         {
-            Add(topology.Hosts, $"s{i}");
-            Add(topology.Hosts, $"d{i}");
+            Add(topology.AddHost, $"s{i}");
+            Add(topology.AddHost, $"d{i}");
             topology.Links.Add(new LinkSpec($"s{i}", LeftRouter, accessForward, accessReverse));
             topology.Links.Add(new LinkSpec(RightRouter, $"d{i}", accessForward, accessReverse));
         }
     }
 
-    private static void AddNode(YamlMap root, Topology topology, List<string> list, string name, YamlNode node, string path)
+    private static void AddNode(YamlMap root, Topology topology, Action<string> add, string name, YamlNode node, string path)
     {
         if (topology.Contains(name))
         {
             throw root.Error(node, path, $"'{name}' is named twice (hosts and routers share one namespace)");
         }
 
-        list.Add(name);
+        add(name);
     }
 
     public static void RequireNode(YamlMap map, YamlNode node, string path, string name, Topology topology)
     {
         if (!topology.Contains(name))
         {
-            var suggestion = YamlMap.Suggest(name, topology.Nodes);
-            throw map.Error(node, path, $"no host or router named '{name}'{(suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?")} (nodes: {string.Join(", ", topology.Nodes.Take(12))}{(topology.Nodes.Count() > 12 ? ", ..." : string.Empty)})");
+            throw map.Error(node, path, $"no host or router named '{name}'{YamlMap.DidYouMean(name, topology.Nodes)} (nodes: {string.Join(", ", topology.Nodes.Take(12))}{(topology.Nodes.Count() > 12 ? ", ..." : string.Empty)})");
         }
     }
 }

@@ -7,6 +7,8 @@ namespace NetSim.Sim.Network;
 public sealed class Network
 {
     private readonly List<Node> _nodes = [];
+    private readonly Dictionary<string, Node> _byName = new(StringComparer.Ordinal);
+    private readonly HashSet<Ipv4Address> _addresses = [];
     private readonly List<Host> _hosts = [];
     private readonly List<Router> _routers = [];
     private readonly List<PointToPointLink> _links = [];
@@ -44,7 +46,7 @@ public sealed class Network
         return router;
     }
 
-    public Node? Find(string name) => _nodes.FirstOrDefault(n => n.Name == name);
+    public Node? Find(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>Joins two nodes; <paramref name="forward"/> carries a to b, <paramref name="reverse"/> b to a.</summary>
     public PointToPointLink Connect(Node a, Node b, LinkChannel forward, LinkChannel reverse)
@@ -76,16 +78,17 @@ public sealed class Network
 
     private void Add(Node node)
     {
-        if (_nodes.Any(n => n.Name == node.Name))
+        if (_byName.ContainsKey(node.Name))
         {
             throw new ArgumentException($"a node named '{node.Name}' already exists", nameof(node));
         }
 
-        if (_nodes.Any(n => n.Address == node.Address))
+        if (!_addresses.Add(node.Address))
         {
             throw new ArgumentException($"address {node.Address} is already taken", nameof(node));
         }
 
+        _byName.Add(node.Name, node);
         _nodes.Add(node);
         _routesStale = true;
     }
