@@ -11,6 +11,9 @@ public sealed class RetransmissionQueue
     private SentSegment[] _ring = new SentSegment[64];
     private int _head;
 
+    /// <summary>No segment before this index is lost and waiting for retransmission (Linux's retransmit_skb_hint).</summary>
+    private int _retransmitHint;
+
     /// <summary>Segments sent and not cumulatively acknowledged (tp->packets_out).</summary>
     public int Count { get; private set; }
 
@@ -55,6 +58,7 @@ public sealed class RetransmissionQueue
                 _head = (_head + 1) & (_ring.Length - 1);
                 Count--;
                 packets++;
+                _retransmitHint = Math.Max(0, _retransmitHint - 1);
                 continue;
             }
 
@@ -91,6 +95,7 @@ public sealed class RetransmissionQueue
             {
                 segment.Lost = true;
                 LostOut++;
+                _retransmitHint = Math.Min(_retransmitHint, i);
                 return;
             }
 
@@ -113,6 +118,7 @@ public sealed class RetransmissionQueue
 
         LostOut = Count;
         RetransOut = 0;
+        _retransmitHint = 0;
     }
 
     /// <summary>Index of the first segment marked lost and not yet retransmitted, or -1.</summary>
@@ -123,11 +129,12 @@ public sealed class RetransmissionQueue
             return -1;
         }
 
-        for (var i = 0; i < Count; i++)
+        for (var i = _retransmitHint; i < Count; i++)
         {
             ref var segment = ref this[i];
             if (segment.Lost && !segment.Retransmitted)
             {
+                _retransmitHint = i;
                 return i;
             }
         }
