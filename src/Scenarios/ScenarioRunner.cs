@@ -106,8 +106,10 @@ public static class ScenarioRunner
         if (scenario.Trace.Contains(TraceKind.Cwnd))
         {
             Table("timeseries.csv", recorder.Timeseries);
-            var mss = scenario.Flows[0].Tcp.Mss;
-            var plot = CwndPlot.Create($"{scenario.Name}: congestion window of each sender", recorder.Timeseries, recorder.Events, mss, scenario.Duration.TotalSeconds);
+            var mssByFlow = built.Flows
+                .Where(f => f.Sender.Connection is not null)
+                .ToDictionary(f => f.Spec.Name, f => f.Sender.Connection!.Mss, StringComparer.Ordinal);
+            var plot = CwndPlot.Create($"{scenario.Name}: congestion window of each sender", recorder.Timeseries, recorder.Events, mssByFlow, scenario.Duration.TotalSeconds);
             CwndPlot.Save(plot, results.PathOf("cwnd.png"), results.PathOf("cwnd.svg"));
             files.Add("cwnd.png");
             files.Add("cwnd.svg");

@@ -13,12 +13,15 @@ public static class CwndPlot
     public const int Width = 1400;
     public const int Height = 650;
 
-    public static Plot Create(string title, IReadOnlyList<TimeseriesRow> series, IReadOnlyList<EventRow> events, int mss, double durationSeconds)
+    /// <param name="mssByFlow">Each sender's segment size in use (after options), which cwnd_bytes counts in.</param>
+    public static Plot Create(string title, IReadOnlyList<TimeseriesRow> series, IReadOnlyList<EventRow> events,
+        IReadOnlyDictionary<string, int> mssByFlow, double durationSeconds)
     {
         var plot = new Plot();
         plot.Title(title);
         plot.XLabel("time (s)");
-        plot.YLabel($"segments of {mss} B");
+        var sizes = mssByFlow.Values.Distinct().ToList();
+        plot.YLabel(sizes.Count == 1 ? $"segments of {sizes[0]} B" : "segments (each flow's MSS)");
 
         var palette = new ScottPlot.Palettes.Category10();
         var flows = series.Select(r => r.Flow).Distinct(StringComparer.Ordinal).ToList();
@@ -27,6 +30,7 @@ public static class CwndPlot
             var flow = flows[i];
             var color = palette.GetColor(i);
             var rows = series.Where(r => r.Flow == flow).ToList();
+            double mss = mssByFlow[flow];
             var times = rows.Select(r => (double)r.TimeSeconds).ToArray();
             var cwnd = rows.Select(r => r.CwndBytes / (double)mss).ToArray();
 
@@ -65,7 +69,7 @@ public static class CwndPlot
         }
 
         plot.Axes.SetLimitsX(0, durationSeconds);
-        plot.Axes.SetLimitsY(0, Math.Max(1, series.Count == 0 ? 1 : series.Max(r => r.CwndBytes / (double)mss)) * 1.1);
+        plot.Axes.SetLimitsY(0, Math.Max(1, series.Count == 0 ? 1 : series.Max(r => r.CwndBytes / (double)mssByFlow[r.Flow])) * 1.1);
         plot.ShowLegend(Alignment.UpperRight);
         return plot;
     }
