@@ -13,11 +13,20 @@ namespace NetSim.Tcp;
 public sealed partial class TcpConnection
 {
     private SequenceNumber _highSeq;
+    private SequenceNumber _highestSack;
+
+    /// <summary>The largest window the peer has offered (tp->max_window).</summary>
+    private uint _maxWindow;
     private uint _priorCwnd;
     private int _prrDelivered;
     private int _prrOut;
     private (uint Cwnd, uint Ssthresh, long Srtt, SimTime Rto, long InFlight) _reported;
 
+    /// <summary>
+    /// Linux tcp_ack(): the window update, the SACK scoreboard (tcp_sacktag_write_queue()), the
+    /// cumulative ACK with its RTT sample (tcp_clean_rtx_queue(), tcp_ack_update_rtt()), loss
+    /// recovery for a dubious ACK, then congestion control.
+    /// </summary>
     private void ProcessAck(Packet packet)
     {
         var ack = new SequenceNumber(packet.AcknowledgmentNumber);
@@ -28,6 +37,9 @@ public sealed partial class TcpConnection
         }
 
         var priorUna = SndUna;
+        var priorPackets = PacketsOut;
+        ProbesOut = 0;
+
         // RFC 7323 §2.2: the peer's shift applies to every window but a SYN's.
         var window = (packet.Flags & TcpFlags.Syn) != 0 ? packet.Window : (uint)packet.Window << SndWscale;
         var windowUpdated = UpdateSendWindow(seq, ack, window);
@@ -35,30 +47,37 @@ public sealed partial class TcpConnection
         var isDupAck = !advanced && !windowUpdated && packet.PayloadLength == 0
             && (packet.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && PacketsOut > 0;
 
-        var delivered = 0;
-        var ackedPackets = 0;
+        var (newlySacked, sackRttFrom) = SackAgreed && packet.SackBlockCount > 0 ? TagSackBlocks(packet, ack) : (0, SimTime.Never);
+        var delivered = newlySacked;
+        SimTime? rttSample = sackRttFrom == SimTime.Never ? null : Simulation.Now - sackRttFrom;
         if (advanced)
         {
             var acked = _rtx.RemoveAcked(ack);
-            ackedPackets = acked.Packets;
             SndUna = ack;
             Statistics.BytesAcked += ack - priorUna;
             Retransmits = 0;
 
             // Karn's rule (RFC 6298 §3): no sample from send times when retransmitted data is acknowledged
-            // (FLAG_RETRANS_DATA_ACKED); then Linux tcp_ack_update_rtt() takes the echoed timestamp (RFC 7323 §4).
+            // (FLAG_RETRANS_DATA_ACKED); then the SACK sample, then the echoed timestamp (RFC 7323 §4).
             if (!acked.RetransmittedDataAcked && acked.OldestFirstSent != SimTime.Never)
             {
-                AddRttSample(Simulation.Now - acked.OldestFirstSent);
+                rttSample = Simulation.Now - acked.OldestFirstSent;
             }
-            else if (acked.Packets > 0 && TimestampRtt(packet) is { } echoed)
+            else if (rttSample is null && acked.Packets > 0 && TimestampRtt(packet) is { } echoed)
             {
-                AddRttSample(echoed);
+                rttSample = echoed;
             }
 
-            // Linux tcp_remove_reno_sacks(): the first ACKed segment fills the hole, the rest were counted by dupacks.
-            delivered = Math.Max(ackedPackets - SackedOut, 1);
-            SackedOut = ackedPackets - 1 >= SackedOut ? 0 : SackedOut - (ackedPackets - 1);
+            if (SackAgreed)
+            {
+                delivered += acked.Packets - acked.PreviouslySacked;
+            }
+            else
+            {
+                // Linux tcp_remove_reno_sacks(): the first ACKed segment fills the hole, the rest were counted by dupacks.
+                delivered = Math.Max(acked.Packets - _renoSackedOut, 1);
+                _renoSackedOut = acked.Packets - 1 >= _renoSackedOut ? 0 : _renoSackedOut - (acked.Packets - 1);
+            }
 
             // RFC 6298 §5.2-5.3 (Linux tcp_rearm_rto()): stop when all is acknowledged, else restart.
             if (PacketsOut == 0)
@@ -71,23 +90,85 @@ public sealed partial class TcpConnection
             }
         }
 
+        if (rttSample is { } sample)
+        {
+            AddRttSample(sample);
+        }
+
         if (State is TcpState.SynSent)
         {
             return;
         }
 
-        if (isDupAck || advanced || CaState != CaState.Open)
+        if (isDupAck || advanced || newlySacked > 0 || CaState != CaState.Open)
         {
-            delivered += FastRetransmitAlert(advanced, isDupAck);
+            delivered += FastRetransmitAlert(advanced, isDupAck, newlySacked > 0);
         }
 
         CongestionControl(delivered, advanced);
+        if (priorPackets == 0)
+        {
+            OnAckWhileProbing();
+        }
 
         if (advanced && State is TcpState.Established or TcpState.CloseWait)
         {
             SendSpaceAvailable?.Invoke(this);
         }
     }
+
+    /// <summary>
+    /// Linux tcp_sacktag_write_queue(): a first block below the cumulative ACK, or inside the
+    /// second block, is a D-SACK (RFC 2883 §4, tcp_check_dsack()) and tags nothing; the others,
+    /// taken in sequence order, mark the segments they cover. Returns the segments newly SACKed
+    /// and the send time for the SACK RTT sample.
+    /// </summary>
+    private (int Newly, SimTime RttFrom) TagSackBlocks(Packet packet, SequenceNumber ack)
+    {
+        Span<SackBlock> blocks = stackalloc SackBlock[SackBlockArray.MaxBlocks];
+        var count = 0;
+        for (var i = 0; i < packet.SackBlockCount; i++)
+        {
+            var block = packet.SackBlockAt(i);
+            var start = new SequenceNumber(block.Start);
+            var end = new SequenceNumber(block.End);
+            var isDsack = i == 0 && (start < ack || (packet.SackBlockCount > 1 && IsInside(block, packet.SackBlockAt(1))));
+            if (isDsack)
+            {
+                Statistics.DsacksReceived++;
+                continue;
+            }
+
+            // Linux tcp_is_sackblock_valid(): within what was sent and not yet acknowledged.
+            if (start < end && end <= SndNxt && start >= ack)
+            {
+                blocks[count++] = block;
+            }
+        }
+
+        blocks[..count].Sort((a, b) => new SequenceNumber(a.Start).CompareTo(new SequenceNumber(b.Start)));
+        var newly = 0;
+        var rttFrom = SimTime.Never;
+        foreach (var block in blocks[..count])
+        {
+            var tagged = _rtx.MarkSacked(new SequenceNumber(block.Start), new SequenceNumber(block.End));
+            newly += tagged.Newly;
+            if (rttFrom == SimTime.Never)
+            {
+                rttFrom = tagged.FirstSent;
+            }
+
+            if (tagged.Newly > 0 && tagged.HighestEnd > _highestSack)
+            {
+                _highestSack = tagged.HighestEnd;
+            }
+        }
+
+        return (newly, rttFrom);
+    }
+
+    private static bool IsInside(SackBlock inner, SackBlock outer) =>
+        new SequenceNumber(inner.End) <= new SequenceNumber(outer.End) && new SequenceNumber(inner.Start) >= new SequenceNumber(outer.Start);
 
     /// <summary>
     /// Linux tcp_rtt_tsopt_us(): the RTT from the echoed timestamp, in whole milliseconds of the TSval
@@ -111,6 +192,7 @@ public sealed partial class TcpConnection
         {
             var changed = window != SndWnd;
             SndWnd = window;
+            _maxWindow = Math.Max(_maxWindow, window);
             _sndWl1 = seq;
             _sndWl2 = ack;
             return changed;
@@ -120,16 +202,21 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_fastretrans_alert() for a non-SACK connection. Returns the segments a
-    /// duplicate ACK reports delivered (Linux counts each dupack as one, tcp_add_reno_sack()).
+    /// Linux tcp_fastretrans_alert(). Without SACK, duplicate ACKs stand for delivered segments
+    /// (tcp_add_reno_sack()) and partial ACKs mark the next segment lost (RFC 6582). With SACK, loss
+    /// is marked as Linux does with RACK off (tcp_recovery = 0): a segment is lost once DupThresh
+    /// SACKed segments lie above it (tcp_update_scoreboard(), RFC 6675 §4 IsLost). Returns the
+    /// segments a duplicate ACK reports delivered without SACK.
     /// </summary>
-    private int FastRetransmitAlert(bool advanced, bool isDupAck)
+    private int FastRetransmitAlert(bool advanced, bool isDupAck, bool newlySacked)
     {
+        var delivered = 0;
+
         // D. State exit: everything sent before the episode is acknowledged.
         if (CaState is CaState.Recovery or CaState.Loss && SndUna >= _highSeq)
         {
-            SackedOut = 0;
-            if (SndUna == _highSeq)
+            _renoSackedOut = 0;
+            if (SndUna == _highSeq && !SackAgreed)
             {
                 // Linux tcp_try_undo_recovery(): Reno holds the state until something above high_seq
                 // is acknowledged, to avoid false fast retransmits (RFC 6582 §3.2 step 5).
@@ -143,13 +230,19 @@ public sealed partial class TcpConnection
 
             SetCaState(CaState.Open);
             _retransStamp = SimTime.Zero;
-            return 0;
         }
 
-        var delivered = 0;
+        // Linux: do_lost = num_dupack || (FLAG_DATA_SACKED && tcp_force_fast_retransmit()).
+        var doLost = isDupAck || (newlySacked && _highestSack > SndUna + (Settings.DupThresh * Mss));
+        var fastRetransmit = false;
         switch (CaState)
         {
             case CaState.Recovery:
+                if (SackAgreed)
+                {
+                    break;
+                }
+
                 if (isDupAck)
                 {
                     delivered = AddRenoSack();
@@ -162,58 +255,82 @@ public sealed partial class TcpConnection
 
                 return delivered;
             case CaState.Loss:
-                if (isDupAck && SndNxt > _highSeq)
+                if (!SackAgreed && isDupAck && SndNxt > _highSeq)
                 {
                     delivered = AddRenoSack();
                 }
                 else if (advanced)
                 {
-                    SackedOut = 0;
+                    _renoSackedOut = 0;
                 }
 
                 return delivered;
+            default:
+                if (!SackAgreed)
+                {
+                    if (advanced)
+                    {
+                        _renoSackedOut = 0;
+                    }
+
+                    if (isDupAck)
+                    {
+                        delivered = AddRenoSack();
+                    }
+
+                    // tcp_newreno_mark_lost(): dupthresh duplicate ACKs mark the head lost.
+                    if (SackedOut >= Settings.DupThresh)
+                    {
+                        MarkHeadLostIfNeeded();
+                    }
+                }
+
+                // tcp_time_to_recover(): something is lost, or more than reordering segments were SACKed.
+                if (LostOut == 0 && SackedOut + 1 <= Settings.DupThresh)
+                {
+                    SetCaState(SackedOut > 0 ? CaState.Disorder : CaState.Open);
+                    return delivered;
+                }
+
+                EnterRecovery();
+                fastRetransmit = true;
+                break;
         }
 
-        if (advanced)
+        if (SackAgreed && doLost)
         {
-            SackedOut = 0;
-        }
-
-        if (isDupAck)
-        {
-            delivered = AddRenoSack();
-        }
-
-        // tcp_newreno_mark_lost(): dupthresh duplicate ACKs mark the head lost; tcp_time_to_recover() then holds.
-        if (SackedOut >= Settings.DupThresh)
-        {
-            MarkHeadLostIfNeeded();
-        }
-
-        if (LostOut > 0)
-        {
-            EnterRecovery();
-        }
-        else
-        {
-            SetCaState(SackedOut > 0 ? CaState.Disorder : CaState.Open);
+            UpdateScoreboard(fastRetransmit);
         }
 
         return delivered;
     }
 
+    /// <summary>Linux tcp_update_scoreboard() for SACK: lost are the segments below more than DupThresh SACKed ones, or the head on a fast retransmit.</summary>
+    private void UpdateScoreboard(bool fastRetransmit)
+    {
+        var sackedUpTo = SackedOut - Settings.DupThresh;
+        if (sackedUpTo >= 0)
+        {
+            _rtx.MarkHeadLost(sackedUpTo, _highSeq, headOnly: false);
+        }
+        else if (fastRetransmit)
+        {
+            _rtx.MarkHeadLost(1, _highSeq, headOnly: true);
+        }
+    }
+
     /// <summary>Linux tcp_add_reno_sack() with tcp_limit_reno_sacked(): a duplicate ACK stands for one segment delivered.</summary>
     private int AddRenoSack()
     {
-        var prior = SackedOut;
-        SackedOut++;
+        var prior = _renoSackedOut;
+        _renoSackedOut++;
         var holes = Math.Min(Math.Max(LostOut, 1), PacketsOut);
-        if (SackedOut + holes > PacketsOut)
+        if (_renoSackedOut + holes > PacketsOut)
         {
-            SackedOut = Math.Max(0, PacketsOut - holes);
+            _renoSackedOut = Math.Max(0, PacketsOut - holes);
         }
 
-        return Math.Max(0, SackedOut - prior);
+        return Math.Max(0, _renoSackedOut - prior);
     }
 
     private void MarkHeadLostIfNeeded()

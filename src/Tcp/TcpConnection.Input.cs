@@ -15,6 +15,7 @@ public sealed partial class TcpConnection
     internal void OnSegment(Packet packet)
     {
         Statistics.SegmentsIn++;
+        _lastHeard = Simulation.Now;
         if (packet.PayloadLength > 0)
         {
             Statistics.DataSegmentsIn++;
@@ -43,6 +44,7 @@ public sealed partial class TcpConnection
         SetPeerMss(syn.MssOption);
         NegotiateWindowScaling(syn, Settings.WindowScaling);
         NegotiateTimestamps(syn, Settings.Timestamps);
+        NegotiateSack(syn, Settings.Sack);
         SndWnd = syn.Window;
         Iss = iss;
         SndUna = iss;
@@ -93,6 +95,7 @@ public sealed partial class TcpConnection
         SetPeerMss(packet.MssOption);
         NegotiateWindowScaling(packet, Settings.WindowScaling);
         NegotiateTimestamps(packet, Settings.Timestamps);
+        NegotiateSack(packet, Settings.Sack);
         if (!ackAcceptable)
         {
             // Simultaneous open (RFC 9293 figure 8): answer with a SYN-ACK and wait in SYN-RECEIVED.
@@ -128,6 +131,11 @@ public sealed partial class TcpConnection
         Window.Ssthresh = CongestionWindow.InfiniteSsthresh;
         Window.Cwnd = Statistics.TotalRetransmissions > 1 ? 1u : (uint)Settings.InitialCwnd;
         SetCaState(CaState.Open);
+        if (_keepAlive)
+        {
+            _keepAliveTimer.ArmAfter(Settings.KeepAliveTime);
+        }
+
         CallSockOps(establishedOp);
         if (establishedOp == SockOp.PassiveEstablishedCb)
         {
@@ -153,7 +161,7 @@ public sealed partial class TcpConnection
         {
             if ((flags & TcpFlags.Rst) == 0)
             {
-                SendAck();
+                SendDuplicateAck(packet, seq);
             }
 
             return;
@@ -162,9 +170,13 @@ public sealed partial class TcpConnection
         // First: is the segment acceptable (RFC 9293 §3.10.7.4, the four cases)?
         if (!SequenceAcceptable(seq, packet.SequenceLength - ((flags & TcpFlags.Syn) != 0 ? 1 : 0)))
         {
-            if ((flags & TcpFlags.Rst) == 0)
+            if ((flags & TcpFlags.Syn) != 0 && (flags & TcpFlags.Rst) == 0)
             {
-                SendAck();
+                SendChallengeAck();
+            }
+            else if ((flags & TcpFlags.Rst) == 0)
+            {
+                SendDuplicateAck(packet, seq);
             }
 
             return;
@@ -177,12 +189,15 @@ public sealed partial class TcpConnection
             _tsRecentValid = true;
         }
 
-        // Second: RST. RFC 5961 §3.2: only an exact match resets; in-window otherwise earns a challenge ACK.
+        // Second: RST. RFC 5961 §3.2: only an exact match resets (Linux also takes RCV.NXT - 1 once
+        // the peer's FIN is in, tcp_reset_check()); anywhere else in the window earns a challenge ACK.
         if ((flags & TcpFlags.Rst) != 0)
         {
-            if (seq != RcvNxt)
+            var exact = seq == RcvNxt
+                || (seq == RcvNxt - 1 && State is TcpState.CloseWait or TcpState.LastAck or TcpState.Closing);
+            if (!exact)
             {
-                SendAck();
+                SendChallengeAck();
                 return;
             }
 
@@ -192,7 +207,7 @@ public sealed partial class TcpConnection
             }
             else
             {
-                Abort("ECONNRESET");
+                Abort(State == TcpState.SynReceived ? "ECONNREFUSED" : "ECONNRESET");
             }
 
             return;
@@ -201,7 +216,7 @@ public sealed partial class TcpConnection
         // Fourth: a SYN in a synchronized state draws a challenge ACK (RFC 5961 §4).
         if ((flags & TcpFlags.Syn) != 0)
         {
-            SendAck();
+            SendChallengeAck();
             return;
         }
 
@@ -285,6 +300,13 @@ public sealed partial class TcpConnection
                 return false;
             }
 
+            // Linux tcp_v4_syn_recv_sock(): with the listener's accept queue full the ACK is dropped
+            // and the request waits, its SYN-ACK timer still running (tcp_abort_on_overflow = 0).
+            if (!IsFullSocket && Listener is { AcceptQueueFull: true })
+            {
+                return false;
+            }
+
             CompletePassiveOpen(packet);
             return true;
         }
@@ -294,10 +316,16 @@ public sealed partial class TcpConnection
             return true;
         }
 
-        if (ack > SndNxt)
+        // RFC 5961 §5.2 as Linux tcp_ack(): an ACK for data not yet sent, or older than the
+        // largest window, is dropped; ESTABLISHED drops it silently, other states answer with a
+        // challenge ACK (tcp_rcv_state_process()), and an old ACK is ignored but its data kept.
+        if (ack > SndNxt || ack < SndUna - (int)Math.Min(_maxWindow, int.MaxValue))
         {
-            // RFC 9293: an ACK for something not yet sent is answered with an ACK and dropped.
-            SendAck();
+            if (State != TcpState.Established || ack < SndNxt)
+            {
+                SendChallengeAck();
+            }
+
             return false;
         }
 
@@ -330,6 +358,14 @@ public sealed partial class TcpConnection
         // Linux tcp_create_openreq_child(): the child socket inherits the listener's callback flags.
         IsFullSocket = true;
         CallbackFlags = Listener?.CallbackFlags ?? SockOpsCallbackFlags.None;
+        if (Listener is { } listener)
+        {
+            // The socket options a child inherits from its listener (sk_clone_lock()).
+            _keepAlive = listener._keepAlive;
+            _noDelay = listener._noDelay;
+            ReadsOnArrival = listener.ReadsOnArrival;
+        }
+
         _retransmitTimer.Cancel();
         var synAck = _rtx[0];
         _rtx.RemoveAcked(Iss + 1);
@@ -354,7 +390,10 @@ public sealed partial class TcpConnection
         Stack.OnPassiveOpenCompleted(this);
     }
 
-    /// <summary>Linux tcp_data_queue(): in-order data advances rcv_nxt and drains the out-of-order store; other data is held.</summary>
+    /// <summary>
+    /// Linux tcp_data_queue(): in-order data advances rcv_nxt and drains the out-of-order store;
+    /// other data is held. Data that arrives again is reported as a D-SACK (RFC 2883 §4).
+    /// </summary>
     private void QueueData(Packet packet, SequenceNumber seq)
     {
         var start = seq;
@@ -367,13 +406,16 @@ public sealed partial class TcpConnection
 
         if (end <= RcvNxt)
         {
-            // Entirely old: a duplicate. Acknowledge at once (Linux tcp_send_dupack()).
+            // Entirely old: a retransmission. D-SACK it and ACK at once in quick-ACK mode.
+            SetDuplicateSack(start, end);
+            EnterQuickAckMode(Settings.QuickAcks);
             ScheduleImmediateAck();
             return;
         }
 
         if (start < RcvNxt)
         {
+            SetDuplicateSack(start, RcvNxt);
             streamOffset += RcvNxt - start;
             start = RcvNxt;
         }
@@ -386,15 +428,24 @@ public sealed partial class TcpConnection
 
         if (start > RcvNxt)
         {
-            _receiveBuffer.AddOutOfOrder(start, end);
-            ScheduleImmediateAck();
+            QueueOutOfOrder(start, end);
             return;
         }
 
         var hadHole = _receiveBuffer.HasOutOfOrder;
         var inOrder = end - start;
-        inOrder += _receiveBuffer.TakeInOrder(end);
-        Deliver(streamOffset, inOrder);
+        var drained = _receiveBuffer.TakeInOrder(end);
+        if (drained.DuplicateEnd > drained.DuplicateStart && SackAgreed)
+        {
+            _sackBlocks.ExtendDuplicate(drained.DuplicateStart, drained.DuplicateEnd);
+        }
+
+        Deliver(streamOffset, inOrder + drained.Taken);
+        if (SackAgreed)
+        {
+            _sackBlocks.OnReceiveNextAdvanced(RcvNxt, _receiveBuffer.HasOutOfOrder);
+        }
+
         NoteDataReceived();
         if (hadHole)
         {
@@ -407,11 +458,48 @@ public sealed partial class TcpConnection
         }
     }
 
+    /// <summary>Linux tcp_data_queue_ofo(): holds the data, D-SACKs what was already held, and updates the SACK blocks.</summary>
+    private void QueueOutOfOrder(SequenceNumber start, SequenceNumber end)
+    {
+        var duplicate = _receiveBuffer.AddOutOfOrder(start, end);
+        if (duplicate.End > duplicate.Start)
+        {
+            SetDuplicateSack(duplicate.Start, duplicate.End);
+        }
+
+        if (SackAgreed)
+        {
+            _sackBlocks.OnOutOfOrder(start, end);
+        }
+
+        ScheduleImmediateAck();
+    }
+
+    private void SetDuplicateSack(SequenceNumber start, SequenceNumber end)
+    {
+        if (SackAgreed && Settings.Dsack)
+        {
+            _sackBlocks.SetDuplicate(start, end);
+        }
+    }
+
+    /// <summary>
+    /// In-order bytes reach the application: at once for an application that reads as data
+    /// arrives, otherwise into the receive buffer until <see cref="Read"/>.
+    /// </summary>
     private void Deliver(long streamOffset, int bytes)
     {
         RcvNxt += bytes;
         Statistics.BytesReceived += bytes;
-        Statistics.BytesDelivered += bytes;
+        if (ReadsOnArrival)
+        {
+            Statistics.BytesDelivered += bytes;
+        }
+        else
+        {
+            _receiveBuffer.AddInOrder(bytes);
+        }
+
         DataReceived?.Invoke(this, streamOffset, bytes);
     }
 
@@ -454,10 +542,66 @@ public sealed partial class TcpConnection
         RemoteClosed?.Invoke(this);
     }
 
+    /// <summary>
+    /// Linux tcp_send_dupack() for an unacceptable segment: data partly or wholly old is D-SACKed
+    /// and starts quick-ACK mode; the ACK is rate-limited unless the segment carried data.
+    /// </summary>
+    private void SendDuplicateAck(Packet packet, SequenceNumber seq)
+    {
+        var end = seq + packet.PayloadLength;
+        if (packet.PayloadLength > 0 && seq < RcvNxt)
+        {
+            EnterQuickAckMode(Settings.QuickAcks);
+            SetDuplicateSack(seq, end > RcvNxt ? RcvNxt : end);
+        }
+
+        if (packet.PayloadLength == 0 || (packet.Flags & TcpFlags.Syn) != 0)
+        {
+            if (OutOfWindowAckRateLimited())
+            {
+                return;
+            }
+        }
+
+        SendAck();
+    }
+
+    /// <summary>RFC 5961 §7 (Linux tcp_send_challenge_ack()): an ACK that tells a blind attacker nothing, at most one per rate-limit interval.</summary>
+    private void SendChallengeAck()
+    {
+        if (!OutOfWindowAckRateLimited())
+        {
+            Statistics.ChallengeAcks++;
+            SendAck();
+        }
+    }
+
+    /// <summary>Linux __tcp_oow_rate_limited(): true when an out-of-window ACK went out less than tcp_invalid_ratelimit ago.</summary>
+    private bool OutOfWindowAckRateLimited()
+    {
+        if (_lastOutOfWindowAck is { } last && Simulation.Now - last < Settings.InvalidAckRateLimit)
+        {
+            return true;
+        }
+
+        _lastOutOfWindowAck = Simulation.Now;
+        return false;
+    }
+
+    private Sim.Kernel.SimTime? _lastOutOfWindowAck;
+
     private void ScheduleImmediateAck()
     {
         _ackPending = true;
         _quickAcks = Math.Max(_quickAcks, 1);
+    }
+
+    /// <summary>Linux tcp_enter_quickack_mode() and tcp_incr_quickack(): ACK the next segments at once, as many as half the window holds, at most <paramref name="max"/>.</summary>
+    private void EnterQuickAckMode(int max)
+    {
+        var quick = (int)(RcvWnd / (2 * (uint)Mss));
+        quick = Math.Min(quick == 0 ? 2 : quick, max);
+        _quickAcks = Math.Max(_quickAcks, quick);
     }
 
     /// <summary>

@@ -57,6 +57,11 @@ public sealed partial class TcpConnection
             ValidateCwnd(cwndLimited);
         }
 
+        if (CanSendNewData)
+        {
+            CheckProbeTimer();
+        }
+
         ReportVariables();
     }
 
@@ -73,11 +78,11 @@ public sealed partial class TcpConnection
 
     private SequenceNumber _cwndUsageSeq;
 
-    /// <summary>Sends the next new segment if the peer's window and Nagle allow it; false when nothing was sent.</summary>
-    private bool SendNewSegment()
+    /// <summary>Sends the next new segment, at most <paramref name="limit"/> bytes, if the peer's window and Nagle allow it; false when nothing was sent.</summary>
+    private bool SendNewSegment(int limit = int.MaxValue)
     {
         var unsent = _bytesWritten - _streamNext;
-        var length = (int)Math.Min(Mss, unsent);
+        var length = (int)Math.Min(Math.Min(Mss, limit), unsent);
         var fin = _finRequested && !_finSent && length == unsent;
         if (length == 0 && !fin)
         {
@@ -92,7 +97,7 @@ public sealed partial class TcpConnection
         }
 
         // Nagle with Minshall's refinement (Linux tcp_nagle_check()): hold a small segment while an earlier small one is unacknowledged.
-        if (length < Mss && !fin && !Settings.NoDelay && PacketsOut > 0 && _sndSml > SndUna)
+        if (length < Mss && !fin && !NoDelay && PacketsOut > 0 && _sndSml > SndUna)
         {
             return false;
         }
@@ -188,8 +193,9 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Builds and sends one segment; every segment that carries an ACK clears a pending delayed ACK
-    /// (tcp_event_ack_sent()). A SYN carries the MSS option, and the window scale option when this
-    /// side offers it (a SYN-ACK only when the SYN offered it too, RFC 7323 §2.2).
+    /// (tcp_event_ack_sent()). A SYN carries the MSS option, and the window scale and SACK-permitted
+    /// options when this side offers them (a SYN-ACK only when the SYN offered them too, RFC 7323
+    /// §2.2, RFC 2018 §2); later segments carry SACK blocks while data is held out of order.
     /// </summary>
     private void Transmit(SequenceNumber seq, int payloadLength, long streamOffset, TcpFlags flags)
     {
@@ -208,6 +214,7 @@ public sealed partial class TcpConnection
             packet.MssOption = (ushort)Settings.Mss;
             var offerScaling = synAck ? _windowScalingAgreed : Settings.WindowScaling;
             packet.WindowScaleOption = offerScaling ? (sbyte)Settings.WindowScaleShift : (sbyte)-1;
+            packet.SackPermitted = synAck ? SackAgreed : Settings.Sack;
         }
 
         // RFC 7323 §3.2: a SYN offers timestamps; once agreed, every segment carries them, echoing TS.Recent.
@@ -219,6 +226,12 @@ public sealed partial class TcpConnection
         }
 
         packet.StreamOffset = streamOffset;
+        if (!syn && SackAgreed)
+        {
+            // Linux tcp_established_options(): as many blocks as fit in 40 bytes beside the timestamps.
+            _sackBlocks.WriteTo(packet, packet.HasTimestamps ? 3 : 4);
+        }
+
         if ((flags & TcpFlags.Ack) != 0)
         {
             packet.AcknowledgmentNumber = RcvNxt.Value;
@@ -239,32 +252,14 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_select_window() / __tcp_select_window(): the free receive space, at most what the
-    /// window field can carry. Unscaled, it is rounded down to whole segments unless the window in
-    /// force is within a segment of it (receiver SWS avoidance, RFC 9293 §3.8.6.2.2); scaled, it is
-    /// aligned up to a multiple of 2^RcvWscale so that it is not scaled away (RFC 7323 §2.3). The
-    /// right edge already offered never moves back (RFC 9293 §3.8.6). Returns the header's field.
+    /// Linux tcp_select_window(): the window <see cref="ComputeWindow"/> offers, which never moves
+    /// the right edge already offered back (RFC 9293 §3.8.6). Returns the header's field.
     /// </summary>
     private ushort SelectWindow()
     {
         var unit = 1L << RcvWscale;
-        var max = (long)ushort.MaxValue << RcvWscale;
-        long free = Math.Min(_receiveBuffer.FreeSpace, max);
-        long window;
-        if (RcvWscale > 0)
-        {
-            window = Math.Min((free + unit - 1) / unit * unit, max / unit * unit);
-        }
-        else
-        {
-            window = RcvWnd;
-            if (window <= free - Mss || window > free)
-            {
-                window = free < Mss ? 0 : free / Mss * Mss;
-            }
-        }
-
-        long offered = (_rcvWup + (int)RcvWnd) - RcvNxt;
+        var window = ComputeWindow();
+        var offered = ReceiveWindowNow;
         if (window < offered)
         {
             window = (offered + unit - 1) / unit * unit;
@@ -273,5 +268,67 @@ public sealed partial class TcpConnection
         RcvWnd = (uint)window;
         _rcvWup = RcvNxt;
         return (ushort)(window >> RcvWscale);
+    }
+
+    /// <summary>What is left of the window last offered (Linux tcp_receive_window()).</summary>
+    private long ReceiveWindowNow => Math.Max(0, (_rcvWup + (int)RcvWnd) - RcvNxt);
+
+    /// <summary>
+    /// Linux __tcp_select_window(): the free receive space, at most what the window field can
+    /// carry. Unscaled, it is rounded down to whole segments unless the window in force is within a
+    /// segment of it (receiver SWS avoidance, RFC 9293 §3.8.6.2.2); scaled, it is aligned up to a
+    /// multiple of 2^RcvWscale so that it is not scaled away (RFC 7323 §2.3).
+    /// </summary>
+    private long ComputeWindow()
+    {
+        var unit = 1L << RcvWscale;
+        var max = (long)ushort.MaxValue << RcvWscale;
+        long free = Math.Min(_receiveBuffer.FreeSpace, max);
+        if (RcvWscale > 0)
+        {
+            return Math.Min((free + unit - 1) / unit * unit, max / unit * unit);
+        }
+
+        long window = RcvWnd;
+        if (window <= free - Mss || window > free)
+        {
+            window = free < Mss ? 0 : free / Mss * Mss;
+        }
+
+        return window;
+    }
+
+    /// <summary>
+    /// Linux tcp_cleanup_rbuf() after a read: ACK now if a delayed ACK already covers more than a
+    /// segment, or if the window can at least double (receiver SWS avoidance, RFC 9293 §3.8.6.2.2).
+    /// Not once the peer has closed, as no more data will come.
+    /// </summary>
+    private void SendWindowUpdateIfWorthIt()
+    {
+        if (_handedToTimeWait || State is TcpState.Closed or TcpState.Listen or TcpState.SynSent or TcpState.SynReceived)
+        {
+            return;
+        }
+
+        if (_ackPending && RcvNxt - _rcvWup > Mss)
+        {
+            SendAck();
+            return;
+        }
+
+        if (State is TcpState.CloseWait or TcpState.LastAck or TcpState.Closing or TcpState.TimeWait)
+        {
+            return;
+        }
+
+        var now = ReceiveWindowNow;
+        if (2 * now <= _receiveBuffer.Capacity)
+        {
+            var window = ComputeWindow();
+            if (window > 0 && window >= 2 * now)
+            {
+                SendAck();
+            }
+        }
     }
 }

@@ -107,7 +107,7 @@ public sealed partial class TcpConnection
             Window.Ssthresh = Congestion.Ssthresh(Window);
         }
 
-        SackedOut = 0;
+        _renoSackedOut = 0;
         _rtx.MarkAllLost();
         Window.Cwnd = (uint)PacketsInFlight + 1;
         Window.CwndCount = 0;

@@ -20,6 +20,8 @@ public sealed partial class TcpConnection
     private readonly Timer _retransmitTimer;
     private readonly Timer _delayedAckTimer;
     private readonly Timer _timeWaitTimer;
+    private readonly Timer _persistTimer;
+    private readonly Timer _keepAliveTimer;
 
     private long _bytesWritten;
     private long _streamNext;
@@ -46,6 +48,10 @@ public sealed partial class TcpConnection
         _retransmitTimer = new Timer(stack.Simulation, OnRetransmitTimer);
         _delayedAckTimer = new Timer(stack.Simulation, OnDelayedAckTimer);
         _timeWaitTimer = new Timer(stack.Simulation, OnTimeWaitTimer);
+        _persistTimer = new Timer(stack.Simulation, OnPersistTimer);
+        _keepAliveTimer = new Timer(stack.Simulation, OnKeepAliveTimer);
+        _keepAlive = settings.KeepAlive;
+        _noDelay = settings.NoDelay;
     }
 
     public TcpStack Stack { get; }
@@ -105,6 +111,11 @@ public sealed partial class TcpConnection
 
     private bool _windowScalingAgreed;
 
+    /// <summary>RFC 2018 §2: both SYNs carried SACK-permitted, so both sides may send SACK blocks.</summary>
+    public bool SackAgreed { get; private set; }
+
+    private readonly ReceiverSackBlocks _sackBlocks = new();
+
     /// <summary>RFC 7323 §3.2: both SYNs carried timestamps, so every segment does.</summary>
     public bool TimestampsAgreed { get; private set; }
 
@@ -134,8 +145,13 @@ public sealed partial class TcpConnection
     public int LostOut => _rtx.LostOut;
     public int RetransOut => _rtx.RetransOut;
 
-    /// <summary>Duplicate ACKs counted as delivered segments, Linux's Reno emulation of SACK (tp->sacked_out).</summary>
-    public int SackedOut { get; private set; }
+    /// <summary>
+    /// Segments the peer holds out of order (tp->sacked_out): SACKed ones with SACK in use, else
+    /// duplicate ACKs counted as delivered segments, Linux's Reno emulation of SACK.
+    /// </summary>
+    public int SackedOut => SackAgreed ? _rtx.SackedOut : _renoSackedOut;
+
+    private int _renoSackedOut;
 
     /// <summary>Segments believed to be in the network (Linux tcp_packets_in_flight()).</summary>
     public int PacketsInFlight => PacketsOut - (SackedOut + LostOut) + RetransOut;
@@ -157,11 +173,84 @@ public sealed partial class TcpConnection
     public Action<TcpConnection>? RemoteClosed { get; set; }
     public Action<TcpConnection>? Closed { get; set; }
 
-    /// <summary>On a listening connection: a passive open completed and this child is established.</summary>
+    /// <summary>
+    /// On a listening connection: a passive open completed and this child is established. An
+    /// application that sets it accepts every connection at once; without it, children wait in
+    /// the accept queue for <see cref="Accept"/>.
+    /// </summary>
     public Action<TcpConnection>? Accepted { get; set; }
+
+    /// <summary>On a listening connection: most children that may wait to be accepted (listen()'s backlog, sk_max_ack_backlog).</summary>
+    public int Backlog { get; internal set; }
+
+    private readonly Queue<TcpConnection> _acceptQueue = new();
+
+    /// <summary>On a listening connection: children established and not yet accepted (sk_ack_backlog).</summary>
+    public int AcceptQueueLength => _acceptQueue.Count;
+
+    /// <summary>Linux sk_acceptq_is_full(): more children wait than the backlog allows.</summary>
+    internal bool AcceptQueueFull => Accepted is null && _acceptQueue.Count > Backlog;
+
+    /// <summary>accept(): the oldest established child not yet accepted, or null (EAGAIN).</summary>
+    public TcpConnection? Accept() => _acceptQueue.TryDequeue(out var child) ? child : null;
+
+    /// <summary>A child finished its handshake: hand it to the application, or queue it for accept().</summary>
+    internal void OnChildEstablished(TcpConnection child)
+    {
+        if (Accepted is { } accepted)
+        {
+            accepted(child);
+        }
+        else
+        {
+            _acceptQueue.Enqueue(child);
+        }
+    }
 
     /// <summary>Why the connection ended abnormally (ECONNRESET, ETIMEDOUT), or null.</summary>
     public string? Error { get; private set; }
+
+    /// <summary>TCP_NODELAY: Nagle's algorithm off; turning it on sends what Nagle held (Linux do_tcp_setsockopt()).</summary>
+    public bool NoDelay
+    {
+        get => _noDelay;
+        set
+        {
+            _noDelay = value;
+            if (value)
+            {
+                PushPendingFrames();
+            }
+        }
+    }
+
+    private bool _noDelay;
+
+    /// <summary>
+    /// True (the default) for an application that takes data as it arrives, so the receive buffer
+    /// holds only out-of-order data; false for one that calls <see cref="Read"/>, whose unread
+    /// bytes then fill the buffer and close the advertised window.
+    /// </summary>
+    public bool ReadsOnArrival { get; set; } = true;
+
+    /// <summary>In-order bytes received and not yet read.</summary>
+    public long ReadableBytes => _receiveBuffer.Unread;
+
+    /// <summary>
+    /// read(): takes up to <paramref name="max"/> received bytes. When that frees enough space,
+    /// a window update goes out at once (Linux tcp_cleanup_rbuf()).
+    /// </summary>
+    public long Read(long max)
+    {
+        var read = _receiveBuffer.Read(max);
+        Statistics.BytesDelivered += read;
+        if (read > 0)
+        {
+            SendWindowUpdateIfWorthIt();
+        }
+
+        return read;
+    }
 
     /// <summary>Queues <paramref name="bytes"/> of application data; returns how many fit in the send buffer.</summary>
     public long Write(long bytes)
@@ -297,6 +386,9 @@ public sealed partial class TcpConnection
 
     private const int TimestampsOptionBytes = 12;
 
+    /// <summary>RFC 2018 §2: SACK is used only when both SYNs carried SACK-permitted.</summary>
+    private void NegotiateSack(Packet syn, bool weOffered) => SackAgreed = weOffered && syn.SackPermitted;
+
     /// <summary>RFC 7323 §2.2: scaling applies in both directions only when both SYNs carried the option.</summary>
     private void NegotiateWindowScaling(Packet syn, bool weOffered)
     {
@@ -336,6 +428,8 @@ public sealed partial class TcpConnection
         _retransmitTimer.Cancel();
         _delayedAckTimer.Cancel();
         _timeWaitTimer.Cancel();
+        _persistTimer.Cancel();
+        _keepAliveTimer.Cancel();
         Stack.Remove(this);
         Closed?.Invoke(this);
     }
@@ -362,6 +456,8 @@ public sealed partial class TcpConnection
 
             _handedToTimeWait = true;
             _retransmitTimer.Cancel();
+            _persistTimer.Cancel();
+            _keepAliveTimer.Cancel();
         }
 
         var previous = State;

@@ -16,6 +16,12 @@ public sealed class TcpConnectionStatistics
     /// <summary>Retransmission-timer expiries (tp->total_rto).</summary>
     public long RetransmissionTimeouts { get; internal set; }
 
+    /// <summary>Challenge ACKs sent (RFC 5961; Linux LINUX_MIB_TCPCHALLENGEACK).</summary>
+    public long ChallengeAcks { get; internal set; }
+
+    /// <summary>D-SACK blocks received (RFC 2883; Linux LINUX_MIB_TCPDSACKRECV).</summary>
+    public long DsacksReceived { get; internal set; }
+
     /// <summary>Sequence space acknowledged by the peer, SYN and FIN included (tp->bytes_acked).</summary>
     public long BytesAcked { get; internal set; }
 

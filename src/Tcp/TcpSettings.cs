@@ -41,6 +41,12 @@ public sealed record TcpSettings
     /// <summary>Offers the timestamps option in the SYN (RFC 7323 §3-5; Linux tcp_timestamps = 1): RTTM and PAWS, 12 bytes on every segment.</summary>
     public bool Timestamps { get; init; } = true;
 
+    /// <summary>Offers SACK-permitted in the SYN (RFC 2018; Linux tcp_sack = 1).</summary>
+    public bool Sack { get; init; } = true;
+
+    /// <summary>Reports duplicate segments with D-SACK blocks when SACK is in use (RFC 2883; Linux tcp_dsack = 1).</summary>
+    public bool Dsack { get; init; } = true;
+
     /// <summary>Offers the window scale option in the SYN (RFC 7323 §2; Linux tcp_window_scaling = 1).</summary>
     public bool WindowScaling { get; init; } = true;
 
@@ -71,6 +77,24 @@ public sealed record TcpSettings
 
     /// <summary>Data retransmissions before the connection is aborted (Linux tcp_retries2 = 15, as a time horizon).</summary>
     public int Retries2 { get; init; } = 15;
+
+    /// <summary>Sends keepalive probes on an idle connection, like SO_KEEPALIVE (RFC 1122 §4.2.3.6; off by default).</summary>
+    public bool KeepAlive { get; init; }
+
+    /// <summary>Idle time before the first keepalive probe (Linux tcp_keepalive_time = 7200 s).</summary>
+    public SimTime KeepAliveTime { get; init; } = SimTime.FromSeconds(7200);
+
+    /// <summary>Time between unanswered keepalive probes (Linux tcp_keepalive_intvl = 75 s).</summary>
+    public SimTime KeepAliveInterval { get; init; } = SimTime.FromSeconds(75);
+
+    /// <summary>Unanswered keepalive probes before the connection is reset (Linux tcp_keepalive_probes = 9).</summary>
+    public int KeepAliveProbes { get; init; } = 9;
+
+    /// <summary>Least time between ACKs sent for out-of-window segments and challenge ACKs (Linux tcp_invalid_ratelimit = 500 ms; RFC 5961 §7).</summary>
+    public SimTime InvalidAckRateLimit { get; init; } = SimTime.FromMilliseconds(500);
+
+    /// <summary>Listen backlog when the application gives none (Linux SOMAXCONN = 4096).</summary>
+    public int ListenBacklog { get; init; } = 4096;
 
     /// <summary>Disables Nagle's algorithm (RFC 9293 §3.7.4) like TCP_NODELAY.</summary>
     public bool NoDelay { get; init; }

@@ -45,7 +45,8 @@ public sealed class TcpStack : IPacketHandler
     /// <summary>Called for every socket this stack creates, before it does anything: where traces attach.</summary>
     public Action<TcpConnection>? ConnectionCreated { get; set; }
 
-    public TcpConnection Listen(ushort port, TcpSettings? settings = null, string? name = null)
+    /// <summary>listen(): a listener on <paramref name="port"/>; <paramref name="backlog"/> bounds its accept queue (default <see cref="TcpSettings.ListenBacklog"/>).</summary>
+    public TcpConnection Listen(ushort port, TcpSettings? settings = null, string? name = null, int? backlog = null)
     {
         if (_listeners.ContainsKey(port))
         {
@@ -58,6 +59,8 @@ public sealed class TcpStack : IPacketHandler
             listener.Name = name;
         }
 
+        // Linux inet_listen() caps the backlog at somaxconn.
+        listener.Backlog = Math.Min(Math.Max(0, backlog ?? listener.Settings.ListenBacklog), listener.Settings.ListenBacklog);
         _listeners.Add(port, listener);
         listener.StartListening();
         return listener;
@@ -98,7 +101,7 @@ public sealed class TcpStack : IPacketHandler
 
     /// <summary>
     /// RFC 9293 §3.10.7.2 LISTEN: a RST is ignored and an ACK answered with a RST, as in CLOSED;
-    /// a SYN starts a passive open.
+    /// a SYN starts a passive open unless the accept queue is full.
     /// </summary>
     private void OnSegmentForListener(TcpConnection listener, ConnectionKey key, Packet packet)
     {
@@ -108,7 +111,8 @@ public sealed class TcpStack : IPacketHandler
             return;
         }
 
-        if ((packet.Flags & TcpFlags.Syn) == 0)
+        // Linux tcp_conn_request(): with the accept queue full the SYN is dropped (LINUX_MIB_LISTENOVERFLOWS).
+        if ((packet.Flags & TcpFlags.Syn) == 0 || listener.AcceptQueueFull)
         {
             return;
         }
@@ -157,7 +161,7 @@ public sealed class TcpStack : IPacketHandler
         Host.Send(reset);
     }
 
-    internal void OnPassiveOpenCompleted(TcpConnection child) => child.Listener?.Accepted?.Invoke(child);
+    internal void OnPassiveOpenCompleted(TcpConnection child) => child.Listener?.OnChildEstablished(child);
 
     internal void Remove(TcpConnection connection)
     {

@@ -45,6 +45,27 @@ public sealed class Packet
 
     public uint TsEcr { get; set; }
 
+    /// <summary>The SACK-permitted option (RFC 2018 §2). Only on SYN segments.</summary>
+    public bool SackPermitted { get; set; }
+
+    private SackBlockArray _sackBlocks;
+
+    /// <summary>SACK blocks carried (RFC 2018 §3), D-SACK first when there is one (RFC 2883 §4).</summary>
+    public int SackBlockCount { get; private set; }
+
+    public SackBlock SackBlockAt(int index) => _sackBlocks[index];
+
+    /// <summary>Appends a SACK block; the sender keeps within the option space (three blocks beside timestamps).</summary>
+    public void AddSackBlock(SackBlock block)
+    {
+        if (SackBlockCount == SackBlockArray.MaxBlocks)
+        {
+            throw new InvalidOperationException("a TCP segment carries at most four SACK blocks");
+        }
+
+        _sackBlocks[SackBlockCount++] = block;
+    }
+
     public int PayloadLength { get; set; }
 
     /// <summary>
@@ -54,8 +75,14 @@ public sealed class Packet
     /// </summary>
     public long StreamOffset { get; set; }
 
-    /// <summary>Length of the TCP options in bytes as Linux lays them out: MSS 4, NOP NOP timestamps 12, NOP window scale 4.</summary>
-    public int TcpOptionsLength => (MssOption != 0 ? 4 : 0) + (HasTimestamps ? 12 : 0) + (WindowScaleOption >= 0 ? 4 : 0);
+    /// <summary>
+    /// Length of the TCP options in bytes as Linux lays them out (tcp_options_write()): MSS 4,
+    /// timestamps 12 (SACK-permitted rides in their NOPs), else NOP NOP SACK-permitted 4, NOP window
+    /// scale 4, and SACK blocks 4 + 8 each.
+    /// </summary>
+    public int TcpOptionsLength =>
+        (MssOption != 0 ? 4 : 0) + (HasTimestamps ? 12 : SackPermitted ? 4 : 0) + (WindowScaleOption >= 0 ? 4 : 0)
+        + (SackBlockCount > 0 ? 4 + (8 * SackBlockCount) : 0);
 
     /// <summary>Bytes of the IP packet on the wire (IP header, TCP header, options, payload).</summary>
     public int SizeBytes => Ipv4HeaderBytes + TcpHeaderBytes + TcpOptionsLength + PayloadLength;
@@ -84,6 +111,8 @@ public sealed class Packet
         HasTimestamps = false;
         TsVal = 0;
         TsEcr = 0;
+        SackPermitted = false;
+        SackBlockCount = 0;
         PayloadLength = 0;
         StreamOffset = 0;
     }
@@ -108,6 +137,9 @@ public sealed class Packet
         copy.HasTimestamps = HasTimestamps;
         copy.TsVal = TsVal;
         copy.TsEcr = TsEcr;
+        copy.SackPermitted = SackPermitted;
+        copy._sackBlocks = _sackBlocks;
+        copy.SackBlockCount = SackBlockCount;
         copy.PayloadLength = PayloadLength;
         copy.StreamOffset = StreamOffset;
     }

@@ -1,9 +1,9 @@
 namespace NetSim.Tcp.Buffers;
 
 /// <summary>
-/// The receive side's out-of-order store (Linux's out_of_order_queue, RFC 9293 §3.10.7.4):
-/// disjoint sequence ranges above rcv_nxt, merged as they arrive, handed over once rcv_nxt
-/// reaches them. The sink reads in-order data at once, so only out-of-order bytes occupy it.
+/// The receive buffer (RFC 9293 §3.8.6): in-order bytes the application has not read yet, and the
+/// out-of-order store (Linux's out_of_order_queue, §3.10.7.4) of disjoint sequence ranges above
+/// rcv_nxt, merged as they arrive and handed over once rcv_nxt reaches them.
 /// </summary>
 public sealed class ReceiveBuffer(int capacity)
 {
@@ -13,14 +13,32 @@ public sealed class ReceiveBuffer(int capacity)
 
     public int OutOfOrderBytes { get; private set; }
 
+    /// <summary>In-order bytes waiting for the application to read them.</summary>
+    public long Unread { get; private set; }
+
     public bool HasOutOfOrder => _ranges.Count > 0;
 
     /// <summary>Space left for data, in bytes.</summary>
-    public int FreeSpace => Capacity - OutOfOrderBytes;
+    public int FreeSpace => (int)Math.Max(0, Capacity - OutOfOrderBytes - Unread);
 
-    /// <summary>Stores [start, end); returns false when every byte of it was already held.</summary>
-    public bool AddOutOfOrder(SequenceNumber start, SequenceNumber end)
+    public void AddInOrder(int bytes) => Unread += bytes;
+
+    /// <summary>The application reads up to <paramref name="max"/> bytes; returns how many it got.</summary>
+    public long Read(long max)
     {
+        var taken = Math.Min(max, Unread);
+        Unread -= taken;
+        return taken;
+    }
+
+    /// <summary>
+    /// Stores [start, end). Returns the part already held, from its first to its last byte (empty
+    /// when none was), which the receiver reports as a D-SACK (RFC 2883 §4.1.3).
+    /// </summary>
+    public (SequenceNumber Start, SequenceNumber End) AddOutOfOrder(SequenceNumber start, SequenceNumber end)
+    {
+        var duplicateStart = end;
+        var duplicateEnd = start;
         var i = 0;
         while (i < _ranges.Count && _ranges[i].End < start)
         {
@@ -30,11 +48,15 @@ public sealed class ReceiveBuffer(int capacity)
         var newStart = start;
         var newEnd = end;
         var removed = 0;
-        var covered = false;
         while (i < _ranges.Count && _ranges[i].Start <= end)
         {
             var (s, e) = _ranges[i];
-            covered |= s <= start && e >= end;
+            if (s < end && e > start)
+            {
+                duplicateStart = SequenceNumber.Min(duplicateStart, SequenceNumber.Max(s, start));
+                duplicateEnd = SequenceNumber.Max(duplicateEnd, SequenceNumber.Min(e, end));
+            }
+
             newStart = SequenceNumber.Min(newStart, s);
             newEnd = SequenceNumber.Max(newEnd, e);
             removed += e - s;
@@ -43,16 +65,29 @@ public sealed class ReceiveBuffer(int capacity)
 
         _ranges.Insert(i, (newStart, newEnd));
         OutOfOrderBytes += (newEnd - newStart) - removed;
-        return !covered;
+        return duplicateEnd > duplicateStart ? (duplicateStart, duplicateEnd) : (start, start);
     }
 
-    /// <summary>Removes and returns the bytes that are now in order at <paramref name="rcvNxt"/>.</summary>
-    public int TakeInOrder(SequenceNumber rcvNxt)
+    /// <summary>
+    /// Removes and returns the bytes that are now in order at <paramref name="rcvNxt"/>, and the
+    /// held bytes the in-order data had already brought, from first to last (Linux tcp_ofo_queue()).
+    /// </summary>
+    public (int Taken, SequenceNumber DuplicateStart, SequenceNumber DuplicateEnd) TakeInOrder(SequenceNumber rcvNxt)
     {
         var taken = 0;
+        var duplicateStart = rcvNxt;
+        var duplicateEnd = rcvNxt;
+        var first = true;
         while (_ranges.Count > 0 && _ranges[0].Start <= rcvNxt)
         {
             var (s, e) = _ranges[0];
+            if (s < rcvNxt)
+            {
+                duplicateStart = first ? s : SequenceNumber.Min(duplicateStart, s);
+                duplicateEnd = SequenceNumber.Max(first ? s : duplicateEnd, SequenceNumber.Min(e, rcvNxt));
+                first = false;
+            }
+
             _ranges.RemoveAt(0);
             OutOfOrderBytes -= e - s;
             if (e > rcvNxt)
@@ -62,6 +97,6 @@ public sealed class ReceiveBuffer(int capacity)
             }
         }
 
-        return taken;
+        return (taken, duplicateStart, duplicateEnd);
     }
 }

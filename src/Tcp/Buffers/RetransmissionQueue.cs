@@ -4,7 +4,8 @@ namespace NetSim.Tcp.Buffers;
 
 /// <summary>
 /// Sent, unacknowledged segments in sequence order, in a ring that grows to the peak window and
-/// then allocates nothing. Keeps Linux's scoreboard counters: packets_out, lost_out, retrans_out.
+/// then allocates nothing. Keeps Linux's scoreboard counters: packets_out, sacked_out, lost_out,
+/// retrans_out.
 /// </summary>
 public sealed class RetransmissionQueue
 {
@@ -16,6 +17,9 @@ public sealed class RetransmissionQueue
 
     /// <summary>Segments sent and not cumulatively acknowledged (tp->packets_out).</summary>
     public int Count { get; private set; }
+
+    /// <summary>Segments the peer has selectively acknowledged (tp->sacked_out with SACK in use).</summary>
+    public int SackedOut { get; private set; }
 
     /// <summary>Segments marked lost (tp->lost_out).</summary>
     public int LostOut { get; private set; }
@@ -40,6 +44,7 @@ public sealed class RetransmissionQueue
     public AckedSegments RemoveAcked(SequenceNumber ack)
     {
         var packets = 0;
+        var sacked = 0;
         var retransmittedAcked = false;
         var oldestFirstSent = SimTime.Never;
         while (Count > 0)
@@ -48,7 +53,8 @@ public sealed class RetransmissionQueue
             if (head.End <= ack)
             {
                 retransmittedAcked |= head.EverRetransmitted;
-                if (!head.EverRetransmitted && oldestFirstSent == SimTime.Never)
+                sacked += head.Sacked ? 1 : 0;
+                if (!head.EverRetransmitted && !head.Sacked && oldestFirstSent == SimTime.Never)
                 {
                     oldestFirstSent = head.FirstSent;
                 }
@@ -82,7 +88,109 @@ public sealed class RetransmissionQueue
             break;
         }
 
-        return new AckedSegments(packets, retransmittedAcked, oldestFirstSent);
+        return new AckedSegments(packets, sacked, retransmittedAcked, oldestFirstSent);
+    }
+
+    /// <summary>
+    /// Linux tcp_sacktag_walk() and tcp_sacktag_one(): every segment wholly inside [start, end) and
+    /// not yet SACKed becomes SACKed, leaving lost_out and retrans_out. Returns how many, the send
+    /// time of the first of them never retransmitted (first_sackt, for the SACK RTT sample), and
+    /// the end of the last segment the block covers.
+    /// </summary>
+    public (int Newly, SimTime FirstSent, SequenceNumber HighestEnd) MarkSacked(SequenceNumber start, SequenceNumber end)
+    {
+        var newly = 0;
+        var firstSent = SimTime.Never;
+        var highest = start;
+        for (var i = IndexAtOrAfter(start); i < Count; i++)
+        {
+            ref var segment = ref this[i];
+            if (segment.End > end)
+            {
+                break;
+            }
+
+            highest = segment.End;
+            if (segment.Sacked)
+            {
+                continue;
+            }
+
+            if (!segment.EverRetransmitted && firstSent == SimTime.Never)
+            {
+                firstSent = segment.FirstSent;
+            }
+
+            Unmark(ref segment);
+            segment.Lost = false;
+            segment.Retransmitted = false;
+            segment.Sacked = true;
+            SackedOut++;
+            newly++;
+        }
+
+        return (newly, firstSent, highest);
+    }
+
+    /// <summary>
+    /// Linux tcp_mark_head_lost(): walking from the head up to <paramref name="highSeq"/>, marks
+    /// lost every segment not SACKed until more than <paramref name="sackedAllowed"/> SACKed ones
+    /// have been passed; with <paramref name="headOnly"/> only the first segment. Returns how many
+    /// were newly marked.
+    /// </summary>
+    public int MarkHeadLost(int sackedAllowed, SequenceNumber highSeq, bool headOnly)
+    {
+        var marked = 0;
+        var sacked = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            ref var segment = ref this[i];
+            if (segment.End > highSeq)
+            {
+                break;
+            }
+
+            if (segment.Sacked && ++sacked > sackedAllowed)
+            {
+                break;
+            }
+
+            if (!segment.Lost && !segment.Sacked)
+            {
+                segment.Lost = true;
+                LostOut++;
+                _retransmitHint = Math.Min(_retransmitHint, i);
+                marked++;
+            }
+
+            if (headOnly)
+            {
+                break;
+            }
+        }
+
+        return marked;
+    }
+
+    /// <summary>The first segment whose end lies after <paramref name="seq"/> (binary search: the queue is in sequence order).</summary>
+    private int IndexAtOrAfter(SequenceNumber seq)
+    {
+        var low = 0;
+        var high = Count;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (this[mid].End <= seq)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
     }
 
     /// <summary>Marks the first segment not yet lost as lost (Linux tcp_mark_head_lost() for one packet).</summary>
@@ -106,17 +214,17 @@ public sealed class RetransmissionQueue
         }
     }
 
-    /// <summary>After an RTO every outstanding segment is lost and no retransmission is in flight (Linux tcp_enter_loss()).</summary>
+    /// <summary>After an RTO every outstanding segment not SACKed is lost and no retransmission is in flight (Linux tcp_enter_loss()).</summary>
     public void MarkAllLost()
     {
         for (var i = 0; i < Count; i++)
         {
             ref var segment = ref this[i];
-            segment.Lost = true;
+            segment.Lost = !segment.Sacked;
             segment.Retransmitted = false;
         }
 
-        LostOut = Count;
+        LostOut = Count - SackedOut;
         RetransOut = 0;
         _retransmitHint = 0;
     }
@@ -152,6 +260,11 @@ public sealed class RetransmissionQueue
 
     private void Unmark(ref SentSegment segment)
     {
+        if (segment.Sacked)
+        {
+            SackedOut--;
+        }
+
         if (segment.Lost)
         {
             LostOut--;

@@ -4,7 +4,7 @@ namespace NetSim.Tcp.Buffers;
 
 /// <summary>
 /// A segment sent and not yet acknowledged: one entry of the retransmission queue, with the
-/// scoreboard bits Linux keeps in TCP_SKB_CB(skb)->sacked (TCPCB_LOST, TCPCB_SACKED_RETRANS,
+/// scoreboard bits Linux keeps in TCP_SKB_CB(skb)->sacked (TCPCB_SACKED_ACKED, TCPCB_LOST, TCPCB_SACKED_RETRANS,
 /// TCPCB_EVER_RETRANS).
 /// </summary>
 public struct SentSegment
@@ -24,6 +24,9 @@ public struct SentSegment
 
     /// <summary>When the segment was first sent, for RTT samples (Karn's rule voids retransmitted ones).</summary>
     public SimTime FirstSent;
+
+    /// <summary>Selectively acknowledged by the peer (TCPCB_SACKED_ACKED).</summary>
+    public bool Sacked;
 
     /// <summary>Marked lost and due for retransmission (TCPCB_LOST).</summary>
     public bool Lost;

@@ -13,12 +13,6 @@ namespace NetSim.Sim.Network.Wire;
 /// </summary>
 public static class WireEncoder
 {
-    private const byte OptionEnd = 0;
-    private const byte OptionNop = 1;
-    private const byte OptionMss = 2;
-    private const byte OptionWindowScale = 3;
-    private const byte OptionTimestamps = 8;
-
     /// <summary>The payload byte at stream offset <paramref name="offset"/>.</summary>
     public static byte PayloadByte(long offset) => (byte)(offset * 131 + 7);
 
@@ -64,34 +58,53 @@ public static class WireEncoder
         return ip.Bytes;
     }
 
-    /// <summary>The TCP options of the segment in Linux's order (tcp_options_write()), padded to a multiple of four bytes (RFC 9293 §3.2).</summary>
+    /// <summary>The TCP options of the segment in Linux's order (<see cref="TcpOptionLayout"/>), padded to a multiple of four bytes (RFC 9293 §3.2).</summary>
     private static byte[] Options(SimPacket packet)
     {
-        var options = new List<byte>();
-        if (packet.MssOption != 0)
+        var bytes = new List<byte>();
+        foreach (var option in TcpOptionLayout.Of(packet))
         {
-            options.AddRange([OptionMss, 4, (byte)(packet.MssOption >> 8), (byte)packet.MssOption]);
+            switch (option.Kind)
+            {
+                case TcpOptionKind.Nop:
+                    bytes.Add((byte)TcpOptionKind.Nop);
+                    break;
+                case TcpOptionKind.Mss:
+                    bytes.AddRange([(byte)TcpOptionKind.Mss, 4, (byte)(option.Value >> 8), (byte)option.Value]);
+                    break;
+                case TcpOptionKind.WindowScale:
+                    bytes.AddRange([(byte)TcpOptionKind.WindowScale, 3, (byte)option.Value]);
+                    break;
+                case TcpOptionKind.SackPermitted:
+                    bytes.AddRange([(byte)TcpOptionKind.SackPermitted, 2]);
+                    break;
+                case TcpOptionKind.Timestamps:
+                    bytes.AddRange([(byte)TcpOptionKind.Timestamps, 10]);
+                    AddWord(bytes, option.Value);
+                    AddWord(bytes, option.Echo);
+                    break;
+                case TcpOptionKind.Sack:
+                    bytes.AddRange([(byte)TcpOptionKind.Sack, (byte)(2 + (8 * option.Blocks!.Count))]);
+                    foreach (var block in option.Blocks)
+                    {
+                        AddWord(bytes, block.Start);
+                        AddWord(bytes, block.End);
+                    }
+
+                    break;
+            }
         }
 
-        if (packet.HasTimestamps)
+        while (bytes.Count % 4 != 0)
         {
-            options.AddRange([OptionNop, OptionNop, OptionTimestamps, 10]);
-            options.AddRange([(byte)(packet.TsVal >> 24), (byte)(packet.TsVal >> 16), (byte)(packet.TsVal >> 8), (byte)packet.TsVal]);
-            options.AddRange([(byte)(packet.TsEcr >> 24), (byte)(packet.TsEcr >> 16), (byte)(packet.TsEcr >> 8), (byte)packet.TsEcr]);
+            bytes.Add((byte)TcpOptionKind.End);
         }
 
-        if (packet.WindowScaleOption >= 0)
-        {
-            options.AddRange([OptionNop, OptionWindowScale, 3, (byte)packet.WindowScaleOption]);
-        }
-
-        while (options.Count % 4 != 0)
-        {
-            options.Add(OptionEnd);
-        }
-
-        return [.. options];
+        return [.. bytes];
     }
+
+    private static void AddWord(List<byte> bytes, uint value) =>
+        bytes.AddRange([(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value]);
 
     private static IPAddress Address(Ipv4Address address) => new([(byte)(address.Value >> 24), (byte)(address.Value >> 16), (byte)(address.Value >> 8), (byte)address.Value]);
 }

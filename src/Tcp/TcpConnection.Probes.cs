@@ -1,0 +1,158 @@
+using NetSim.Sim.Kernel;
+using NetSim.Sim.Network;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// Probing a silent peer: the persist timer with zero-window probes (RFC 9293 §3.8.6.1; Linux
+/// tcp_probe_timer(), tcp_send_probe0()) and keepalive (RFC 1122 §4.2.3.6; Linux
+/// tcp_keepalive_timer()). Both probe with tcp_write_wakeup().
+/// </summary>
+public sealed partial class TcpConnection
+{
+    /// <summary>Probes sent without an answer (icsk->icsk_probes_out).</summary>
+    public int ProbesOut { get; private set; }
+
+    private int _probeBackoff;
+    private SimTime _lastHeard;
+
+    private bool HasUnsentData => _bytesWritten > _streamNext || (_finRequested && !_finSent);
+
+    /// <summary>Linux tcp_probe0_base(): the RTO, at least TCP_RTO_MIN.</summary>
+    private SimTime ProbeBase => SimTime.Max(Rto, Settings.MinRto);
+
+    /// <summary>Linux tcp_probe0_when(): the base doubled per unanswered probe, at most TCP_RTO_MAX.</summary>
+    private SimTime ProbeInterval => SimTime.Min(ProbeBase * (1L << Math.Min(_probeBackoff, 30)), Settings.MaxRto);
+
+    /// <summary>setsockopt(SO_KEEPALIVE): starts or stops the keepalive timer (Linux tcp_set_keepalive()).</summary>
+    public void SetKeepAlive(bool on)
+    {
+        _keepAlive = on;
+        if (on && State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2)
+        {
+            _keepAliveTimer.ArmAfter(Settings.KeepAliveTime);
+        }
+        else if (!on)
+        {
+            _keepAliveTimer.Cancel();
+        }
+    }
+
+    private bool _keepAlive;
+
+    /// <summary>Linux tcp_check_probe_timer(): nothing in flight, data waiting for the window: probe later.</summary>
+    private void CheckProbeTimer()
+    {
+        if (PacketsOut == 0 && HasUnsentData && !_persistTimer.IsArmed)
+        {
+            _persistTimer.ArmAfter(ProbeBase);
+        }
+    }
+
+    /// <summary>
+    /// Linux tcp_ack_probe(), for an ACK when nothing was in flight: once the window admits the
+    /// next segment the probing ends; otherwise the next probe waits the backed-off interval.
+    /// </summary>
+    private void OnAckWhileProbing()
+    {
+        if (!_persistTimer.IsArmed)
+        {
+            return;
+        }
+
+        var next = (int)Math.Min(Mss, _bytesWritten - _streamNext);
+        if (SndNxt + next <= SndUna + (int)SndWnd)
+        {
+            _probeBackoff = 0;
+            _persistTimer.Cancel();
+        }
+        else
+        {
+            _persistTimer.ArmAfter(ProbeInterval);
+        }
+    }
+
+    /// <summary>Linux tcp_probe_timer(): give up after tcp_retries2 unanswered probes, else probe.</summary>
+    private void OnPersistTimer()
+    {
+        if (PacketsOut > 0 || !HasUnsentData || _handedToTimeWait)
+        {
+            ProbesOut = 0;
+            return;
+        }
+
+        if (ProbesOut >= Settings.Retries2)
+        {
+            Abort("ETIMEDOUT");
+            return;
+        }
+
+        // Linux tcp_send_probe0().
+        WriteWakeup();
+        if (PacketsOut > 0 || !HasUnsentData)
+        {
+            ProbesOut = 0;
+            _probeBackoff = 0;
+            return;
+        }
+
+        ProbesOut++;
+        _probeBackoff = Math.Min(_probeBackoff + 1, Settings.Retries2);
+        _persistTimer.ArmAfter(ProbeInterval);
+        ReportVariables();
+    }
+
+    /// <summary>
+    /// Linux tcp_write_wakeup(): if the window has room, as much new data as it admits; otherwise
+    /// an ACK with the already acknowledged sequence number SND.UNA - 1, which the peer must answer
+    /// with an ACK carrying its window (tcp_xmit_probe_skb()).
+    /// </summary>
+    private void WriteWakeup()
+    {
+        var room = (SndUna + (int)SndWnd) - SndNxt;
+        if (_bytesWritten > _streamNext && room > 0)
+        {
+            SendNewSegment(Math.Min(room, Mss));
+            return;
+        }
+
+        Transmit(SndUna - 1, 0, _streamNext, TcpFlags.Ack);
+    }
+
+    /// <summary>
+    /// Linux tcp_keepalive_timer(): after KeepAliveTime without hearing from the peer, and while
+    /// nothing is outstanding, a probe every KeepAliveInterval; KeepAliveProbes unanswered ones
+    /// reset the connection.
+    /// </summary>
+    private void OnKeepAliveTimer()
+    {
+        if (!_keepAlive || _handedToTimeWait || State is TcpState.Closed or TcpState.SynSent or TcpState.Listen)
+        {
+            return;
+        }
+
+        if (PacketsOut > 0 || HasUnsentData)
+        {
+            _keepAliveTimer.ArmAfter(Settings.KeepAliveTime);
+            return;
+        }
+
+        var idle = Simulation.Now - _lastHeard;
+        if (idle < Settings.KeepAliveTime)
+        {
+            _keepAliveTimer.ArmAfter(Settings.KeepAliveTime - idle);
+            return;
+        }
+
+        if (ProbesOut >= Settings.KeepAliveProbes)
+        {
+            Stack.SendReset(this, SndNxt, RcvNxt, withAck: true);
+            Abort("ETIMEDOUT");
+            return;
+        }
+
+        WriteWakeup();
+        ProbesOut++;
+        _keepAliveTimer.ArmAfter(Settings.KeepAliveInterval);
+    }
+}
