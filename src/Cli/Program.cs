@@ -11,6 +11,9 @@ app.Configure(config =>
     config.AddCommand<ValidateCommand>("validate")
         .WithDescription("Check a scenario without running it: exit 0 when it is valid, 2 with the file, line and field of the first problem.")
         .WithExample("validate", "scenarios/dumbbell.yaml");
+    config.AddCommand<PacketdrillCommand>("pkt")
+        .WithDescription("Play packetdrill scripts against a simulated Linux TCP endpoint: each passes, or its failing line is shown with the expected and actual segment.")
+        .WithExample("pkt", "tests/Packetdrill.Tests/scripts/handshake/passive-open.pkt");
     config.AddCommand<ProgramsCommand>("programs")
         .WithDescription("List the built-in sock_ops programs.");
 });

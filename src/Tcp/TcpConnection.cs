@@ -55,7 +55,9 @@ public sealed partial class TcpConnection
     }
 
     public TcpStack Stack { get; }
-    public TcpSettings Settings { get; }
+
+    /// <summary>The constants in force; setsockopt() may replace them, and the change applies from their next use.</summary>
+    public TcpSettings Settings { get; set; }
     public Simulation Simulation => Stack.Simulation;
 
     /// <summary>A label for traces: the flow name when an application sets one.</summary>
@@ -346,21 +348,24 @@ public sealed partial class TcpConnection
     /// <summary>
     /// The first window to advertise (Linux tcp_select_initial_window()): the buffer rounded down to
     /// whole segments, at most 65535 since a SYN's window is never scaled, and at most RWND_INIT's
-    /// reply in segments when the program gives one.
+    /// reply in segments when the program gives one. The segment is the MSS less the timestamps
+    /// option when the peer's SYN already agreed to it (tcp_openreq_init_rwin()); a SYN's is the full MSS.
     /// </summary>
     private void InitReceiveWindow()
     {
+        var segment = Settings.Mss - (TimestampsAgreed ? TimestampsOptionBytes : 0);
         long space = _receiveBuffer.Capacity;
-        if (space > Settings.Mss)
+        if (space > segment)
         {
-            space = space / Settings.Mss * Settings.Mss;
+            space = space / segment * segment;
         }
 
         space = Math.Min(space, ushort.MaxValue);
+
         var segments = CallSockOps(SockOp.RwndInit);
         if (segments > 0)
         {
-            space = Math.Min(space, (long)segments * Settings.Mss);
+            space = Math.Min(space, (long)segments * segment);
         }
 
         RcvWnd = (uint)space;

@@ -51,11 +51,16 @@ public sealed record TcpSettings
     public bool WindowScaling { get; init; } = true;
 
     /// <summary>
-    /// The shift this side offers, as Linux tcp_select_initial_window() computes it from the buffer:
-    /// ilog2(space) - 15, within [0, 14] (RFC 7323 §2.3). Linux uses the largest buffer it may grow
-    /// to (tcp_rmem[2], 6 MiB: 7); the simulator's buffer is fixed, so it uses that.
+    /// The largest the receive buffer may grow to (Linux tcp_rmem[2], 6 MiB), which sets the window
+    /// scale shift; null takes <see cref="ReceiveBuffer"/>, since the simulator's buffer is fixed.
     /// </summary>
-    public int WindowScaleShift => Math.Clamp(System.Numerics.BitOperations.Log2((uint)Math.Max(1, ReceiveBuffer)) - 15, 0, 14);
+    public int? ReceiveBufferMax { get; init; }
+
+    /// <summary>
+    /// The shift this side offers, as Linux tcp_select_initial_window() computes it from the largest
+    /// buffer: ilog2(space) - 15, within [0, 14] (RFC 7323 §2.3).
+    /// </summary>
+    public int WindowScaleShift => Math.Clamp(System.Numerics.BitOperations.Log2((uint)Math.Max(1, ReceiveBufferMax ?? ReceiveBuffer)) - 15, 0, 14);
 
     /// <summary>Send buffer in bytes: how much the application may write ahead of what is acknowledged.</summary>
     public int SendBuffer { get; init; } = 1 << 20;

@@ -66,6 +66,37 @@ public sealed class Simulation
 
     public void Stop() => _stopRequested = true;
 
+    /// <summary>When the next event is due, or <see cref="SimTime.Never"/> when none is pending.</summary>
+    public SimTime NextEventTime => _calendar.Count == 0 ? SimTime.Never : new SimTime(_calendar.NextTime);
+
+    /// <summary>
+    /// Dispatches events in order until <paramref name="condition"/> holds (checked before each)
+    /// or the next event lies beyond <paramref name="until"/>, where the clock is then left.
+    /// Returns whether the condition held. For scripts that wait on what the model does.
+    /// </summary>
+    public bool RunUntil(Func<bool> condition, SimTime until)
+    {
+        while (!condition())
+        {
+            if (_calendar.Count == 0 || _calendar.NextTime > until.Nanoseconds)
+            {
+                if (until != SimTime.Never)
+                {
+                    Now = SimTime.Max(Now, until);
+                }
+
+                return false;
+            }
+
+            var (time, handler, token) = _calendar.RemoveFirst();
+            Now = new SimTime(time);
+            EventsDispatched++;
+            handler.OnEvent(token);
+        }
+
+        return true;
+    }
+
     /// <summary>Starts a process (SimSharp's <c>Environment.Process</c>) at the current time.</summary>
     public Process Process(IEnumerable<SimEvent> story) => new(this, story.GetEnumerator());
 

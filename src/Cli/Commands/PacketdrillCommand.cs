@@ -1,0 +1,50 @@
+using System.ComponentModel;
+using NetSim.Packetdrill.Runner;
+using Spectre.Console.Cli;
+
+namespace NetSim.Cli.Commands;
+
+/// <summary>
+/// <c>netsim pkt FILE...</c>: plays packetdrill scripts against a simulated Linux endpoint and
+/// prints, per script, "passed" or the failing line with the expected and actual segment.
+/// Exit 0 when all pass, 1 when one fails.
+/// </summary>
+public sealed class PacketdrillCommand : Command<PacketdrillCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<FILE>")]
+        [Description("packetdrill scripts (.pkt).")]
+        public string[] Files { get; init; } = [];
+
+        [CommandOption("--tolerance_usecs <MICROSECONDS>")]
+        [Description("How far an outbound segment may be from its scripted time (default 4000, as packetdrill).")]
+        public long? Tolerance { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var options = new PacketdrillOptions();
+        if (settings.Tolerance is { } tolerance)
+        {
+            options = options with { ToleranceMicroseconds = tolerance };
+        }
+
+        var failed = 0;
+        foreach (var file in settings.Files)
+        {
+            if (!File.Exists(file))
+            {
+                Console.Error.WriteLine($"error: {file}: no such file");
+                return ExitCodes.BadInput;
+            }
+
+            var result = ScriptRunner.RunFile(file, options);
+            Console.WriteLine(result);
+            failed += result.Passed ? 0 : 1;
+        }
+
+        Console.WriteLine($"{settings.Files.Length - failed} passed, {failed} failed");
+        return failed == 0 ? ExitCodes.Success : ExitCodes.RunFailed;
+    }
+}

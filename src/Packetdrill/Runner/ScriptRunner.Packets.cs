@@ -1,0 +1,232 @@
+using NetSim.Packetdrill.Script;
+using NetSim.Sim.Kernel;
+using NetSim.Sim.Network;
+
+namespace NetSim.Packetdrill.Runner;
+
+/// <summary>Injecting <c>&lt;</c> segments and checking <c>&gt;</c> segments (packetdrill run_packet.c).</summary>
+public sealed partial class ScriptRunner
+{
+    /// <summary>Flags that every segment of a merged send must share; FIN, PSH and CWR are checked on the whole.</summary>
+    private const TcpFlags FragmentFlags = TcpFlags.Syn | TcpFlags.Rst | TcpFlags.Ack | TcpFlags.Urg | TcpFlags.Ece;
+
+    private void Inject(SegmentSpec segment)
+    {
+        if (segment.HasFlag(TcpFlags.Syn) && !segment.HasFlag(TcpFlags.Ack))
+        {
+            _remoteIsn = segment.Start;
+        }
+
+        var packet = _remote.Pool.Rent();
+        packet.Source = RemoteAddress;
+        packet.SourcePort = _remotePort;
+        packet.Destination = LocalAddress;
+        packet.DestinationPort = _localPort ?? ScriptPort;
+        packet.Flags = segment.Flags;
+        packet.SequenceNumber = segment.Start;
+        packet.PayloadLength = segment.PayloadLength;
+        packet.StreamOffset = unchecked(segment.Start - _remoteIsn - 1);
+        packet.Window = segment.Window ?? 0;
+        if (segment.HasFlag(TcpFlags.Ack))
+        {
+            packet.AcknowledgmentNumber = ToLive(segment.Ack ?? 0);
+        }
+
+        foreach (var option in segment.Options ?? [])
+        {
+            switch (option.Kind)
+            {
+                case TcpOptionKind.Mss:
+                    packet.MssOption = (ushort)option.Value;
+                    break;
+                case TcpOptionKind.WindowScale:
+                    packet.WindowScaleOption = (sbyte)Math.Min(option.Value, 127);
+                    break;
+                case TcpOptionKind.SackPermitted:
+                    packet.SackPermitted = true;
+                    break;
+                case TcpOptionKind.Timestamps:
+                    packet.HasTimestamps = true;
+                    packet.TsVal = option.Value;
+                    packet.TsEcr = segment.HasFlag(TcpFlags.Ack) ? LiveEcr(option.Echo) : option.Echo;
+                    break;
+                case TcpOptionKind.Sack:
+                    foreach (var block in option.Blocks!.Take(SackBlockArray.MaxBlocks))
+                    {
+                        packet.AddSackBlock(new SackBlock(ToLive(block.Start), ToLive(block.End)));
+                    }
+
+                    break;
+            }
+        }
+
+        _remote.Send(packet);
+    }
+
+    /// <summary>A sequence number of the endpoint's space, from script space to live.</summary>
+    private uint ToLive(uint script) => _localIsn is { } isn ? unchecked(script - _scriptLocalIsn + isn) : script;
+
+    /// <summary>packetdrill map_inbound_packet(): an echoed TSval the script took from an expected segment becomes the value really sent.</summary>
+    private uint LiveEcr(uint scriptEcr)
+    {
+        if (_tsValues.TryGetValue(scriptEcr, out var actual))
+        {
+            return actual;
+        }
+
+        return _firstTs is { } first ? unchecked(scriptEcr - first.Script + first.Actual) : scriptEcr;
+    }
+
+    private void Expect(PacketEvent expected)
+    {
+        var window = Expected(expected.Time);
+        var deadline = window is { } w ? SimTime.FromMicroseconds(w.High + _tolerance) : _simulation.Now + SimTime.FromSeconds(3600);
+        var (first, at) = NextSent(deadline)
+            ?? throw new ScriptFailedException($"expected {Describe(expected.Segment, window)}, but nothing was sent by {Seconds(deadline)} s");
+
+        var segment = expected.Segment;
+        if (first.Flags.HasFlag(TcpFlags.Syn) && _localIsn is null)
+        {
+            _localIsn = first.SequenceNumber;
+            _scriptLocalIsn = segment.Start;
+            _localPort = first.SourcePort;
+            _remotePort = first.DestinationPort;
+        }
+
+        var actualText = Describe(first, at);
+        var mismatch = Compare(segment, first);
+        var payload = first.PayloadLength;
+        var last = first;
+        while (mismatch is null && payload < segment.PayloadLength)
+        {
+            // Segmentation offload: the next segments, sent at once, continue this one.
+            if (NextSent(_simulation.Now + SimTime.FromMicroseconds(_tolerance)) is not { } next
+                || next.Packet.SequenceNumber != unchecked(last.SequenceNumber + (uint)last.PayloadLength)
+                || (next.Packet.Flags & FragmentFlags) != (first.Flags & FragmentFlags))
+            {
+                mismatch = $"payload: {payload} bytes in consecutive segments, expected {segment.PayloadLength}";
+                break;
+            }
+
+            payload += next.Packet.PayloadLength;
+            last = next.Packet;
+            actualText += $" + {Describe(next.Packet, next.At)}";
+        }
+
+        if (mismatch is null && payload > segment.PayloadLength)
+        {
+            mismatch = $"payload: {payload} bytes, expected {segment.PayloadLength}";
+        }
+
+        mismatch ??= CompareEndFlags(segment, last);
+        if (mismatch is null && window is { } range && (at.Microseconds < range.Low - _tolerance || at.Microseconds > range.High + _tolerance))
+        {
+            mismatch = $"timing: sent at {Seconds(at)} s, expected {TimeText(range)} s (tolerance {_tolerance} us)";
+        }
+
+        if (mismatch is not null)
+        {
+            throw new ScriptFailedException($"{mismatch}\n  expected: {Describe(segment, window)}\n  actual:   {actualText}");
+        }
+
+        RememberTimestamp(segment, first);
+    }
+
+    private (Packet Packet, SimTime At)? NextSent(SimTime deadline) =>
+        _simulation.RunUntil(() => _sent.Count > 0, deadline) ? _sent.Dequeue() : null;
+
+    /// <summary>packetdrill verify_tcp() and verify_outbound_live_tcp_options(), for the first segment of a send.</summary>
+    private string? Compare(SegmentSpec segment, Packet actual)
+    {
+        if ((actual.Flags & FragmentFlags) != (segment.Flags & FragmentFlags))
+        {
+            return $"flags: {SegmentText.Flags(actual.Flags)}, expected {SegmentText.Flags(segment.Flags)}";
+        }
+
+        var seq = ToScript(actual.SequenceNumber);
+        if (seq != segment.Start)
+        {
+            return $"sequence number: {seq}, expected {segment.Start}";
+        }
+
+        var ack = actual.Flags.HasFlag(TcpFlags.Ack) ? actual.AcknowledgmentNumber : 0;
+        if (ack != (segment.Ack ?? 0))
+        {
+            return $"ack: {ack}, expected {segment.Ack ?? 0}";
+        }
+
+        if (segment.Window is { } window && actual.Window != window)
+        {
+            return $"window: {actual.Window}, expected {window}";
+        }
+
+        if (segment.Options is { } options)
+        {
+            var actualOptions = TcpOptionLayout.Of(actual);
+            if (actualOptions.Count != options.Count || actualOptions.Zip(options).Any(pair => !SameOption(pair.First, pair.Second)))
+            {
+                return "TCP options differ";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? CompareEndFlags(SegmentSpec segment, Packet last)
+    {
+        const TcpFlags endFlags = TcpFlags.Fin | TcpFlags.Psh | TcpFlags.Cwr;
+        return (last.Flags & endFlags) == (segment.Flags & endFlags)
+            ? null
+            : $"flags: {SegmentText.Flags(last.Flags)}, expected {SegmentText.Flags(segment.Flags)}";
+    }
+
+    /// <summary>Every option must match in kind and value, but a timestamp's values are not checked (packetdrill's tcp_ts_tick_usecs = 0).</summary>
+    private bool SameOption(TcpOption actual, TcpOption expected)
+    {
+        if (actual.Kind != expected.Kind)
+        {
+            return false;
+        }
+
+        return actual.Kind switch
+        {
+            TcpOptionKind.Timestamps => true,
+            TcpOptionKind.Sack => actual.Blocks!.Select(b => (ToScriptRemote(b.Start), ToScriptRemote(b.End)))
+                .SequenceEqual(expected.Blocks!.Select(b => (b.Start, b.End))),
+            _ => actual.Value == expected.Value,
+        };
+    }
+
+    private void RememberTimestamp(SegmentSpec segment, Packet actual)
+    {
+        var scripted = segment.Options?.FirstOrDefault(o => o.Kind == TcpOptionKind.Timestamps);
+        if (scripted is null || !actual.HasTimestamps)
+        {
+            return;
+        }
+
+        _tsValues[scripted.Value] = actual.TsVal;
+        _firstTs ??= (scripted.Value, actual.TsVal);
+    }
+
+    private uint ToScript(uint live) => _localIsn is { } isn ? unchecked(live - isn + _scriptLocalIsn) : live;
+
+    /// <summary>The peer's sequence space is the script's own: its ISN is the one the script wrote.</summary>
+    private static uint ToScriptRemote(uint live) => live;
+
+    private string Describe(Packet packet, SimTime at)
+    {
+        var options = TcpOptionLayout.Of(packet);
+        var mapped = options.Select(o => o.Kind == TcpOptionKind.Sack
+            ? o with { Blocks = [.. o.Blocks!.Select(b => new SackBlock(ToScriptRemote(b.Start), ToScriptRemote(b.End)))] }
+            : o).ToList();
+        var ack = packet.Flags.HasFlag(TcpFlags.Ack) ? packet.AcknowledgmentNumber : (uint?)null;
+        return $"> {SegmentText.Of(packet.Flags, ToScript(packet.SequenceNumber), packet.PayloadLength, ack, packet.Window, mapped)} at {Seconds(at)} s";
+    }
+
+    private static string Describe(SegmentSpec segment, (long Low, long High)? window) =>
+        $"> {SegmentText.Of(segment)} at {(window is { } w ? TimeText(w) : "any time")}{(window is null ? "" : " s")}";
+
+    private static string TimeText((long Low, long High) window) =>
+        window.Low == window.High ? Seconds(window.Low) : $"{Seconds(window.Low)}~{Seconds(window.High)}";
+}

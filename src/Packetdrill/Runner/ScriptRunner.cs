@@ -1,0 +1,155 @@
+using System.Globalization;
+using NetSim.Packetdrill.Script;
+using NetSim.Sim.Kernel;
+using NetSim.Sim.Network;
+using NetSim.Sim.Network.Loss;
+using NetSim.Sim.Network.Queues;
+using NetSim.Tcp;
+
+namespace NetSim.Packetdrill.Runner;
+
+/// <summary>
+/// Plays a packetdrill script against one simulated endpoint, in virtual time. The script is the
+/// remote peer (192.0.2.1) on a zero-delay link to the endpoint (192.168.0.1): it injects the
+/// <c>&lt;</c> segments, checks each <c>&gt;</c> segment the endpoint sends, and makes the socket
+/// calls. Sequence numbers are relative to each side's initial sequence number, as in
+/// packetdrill; outbound TSvals are not checked and inbound TSecr values are mapped to the TSvals
+/// the endpoint really sent (packetdrill run_packet.c). Consecutive segments that together cover
+/// an expected larger one with the same flags are accepted, as segmentation offload would merge
+/// them on Linux.
+/// </summary>
+public sealed partial class ScriptRunner
+{
+    private const ushort ScriptPort = 8080;
+    private const ushort RemoteEphemeralPort = 48000;
+    private static readonly Ipv4Address LocalAddress = Ipv4Address.Parse("192.168.0.1");
+    private static readonly Ipv4Address RemoteAddress = Ipv4Address.Parse("192.0.2.1");
+
+    private readonly PacketdrillScript _script;
+    private readonly PacketdrillOptions _options;
+    private readonly Simulation _simulation;
+    private readonly Host _remote;
+    private readonly TcpStack _stack;
+    private readonly Queue<(Packet Packet, SimTime At)> _sent = new();
+    private readonly SortedDictionary<int, ScriptSocket> _sockets = [];
+    private readonly Dictionary<uint, uint> _tsValues = [];
+    private readonly List<int> _skipped = [];
+    private readonly long _tolerance;
+
+    private SimTime _previousEventEnd = SimTime.Zero;
+    private ushort _remotePort = RemoteEphemeralPort;
+    private ushort? _localPort;
+    private uint? _localIsn;
+    private uint _scriptLocalIsn;
+    private uint _remoteIsn;
+    private (uint Script, uint Actual)? _firstTs;
+
+    private ScriptRunner(PacketdrillScript script, PacketdrillOptions options)
+    {
+        _script = script;
+        _options = options;
+        _tolerance = script.Options.TryGetValue("tolerance_usecs", out var tolerance)
+            ? long.Parse(tolerance, CultureInfo.InvariantCulture)
+            : options.ToleranceMicroseconds;
+        _simulation = new Simulation(options.Seed);
+        var network = new Network(_simulation);
+        var local = network.AddHost("local", LocalAddress);
+        _remote = network.AddHost("remote", RemoteAddress);
+        const long rate = 100_000_000_000;
+        network.Connect(local, _remote,
+            new LinkChannel(_simulation, network.Pool, "local->remote", rate, SimTime.Zero, 1500, new DropTailQueue(100_000), NoLoss.Instance),
+            new LinkChannel(_simulation, network.Pool, "remote->local", rate, SimTime.Zero, 1500, new DropTailQueue(100_000), NoLoss.Instance));
+        _remote.Transport = new Capture(this, network.Pool);
+        _stack = new TcpStack(_simulation, local, options.Settings);
+    }
+
+    /// <summary>Parses and runs the script at <paramref name="path"/>; a syntax error is the result's failure.</summary>
+    public static ScriptResult RunFile(string path, PacketdrillOptions? options = null)
+    {
+        PacketdrillScript script;
+        try
+        {
+            script = ScriptParser.ParseFile(path);
+        }
+        catch (ScriptSyntaxException e)
+        {
+            return new ScriptResult(path, new ScriptFailure(e.Line, e.Message[(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]), []);
+        }
+
+        return Run(script, options);
+    }
+
+    public static ScriptResult Run(PacketdrillScript script, PacketdrillOptions? options = null) =>
+        new ScriptRunner(script, options ?? new PacketdrillOptions()).Execute();
+
+    private ScriptResult Execute()
+    {
+        foreach (var scriptEvent in _script.Events)
+        {
+            try
+            {
+                switch (scriptEvent)
+                {
+                    case ShellEvent shell:
+                        _skipped.Add(shell.Line);
+                        break;
+                    case PacketEvent { Inbound: true } inbound:
+                        WaitUntilStart(inbound.Time);
+                        Inject(inbound.Segment);
+                        break;
+                    case PacketEvent outbound:
+                        Expect(outbound);
+                        break;
+                    case SyscallEvent call:
+                        WaitUntilStart(call.Time);
+                        RunSyscall(call);
+                        break;
+                }
+            }
+            catch (ScriptFailedException e)
+            {
+                return new ScriptResult(_script.File, new ScriptFailure(scriptEvent.Line, e.Message), _skipped);
+            }
+
+            _previousEventEnd = _simulation.Now;
+        }
+
+        return new ScriptResult(_script.File, null, _skipped);
+    }
+
+    /// <summary>The window the event must happen in, in microseconds of virtual time; null for <c>*</c>.</summary>
+    private (long Low, long High)? Expected(ScriptTime time)
+    {
+        var origin = time.IsRelative ? _previousEventEnd.Microseconds : 0;
+        return time.Kind switch
+        {
+            ScriptTimeKind.Any => null,
+            ScriptTimeKind.Absolute or ScriptTimeKind.Relative => (origin + time.Start, origin + time.Start),
+            _ => (origin + time.Start, origin + time.End),
+        };
+    }
+
+    private void WaitUntilStart(ScriptTime time)
+    {
+        if (Expected(time) is { } window && window.Low > _simulation.Now.Microseconds)
+        {
+            _simulation.RunUntil(static () => false, SimTime.FromMicroseconds(window.Low));
+        }
+    }
+
+    private static string Seconds(long microseconds) => (microseconds / 1e6).ToString("F6", CultureInfo.InvariantCulture);
+
+    private static string Seconds(SimTime time) => Seconds(time.Microseconds);
+
+    /// <summary>The remote peer's transport: keeps a copy of every segment the endpoint sends, with its arrival time.</summary>
+    private sealed class Capture(ScriptRunner runner, PacketPool pool) : IPacketHandler
+    {
+        public void HandlePacket(Packet packet)
+        {
+            var copy = pool.Rent();
+            packet.CopyTo(copy);
+            runner._sent.Enqueue((copy, runner._simulation.Now));
+            pool.Return(packet);
+        }
+    }
+}

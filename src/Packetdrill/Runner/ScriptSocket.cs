@@ -1,0 +1,25 @@
+using NetSim.Tcp;
+
+namespace NetSim.Packetdrill.Runner;
+
+/// <summary>A file descriptor of the script: a socket before connect or listen, a listener, or a connection.</summary>
+internal sealed class ScriptSocket(int fd)
+{
+    public int Fd { get; } = fd;
+
+    public bool NonBlocking { get; set; }
+
+    public TcpConnection? Connection { get; set; }
+
+    public TcpConnection? Listener { get; set; }
+
+    /// <summary>Socket options set before the connection exists (setsockopt before connect or listen).</summary>
+    public TcpSettings? PendingSettings { get; set; }
+
+    public bool PendingNoDelay { get; set; }
+
+    public bool PendingKeepAlive { get; set; }
+
+    /// <summary>The error SO_ERROR reports once, then clears.</summary>
+    public bool ErrorReported { get; set; }
+}

@@ -1,0 +1,14 @@
+namespace NetSim.Packetdrill.Script;
+
+/// <summary>One line of a script, with the line number it came from.</summary>
+public abstract record ScriptEvent(int Line, ScriptTime Time, string Text);
+
+/// <summary><c>&lt;</c> a segment the script injects, or <c>&gt;</c> one it expects the stack to send.</summary>
+public sealed record PacketEvent(int Line, ScriptTime Time, string Text, bool Inbound, SegmentSpec Segment) : ScriptEvent(Line, Time, Text);
+
+/// <summary>A socket call and the result it must return: a value, or -1 with an errno name.</summary>
+public sealed record SyscallEvent(int Line, ScriptTime Time, string Text, string Name, IReadOnlyList<string> Arguments, long Result, string? Errno)
+    : ScriptEvent(Line, Time, Text);
+
+/// <summary>A shell command in backticks: reported as skipped, since the simulator has no shell.</summary>
+public sealed record ShellEvent(int Line, ScriptTime Time, string Text) : ScriptEvent(Line, Time, Text);

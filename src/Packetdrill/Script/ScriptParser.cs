@@ -1,0 +1,359 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using NetSim.Sim.Network;
+
+namespace NetSim.Packetdrill.Script;
+
+/// <summary>
+/// Reads packetdrill scripts (github.com/google/packetdrill, Syntax.md): one event per line, a
+/// time, then a segment to inject (<c>&lt;</c>) or expect (<c>&gt;</c>), a socket call with its
+/// result, or a shell command in backticks. Comments are <c>//</c> to the end of the line and
+/// <c>/* ... */</c>; option lines start with <c>--</c>.
+/// </summary>
+public static partial class ScriptParser
+{
+    public static PacketdrillScript ParseFile(string path) => Parse(File.ReadAllText(path), path);
+
+    public static PacketdrillScript Parse(string text, string file = "<script>")
+    {
+        var events = new List<ScriptEvent>();
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lines = StripComments(text).Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            var number = i + 1;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (line.StartsWith("--", StringComparison.Ordinal))
+            {
+                var equals = line.IndexOf('=');
+                options[equals < 0 ? line[2..] : line[2..equals]] = equals < 0 ? "" : line[(equals + 1)..];
+                continue;
+            }
+
+            events.Add(ParseEvent(file, number, line));
+        }
+
+        return new PacketdrillScript(file, events, options);
+    }
+
+    /// <summary>Blanks out comments, keeping line breaks so that line numbers stay right.</summary>
+    private static string StripComments(string text)
+    {
+        var result = new System.Text.StringBuilder(text.Length);
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (text[i] == '/' && i + 1 < text.Length && text[i + 1] == '/')
+            {
+                while (i < text.Length && text[i] != '\n')
+                {
+                    i++;
+                }
+            }
+            else if (text[i] == '/' && i + 1 < text.Length && text[i + 1] == '*')
+            {
+                i += 2;
+                while (i < text.Length && !(text[i] == '*' && i + 1 < text.Length && text[i + 1] == '/'))
+                {
+                    if (text[i] == '\n')
+                    {
+                        result.Append('\n');
+                    }
+
+                    i++;
+                }
+
+                i += 2;
+            }
+            else
+            {
+                result.Append(text[i] == '\r' ? ' ' : text[i]);
+                i++;
+            }
+        }
+
+        return result.ToString();
+    }
+
+    private static ScriptEvent ParseEvent(string file, int line, string text)
+    {
+        if (text.StartsWith('`'))
+        {
+            return new ShellEvent(line, new ScriptTime(ScriptTimeKind.Any, 0, 0, null), text);
+        }
+
+        var space = text.IndexOfAny([' ', '\t']);
+        if (space < 0)
+        {
+            throw new ScriptSyntaxException(file, line, $"expected a time and an event, got '{text}'");
+        }
+
+        var time = ParseTime(file, line, text[..space]);
+        var rest = text[space..].Trim();
+        if (rest.StartsWith('`'))
+        {
+            return new ShellEvent(line, time, text);
+        }
+
+        if (rest.StartsWith('<') || rest.StartsWith('>'))
+        {
+            return new PacketEvent(line, time, text, rest[0] == '<', ParseSegment(file, line, rest[1..].Trim(), rest[0] == '<'));
+        }
+
+        return ParseSyscall(file, line, time, text, rest);
+    }
+
+    internal static ScriptTime ParseTime(string file, int line, string token)
+    {
+        if (token == "*")
+        {
+            return new ScriptTime(ScriptTimeKind.Any, 0, 0, null);
+        }
+
+        var ellipsis = token.IndexOf("...", StringComparison.Ordinal);
+        if (ellipsis >= 0)
+        {
+            var start = ParseTime(file, line, token[..ellipsis]);
+            var end = Seconds(file, line, token[(ellipsis + 3)..].TrimStart('+'));
+            return start with { BlockingEnd = end };
+        }
+
+        var tilde = token.IndexOf('~');
+        if (tilde >= 0)
+        {
+            var low = token[..tilde];
+            var high = token[(tilde + 1)..];
+            var relative = low.StartsWith('+');
+            return new ScriptTime(relative ? ScriptTimeKind.RelativeRange : ScriptTimeKind.AbsoluteRange,
+                Seconds(file, line, low.TrimStart('+')), Seconds(file, line, high.TrimStart('+')), null);
+        }
+
+        return token.StartsWith('+')
+            ? new ScriptTime(ScriptTimeKind.Relative, Seconds(file, line, token[1..]), 0, null)
+            : new ScriptTime(ScriptTimeKind.Absolute, Seconds(file, line, token), 0, null);
+    }
+
+    private static long Seconds(string file, int line, string token)
+    {
+        if (!decimal.TryParse(token, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+        {
+            throw new ScriptSyntaxException(file, line, $"bad time '{token}'");
+        }
+
+        return (long)decimal.Round(seconds * 1_000_000m);
+    }
+
+    /// <summary><c>S. 0:0(0) ack 1 win 65535 &lt;mss 1460,sackOK,nop,nop&gt;</c></summary>
+    private static SegmentSpec ParseSegment(string file, int line, string text, bool inbound)
+    {
+        string? optionText = null;
+        var open = text.IndexOf('<');
+        if (open >= 0)
+        {
+            var close = text.LastIndexOf('>');
+            if (close < open)
+            {
+                throw new ScriptSyntaxException(file, line, "unterminated TCP option list ('<' without '>')");
+            }
+
+            optionText = text[(open + 1)..close];
+            text = text[..open].Trim();
+        }
+
+        var tokens = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (tokens.Length < 2)
+        {
+            throw new ScriptSyntaxException(file, line, $"a segment needs flags and a sequence range, got '{text}'");
+        }
+
+        var flags = ParseFlags(file, line, tokens[0]);
+        var range = SequenceRange().Match(tokens[1]);
+        if (!range.Success)
+        {
+            throw new ScriptSyntaxException(file, line, $"bad sequence range '{tokens[1]}' (expected start:end(length))");
+        }
+
+        var start = uint.Parse(range.Groups[1].Value, CultureInfo.InvariantCulture);
+        var end = uint.Parse(range.Groups[2].Value, CultureInfo.InvariantCulture);
+        var length = int.Parse(range.Groups[3].Value, CultureInfo.InvariantCulture);
+        if (unchecked(end - start) != (uint)length)
+        {
+            throw new ScriptSyntaxException(file, line, $"sequence range {tokens[1]}: end - start is {unchecked(end - start)}, not {length}");
+        }
+
+        uint? ack = null;
+        ushort? window = null;
+        for (var i = 2; i < tokens.Length; i++)
+        {
+            if (i + 1 >= tokens.Length)
+            {
+                throw new ScriptSyntaxException(file, line, $"'{tokens[i]}' needs a value");
+            }
+
+            switch (tokens[i])
+            {
+                case "ack":
+                    ack = uint.Parse(tokens[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "win":
+                    window = ushort.Parse(tokens[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "urg":
+                    i++;
+                    break;
+                default:
+                    throw new ScriptSyntaxException(file, line, $"unknown segment field '{tokens[i]}' (expected ack, win, urg or <options>)");
+            }
+        }
+
+        if (ack is not null)
+        {
+            flags |= TcpFlags.Ack;
+        }
+
+        if (inbound && window is null)
+        {
+            throw new ScriptSyntaxException(file, line, "an inbound segment needs 'win'");
+        }
+
+        var options = optionText is null ? null : ParseOptions(file, line, optionText);
+        return new SegmentSpec(flags, start, end, length, ack, window, options);
+    }
+
+    private static TcpFlags ParseFlags(string file, int line, string token)
+    {
+        var flags = TcpFlags.None;
+        foreach (var c in token)
+        {
+            flags |= c switch
+            {
+                'S' => TcpFlags.Syn,
+                'F' => TcpFlags.Fin,
+                'R' => TcpFlags.Rst,
+                'P' => TcpFlags.Psh,
+                '.' => TcpFlags.Ack,
+                'U' => TcpFlags.Urg,
+                'E' => TcpFlags.Ece,
+                'W' => TcpFlags.Cwr,
+                _ => throw new ScriptSyntaxException(file, line, $"unknown TCP flag '{c}' in '{token}' (valid: S F R P . U E W)"),
+            };
+        }
+
+        return flags;
+    }
+
+    private static List<TcpOption> ParseOptions(string file, int line, string text)
+    {
+        var options = new List<TcpOption>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var words = part.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            options.Add(words[0] switch
+            {
+                "nop" => TcpOption.Nop,
+                "eol" => new TcpOption(TcpOptionKind.End),
+                "sackOK" => new TcpOption(TcpOptionKind.SackPermitted),
+                "mss" when words.Length == 2 => new TcpOption(TcpOptionKind.Mss, Number(file, line, words[1])),
+                "wscale" when words.Length == 2 => new TcpOption(TcpOptionKind.WindowScale, Number(file, line, words[1])),
+                "TS" when words.Length == 5 && words[1] == "val" && words[3] == "ecr" =>
+                    new TcpOption(TcpOptionKind.Timestamps, Number(file, line, words[2]), Number(file, line, words[4])),
+                "sack" => new TcpOption(TcpOptionKind.Sack, Blocks: [.. words.Skip(1).Select(w => SackBlockOf(file, line, w))]),
+                _ => throw new ScriptSyntaxException(file, line, $"unsupported TCP option '{part}' (supported: mss, sackOK, TS val ecr, nop, eol, wscale, sack)"),
+            });
+        }
+
+        return options;
+    }
+
+    private static SackBlock SackBlockOf(string file, int line, string word)
+    {
+        var colon = word.IndexOf(':');
+        return colon < 0
+            ? throw new ScriptSyntaxException(file, line, $"bad SACK block '{word}' (expected start:end)")
+            : new SackBlock(Number(file, line, word[..colon]), Number(file, line, word[(colon + 1)..]));
+    }
+
+    private static uint Number(string file, int line, string word) =>
+        uint.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ScriptSyntaxException(file, line, $"expected a number, got '{word}'");
+
+    /// <summary><c>write(4, ..., 1000) = 1000</c> or <c>connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)</c>.</summary>
+    private static SyscallEvent ParseSyscall(string file, int line, ScriptTime time, string text, string rest)
+    {
+        var open = rest.IndexOf('(');
+        var close = MatchingParenthesis(rest, open);
+        if (open <= 0 || close < 0)
+        {
+            throw new ScriptSyntaxException(file, line, $"expected a segment (< or >), a socket call name(args) = result, or `command`; got '{rest}'");
+        }
+
+        var name = rest[..open].Trim();
+        var arguments = SplitArguments(rest[(open + 1)..close]);
+        var result = rest[(close + 1)..].Trim();
+        if (!result.StartsWith('='))
+        {
+            throw new ScriptSyntaxException(file, line, $"{name}(): expected '= result' after the call");
+        }
+
+        var words = result[1..].Trim().Split([' ', '\t'], 3, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0 || !long.TryParse(words[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new ScriptSyntaxException(file, line, $"{name}(): expected a number after '='");
+        }
+
+        var errno = value == -1 && words.Length > 1 ? words[1] : null;
+        return new SyscallEvent(line, time, text, name, arguments, value, errno);
+    }
+
+    private static int MatchingParenthesis(string text, int open)
+    {
+        if (open < 0)
+        {
+            return -1;
+        }
+
+        var depth = 0;
+        for (var i = open; i < text.Length; i++)
+        {
+            depth += text[i] switch { '(' or '[' or '{' => 1, ')' or ']' or '}' => -1, _ => 0 };
+            if (depth == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static List<string> SplitArguments(string text)
+    {
+        var arguments = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            depth += text[i] switch { '(' or '[' or '{' => 1, ')' or ']' or '}' => -1, _ => 0 };
+            if (text[i] == ',' && depth == 0)
+            {
+                arguments.Add(text[start..i].Trim());
+                start = i + 1;
+            }
+        }
+
+        if (text.Trim().Length > 0)
+        {
+            arguments.Add(text[start..].Trim());
+        }
+
+        return arguments;
+    }
+
+    [GeneratedRegex(@"^(\d+):(\d+)\((\d+)\)$")]
+    private static partial Regex SequenceRange();
+}

@@ -1,0 +1,20 @@
+using NetSim.Sim.Network;
+
+namespace NetSim.Packetdrill.Script;
+
+/// <summary>
+/// A TCP segment as a script writes it: flags, relative sequence range, and the fields given.
+/// A field left out is not checked on an expected segment (<c>win</c>, options); an inbound
+/// segment without options carries none.
+/// </summary>
+public sealed record SegmentSpec(
+    TcpFlags Flags,
+    uint Start,
+    uint End,
+    int PayloadLength,
+    uint? Ack,
+    ushort? Window,
+    IReadOnlyList<TcpOption>? Options)
+{
+    public bool HasFlag(TcpFlags flag) => (Flags & flag) != 0;
+}
