@@ -168,7 +168,7 @@ public sealed partial class TcpConnection
         }
 
         // First: is the segment acceptable (RFC 9293 §3.10.7.4, the four cases)?
-        if (!SequenceAcceptable(seq, packet.SequenceLength - ((flags & TcpFlags.Syn) != 0 ? 1 : 0)))
+        if (!SequenceAcceptable(seq, packet.SequenceLength))
         {
             if ((flags & TcpFlags.Syn) != 0 && (flags & TcpFlags.Rst) == 0)
             {
@@ -213,8 +213,11 @@ public sealed partial class TcpConnection
             return;
         }
 
-        // Fourth: a SYN in a synchronized state draws a challenge ACK (RFC 5961 §4).
-        if ((flags & TcpFlags.Syn) != 0)
+        // Fourth: a SYN in a synchronized state draws a challenge ACK (RFC 5961 §4), except the
+        // peer's SYN-ACK completing a simultaneous open (Linux tcp_validate_incoming()).
+        var simultaneousOpenSynAck = State == TcpState.SynReceived && IsFullSocket && (flags & TcpFlags.Ack) != 0
+            && seq + 1 == RcvNxt && packet.PayloadLength == 0 && new SequenceNumber(packet.AcknowledgmentNumber) == SndNxt;
+        if ((flags & TcpFlags.Syn) != 0 && !simultaneousOpenSynAck)
         {
             SendChallengeAck();
             return;
@@ -271,18 +274,13 @@ public sealed partial class TcpConnection
         return !disorderedAck;
     }
 
-    /// <summary>The four cases of RFC 9293 §3.10.7.4 against the window last offered (Linux tcp_sequence()).</summary>
-    private bool SequenceAcceptable(SequenceNumber seq, int length)
-    {
-        var window = (int)Math.Max(0, (_rcvWup + (int)RcvWnd) - RcvNxt);
-        var windowEnd = RcvNxt + window;
-        if (length == 0)
-        {
-            return window == 0 ? seq == RcvNxt : seq.InWindow(RcvNxt, windowEnd) || seq == RcvNxt;
-        }
-
-        return window != 0 && (seq.InWindow(RcvNxt, windowEnd) || (seq + (length - 1)).InWindow(RcvNxt, windowEnd));
-    }
+    /// <summary>
+    /// Linux tcp_sequence(), its form of RFC 9293 §3.10.7.4's four cases: the segment, SYN and FIN
+    /// counted, must not end before the left edge of the window last advertised (rcv_wup) nor
+    /// start beyond its right edge. Data outside the window is trimmed later (tcp_data_queue()).
+    /// </summary>
+    private bool SequenceAcceptable(SequenceNumber seq, int sequenceLength) =>
+        seq + sequenceLength >= _rcvWup && seq <= RcvNxt + (int)ReceiveWindowNow;
 
     /// <summary>
     /// Fifth step, the ACK field, per state. Returns false when processing stops here.
@@ -357,9 +355,10 @@ public sealed partial class TcpConnection
     {
         // Linux tcp_create_openreq_child(): the child socket inherits the listener's callback flags.
         IsFullSocket = true;
-        CallbackFlags = Listener?.CallbackFlags ?? SockOpsCallbackFlags.None;
         if (Listener is { } listener)
         {
+            CallbackFlags = listener.CallbackFlags;
+
             // The socket options a child inherits from its listener (sk_clone_lock()).
             _keepAlive = listener._keepAlive;
             _noDelay = listener._noDelay;
@@ -421,6 +420,14 @@ public sealed partial class TcpConnection
         }
 
         var windowEnd = _rcvWup + (int)RcvWnd;
+        if (start >= windowEnd)
+        {
+            // Out of the window, a zero-window probe for one: ACK at once, keep nothing.
+            EnterQuickAckMode(Settings.QuickAcks);
+            ScheduleImmediateAck();
+            return;
+        }
+
         if (end > windowEnd)
         {
             end = windowEnd;

@@ -113,7 +113,8 @@ public sealed partial class TcpConnection
         };
         var wasIdle = PacketsOut == 0;
         _rtx.Append(segment);
-        Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (length == unsent ? TcpFlags.Psh : TcpFlags.None));
+        // PSH marks the last data written (Linux tcp_mark_push()); a bare FIN carries ACK and FIN only (tcp_send_fin()).
+        Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (length > 0 && length == unsent ? TcpFlags.Psh : TcpFlags.None));
         _streamNext += length;
         SndNxt = end;
         if (length < Mss)

@@ -61,6 +61,9 @@ public sealed partial class ScriptRunner
         }
 
         _remote.Send(packet);
+
+        // The kernel processes an injected segment before the script goes on (it arrives 1 ns later).
+        _simulation.RunUntil(static () => false, _simulation.Now + SimTime.FromNanoseconds(1));
     }
 
     /// <summary>A sequence number of the endpoint's space, from script space to live.</summary>

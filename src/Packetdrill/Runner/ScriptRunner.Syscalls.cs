@@ -136,7 +136,7 @@ public sealed partial class ScriptRunner
 
         if (connection.State is not (TcpState.Established or TcpState.CloseWait) || ShutDownForWriting(connection))
         {
-            return connection.State == TcpState.SynSent ? (-1, "EAGAIN") : (-1, "EPIPE");
+            return connection.State is TcpState.SynSent or TcpState.SynReceived ? (-1, "EAGAIN") : (-1, "EPIPE");
         }
 
         var socket = SocketOf(call);

@@ -55,7 +55,8 @@ public sealed partial class ScriptRunner
         var network = new Network(_simulation);
         var local = network.AddHost("local", LocalAddress);
         _remote = network.AddHost("remote", RemoteAddress);
-        const long rate = 100_000_000_000;
+        // One petabit per second: every segment crosses in a nanosecond.
+        const long rate = 1_000_000_000_000_000;
         network.Connect(local, _remote,
             new LinkChannel(_simulation, network.Pool, "local->remote", rate, SimTime.Zero, 1500, new DropTailQueue(100_000), NoLoss.Instance),
             new LinkChannel(_simulation, network.Pool, "remote->local", rate, SimTime.Zero, 1500, new DropTailQueue(100_000), NoLoss.Instance));
