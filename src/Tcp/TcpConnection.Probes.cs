@@ -24,15 +24,29 @@ public sealed partial class TcpConnection
     /// <summary>Linux tcp_probe0_when(): the base doubled per unanswered probe, at most TCP_RTO_MAX.</summary>
     private SimTime ProbeInterval => SimTime.Min(ProbeBase * (1L << Math.Min(_probeBackoff, 30)), Settings.MaxRto);
 
-    /// <summary>setsockopt(SO_KEEPALIVE): starts or stops the keepalive timer (Linux tcp_set_keepalive()).</summary>
-    public void SetKeepAlive(bool on)
+    /// <summary>
+    /// SO_KEEPALIVE. Turning it on, or changing the keepalive settings while it is on, restarts
+    /// the timer for what is left of the idle time (Linux tcp_set_keepalive(),
+    /// tcp_sock_set_keepidle_locked()).
+    /// </summary>
+    public bool KeepAlive
     {
-        _keepAlive = on;
-        if (on && State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2)
+        get => _keepAlive;
+        set
         {
-            _keepAliveTimer.ArmAfter(Settings.KeepAliveTime);
+            _keepAlive = value;
+            RestartKeepAliveTimer();
         }
-        else if (!on)
+    }
+
+    private void RestartKeepAliveTimer()
+    {
+        if (_keepAlive && !_handedToTimeWait && State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2)
+        {
+            var idle = Simulation.Now - _lastHeard;
+            _keepAliveTimer.ArmAfter(idle < Settings.KeepAliveTime ? Settings.KeepAliveTime - idle : SimTime.Zero);
+        }
+        else if (!_keepAlive)
         {
             _keepAliveTimer.Cancel();
         }

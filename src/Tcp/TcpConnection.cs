@@ -33,7 +33,7 @@ public sealed partial class TcpConnection
     internal TcpConnection(TcpStack stack, TcpSettings settings, Ipv4Address remoteAddress, ushort localPort, ushort remotePort)
     {
         Stack = stack;
-        Settings = settings;
+        _settings = settings;
         LocalAddress = stack.Host.Address;
         RemoteAddress = remoteAddress;
         LocalPort = localPort;
@@ -57,7 +57,17 @@ public sealed partial class TcpConnection
     public TcpStack Stack { get; }
 
     /// <summary>The constants in force; setsockopt() may replace them, and the change applies from their next use.</summary>
-    public TcpSettings Settings { get; set; }
+    public TcpSettings Settings
+    {
+        get => _settings;
+        set
+        {
+            _settings = value;
+            RestartKeepAliveTimer();
+        }
+    }
+
+    private TcpSettings _settings;
     public Simulation Simulation => Stack.Simulation;
 
     /// <summary>A label for traces: the flow name when an application sets one.</summary>

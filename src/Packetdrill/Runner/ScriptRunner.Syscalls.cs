@@ -50,6 +50,15 @@ public sealed partial class ScriptRunner
         }
     }
 
+    /// <summary>A blocking call waits, in virtual time, until it can return; one that would wait an hour is a script error.</summary>
+    private void Block(SyscallEvent call, Func<bool> ready)
+    {
+        if (!_simulation.RunUntil(ready, _simulation.Now + BlockingLimit))
+        {
+            throw new ScriptFailedException($"{call.Name}() blocked and had not returned {BlockingLimit} later (at {Seconds(_simulation.Now)} s)");
+        }
+    }
+
     private (long, string?) Socket()
     {
         var fd = 3;
@@ -88,7 +97,7 @@ public sealed partial class ScriptRunner
         var listener = _stack.Listen(ScriptPort, socket.PendingSettings, backlog: (int)IntegerArgument(call, 1));
         listener.ReadsOnArrival = false;
         listener.NoDelay = socket.PendingNoDelay;
-        listener.SetKeepAlive(socket.PendingKeepAlive);
+        listener.KeepAlive = socket.PendingKeepAlive;
         socket.Listener = listener;
         return (0, null);
     }
@@ -97,9 +106,14 @@ public sealed partial class ScriptRunner
     {
         var socket = SocketOf(call);
         var listener = socket.Listener ?? throw new ScriptFailedException("accept(): the socket is not listening (EINVAL)");
-        if (listener.AcceptQueueLength == 0 && (socket.NonBlocking || !_simulation.RunUntil(() => listener.AcceptQueueLength > 0, _simulation.Now + BlockingLimit)))
+        if (listener.AcceptQueueLength == 0)
         {
-            return (-1, "EAGAIN");
+            if (socket.NonBlocking)
+            {
+                return (-1, "EAGAIN");
+            }
+
+            Block(call, () => listener.AcceptQueueLength > 0);
         }
 
         var (fd, _) = Socket();
@@ -114,14 +128,14 @@ public sealed partial class ScriptRunner
         var connection = _stack.Connect(RemoteAddress, ScriptPort, socket.PendingSettings);
         connection.ReadsOnArrival = false;
         connection.NoDelay = socket.PendingNoDelay;
-        connection.SetKeepAlive(socket.PendingKeepAlive);
+        connection.KeepAlive = socket.PendingKeepAlive;
         socket.Connection = connection;
         if (socket.NonBlocking)
         {
             return (-1, "EINPROGRESS");
         }
 
-        _simulation.RunUntil(() => connection.State != TcpState.SynSent, _simulation.Now + BlockingLimit);
+        Block(call, () => connection.State != TcpState.SynSent);
         return connection.State == TcpState.Established ? (0, null) : (-1, connection.Error ?? "ETIMEDOUT");
     }
 
@@ -141,15 +155,13 @@ public sealed partial class ScriptRunner
 
         var socket = SocketOf(call);
         long written = connection.Write(bytes);
-        while (written < bytes && !socket.NonBlocking)
+        while (written < bytes && !socket.NonBlocking && connection.Error is null)
         {
-            if (!_simulation.RunUntil(() => connection.SendBufferSpace > 0 || connection.Error is not null, _simulation.Now + BlockingLimit)
-                || connection.Error is not null)
+            Block(call, () => connection.SendBufferSpace > 0 || connection.Error is not null);
+            if (connection.Error is null)
             {
-                break;
+                written += connection.Write(bytes - written);
             }
-
-            written += connection.Write(bytes - written);
         }
 
         return written == 0 && bytes > 0 ? (-1, connection.Error ?? "EAGAIN") : (written, null);
@@ -164,9 +176,14 @@ public sealed partial class ScriptRunner
         var connection = ConnectionOf(call);
         var max = IntegerArgument(call, 2);
         bool Ready() => connection.ReadableBytes > 0 || PeerClosed(connection) || connection.Error is not null;
-        if (!Ready() && (socket.NonBlocking || !_simulation.RunUntil(Ready, _simulation.Now + BlockingLimit)))
+        if (!Ready())
         {
-            return (-1, "EAGAIN");
+            if (socket.NonBlocking)
+            {
+                return (-1, "EAGAIN");
+            }
+
+            Block(call, Ready);
         }
 
         if (connection.ReadableBytes > 0)
@@ -233,7 +250,7 @@ public sealed partial class ScriptRunner
         else if (name == "SO_KEEPALIVE")
         {
             socket.PendingKeepAlive = value != 0;
-            connection?.SetKeepAlive(value != 0);
+            connection?.KeepAlive = value != 0;
         }
         else if (changed is not null)
         {
