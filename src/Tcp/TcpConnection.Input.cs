@@ -7,10 +7,6 @@ namespace NetSim.Tcp;
 /// <summary>SEGMENT ARRIVES (RFC 9293 §3.10.7), in the order of Linux tcp_rcv_state_process() and tcp_data_queue().</summary>
 public sealed partial class TcpConnection
 {
-    private bool _ackPending;
-    private int _quickAcks;
-    private bool _receivedData;
-
     /// <summary>Processes one segment addressed to this connection. The stack returns the packet to the pool afterwards.</summary>
     internal void OnSegment(Packet packet)
     {
@@ -131,6 +127,7 @@ public sealed partial class TcpConnection
         Window.Ssthresh = CongestionWindow.InfiniteSsthresh;
         Window.Cwnd = Statistics.TotalRetransmissions > 1 ? 1u : (uint)Settings.InitialCwnd;
         SetCaState(CaState.Open);
+        InitializeReceiveMss();
         if (_keepAlive)
         {
             _keepAliveTimer.ArmAfter(Settings.KeepAliveTime);
@@ -447,21 +444,18 @@ public sealed partial class TcpConnection
             _sackBlocks.ExtendDuplicate(drained.DuplicateStart, drained.DuplicateEnd);
         }
 
+        OnInOrderData(packet);
         Deliver(streamOffset, inOrder + drained.Taken);
         if (SackAgreed)
         {
             _sackBlocks.OnReceiveNextAdvanced(RcvNxt, _receiveBuffer.HasOutOfOrder);
         }
 
-        NoteDataReceived();
+        _ackPending = true;
         if (hadHole)
         {
             // RFC 5681 §4.2: an ACK that fills a hole goes out at once.
             ScheduleImmediateAck();
-        }
-        else
-        {
-            _ackPending = true;
         }
     }
 
@@ -510,18 +504,6 @@ public sealed partial class TcpConnection
         DataReceived?.Invoke(this, streamOffset, bytes);
     }
 
-    /// <summary>Linux tcp_event_data_recv(): the first data starts quick-ACK mode (tcp_incr_quickack()).</summary>
-    private void NoteDataReceived()
-    {
-        if (_receivedData)
-        {
-            return;
-        }
-
-        _receivedData = true;
-        _quickAcks = Math.Min(Settings.QuickAcks, (int)(RcvWnd / (2 * (uint)Mss)));
-    }
-
     /// <summary>RFC 9293 §3.10.7.4 eighth step and Linux tcp_fin().</summary>
     private void OnFin()
     {
@@ -533,8 +515,8 @@ public sealed partial class TcpConnection
             case TcpState.Established:
                 // Linux enters pingpong mode: the ACK waits to ride on the application's answer.
                 SetState(TcpState.CloseWait);
+                _pingpong = true;
                 _ackPending = true;
-                _delayedAckTimer.ArmAfter(Settings.DelayedAckTimeout);
                 break;
             case TcpState.FinWait1:
                 SendAck();
@@ -596,47 +578,6 @@ public sealed partial class TcpConnection
     }
 
     private Sim.Kernel.SimTime? _lastOutOfWindowAck;
-
-    private void ScheduleImmediateAck()
-    {
-        _ackPending = true;
-        _quickAcks = Math.Max(_quickAcks, 1);
-    }
-
-    /// <summary>Linux tcp_enter_quickack_mode() and tcp_incr_quickack(): ACK the next segments at once, as many as half the window holds, at most <paramref name="max"/>.</summary>
-    private void EnterQuickAckMode(int max)
-    {
-        var quick = (int)(RcvWnd / (2 * (uint)Mss));
-        quick = Math.Min(quick == 0 ? 2 : quick, max);
-        _quickAcks = Math.Max(_quickAcks, quick);
-    }
-
-    /// <summary>
-    /// Linux __tcp_ack_snd_check(): ACK at once when more than one full segment is unacknowledged,
-    /// in quick-ACK mode, or with data out of order; otherwise arm the delayed-ACK timer
-    /// (RFC 9293 §3.8.6.3, RFC 5681 §4.2).
-    /// </summary>
-    private void SendAckIfDue()
-    {
-        if (!_ackPending || _handedToTimeWait || State is TcpState.Closed)
-        {
-            return;
-        }
-
-        if ((RcvNxt - _rcvWup) > Mss || _quickAcks > 0 || _receiveBuffer.HasOutOfOrder)
-        {
-            if (_quickAcks > 0)
-            {
-                _quickAcks--;
-            }
-
-            SendAck();
-        }
-        else if (!_delayedAckTimer.IsArmed)
-        {
-            _delayedAckTimer.ArmAfter(Settings.DelayedAckTimeout);
-        }
-    }
 
     private void SetPeerMss(ushort mssOption)
     {

@@ -115,6 +115,7 @@ public sealed partial class TcpConnection
         _rtx.Append(segment);
         // PSH marks the last data written (Linux tcp_mark_push()); a bare FIN carries ACK and FIN only (tcp_send_fin()).
         Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (length > 0 && length == unsent ? TcpFlags.Psh : TcpFlags.None));
+        OnDataSent();
         _streamNext += length;
         SndNxt = end;
         if (length < Mss)
@@ -236,8 +237,7 @@ public sealed partial class TcpConnection
         if ((flags & TcpFlags.Ack) != 0)
         {
             packet.AcknowledgmentNumber = RcvNxt.Value;
-            _delayedAckTimer.Cancel();
-            _ackPending = false;
+            OnAckSent();
         }
 
         // RFC 7323 §2.2: the window of a SYN or SYN-ACK is never scaled.
@@ -300,8 +300,7 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_cleanup_rbuf() after a read: ACK now if a delayed ACK already covers more than a
-    /// segment, or if the window can at least double (receiver SWS avoidance, RFC 9293 §3.8.6.2.2).
+    /// Linux tcp_cleanup_rbuf() after a read: ACK now if a delayed ACK is due (<see cref="AckDueAfterRead"/>), or if the window can at least double (receiver SWS avoidance, RFC 9293 §3.8.6.2.2).
     /// Not once the peer has closed, as no more data will come.
     /// </summary>
     private void SendWindowUpdateIfWorthIt()
@@ -311,7 +310,7 @@ public sealed partial class TcpConnection
             return;
         }
 
-        if (_ackPending && RcvNxt - _rcvWup > Mss)
+        if (AckDueAfterRead())
         {
             SendAck();
             return;

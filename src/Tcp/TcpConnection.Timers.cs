@@ -136,15 +136,6 @@ public sealed partial class TcpConnection
         _retransmitTimer.ArmAfter(SimTime.Min(Rto * (1L << _synAckRetransmissions), Settings.MaxRto));
     }
 
-    /// <summary>Linux tcp_delack_timer_handler(): the delayed ACK is due.</summary>
-    private void OnDelayedAckTimer()
-    {
-        if (_ackPending && State != TcpState.Closed)
-        {
-            SendAck();
-        }
-    }
-
     /// <summary>2*MSL has passed in TIME-WAIT (RFC 9293 §3.10.8), or FIN-WAIT-2 timed out (tcp_fin_timeout).</summary>
     private void OnTimeWaitTimer()
     {

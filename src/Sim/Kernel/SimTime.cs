@@ -29,6 +29,8 @@ public readonly record struct SimTime(long Nanoseconds) : IComparable<SimTime>
     public static SimTime operator +(SimTime a, SimTime b) => new(checked(a.Nanoseconds + b.Nanoseconds));
     public static SimTime operator -(SimTime a, SimTime b) => new(checked(a.Nanoseconds - b.Nanoseconds));
     public static SimTime operator *(SimTime a, long k) => new(checked(a.Nanoseconds * k));
+
+    public static SimTime operator /(SimTime a, long k) => new(a.Nanoseconds / k);
     public static bool operator <(SimTime a, SimTime b) => a.Nanoseconds < b.Nanoseconds;
     public static bool operator >(SimTime a, SimTime b) => a.Nanoseconds > b.Nanoseconds;
     public static bool operator <=(SimTime a, SimTime b) => a.Nanoseconds <= b.Nanoseconds;

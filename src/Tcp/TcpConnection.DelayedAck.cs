@@ -1,0 +1,254 @@
+using NetSim.Sim.Kernel;
+using NetSim.Sim.Network;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// When to acknowledge (RFC 9293 §3.8.6.3, RFC 5681 §4.2), as Linux decides it with the state in
+/// icsk_ack: quick-ACK mode at the start and after a disturbance; otherwise an ACK for every
+/// second full segment, else after the adaptive delayed-ACK timeout (ato), which grows when the
+/// timer fires and shrinks with the spacing of arriving data; pingpong mode for interactive
+/// exchanges, where ACKs wait for the application's reply; and the receiver's estimate of the
+/// peer's segment size (rcv_mss) that "full segment" refers to.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    /// <summary>Linux TCP_MSS_DEFAULT and TCP_MIN_MSS: bounds of the first receive-MSS estimate.</summary>
+    private const int DefaultMss = 536;
+    private const int MinimumMss = 88;
+
+    /// <summary>Linux TCP_DELACK_MAX: the longest a delayed ACK waits in pingpong mode or after a pushed segment.</summary>
+    private static readonly SimTime DelayedAckMax = SimTime.FromMilliseconds(200);
+
+    private bool _ackPending;
+    private bool _ackNow;
+    private int _quickAcks;
+    private bool _pingpong;
+    private SimTime _ato;
+    private SimTime? _lastDataReceived;
+    private SimTime _delayedAckDue;
+
+    /// <summary>The receiver's estimate of the peer's segment size (icsk_ack.rcv_mss).</summary>
+    public int ReceiveMss { get; private set; } = DefaultMss;
+
+    private int _lastSegmentSize;
+
+    /// <summary>ICSK_ACK_PUSHED and ICSK_ACK_PUSHED2: small (pushed) segments arrived since the last ACK.</summary>
+    private int _pushed;
+
+    private SimTime MinimumAto => Settings.DelayedAckTimeout;
+
+    /// <summary>Linux tcp_initialize_rcv_mss(), at the end of the handshake.</summary>
+    private void InitializeReceiveMss()
+    {
+        var hint = Math.Min(Math.Min(Settings.Mss, Mss), (int)(RcvWnd / 2));
+        ReceiveMss = Math.Max(Math.Min(hint, DefaultMss), MinimumMss);
+    }
+
+    /// <summary>
+    /// Linux tcp_event_data_recv() for in-order data: measure the peer's segment size; the first
+    /// data starts quick-ACK mode; later, the spacing of arrivals tunes the delayed-ACK timeout,
+    /// and a gap longer than the RTO restarts quick-ACK mode.
+    /// </summary>
+    private void OnInOrderData(Packet packet)
+    {
+        MeasureReceiveMss(packet);
+        var now = Simulation.Now;
+        if (_lastDataReceived is not { } last)
+        {
+            IncreaseQuickAcks(Settings.QuickAcks);
+            _ato = MinimumAto;
+        }
+        else
+        {
+            var gap = now - last;
+            if (gap <= MinimumAto / 2)
+            {
+                _ato = (_ato / 2) + (MinimumAto / 2);
+            }
+            else if (gap < _ato)
+            {
+                _ato = SimTime.Min((_ato / 2) + gap, Rto);
+            }
+            else if (gap > Rto)
+            {
+                IncreaseQuickAcks(Settings.QuickAcks);
+            }
+        }
+
+        _lastDataReceived = now;
+    }
+
+    /// <summary>
+    /// Linux tcp_measure_rcv_mss(): a segment at least as large as the estimate raises it; smaller
+    /// ones count only when two in a row, unpushed, have the same size. Pushed small segments are
+    /// remembered, so a read that drains them is acknowledged at once.
+    /// </summary>
+    private void MeasureReceiveMss(Packet packet)
+    {
+        var previous = _lastSegmentSize;
+        _lastSegmentSize = 0;
+        var length = packet.PayloadLength;
+        if (length >= ReceiveMss)
+        {
+            ReceiveMss = Math.Min(length, Settings.Mss);
+            return;
+        }
+
+        var headerLength = Packet.TcpHeaderBytes + packet.TcpOptionsLength;
+        var withHeader = length + headerLength;
+        var remnant = (packet.Flags & (TcpFlags.Fin | TcpFlags.Urg | TcpFlags.Syn | TcpFlags.Psh)) != 0;
+        if (withHeader >= DefaultMss + Packet.TcpHeaderBytes || (withHeader >= MinimumMss + Packet.TcpHeaderBytes && !remnant))
+        {
+            // Less the fixed header: 20 bytes, 32 with timestamps (tp->tcp_header_len).
+            var invariant = withHeader - Packet.TcpHeaderBytes - (TimestampsAgreed ? TimestampsOptionBytes : 0);
+            _lastSegmentSize = invariant;
+            if (invariant == previous)
+            {
+                ReceiveMss = invariant;
+                return;
+            }
+        }
+
+        _pushed = Math.Min(_pushed + 1, 2);
+    }
+
+    /// <summary>Linux tcp_incr_quickack(): quick ACKs for half a window of estimated segments, at most <paramref name="max"/>, never fewer than 2.</summary>
+    private void IncreaseQuickAcks(int max)
+    {
+        var quick = (int)(RcvWnd / (2 * (uint)ReceiveMss));
+        quick = Math.Min(quick == 0 ? 2 : quick, max);
+        _quickAcks = Math.Max(_quickAcks, quick);
+    }
+
+    /// <summary>Linux tcp_enter_quickack_mode(): quick ACKs, out of pingpong mode, the shortest timeout.</summary>
+    private void EnterQuickAckMode(int max)
+    {
+        IncreaseQuickAcks(max);
+        _pingpong = false;
+        _ato = MinimumAto;
+    }
+
+    /// <summary>ICSK_ACK_NOW: the next ACK check sends at once (a filled hole, out-of-order or duplicate data).</summary>
+    private void ScheduleImmediateAck()
+    {
+        _ackPending = true;
+        _ackNow = true;
+    }
+
+    private bool InQuickAckMode => _quickAcks > 0 && !_pingpong;
+
+    /// <summary>
+    /// Linux __tcp_ack_snd_check(): ACK at once when more than one estimated segment is
+    /// unacknowledged and the window would not shrink, in quick-ACK mode, when asked to, or with
+    /// data out of order; otherwise arm the delayed ACK.
+    /// </summary>
+    private void SendAckIfDue()
+    {
+        if (!_ackPending || _handedToTimeWait || State is TcpState.Closed)
+        {
+            return;
+        }
+
+        if ((RcvNxt - _rcvWup > ReceiveMss && ComputeWindow() >= RcvWnd) || InQuickAckMode || _ackNow || _receiveBuffer.HasOutOfOrder)
+        {
+            SendAck();
+        }
+        else
+        {
+            SendDelayedAck();
+        }
+    }
+
+    /// <summary>
+    /// Linux tcp_send_delayed_ack(): wait the delayed-ACK timeout, at most 500 ms (200 ms in
+    /// pingpong mode or after a pushed segment) and at most the smoothed RTT once there is one; an
+    /// earlier deadline already set stands, and one due within a quarter timeout sends now.
+    /// </summary>
+    private void SendDelayedAck()
+    {
+        var ato = _ato < MinimumAto ? MinimumAto : _ato;
+        if (ato > MinimumAto)
+        {
+            var max = _pingpong || _pushed > 0 ? DelayedAckMax : SimTime.FromMilliseconds(500);
+            if (Rtt.SrttUs8 > 0)
+            {
+                var rtt = SimTime.Max(Settings.RoundUpToJiffy(SimTime.FromMicroseconds(Rtt.SrttUs8 >> 3)), MinimumAto);
+                max = SimTime.Min(max, rtt);
+            }
+
+            ato = SimTime.Min(ato, max);
+        }
+
+        var due = Simulation.Now + ato;
+        if (_delayedAckTimer.IsArmed)
+        {
+            if (_delayedAckDue <= Simulation.Now + (ato / 4))
+            {
+                SendAck();
+                return;
+            }
+
+            due = SimTime.Min(due, _delayedAckDue);
+        }
+
+        _delayedAckDue = due;
+        _delayedAckTimer.Arm(due);
+    }
+
+    /// <summary>
+    /// Linux tcp_delack_timer_handler(): the delayed ACK goes out; a missed one outside pingpong
+    /// mode doubles the timeout (up to the RTO), and inside it ends pingpong mode.
+    /// </summary>
+    private void OnDelayedAckTimer()
+    {
+        if (!_ackPending || State == TcpState.Closed || _handedToTimeWait)
+        {
+            return;
+        }
+
+        if (_pingpong)
+        {
+            _pingpong = false;
+            _ato = MinimumAto;
+        }
+        else
+        {
+            _ato = SimTime.Min(_ato * 2, Rto);
+        }
+
+        SendAck();
+    }
+
+    /// <summary>Linux tcp_event_ack_sent(): an ACK left, so nothing is pending; one quick ACK is used up.</summary>
+    private void OnAckSent()
+    {
+        if (_quickAcks > 0)
+        {
+            _quickAcks--;
+        }
+
+        _ackPending = false;
+        _ackNow = false;
+        _pushed = 0;
+        _delayedAckTimer.Cancel();
+    }
+
+    /// <summary>Linux tcp_event_data_sent(): data sent within ato of the last data received is a reply: pingpong mode (tcp_pingpong_thresh = 1).</summary>
+    private void OnDataSent()
+    {
+        if (_lastDataReceived is { } last && Simulation.Now - last < _ato)
+        {
+            _pingpong = true;
+        }
+    }
+
+    /// <summary>
+    /// Linux tcp_cleanup_rbuf(): after a read, a scheduled ACK goes now if more than one segment
+    /// is unacknowledged, or if the read drained a buffer that held pushed segments.
+    /// </summary>
+    private bool AckDueAfterRead() =>
+        _ackPending
+        && (RcvNxt - _rcvWup > ReceiveMss
+            || ((_pushed >= 2 || (_pushed == 1 && !_pingpong)) && _receiveBuffer.Unread == 0 && !_receiveBuffer.HasOutOfOrder));
+}
