@@ -284,12 +284,41 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// close(): no more data will be written; a FIN follows the queued data (RFC 9293 §3.10.4).
-    /// The socket is orphaned, so a FIN-WAIT-2 is handed to a timewait socket as Linux does.
+    /// The socket is orphaned, so a FIN-WAIT-2 is handed to a timewait socket as Linux does. With
+    /// received data still unread, Linux resets the connection instead (tcp_close(), RFC 2525
+    /// §2.17); closing a listener resets the children still waiting to be accepted
+    /// (inet_csk_listen_stop()).
     /// </summary>
     public void Close()
     {
         _orphaned = true;
+        if (State == TcpState.Listen)
+        {
+            while (_acceptQueue.TryDequeue(out var child))
+            {
+                child.Disconnect();
+            }
+        }
+
+        if (_receiveBuffer.Unread > 0)
+        {
+            _receiveBuffer.Read(_receiveBuffer.Unread);
+            Disconnect();
+            return;
+        }
+
         Shutdown();
+    }
+
+    /// <summary>Linux tcp_disconnect(): a RST where the peer holds state (tcp_need_reset()), then CLOSED.</summary>
+    private void Disconnect()
+    {
+        if (State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.SynReceived)
+        {
+            Stack.SendReset(this, SndNxt, RcvNxt, withAck: true);
+        }
+
+        EnterClosed();
     }
 
     /// <summary>shutdown(SHUT_WR): sends a FIN after the queued data, and keeps receiving.</summary>
