@@ -27,4 +27,4 @@ public sealed class BuiltScenario
 }
 
 /// <summary>A flow's two applications.</summary>
-public sealed record FlowInstance(FlowSpec Spec, BulkSendApplication Sender, SinkApplication Receiver);
+public sealed record FlowInstance(FlowSpec Spec, IFlowSender Sender, IFlowReceiver Receiver);

@@ -68,20 +68,7 @@ internal static class FlowReader
             throw flow.Has("to") ? flow.Error("to", problem) : location.Error(problem);
         }
 
-        var app = flow.RequireMap("app");
-        app.RejectUnknownKeys("type", "bytes");
-        var type = app.RequireScalar("type");
-        if (type != "bulk")
-        {
-            throw app.Error("type", $"unknown application '{type}' (valid: bulk)");
-        }
-
-        var bytes = app.Size("bytes");
-        if (bytes is <= 0)
-        {
-            throw app.Error("bytes", "must be positive");
-        }
-
+        var app = ApplicationReader.Read(flow.RequireMap("app"));
         var start = flow.Duration("start") ?? SimTime.Zero;
         var stop = flow.Duration("stop") ?? SimTime.Never;
         if (start >= duration)
@@ -95,6 +82,6 @@ internal static class FlowReader
         }
 
         var tcp = flow.Map("tcp") is { } tcpMap ? TcpSettingsReader.Read(tcpMap, defaults) : defaults;
-        flows.Add(new FlowSpec(name, from, to, bytes, start, stop, tcp, flow.Has("tcp") ? flow.Location("tcp") : location));
+        flows.Add(new FlowSpec(name, from, to, app, start, stop, tcp, flow.Has("tcp") ? flow.Location("tcp") : location));
     }
 }

@@ -86,19 +86,40 @@ public static class ScenarioBuilder
         {
             var flow = scenario.Flows[i];
             var port = (ushort)(FirstPort + i);
-            var sink = new SinkApplication(built.Stacks[flow.To], port, flow.Tcp, flow.Name);
-            sink.Install();
-            var sender = new BulkSendApplication(built.Stacks[flow.From], network.Find(flow.To)!.Address, port, flow.Tcp, flow.Name)
-            {
-                Start = flow.Start,
-                Stop = flow.Stop,
-                MaxBytes = flow.Bytes,
-            };
+            var (sender, receiver) = Applications(built, flow, port, network.Find(flow.To)!.Address);
+            receiver.Install();
             sender.Install();
-            built.Flows.Add(new FlowInstance(flow, sender, sink));
+            built.Flows.Add(new FlowInstance(flow, sender, receiver));
         }
 
         return built;
+    }
+
+    /// <summary>A flow's source and receiver; random periods come from the stream <c>app/FLOW</c>.</summary>
+    private static (IFlowSender, IFlowReceiver) Applications(BuiltScenario built, FlowSpec flow, ushort port, Ipv4Address destination)
+    {
+        var from = built.Stacks[flow.From];
+        var to = built.Stacks[flow.To];
+        var random = built.Simulation.Random.Get($"app/{flow.Name}");
+        return flow.App switch
+        {
+            BulkApplicationSpec bulk => (
+                new BulkSendApplication(from, destination, port, flow.Tcp, flow.Name) { Start = flow.Start, Stop = flow.Stop, MaxBytes = bulk.Bytes },
+                new SinkApplication(to, port, flow.Tcp, flow.Name)),
+            OnOffApplicationSpec onOff => (
+                new OnOffApplication(from, destination, port, flow.Tcp, flow.Name, onOff.On, onOff.Off, random)
+                {
+                    Start = flow.Start, Stop = flow.Stop, MaxBytes = onOff.Bytes, RateBitsPerSecond = onOff.RateBitsPerSecond,
+                },
+                new SinkApplication(to, port, flow.Tcp, flow.Name)),
+            RequestResponseApplicationSpec exchange => (
+                new RequestResponseClient(from, destination, port, flow.Tcp, flow.Name, exchange.RequestBytes, exchange.ResponseBytes, exchange.Think, random)
+                {
+                    Start = flow.Start, Stop = flow.Stop, Requests = exchange.Requests,
+                },
+                new RequestResponseServer(to, port, flow.Tcp, exchange.RequestBytes, exchange.ResponseBytes, flow.Name)),
+            _ => throw new InvalidOperationException($"no applications for {flow.App}"),
+        };
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using NetSim.Reports;
 using NetSim.Reports.Pcap;
 using NetSim.Reports.Plots;
 using NetSim.Reports.Rows;
+using NetSim.Tcp.Apps;
 using NetSim.Scenarios.Model;
 using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
@@ -102,6 +103,22 @@ public static class ScenarioRunner
 
         Table("flows.csv", flows);
         Table("links.csv", links);
+        var requests = built.Flows
+            .Where(f => f.Sender is RequestResponseClient)
+            .SelectMany(f => ((RequestResponseClient)f.Sender).Completed.Select(r => new RequestRow(
+                f.Spec.Name,
+                r.Index,
+                Math.Round((decimal)r.Sent.Nanoseconds / 1e9m, 9),
+                Math.Round((decimal)r.Completed.Nanoseconds / 1e9m, 9),
+                Math.Round((decimal)r.CompletionTime.Nanoseconds / 1e6m, 6),
+                r.RequestBytes,
+                r.ResponseBytes)))
+            .ToList();
+        if (built.Flows.Any(f => f.Sender is RequestResponseClient))
+        {
+            Table("requests.csv", requests);
+        }
+
         Table("events.csv", recorder.Events);
         if (scenario.Trace.Contains(TraceKind.Cwnd))
         {

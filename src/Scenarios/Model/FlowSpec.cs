@@ -3,12 +3,12 @@ using NetSim.Tcp;
 
 namespace NetSim.Scenarios.Model;
 
-/// <summary>A bulk TCP flow from one host to another, with its own TCP settings.</summary>
+/// <summary>A TCP flow from one host to another: its applications and its own TCP settings.</summary>
 public sealed record FlowSpec(
     string Name,
     string From,
     string To,
-    long? Bytes,
+    ApplicationSpec App,
     SimTime Start,
     SimTime Stop,
     TcpSettings Tcp,

@@ -7,7 +7,7 @@ namespace NetSim.Tcp.Apps;
 /// A bulk sender: connects at its start time, keeps the send buffer full, and closes after
 /// <see cref="MaxBytes"/> bytes or at its stop time, whichever comes first.
 /// </summary>
-public sealed class BulkSendApplication
+public sealed class BulkSendApplication : IFlowSender
 {
     private readonly TcpStack _stack;
     private readonly Ipv4Address _destination;

@@ -6,7 +6,7 @@ namespace NetSim.Tcp.Apps;
 /// A receiver: listens on a port, reads everything as it arrives, checks that each connection's
 /// stream comes in order with no gap or repeat, and closes its side when the peer has finished.
 /// </summary>
-public sealed class SinkApplication
+public sealed class SinkApplication : IFlowReceiver
 {
     private readonly TcpStack _stack;
     private readonly ushort _port;
@@ -30,13 +30,13 @@ public sealed class SinkApplication
     public long BytesReceived { get; private set; }
 
     /// <summary>Deliveries whose stream offset was not the next expected byte; must stay 0.</summary>
-    public long OrderViolations { get; private set; }
+    public long OrderViolations => _order.Violations;
 
     public SimTime FirstByteTime { get; private set; } = SimTime.Never;
 
     public SimTime LastByteTime { get; private set; } = SimTime.Never;
 
-    private readonly Dictionary<TcpConnection, long> _expectedOffsets = [];
+    private readonly StreamOrderCheck _order = new();
 
     public void Install()
     {
@@ -47,19 +47,14 @@ public sealed class SinkApplication
     private void OnAccepted(TcpConnection connection)
     {
         _accepted.Add(connection);
-        _expectedOffsets.Add(connection, 0);
+        _order.Add(connection);
         connection.DataReceived = OnData;
         connection.RemoteClosed = c => c.Close();
     }
 
     private void OnData(TcpConnection connection, long streamOffset, int bytes)
     {
-        if (streamOffset != _expectedOffsets[connection])
-        {
-            OrderViolations++;
-        }
-
-        _expectedOffsets[connection] = streamOffset + bytes;
+        _order.OnDelivery(connection, streamOffset, bytes);
         BytesReceived += bytes;
         var now = _stack.Simulation.Now;
         if (FirstByteTime == SimTime.Never)

@@ -1,0 +1,101 @@
+using System.Globalization;
+using NetSim.Scenarios.Model;
+using NetSim.Scenarios.Yaml;
+using NetSim.Sim.Kernel;
+using NetSim.Tcp.Apps;
+
+namespace NetSim.Scenarios;
+
+/// <summary>
+/// Reads a flow's <c>app</c>: <c>bulk</c> (<c>bytes</c>), <c>onoff</c> (<c>on</c>, <c>off</c>,
+/// <c>rate</c>, <c>bytes</c>) or <c>request_response</c> (<c>request</c>, <c>response</c>,
+/// <c>think</c>, <c>requests</c>). A period is a duration (constant) or a map
+/// <c>{distribution: exponential | pareto | constant, mean: 1s, shape: 1.5}</c>.
+/// </summary>
+internal static class ApplicationReader
+{
+    private static readonly string[] Types = ["bulk", "onoff", "request_response"];
+
+    public static ApplicationSpec Read(YamlMap app)
+    {
+        var type = app.RequireScalar("type");
+        switch (type)
+        {
+            case "bulk":
+                app.RejectUnknownKeys("type", "bytes");
+                return new BulkApplicationSpec(PositiveSize(app, "bytes"));
+            case "onoff":
+                app.RejectUnknownKeys("type", "on", "off", "rate", "bytes");
+                var rate = app.Rate("rate");
+                if (rate is <= 0)
+                {
+                    throw app.Error("rate", "must be positive");
+                }
+
+                return new OnOffApplicationSpec(Period(app, "on", required: true)!, Period(app, "off", required: true)!, rate, PositiveSize(app, "bytes"));
+            case "request_response":
+                app.RejectUnknownKeys("type", "request", "response", "think", "requests");
+                var requests = app.Integer("requests");
+                if (requests is <= 0 or > int.MaxValue)
+                {
+                    throw app.Error("requests", "must be a positive whole number");
+                }
+
+                return new RequestResponseApplicationSpec(
+                    PositiveSize(app, "request") ?? throw app.Error("request", "missing required field (bytes per request, e.g. 2KB)"),
+                    PositiveSize(app, "response") ?? throw app.Error("response", "missing required field (bytes per response, e.g. 100KB)"),
+                    Period(app, "think", required: false) ?? PeriodDistribution.Fixed(SimTime.Zero),
+                    (int?)requests);
+            default:
+                throw app.Error("type", $"unknown application '{type}'{YamlMap.DidYouMean(type, Types)} (valid: {string.Join(", ", Types)})");
+        }
+    }
+
+    private static long? PositiveSize(YamlMap map, string key)
+    {
+        var size = map.Size(key);
+        return size is <= 0 ? throw map.Error(key, "must be positive") : size;
+    }
+
+    private static PeriodDistribution? Period(YamlMap app, string key, bool required)
+    {
+        if (!app.Has(key))
+        {
+            return required ? throw app.Error(key, "missing required field (a duration, or {distribution: exponential, mean: 1s})") : null;
+        }
+
+        if (app.Node(key) is YamlDotNet.RepresentationModel.YamlMappingNode)
+        {
+            var map = app.RequireMap(key);
+            map.RejectUnknownKeys("distribution", "mean", "shape");
+            var mean = map.Duration("mean") ?? throw map.Error("mean", "missing required field (a duration)");
+            if (mean <= SimTime.Zero)
+            {
+                throw map.Error("mean", "must be positive");
+            }
+
+            var distribution = map.RequireScalar("distribution");
+            switch (distribution)
+            {
+                case "constant":
+                    return PeriodDistribution.Fixed(mean);
+                case "exponential":
+                    return new PeriodDistribution(PeriodKind.Exponential, mean);
+                case "pareto":
+                    var shapeText = map.Scalar("shape") ?? "1.5";
+                    if (!double.TryParse(shapeText, NumberStyles.Float, CultureInfo.InvariantCulture, out var shape) || shape <= 1)
+                    {
+                        throw map.Error("shape", $"a Pareto shape must be a number above 1 for the mean to exist (got '{shapeText}')");
+                    }
+
+                    return new PeriodDistribution(PeriodKind.Pareto, mean, shape);
+                default:
+                    string[] kinds = ["constant", "exponential", "pareto"];
+                    throw map.Error("distribution", $"unknown distribution '{distribution}'{YamlMap.DidYouMean(distribution, kinds)} (valid: {string.Join(", ", kinds)})");
+            }
+        }
+
+        var constant = app.Duration(key)!.Value;
+        return constant < SimTime.Zero ? throw app.Error(key, "must not be negative") : PeriodDistribution.Fixed(constant);
+    }
+}

@@ -1,0 +1,15 @@
+using NetSim.Tcp.Apps;
+
+namespace NetSim.Scenarios.Model;
+
+/// <summary>What a flow's applications do: the source at <c>from</c>, the receiver at <c>to</c>.</summary>
+public abstract record ApplicationSpec;
+
+/// <summary><c>type: bulk</c>: write as fast as TCP takes the data, <c>bytes</c> in all or until the flow stops.</summary>
+public sealed record BulkApplicationSpec(long? Bytes) : ApplicationSpec;
+
+/// <summary><c>type: onoff</c>: alternate on and off periods; while on, write at <c>rate</c> or as fast as TCP takes it.</summary>
+public sealed record OnOffApplicationSpec(PeriodDistribution On, PeriodDistribution Off, long? RateBitsPerSecond, long? Bytes) : ApplicationSpec;
+
+/// <summary><c>type: request_response</c>: requests of <c>request</c> bytes answered with <c>response</c> bytes, <c>think</c> apart.</summary>
+public sealed record RequestResponseApplicationSpec(long RequestBytes, long ResponseBytes, PeriodDistribution Think, int? Requests) : ApplicationSpec;
