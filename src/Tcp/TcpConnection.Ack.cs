@@ -151,7 +151,40 @@ public sealed partial class TcpConnection
         var rttFrom = SimTime.Never;
         foreach (var block in blocks[..count])
         {
-            var tagged = _rtx.MarkSacked(new SequenceNumber(block.Start), new SequenceNumber(block.End));
+            // Linux recv_sack_cache: what the previous ACK's blocks covered is tagged already; walk the rest.
+            var start = new SequenceNumber(block.Start);
+            var end = new SequenceNumber(block.End);
+            var from = start;
+            foreach (var cached in _sackCache.AsSpan(0, _sackCacheCount))
+            {
+                var cachedStart = new SequenceNumber(cached.Start);
+                var cachedEnd = new SequenceNumber(cached.End);
+                if (cachedEnd <= from || cachedStart >= end)
+                {
+                    continue;
+                }
+
+                if (cachedStart > from)
+                {
+                    Tag(start, end, from, cachedStart);
+                }
+
+                from = SequenceNumber.Max(from, cachedEnd);
+            }
+
+            if (from < end)
+            {
+                Tag(start, end, from, end);
+            }
+        }
+
+        blocks[..count].CopyTo(_sackCache);
+        _sackCacheCount = count;
+        return (newly, rttFrom);
+
+        void Tag(SequenceNumber start, SequenceNumber end, SequenceNumber from, SequenceNumber to)
+        {
+            var tagged = _rtx.MarkSacked(start, end, from, to);
             newly += tagged.Newly;
             if (rttFrom == SimTime.Never)
             {
@@ -163,9 +196,11 @@ public sealed partial class TcpConnection
                 _highestSack = tagged.HighestEnd;
             }
         }
-
-        return (newly, rttFrom);
     }
+
+    /// <summary>The valid SACK blocks of the previous ACK, in sequence order (Linux tp->recv_sack_cache).</summary>
+    private readonly SackBlock[] _sackCache = new SackBlock[SackBlockArray.MaxBlocks];
+    private int _sackCacheCount;
 
     private static bool IsInside(SackBlock inner, SackBlock outer) =>
         new SequenceNumber(inner.End) <= new SequenceNumber(outer.End) && new SequenceNumber(inner.Start) >= new SequenceNumber(outer.Start);

@@ -53,6 +53,7 @@ public sealed partial class TcpConnection
     private void OnInOrderData(Packet packet)
     {
         MeasureReceiveMss(packet);
+        GrowWindow(packet.PayloadLength);
         var now = Simulation.Now;
         if (_lastDataReceived is not { } last)
         {
@@ -111,6 +112,24 @@ public sealed partial class TcpConnection
         }
 
         _pushed = Math.Min(_pushed + 1, 2);
+    }
+
+    /// <summary>
+    /// Linux tcp_grow_window() for a segment of 128 bytes or more: rcv_ssthresh rises by two
+    /// segments (at least twice this one) while the buffer has room above it, and the next ACK
+    /// goes at once so the sender learns of the larger window.
+    /// </summary>
+    private void GrowWindow(int length)
+    {
+        var room = Math.Min((long)ushort.MaxValue << RcvWscale, _receiveBuffer.FreeSpace) - _rcvSsthresh;
+        if (length < 128 || room <= 0)
+        {
+            return;
+        }
+
+        var increment = Math.Max(2 * Settings.Mss, 2 * length);
+        _rcvSsthresh += (uint)Math.Min(room, increment);
+        _quickAcks |= 1;
     }
 
     /// <summary>Linux tcp_incr_quickack(): quick ACKs for half a window of estimated segments, at most <paramref name="max"/>, never fewer than 2.</summary>

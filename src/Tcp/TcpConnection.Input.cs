@@ -463,6 +463,7 @@ public sealed partial class TcpConnection
     private void QueueOutOfOrder(SequenceNumber start, SequenceNumber end)
     {
         var duplicate = _receiveBuffer.AddOutOfOrder(start, end);
+        GrowWindow(end - start);
         if (duplicate.End > duplicate.Start)
         {
             SetDuplicateSack(duplicate.Start, duplicate.End);

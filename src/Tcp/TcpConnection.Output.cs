@@ -275,25 +275,48 @@ public sealed partial class TcpConnection
     private long ReceiveWindowNow => Math.Max(0, (_rcvWup + (int)RcvWnd) - RcvNxt);
 
     /// <summary>
-    /// Linux __tcp_select_window(): the free receive space, at most what the window field can
-    /// carry. Unscaled, it is rounded down to whole segments unless the window in force is within a
-    /// segment of it (receiver SWS avoidance, RFC 9293 §3.8.6.2.2); scaled, it is aligned up to a
-    /// multiple of 2^RcvWscale so that it is not scaled away (RFC 7323 §2.3).
+    /// Linux __tcp_select_window(): the free receive space, at most rcv_ssthresh. With less than
+    /// half the buffer free, quick ACKs stop, and below a sixteenth of it or one segment the
+    /// window closes (receiver SWS avoidance, RFC 9293 §3.8.6.2.2). Scaled, the window is aligned
+    /// up to a multiple of 2^RcvWscale so that it is not scaled away (RFC 7323 §2.3); unscaled, it
+    /// is rounded down to whole segments unless the window in force is within a segment of it.
     /// </summary>
     private long ComputeWindow()
     {
         var unit = 1L << RcvWscale;
-        var max = (long)ushort.MaxValue << RcvWscale;
-        long free = Math.Min(_receiveBuffer.FreeSpace, max);
+        long allowed = _receiveBuffer.Capacity;
+        long full = Math.Min((long)ushort.MaxValue << RcvWscale, allowed);
+        long mss = Math.Min(ReceiveMss, full);
+        if (mss <= 0)
+        {
+            return 0;
+        }
+
+        long free = _receiveBuffer.FreeSpace;
+        if (free < full / 2)
+        {
+            _quickAcks = 0;
+            free = free / unit * unit;
+            if (free < allowed / 16 || free < mss)
+            {
+                return 0;
+            }
+        }
+
+        free = Math.Min(free, _rcvSsthresh);
         if (RcvWscale > 0)
         {
-            return Math.Min((free + unit - 1) / unit * unit, max / unit * unit);
+            return (free + unit - 1) / unit * unit;
         }
 
         long window = RcvWnd;
-        if (window <= free - Mss || window > free)
+        if (window <= free - mss || window > free)
         {
-            window = free < Mss ? 0 : free / Mss * Mss;
+            window = free / mss * mss;
+        }
+        else if (mss == full && free > window + (full / 2))
+        {
+            window = free;
         }
 
         return window;

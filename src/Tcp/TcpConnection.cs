@@ -408,7 +408,11 @@ public sealed partial class TcpConnection
         }
 
         RcvWnd = (uint)space;
+        _rcvSsthresh = RcvWnd;
     }
+
+    /// <summary>The slow-start threshold of the advertised window (tp->rcv_ssthresh): the window offered grows from the initial one only as data shows the buffer can take it.</summary>
+    private uint _rcvSsthresh;
 
     /// <summary>TSval: the modelled kernel's millisecond clock plus this connection's offset (Linux tcp_time_stamp_ts()).</summary>
     private uint TsNow => unchecked((uint)Simulation.Now.Milliseconds + _tsOffset);

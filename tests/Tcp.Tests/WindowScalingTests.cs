@@ -34,10 +34,15 @@ public class WindowScalingTests
         Assert.Equal(("s->c", TcpFlags.Syn | TcpFlags.Ack, (ushort)65535, (sbyte)7), segments[1]);
         Assert.Equal((7, 7), (sender.Connection!.SndWscale, sender.Connection.RcvWscale));
 
-        // The server's ACKs advertise its free 4 MiB in units of 128 bytes (Linux aligns it up to the unit), and the client reads them so.
+        // The server's first ACK after data offers its initial 65535 grown by two segments (Linux
+        // tcp_grow_window(): rcv_ssthresh + 2 * 1460), aligned up to the 128-byte unit: 68480 = 535 * 128.
         var serverAck = segments.Skip(2).First(s => s.Direction == "s->c");
-        Assert.Equal((4 << 20) / 128, serverAck.Window);
-        Assert.Equal(4u << 20, sender.Connection.SndWnd);
+        Assert.Equal(535, serverAck.Window);
+
+        // The window keeps growing as data arrives, and the client reads it scaled.
+        var lastAck = segments.Last(s => s.Direction == "s->c" && s.Flags == TcpFlags.Ack);
+        Assert.True(lastAck.Window > 535);
+        Assert.Equal((uint)lastAck.Window << 7, sender.Connection.SndWnd);
         Assert.Equal(100_000, sink.BytesReceived);
     }
 
@@ -79,17 +84,29 @@ public class WindowScalingTests
     public void TheLargestWindowStaysBelowTwoToThe30()
     {
         // RFC 7323 §2.3: the shift is at most 14, so the window is at most 65535 * 2^14 = 2^30 - 2^14.
-        var settings = TcpSettings.Linux with { ReceiveBuffer = 1 << 30 };
-        var net = new TwoHostNetwork(settings: settings);
+        // The offered window starts at 64 KiB and grows by two segments per segment received
+        // (Linux tcp_grow_window()); with 64 KB jumbo segments it reaches the cap within 9,000 of them.
+        var settings = TcpSettings.Linux with { Mss = 64_000, ReceiveBuffer = 1 << 30, SendBuffer = 1 << 30 };
+        var net = new TwoHostNetwork(rateBps: 10_000_000_000, delayMs: 1, queuePackets: 100_000, settings: settings, mtu: 65_535);
         new SinkApplication(net.ServerStack, 80, settings).Install();
-        var connection = net.ClientStack.Connect(net.Server.Address, 80, settings);
-        connection.Established = c => c.Write(1460);
+        var sender = new BulkSendApplication(net.ClientStack, net.Server.Address, 80, settings, "f");
+        sender.Install();
+        var largest = 0u;
+        net.Simulation.Process(Watch());
+        IEnumerable<SimEvent> Watch()
+        {
+            while (true)
+            {
+                yield return net.Simulation.Timeout(SimTime.FromMilliseconds(1));
+                largest = Math.Max(largest, sender.Connection?.SndWnd ?? 0);
+            }
+        }
 
         net.Simulation.Run(SimTime.FromSeconds(1));
 
         Assert.Equal(14, settings.WindowScaleShift);
-        Assert.Equal(65535u << 14, connection.SndWnd);
-        Assert.True(connection.SndWnd < 1u << 30);
+        Assert.Equal(65535u << 14, largest);
+        Assert.True(largest < 1u << 30);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace NetSim.Tcp.Buffers;
 /// </summary>
 public sealed class ReceiveBuffer(int capacity)
 {
-    private readonly List<(SequenceNumber Start, SequenceNumber End)> _ranges = [];
+    private readonly SequenceRanges _ranges = new();
 
     public int Capacity { get; } = capacity;
 
@@ -39,18 +39,14 @@ public sealed class ReceiveBuffer(int capacity)
     {
         var duplicateStart = end;
         var duplicateEnd = start;
-        var i = 0;
-        while (i < _ranges.Count && _ranges[i].End < start)
-        {
-            i++;
-        }
-
+        var i = _ranges.FirstEndingAtOrAfter(start);
         var newStart = start;
         var newEnd = end;
         var removed = 0;
-        while (i < _ranges.Count && _ranges[i].Start <= end)
+        var merged = 0;
+        while (i + merged < _ranges.Count && _ranges[i + merged].Start <= end)
         {
-            var (s, e) = _ranges[i];
+            var (s, e) = _ranges[i + merged];
             if (s < end && e > start)
             {
                 duplicateStart = SequenceNumber.Min(duplicateStart, SequenceNumber.Max(s, start));
@@ -60,10 +56,10 @@ public sealed class ReceiveBuffer(int capacity)
             newStart = SequenceNumber.Min(newStart, s);
             newEnd = SequenceNumber.Max(newEnd, e);
             removed += e - s;
-            _ranges.RemoveAt(i);
+            merged++;
         }
 
-        _ranges.Insert(i, (newStart, newEnd));
+        _ranges.Replace(i, merged, (newStart, newEnd));
         OutOfOrderBytes += (newEnd - newStart) - removed;
         return duplicateEnd > duplicateStart ? (duplicateStart, duplicateEnd) : (start, start);
     }
@@ -88,7 +84,7 @@ public sealed class ReceiveBuffer(int capacity)
                 first = false;
             }
 
-            _ranges.RemoveAt(0);
+            _ranges.RemoveFirst();
             OutOfOrderBytes -= e - s;
             if (e > rcvNxt)
             {

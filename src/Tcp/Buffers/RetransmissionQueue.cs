@@ -15,6 +15,13 @@ public sealed class RetransmissionQueue
     /// <summary>No segment before this index is lost and waiting for retransmission (Linux's retransmit_skb_hint).</summary>
     private int _retransmitHint;
 
+    /// <summary>
+    /// Where the last loss-marking walk stopped and how many SACKed segments lie before it (Linux's
+    /// lost_skb_hint and lost_cnt_hint): every segment before it is SACKed or lost already.
+    /// </summary>
+    private int _lostHint;
+    private int _lostHintSacked;
+
     /// <summary>Segments sent and not cumulatively acknowledged (tp->packets_out).</summary>
     public int Count { get; private set; }
 
@@ -59,6 +66,12 @@ public sealed class RetransmissionQueue
                     oldestFirstSent = head.FirstSent;
                 }
 
+                if (_lostHint > 0)
+                {
+                    _lostHint--;
+                    _lostHintSacked -= head.Sacked ? 1 : 0;
+                }
+
                 Unmark(ref head);
                 head = default;
                 _head = (_head + 1) & (_ring.Length - 1);
@@ -97,17 +110,30 @@ public sealed class RetransmissionQueue
     /// time of the first of them never retransmitted (first_sackt, for the SACK RTT sample), and
     /// the end of the last segment the block covers.
     /// </summary>
-    public (int Newly, SimTime FirstSent, SequenceNumber HighestEnd) MarkSacked(SequenceNumber start, SequenceNumber end)
+    public (int Newly, SimTime FirstSent, SequenceNumber HighestEnd) MarkSacked(SequenceNumber start, SequenceNumber end) =>
+        MarkSacked(start, end, start, end);
+
+    /// <summary>
+    /// As <see cref="MarkSacked(SequenceNumber, SequenceNumber)"/> for the block [start, end), but
+    /// walking only the segments that reach into [from, to): the rest of the block was tagged by an
+    /// earlier ACK (Linux's recv_sack_cache).
+    /// </summary>
+    public (int Newly, SimTime FirstSent, SequenceNumber HighestEnd) MarkSacked(SequenceNumber start, SequenceNumber end, SequenceNumber from, SequenceNumber to)
     {
         var newly = 0;
         var firstSent = SimTime.Never;
         var highest = start;
-        for (var i = IndexAtOrAfter(start); i < Count; i++)
+        for (var i = IndexAtOrAfter(from); i < Count; i++)
         {
             ref var segment = ref this[i];
-            if (segment.End > end)
+            if (segment.Start >= to || segment.End > end)
             {
                 break;
+            }
+
+            if (segment.Start < start)
+            {
+                continue;
             }
 
             highest = segment.End;
@@ -127,6 +153,11 @@ public sealed class RetransmissionQueue
             segment.Sacked = true;
             SackedOut++;
             newly++;
+            if (i < _lostHint)
+            {
+                _lostHint = 0;
+                _lostHintSacked = 0;
+            }
         }
 
         return (newly, firstSent, highest);
@@ -141,13 +172,20 @@ public sealed class RetransmissionQueue
     public int MarkHeadLost(int sackedAllowed, SequenceNumber highSeq, bool headOnly)
     {
         var marked = 0;
-        var sacked = 0;
-        for (var i = 0; i < Count; i++)
+        var start = headOnly || _lostHintSacked > sackedAllowed ? 0 : _lostHint;
+        var sacked = start == 0 ? 0 : _lostHintSacked;
+        for (var i = start; i < Count; i++)
         {
             ref var segment = ref this[i];
             if (segment.End > highSeq)
             {
                 break;
+            }
+
+            if (!headOnly)
+            {
+                _lostHint = i;
+                _lostHintSacked = sacked;
             }
 
             if (segment.Sacked && ++sacked > sackedAllowed)
@@ -227,6 +265,8 @@ public sealed class RetransmissionQueue
         LostOut = Count - SackedOut;
         RetransOut = 0;
         _retransmitHint = 0;
+        _lostHint = 0;
+        _lostHintSacked = 0;
     }
 
     /// <summary>Index of the first segment marked lost and not yet retransmitted, or -1.</summary>
