@@ -13,6 +13,8 @@ internal static class TcpSettingsReader
         "profile", "congestion", "mss", "initial_cwnd", "initial_rto", "min_rto", "max_rto", "rtt_estimator",
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
+        "sack", "dsack", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
+        "invalid_ack_rate_limit", "listen_backlog",
     ];
 
     public static TcpSettings Read(YamlMap map, TcpSettings inherited)
@@ -69,6 +71,15 @@ internal static class TcpSettingsReader
             NoDelay = map.Boolean("nodelay") ?? settings.NoDelay,
             WindowScaling = map.Boolean("window_scaling") ?? settings.WindowScaling,
             Timestamps = map.Boolean("timestamps") ?? settings.Timestamps,
+            Sack = map.Boolean("sack") ?? settings.Sack,
+            Dsack = map.Boolean("dsack") ?? settings.Dsack,
+            ReceiveBufferMax = (int?)Positive(map, "receive_buffer_max", map.Size("receive_buffer_max")) ?? settings.ReceiveBufferMax,
+            KeepAlive = map.Boolean("keepalive") ?? settings.KeepAlive,
+            KeepAliveTime = PositiveTime(map, "keepalive_time") ?? settings.KeepAliveTime,
+            KeepAliveInterval = PositiveTime(map, "keepalive_interval") ?? settings.KeepAliveInterval,
+            KeepAliveProbes = (int)(Positive(map, "keepalive_probes", map.Integer("keepalive_probes")) ?? settings.KeepAliveProbes),
+            InvalidAckRateLimit = NonNegativeTime(map, "invalid_ack_rate_limit") ?? settings.InvalidAckRateLimit,
+            ListenBacklog = (int)(NonNegative(map, "listen_backlog") ?? settings.ListenBacklog),
         };
 
         if (settings.MinRto > settings.MaxRto)
@@ -91,6 +102,12 @@ internal static class TcpSettingsReader
     {
         var value = map.Integer(key);
         return value is < 0 or > int.MaxValue ? throw map.Error(key, $"must be a whole number from 0 (got {value})") : value;
+    }
+
+    private static Sim.Kernel.SimTime? NonNegativeTime(YamlMap map, string key)
+    {
+        var value = map.Duration(key);
+        return value < Sim.Kernel.SimTime.Zero ? throw map.Error(key, "must not be negative") : value;
     }
 
     private static Sim.Kernel.SimTime? PositiveTime(YamlMap map, string key)

@@ -47,12 +47,17 @@ public sealed partial class TcpConnection
         var isDupAck = !advanced && !windowUpdated && packet.PayloadLength == 0
             && (packet.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && PacketsOut > 0;
 
-        var (newlySacked, sackRttFrom) = SackAgreed && packet.SackBlockCount > 0 ? TagSackBlocks(packet, ack) : (0, SimTime.Never);
+        var (newlySacked, sackRttFrom, sackCaRttFrom) = SackAgreed && packet.SackBlockCount > 0 ? TagSackBlocks(packet, ack) : (0, SimTime.Never, SimTime.Never);
         var delivered = newlySacked;
         SimTime? rttSample = sackRttFrom == SimTime.Never ? null : Simulation.Now - sackRttFrom;
+
+        // The congestion control's sample (ca_rtt_us): from the last segment (S)ACKed.
+        SimTime? caRtt = sackCaRttFrom == SimTime.Never ? null : Simulation.Now - sackCaRttFrom;
+        var ackedPackets = 0;
         if (advanced)
         {
             var acked = _rtx.RemoveAcked(ack);
+            ackedPackets = acked.Packets;
             SndUna = ack;
             Statistics.BytesAcked += ack - priorUna;
             Retransmits = 0;
@@ -62,10 +67,12 @@ public sealed partial class TcpConnection
             if (!acked.RetransmittedDataAcked && acked.OldestFirstSent != SimTime.Never)
             {
                 rttSample = Simulation.Now - acked.OldestFirstSent;
+                caRtt ??= Simulation.Now - acked.NewestFirstSent;
             }
             else if (rttSample is null && acked.Packets > 0 && TimestampRtt(packet) is { } echoed)
             {
                 rttSample = echoed;
+                caRtt = echoed;
             }
 
             if (SackAgreed)
@@ -93,6 +100,11 @@ public sealed partial class TcpConnection
         if (rttSample is { } sample)
         {
             AddRttSample(sample);
+        }
+
+        if (IsFullSocket && State is not TcpState.SynSent)
+        {
+            Congestion.PacketsAcked(this, ackedPackets + newlySacked, caRtt is { } ca ? ca.Microseconds : -1);
         }
 
         if (State is TcpState.SynSent)
@@ -123,7 +135,7 @@ public sealed partial class TcpConnection
     /// taken in sequence order, mark the segments they cover. Returns the segments newly SACKed
     /// and the send time for the SACK RTT sample.
     /// </summary>
-    private (int Newly, SimTime RttFrom) TagSackBlocks(Packet packet, SequenceNumber ack)
+    private (int Newly, SimTime RttFrom, SimTime CaRttFrom) TagSackBlocks(Packet packet, SequenceNumber ack)
     {
         Span<SackBlock> blocks = stackalloc SackBlock[SackBlockArray.MaxBlocks];
         var count = 0;
@@ -149,6 +161,7 @@ public sealed partial class TcpConnection
         blocks[..count].Sort((a, b) => new SequenceNumber(a.Start).CompareTo(new SequenceNumber(b.Start)));
         var newly = 0;
         var rttFrom = SimTime.Never;
+        var caRttFrom = SimTime.Never;
         foreach (var block in blocks[..count])
         {
             // Linux recv_sack_cache: what the previous ACK's blocks covered is tagged already; walk the rest.
@@ -180,7 +193,7 @@ public sealed partial class TcpConnection
 
         blocks[..count].CopyTo(_sackCache);
         _sackCacheCount = count;
-        return (newly, rttFrom);
+        return (newly, rttFrom, caRttFrom);
 
         void Tag(SequenceNumber start, SequenceNumber end, SequenceNumber from, SequenceNumber to)
         {
@@ -189,6 +202,11 @@ public sealed partial class TcpConnection
             if (rttFrom == SimTime.Never)
             {
                 rttFrom = tagged.FirstSent;
+            }
+
+            if (tagged.LastSent != SimTime.Never)
+            {
+                caRttFrom = tagged.LastSent;
             }
 
             if (tagged.Newly > 0 && tagged.HighestEnd > _highestSack)

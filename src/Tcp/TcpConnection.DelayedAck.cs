@@ -1,5 +1,6 @@
 using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
+using NetSim.Tcp.Congestion;
 
 namespace NetSim.Tcp;
 
@@ -253,9 +254,21 @@ public sealed partial class TcpConnection
         _delayedAckTimer.Cancel();
     }
 
-    /// <summary>Linux tcp_event_data_sent(): data sent within ato of the last data received is a reply: pingpong mode (tcp_pingpong_thresh = 1).</summary>
-    private void OnDataSent()
+    /// <summary>When data was last sent, in jiffies (tp->lsndtime).</summary>
+    public uint LastSendJiffies { get; private set; }
+
+    /// <summary>
+    /// Linux tcp_event_data_sent(): the first data with nothing in flight is CA_EVENT_TX_START;
+    /// data sent within ato of the last data received is a reply: pingpong mode (tcp_pingpong_thresh = 1).
+    /// </summary>
+    private void OnDataSent(bool nothingInFlight)
     {
+        if (nothingInFlight)
+        {
+            Congestion.CwndEvent(this, CaEvent.TxStart);
+        }
+
+        LastSendJiffies = (uint)(Simulation.Now.Nanoseconds * Settings.Hz / 1_000_000_000L);
         if (_lastDataReceived is { } last && Simulation.Now - last < _ato)
         {
             _pingpong = true;

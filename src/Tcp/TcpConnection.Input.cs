@@ -127,6 +127,7 @@ public sealed partial class TcpConnection
         Window.Ssthresh = CongestionWindow.InfiniteSsthresh;
         Window.Cwnd = Statistics.TotalRetransmissions > 1 ? 1u : (uint)Settings.InitialCwnd;
         SetCaState(CaState.Open);
+        Congestion.Init(this);
         InitializeReceiveMss();
         if (_keepAlive)
         {

@@ -112,10 +112,11 @@ public sealed partial class TcpConnection
             FirstSent = Simulation.Now,
         };
         var wasIdle = PacketsOut == 0;
+        var nothingInFlight = PacketsInFlight == 0;
         _rtx.Append(segment);
         // PSH marks the last data written (Linux tcp_mark_push()); a bare FIN carries ACK and FIN only (tcp_send_fin()).
         Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (length > 0 && length == unsent ? TcpFlags.Psh : TcpFlags.None));
-        OnDataSent();
+        OnDataSent(nothingInFlight);
         _streamNext += length;
         SndNxt = end;
         if (length < Mss)
@@ -147,7 +148,13 @@ public sealed partial class TcpConnection
             flags |= TcpFlags.Ack;
         }
 
+        var nothingInFlight = PacketsInFlight == 0;
         Transmit(segment.Start, segment.PayloadLength, segment.StreamOffset, flags);
+        if (segment.PayloadLength > 0)
+        {
+            OnDataSent(nothingInFlight);
+        }
+
         if (_retransStamp == Sim.Kernel.SimTime.Zero)
         {
             _retransStamp = segment.FirstSent;

@@ -104,13 +104,13 @@ public sealed record TcpSettings
     /// <summary>Disables Nagle's algorithm (RFC 9293 §3.7.4) like TCP_NODELAY.</summary>
     public bool NoDelay { get; init; }
 
-    /// <summary>Congestion control algorithm name (Linux tcp_congestion_ops.name).</summary>
-    public string Congestion { get; init; } = "reno";
+    /// <summary>Congestion control algorithm name (Linux tcp_congestion_ops.name; Linux's default is CUBIC).</summary>
+    public string Congestion { get; init; } = "cubic";
 
     /// <summary>Linux as it behaves by default (the profile the sock_ops model is built around).</summary>
     public static TcpSettings Linux { get; } = new();
 
-    /// <summary>The RFCs' own constants: RFC 6298 estimator with 1 s minimum RTO, 200 ms delayed ACK, no quick-ACK, MSL 2 min.</summary>
+    /// <summary>The RFCs' own constants: RFC 6298 estimator with 1 s minimum RTO, 200 ms delayed ACK, no quick-ACK, MSL 2 min, Reno (RFC 5681, RFC 6582).</summary>
     public static TcpSettings Rfc { get; } = new()
     {
         MinRto = SimTime.FromSeconds(1),
@@ -120,6 +120,7 @@ public sealed record TcpSettings
         QuickAcks = 0,
         TimeWait = SimTime.FromSeconds(240),
         SynLinearTimeouts = 0,
+        Congestion = "reno",
     };
 
     /// <summary>Rounds a duration up to whole jiffies, as usecs_to_jiffies() does.</summary>

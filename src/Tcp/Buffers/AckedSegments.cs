@@ -2,9 +2,13 @@ using NetSim.Sim.Kernel;
 
 namespace NetSim.Tcp.Buffers;
 
-/// <summary>What a cumulative ACK removed from the retransmission queue (Linux tcp_clean_rtx_queue()).</summary>
+/// <summary>
+/// What a cumulative ACK removed from the retransmission queue (Linux tcp_clean_rtx_queue()): the
+/// send times of the first and last segments never retransmitted nor SACKed (first_ackt, last_ackt).
+/// </summary>
 public readonly record struct AckedSegments(
     int Packets,
     int PreviouslySacked,
     bool RetransmittedDataAcked,
-    SimTime OldestFirstSent);
+    SimTime OldestFirstSent,
+    SimTime NewestFirstSent);

@@ -54,6 +54,7 @@ public sealed class RetransmissionQueue
         var sacked = 0;
         var retransmittedAcked = false;
         var oldestFirstSent = SimTime.Never;
+        var newestFirstSent = SimTime.Never;
         while (Count > 0)
         {
             ref var head = ref this[0];
@@ -61,9 +62,14 @@ public sealed class RetransmissionQueue
             {
                 retransmittedAcked |= head.EverRetransmitted;
                 sacked += head.Sacked ? 1 : 0;
-                if (!head.EverRetransmitted && !head.Sacked && oldestFirstSent == SimTime.Never)
+                if (!head.EverRetransmitted && !head.Sacked)
                 {
-                    oldestFirstSent = head.FirstSent;
+                    if (oldestFirstSent == SimTime.Never)
+                    {
+                        oldestFirstSent = head.FirstSent;
+                    }
+
+                    newestFirstSent = head.FirstSent;
                 }
 
                 if (_lostHint > 0)
@@ -101,16 +107,16 @@ public sealed class RetransmissionQueue
             break;
         }
 
-        return new AckedSegments(packets, sacked, retransmittedAcked, oldestFirstSent);
+        return new AckedSegments(packets, sacked, retransmittedAcked, oldestFirstSent, newestFirstSent);
     }
 
     /// <summary>
     /// Linux tcp_sacktag_walk() and tcp_sacktag_one(): every segment wholly inside [start, end) and
     /// not yet SACKed becomes SACKed, leaving lost_out and retrans_out. Returns how many, the send
-    /// time of the first of them never retransmitted (first_sackt, for the SACK RTT sample), and
-    /// the end of the last segment the block covers.
+    /// times of the first and last of them never retransmitted (first_sackt and last_sackt, for the
+    /// RTT samples), and the end of the last segment the block covers.
     /// </summary>
-    public (int Newly, SimTime FirstSent, SequenceNumber HighestEnd) MarkSacked(SequenceNumber start, SequenceNumber end) =>
+    public (int Newly, SimTime FirstSent, SimTime LastSent, SequenceNumber HighestEnd) MarkSacked(SequenceNumber start, SequenceNumber end) =>
         MarkSacked(start, end, start, end);
 
     /// <summary>
@@ -118,10 +124,11 @@ public sealed class RetransmissionQueue
     /// walking only the segments that reach into [from, to): the rest of the block was tagged by an
     /// earlier ACK (Linux's recv_sack_cache).
     /// </summary>
-    public (int Newly, SimTime FirstSent, SequenceNumber HighestEnd) MarkSacked(SequenceNumber start, SequenceNumber end, SequenceNumber from, SequenceNumber to)
+    public (int Newly, SimTime FirstSent, SimTime LastSent, SequenceNumber HighestEnd) MarkSacked(SequenceNumber start, SequenceNumber end, SequenceNumber from, SequenceNumber to)
     {
         var newly = 0;
         var firstSent = SimTime.Never;
+        var lastSent = SimTime.Never;
         var highest = start;
         for (var i = IndexAtOrAfter(from); i < Count; i++)
         {
@@ -142,9 +149,14 @@ public sealed class RetransmissionQueue
                 continue;
             }
 
-            if (!segment.EverRetransmitted && firstSent == SimTime.Never)
+            if (!segment.EverRetransmitted)
             {
-                firstSent = segment.FirstSent;
+                if (firstSent == SimTime.Never)
+                {
+                    firstSent = segment.FirstSent;
+                }
+
+                lastSent = segment.FirstSent;
             }
 
             Unmark(ref segment);
@@ -160,7 +172,7 @@ public sealed class RetransmissionQueue
             }
         }
 
-        return (newly, firstSent, highest);
+        return (newly, firstSent, lastSent, highest);
     }
 
     /// <summary>

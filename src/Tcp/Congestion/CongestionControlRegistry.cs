@@ -3,7 +3,7 @@ namespace NetSim.Tcp.Congestion;
 /// <summary>The algorithms a flow or a TCP_CONGESTION setsockopt can name.</summary>
 public static class CongestionControlRegistry
 {
-    public static IReadOnlyList<string> Names { get; } = ["reno"];
+    public static IReadOnlyList<string> Names { get; } = ["cubic", "reno"];
 
     public static bool TryCreate(string name, out ICongestionControl algorithm)
     {
@@ -11,6 +11,9 @@ public static class CongestionControlRegistry
         {
             case "reno":
                 algorithm = new Reno();
+                return true;
+            case "cubic":
+                algorithm = new Cubic();
                 return true;
             default:
                 algorithm = null!;

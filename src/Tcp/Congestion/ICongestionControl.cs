@@ -2,7 +2,7 @@ namespace NetSim.Tcp.Congestion;
 
 /// <summary>
 /// A congestion-control algorithm, shaped like Linux's struct tcp_congestion_ops so that kernel
-/// modules port method by method.
+/// modules port method by method. The optional operations do nothing unless implemented.
 /// </summary>
 public interface ICongestionControl
 {
@@ -17,4 +17,19 @@ public interface ICongestionControl
 
     /// <summary>Notified on every change of the congestion state (ops->set_state).</summary>
     void SetState(CongestionWindow window, CaState state);
+
+    /// <summary>The connection is established and its transfer starts (ops->init, from tcp_init_transfer()).</summary>
+    void Init(TcpConnection connection)
+    {
+    }
+
+    /// <summary>An ACK acknowledged or SACKed segments; <paramref name="rttUs"/> is its RTT sample, or -1 (ops->pkts_acked).</summary>
+    void PacketsAcked(TcpConnection connection, int packets, long rttUs)
+    {
+    }
+
+    /// <summary>A congestion event (ops->cwnd_event).</summary>
+    void CwndEvent(TcpConnection connection, CaEvent caEvent)
+    {
+    }
 }
