@@ -197,7 +197,7 @@ internal static class LinkPropertiesReader
 
     private static Impairments ReadImpairments(YamlMap map)
     {
-        map.RejectUnknownKeys("reorder", "duplicate", "jitter");
+        map.RejectUnknownKeys("reorder", "duplicate", "jitter", "corrupt");
         var reorderFraction = 0.0;
         var reorderExtra = SimTime.Zero;
         if (map.Map("reorder") is { } reorder)
@@ -216,7 +216,7 @@ internal static class LinkPropertiesReader
             jitterReorders = jitter.Boolean("reorder") ?? false;
         }
 
-        return new Impairments(reorderFraction, reorderExtra, map.Probability("duplicate") ?? 0, jitterMax, jitterReorders);
+        return new Impairments(reorderFraction, reorderExtra, map.Probability("duplicate") ?? 0, jitterMax, jitterReorders, map.Probability("corrupt") ?? 0);
     }
 
     private static SimTime PositiveTime(YamlMap map, string key, long defaultMs)

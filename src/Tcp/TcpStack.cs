@@ -80,8 +80,23 @@ public sealed class TcpStack : IPacketHandler
         return connection;
     }
 
+    /// <summary>The connection (or request socket) for a 4-tuple, if there is one.</summary>
+    public TcpConnection? Find(Ipv4Address remoteAddress, ushort remotePort, ushort localPort) =>
+        _connections.GetValueOrDefault(new ConnectionKey(remoteAddress, remotePort, localPort));
+
+    /// <summary>Segments discarded for a failed checksum (Linux TCP_MIB_CSUMERRORS).</summary>
+    public long ChecksumErrors { get; private set; }
+
     public void HandlePacket(Packet packet)
     {
+        // RFC 9293 §3.1 and §3.10.7: a segment whose checksum fails is discarded before anything else.
+        if (packet.Corrupted)
+        {
+            ChecksumErrors++;
+            Host.Pool.Return(packet);
+            return;
+        }
+
         var key = new ConnectionKey(packet.Source, packet.SourcePort, packet.DestinationPort);
         if (_connections.TryGetValue(key, out var connection))
         {

@@ -10,8 +10,14 @@ public class ImpairmentTests
     private sealed class Recorder(Simulation sim) : INode
     {
         public List<(long Id, SimTime At)> Arrivals { get; } = [];
+        public int Corrupted { get; private set; }
         public string Name => "sink";
-        public void Receive(Packet packet, NetworkInterface via) => Arrivals.Add((packet.Id, sim.Now));
+
+        public void Receive(Packet packet, NetworkInterface via)
+        {
+            Arrivals.Add((packet.Id, sim.Now));
+            Corrupted += packet.Corrupted ? 1 : 0;
+        }
     }
 
     private static (Recorder Sink, LinkChannel Channel) SendThrough(Impairments impairments, int packets, ulong seed = 1)
@@ -95,5 +101,17 @@ public class ImpairmentTests
         var impairments = new Impairments(0.05, SimTime.FromMilliseconds(1), 0.02, SimTime.FromMilliseconds(2));
         Assert.Equal(SendThrough(impairments, 3000, seed: 9).Sink.Arrivals, SendThrough(impairments, 3000, seed: 9).Sink.Arrivals);
         Assert.NotEqual(SendThrough(impairments, 3000, seed: 9).Sink.Arrivals, SendThrough(impairments, 3000, seed: 10).Sink.Arrivals);
+    }
+
+    [Fact]
+    public void CorruptionMarksAboutItsFractionOfPacketsWhichStillArrive()
+    {
+        var (sink, channel) = SendThrough(new Impairments(CorruptFraction: 0.1), 10_000);
+
+        Assert.Equal(10_000, sink.Arrivals.Count);
+        Assert.Equal(channel.Statistics.PacketsCorrupted, sink.Corrupted);
+
+        // Binomial(10000, 0.1): mean 1000, standard deviation 30; five deviations either way.
+        Assert.InRange(sink.Corrupted, 850, 1150);
     }
 }

@@ -42,6 +42,22 @@ public class WireEncoderTests
     }
 
     [Fact]
+    public void ACorruptedSegmentIsWrittenWithAFailingTcpChecksum()
+    {
+        var data = new PacketPool().Rent();
+        data.Source = Ipv4Address.Parse("10.0.0.1");
+        data.Destination = Ipv4Address.Parse("10.0.0.2");
+        data.Flags = TcpFlags.Ack;
+        data.PayloadLength = 100;
+        data.Corrupted = true;
+
+        var (ip, tcp) = Decode(WireEncoder.Encode(data));
+
+        Assert.True(ip.ValidIPChecksum);
+        Assert.False(tcp.ValidTcpChecksum);
+    }
+
+    [Fact]
     public void ADataSegmentCarriesItsPayloadAndEcnField()
     {
         var data = new PacketPool().Rent();

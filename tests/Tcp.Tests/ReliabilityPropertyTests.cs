@@ -11,7 +11,7 @@ namespace NetSim.Tcp.Tests;
 
 /// <summary>
 /// Reliability as a property: whatever a path does to segments (loss, duplication, reordering,
-/// jitter, in both directions) and whichever options are in use, every byte arrives exactly once
+/// jitter, bit errors that fail the checksum, in both directions) and whichever options are in use, every byte arrives exactly once
 /// and in order, and both ends finish their close (CLOSED, or TIME-WAIT on the side that closed first).
 /// </summary>
 public class ReliabilityPropertyTests
@@ -19,12 +19,13 @@ public class ReliabilityPropertyTests
     [Property(MaxTest = 200)]
     public Property EveryByteArrivesOnceAndInOrderAndBothSidesClose(
         PositiveInt seed, byte lossPermille, byte duplicatePercent, byte reorderPercent, byte jitterMs,
-        bool sack, bool timestamps, bool windowScaling, PositiveInt kilobytes)
+        byte corruptPermille, bool sack, bool timestamps, bool windowScaling, PositiveInt kilobytes)
     {
         var loss = lossPermille % 80 / 1000.0;
         var duplicate = duplicatePercent % 5 / 100.0;
         var reorder = reorderPercent % 10 / 100.0;
         var jitter = SimTime.FromMilliseconds(jitterMs % 10);
+        var corrupt = corruptPermille % 30 / 1000.0;
         var bytes = 1 + (kilobytes.Get % 300 * 1000L);
         var settings = TcpSettings.Linux with { Sack = sack, Timestamps = timestamps, WindowScaling = windowScaling, ReceiveBuffer = 256 * 1024 };
 
@@ -32,7 +33,7 @@ public class ReliabilityPropertyTests
         var network = new Network(simulation);
         var client = network.AddHost("client", Ipv4Address.Parse("10.0.0.1"));
         var server = network.AddHost("server", Ipv4Address.Parse("10.0.0.2"));
-        var impairments = new Impairments(reorder, SimTime.FromMilliseconds(15), duplicate, jitter);
+        var impairments = new Impairments(reorder, SimTime.FromMilliseconds(15), duplicate, jitter, CorruptFraction: corrupt);
         LinkChannel Direction(string name) => new(simulation, network.Pool, name, 10_000_000, SimTime.FromMilliseconds(20), 1500,
             new DropTailQueue(200), loss > 0 ? new BernoulliLoss(loss, simulation.Random.Get($"loss/{name}")) : NoLoss.Instance,
             impairments, simulation.Random.Get($"impair/{name}"));
@@ -45,7 +46,7 @@ public class ReliabilityPropertyTests
         simulation.Run(SimTime.FromSeconds(600));
 
         var receiver = sink.Accepted.SingleOrDefault();
-        var label = $"loss {loss}, duplicate {duplicate}, reorder {reorder}, jitter {jitter}, sack {sack}, ts {timestamps}, ws {windowScaling}, {bytes} B: "
+        var label = $"loss {loss}, duplicate {duplicate}, reorder {reorder}, jitter {jitter}, corrupt {corrupt}, sack {sack}, ts {timestamps}, ws {windowScaling}, {bytes} B: "
             + $"received {sink.BytesReceived}, order violations {sink.OrderViolations}, sender {sender.Connection?.State}, receiver {receiver?.State}";
         return Prop.Label(sink.BytesReceived == bytes
                 && sink.OrderViolations == 0

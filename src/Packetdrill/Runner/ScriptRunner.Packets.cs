@@ -15,6 +15,12 @@ public sealed partial class ScriptRunner
         if (segment.HasFlag(TcpFlags.Syn) && !segment.HasFlag(TcpFlags.Ack))
         {
             _remoteIsn = segment.Start;
+
+            // A SYN to a listener starts a new socket under test, whose SYN-ACK sets a new local ISN (packetdrill handle_listen_for_script_packet()).
+            if (_stack.Find(RemoteAddress, _remotePort, _localPort ?? ScriptPort) is null && _localPort is null or ScriptPort)
+            {
+                _localIsn = null;
+            }
         }
 
         var packet = _remote.Pool.Rent();

@@ -197,6 +197,12 @@ public sealed class LinkChannel : IEventHandler
     private void PropagateImpaired(Packet packet)
     {
         var random = _impairmentRandom!;
+        if (Impairments.CorruptFraction > 0 && random.NextDouble() < Impairments.CorruptFraction)
+        {
+            packet.Corrupted = true;
+            Statistics.PacketsCorrupted++;
+        }
+
         if (Impairments.DuplicateFraction > 0 && random.NextDouble() < Impairments.DuplicateFraction)
         {
             var copy = _pool.Rent();

@@ -16,6 +16,9 @@ public sealed class LinkChannelStatistics
 
     public long ChannelLosses { get; internal set; }
     public long PacketsDuplicated { get; internal set; }
+
+    /// <summary>Packets delivered with bit errors (their checksum fails).</summary>
+    public long PacketsCorrupted { get; internal set; }
     public long PacketsReordered { get; internal set; }
 
     /// <summary>Total time the transmitter was busy serialising packets.</summary>

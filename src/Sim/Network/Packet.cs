@@ -68,6 +68,9 @@ public sealed class Packet
 
     public int PayloadLength { get; set; }
 
+    /// <summary>Bit errors on the way: the TCP checksum fails, so the receiver discards the segment (RFC 9293 §3.1).</summary>
+    public bool Corrupted { get; set; }
+
     /// <summary>
     /// The sender's stream offset of the first payload byte, taken from its send-buffer bookkeeping
     /// (not from the sequence number), so the receiver can cross-check that every byte it is given
@@ -114,6 +117,7 @@ public sealed class Packet
         SackPermitted = false;
         SackBlockCount = 0;
         PayloadLength = 0;
+        Corrupted = false;
         StreamOffset = 0;
     }
 
@@ -141,6 +145,7 @@ public sealed class Packet
         copy._sackBlocks = _sackBlocks;
         copy.SackBlockCount = SackBlockCount;
         copy.PayloadLength = PayloadLength;
+        copy.Corrupted = Corrupted;
         copy.StreamOffset = StreamOffset;
     }
 

@@ -54,6 +54,11 @@ public static class WireEncoder
         };
         ip.UpdateCalculatedValues();
         tcp.UpdateTcpChecksum();
+        if (packet.Corrupted)
+        {
+            tcp.Checksum ^= 0xFFFF;
+        }
+
         ip.UpdateIPChecksum();
         return ip.Bytes;
     }

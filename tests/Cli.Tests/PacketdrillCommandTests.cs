@@ -1,0 +1,45 @@
+namespace NetSim.Cli.Tests;
+
+/// <summary><c>netsim pkt</c>: a line per script, the totals, and an exit code scripts can test.</summary>
+public sealed class PacketdrillCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("netsim-pkt-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static string Script(string relative) => Path.Combine(Netsim.RepositoryRoot, "tests", "Packetdrill.Tests", "scripts", relative);
+
+    [Fact]
+    public void PassingScriptsExitZeroWithTheirTotals()
+    {
+        var (exit, output, _) = Netsim.Run("pkt", Script("handshake/passive-open.pkt"), Script("close/active-close.pkt"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("passive-open.pkt: passed (1 shell line(s) skipped: 3)", output);
+        Assert.Contains("2 passed, 0 failed", output);
+    }
+
+    [Fact]
+    public void AFailingLineIsShownWithTheExpectedAndActualSegment()
+    {
+        var script = Path.Combine(_folder, "late.pkt");
+        File.WriteAllText(script, File.ReadAllText(Script("close/active-close.pkt")).Replace("+0  > F. 1:1(0) ack 1", "+.5 > F. 1:1(0) ack 1"));
+
+        var (exit, output, _) = Netsim.Run("pkt", script);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("late.pkt:11: timing: sent at 0.100000 s, expected 0.600000 s (tolerance 4000 us)", output);
+        Assert.Contains("expected: > F. 1:1(0) ack 1 at 0.600000 s", output);
+        Assert.Contains("actual:   > F. 1:1(0) ack 1 win 502 at 0.100000 s", output);
+        Assert.Contains("0 passed, 1 failed", output);
+    }
+
+    [Fact]
+    public void AMissingFileIsBadInput()
+    {
+        var (exit, _, errors) = Netsim.Run("pkt", Path.Combine(_folder, "none.pkt"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("none.pkt: no such file", errors);
+    }
+}
