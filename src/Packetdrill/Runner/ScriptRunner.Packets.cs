@@ -200,8 +200,8 @@ public sealed partial class ScriptRunner
         return actual.Kind switch
         {
             TcpOptionKind.Timestamps => true,
-            TcpOptionKind.Sack => actual.Blocks!.Select(b => (ToScriptRemote(b.Start), ToScriptRemote(b.End)))
-                .SequenceEqual(expected.Blocks!.Select(b => (b.Start, b.End))),
+            // SACK blocks are in the peer's sequence space, which is the script's own (its ISN is the one the script wrote).
+            TcpOptionKind.Sack => actual.Blocks!.SequenceEqual(expected.Blocks!),
             _ => actual.Value == expected.Value,
         };
     }
@@ -220,17 +220,11 @@ public sealed partial class ScriptRunner
 
     private uint ToScript(uint live) => _localIsn is { } isn ? unchecked(live - isn + _scriptLocalIsn) : live;
 
-    /// <summary>The peer's sequence space is the script's own: its ISN is the one the script wrote.</summary>
-    private static uint ToScriptRemote(uint live) => live;
-
     private string Describe(Packet packet, SimTime at)
     {
         var options = TcpOptionLayout.Of(packet);
-        var mapped = options.Select(o => o.Kind == TcpOptionKind.Sack
-            ? o with { Blocks = [.. o.Blocks!.Select(b => new SackBlock(ToScriptRemote(b.Start), ToScriptRemote(b.End)))] }
-            : o).ToList();
         var ack = packet.Flags.HasFlag(TcpFlags.Ack) ? packet.AcknowledgmentNumber : (uint?)null;
-        return $"> {SegmentText.Of(packet.Flags, ToScript(packet.SequenceNumber), packet.PayloadLength, ack, packet.Window, mapped)} at {Seconds(at)} s";
+        return $"> {SegmentText.Of(packet.Flags, ToScript(packet.SequenceNumber), packet.PayloadLength, ack, packet.Window, options)} at {Seconds(at)} s";
     }
 
     private static string Describe(SegmentSpec segment, (long Low, long High)? window) =>

@@ -32,6 +32,21 @@ public sealed class CongestionWindow
 
     public bool InSlowStart => Cwnd < Ssthresh;
 
+    /// <summary>
+    /// The opening of every Linux ops->cong_avoid: nothing grows unless cwnd is the limit
+    /// (tcp_is_cwnd_limited()); below ssthresh, slow start. Returns the ACKed segments left for
+    /// congestion avoidance, 0 when there is nothing more to do.
+    /// </summary>
+    public uint SlowStartFirst(uint acked)
+    {
+        if (!CwndLimited)
+        {
+            return 0;
+        }
+
+        return InSlowStart ? SlowStart(acked) : acked;
+    }
+
     /// <summary>Linux tcp_slow_start(): grows cwnd by the ACKed count up to ssthresh and returns what is left over.</summary>
     public uint SlowStart(uint acked)
     {

@@ -84,22 +84,12 @@ public sealed class Cubic : ICongestionControl
     /// <summary>cubictcp_cong_avoid(): slow start, then one segment per <c>cnt</c> ACKed.</summary>
     public void CongestionAvoid(CongestionWindow window, uint acked)
     {
-        if (!window.CwndLimited)
+        acked = window.SlowStartFirst(acked);
+        if (acked > 0)
         {
-            return;
+            Update(window.Cwnd, acked);
+            window.CongestionAvoidanceIncrease(_cnt, acked);
         }
-
-        if (window.InSlowStart)
-        {
-            acked = window.SlowStart(acked);
-            if (acked == 0)
-            {
-                return;
-            }
-        }
-
-        Update(window.Cwnd, acked);
-        window.CongestionAvoidanceIncrease(_cnt, acked);
     }
 
     /// <summary>cubictcp_state(): a timeout starts over, HyStart included.</summary>

@@ -13,21 +13,11 @@ public sealed class Reno : ICongestionControl
 
     public void CongestionAvoid(CongestionWindow window, uint acked)
     {
-        if (!window.CwndLimited)
+        acked = window.SlowStartFirst(acked);
+        if (acked > 0)
         {
-            return;
+            window.CongestionAvoidanceIncrease(window.Cwnd, acked);
         }
-
-        if (window.InSlowStart)
-        {
-            acked = window.SlowStart(acked);
-            if (acked == 0)
-            {
-                return;
-            }
-        }
-
-        window.CongestionAvoidanceIncrease(window.Cwnd, acked);
     }
 
     public void SetState(CongestionWindow window, CaState state)

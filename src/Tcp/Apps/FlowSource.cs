@@ -1,0 +1,55 @@
+using NetSim.Sim.Kernel;
+using NetSim.Sim.Network;
+
+namespace NetSim.Tcp.Apps;
+
+/// <summary>
+/// What every application at a flow's source shares: where it connects, with which settings,
+/// when it starts and stops, its connection once open, the bytes it wrote, and a close that
+/// happens once.
+/// </summary>
+public abstract class FlowSource(TcpStack stack, Ipv4Address destination, ushort port, TcpSettings settings, string name) : IFlowSender
+{
+    protected TcpStack Stack { get; } = stack;
+
+    protected Simulation Simulation => Stack.Simulation;
+
+    public string Name { get; } = name;
+
+    public SimTime Start { get; init; } = SimTime.Zero;
+
+    /// <summary>When the application stops writing and closes; never by default.</summary>
+    public SimTime Stop { get; init; } = SimTime.Never;
+
+    public TcpConnection? Connection { get; private set; }
+
+    public long BytesWritten { get; protected set; }
+
+    protected bool Closed { get; private set; }
+
+    public abstract void Install();
+
+    /// <summary>connect(): opens the flow's connection.</summary>
+    protected TcpConnection Connect()
+    {
+        Connection = Stack.Connect(destination, port, settings, Name);
+        return Connection;
+    }
+
+    /// <summary>Writes up to <paramref name="bytes"/>, as many as the send buffer takes; returns how many.</summary>
+    protected long Write(long bytes)
+    {
+        var written = Connection!.Write(Math.Min(bytes, Connection.SendBufferSpace));
+        BytesWritten += written;
+        return written;
+    }
+
+    protected void CloseOnce()
+    {
+        if (!Closed && Connection is { } connection)
+        {
+            Closed = true;
+            connection.Close();
+        }
+    }
+}
