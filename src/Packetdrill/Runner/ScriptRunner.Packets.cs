@@ -69,7 +69,7 @@ public sealed partial class ScriptRunner
         _remote.Send(packet);
 
         // The kernel processes an injected segment before the script goes on (it arrives 1 ns later).
-        _simulation.RunUntil(static () => false, _simulation.Now + SimTime.FromNanoseconds(1));
+        Advance(static () => false, _simulation.Now + SimTime.FromNanoseconds(1));
     }
 
     /// <summary>A sequence number of the endpoint's space, from script space to live.</summary>
@@ -142,7 +142,7 @@ public sealed partial class ScriptRunner
     }
 
     private (Packet Packet, SimTime At)? NextSent(SimTime deadline) =>
-        _simulation.RunUntil(() => _sent.Count > 0, deadline) ? _sent.Dequeue() : null;
+        Advance(() => _sent.Count > 0, deadline) ? _sent.Dequeue() : null;
 
     /// <summary>packetdrill verify_tcp() and verify_outbound_live_tcp_options(), for the first segment of a send.</summary>
     private string? Compare(SegmentSpec segment, Packet actual)

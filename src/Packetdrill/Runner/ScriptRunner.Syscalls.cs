@@ -16,50 +16,103 @@ public sealed partial class ScriptRunner
 
     private void RunSyscall(SyscallEvent call)
     {
-        var (result, errno) = call.Name switch
+        if (_pending is { } pending)
         {
-            "socket" => Socket(),
-            "bind" => (0, null),
-            "listen" => Listen(call),
-            "accept" => Accept(call),
-            "connect" => Connect(call),
-            "write" or "send" or "sendto" => Write(call),
-            "read" or "recv" or "recvfrom" => Read(call),
-            "close" => Close(call),
-            "shutdown" => Shutdown(call),
-            "setsockopt" => SetSocketOption(call),
-            "getsockopt" => GetSocketOption(call),
-            "fcntl" => Fcntl(call),
-            _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, read, recv, close, shutdown, setsockopt, getsockopt, fcntl)"),
-        };
+            throw new ScriptFailedException($"{call.Name}() while {pending.Call.Name}() of line {pending.Call.Line} still blocks: one blocking call at a time");
+        }
 
+        var outcome = Dispatch(call);
+        if (call.Time.BlockingEnd is { } end && outcome.Ready is not null)
+        {
+            // A blocking call (time written start...end) runs beside the events that follow.
+            var expectedEnd = (call.Time.IsRelative ? _previousEventEnd.Microseconds : 0) + end;
+            _pending = new PendingCall(call, expectedEnd, outcome);
+            return;
+        }
+
+        while (outcome.Ready is { } ready)
+        {
+            Block(call, ready);
+            outcome = outcome.Resume!();
+        }
+
+        Finish(call, outcome, call.Time.BlockingEnd is { } blockingEnd
+            ? (call.Time.IsRelative ? _previousEventEnd.Microseconds : 0) + blockingEnd
+            : null);
+    }
+
+    private SyscallOutcome Dispatch(SyscallEvent call) => call.Name switch
+    {
+        "socket" => Socket(),
+        "bind" => SyscallOutcome.Return(0),
+        "listen" => Listen(call),
+        "accept" => Accept(call),
+        "connect" => Connect(call),
+        "write" or "send" or "sendto" => Write(call),
+        "read" or "recv" or "recvfrom" => Read(call),
+        "close" => Close(call),
+        "shutdown" => Shutdown(call),
+        "setsockopt" => SetSocketOption(call),
+        "getsockopt" => GetSocketOption(call),
+        "fcntl" => Fcntl(call),
+        _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, read, recv, close, shutdown, setsockopt, getsockopt, fcntl)"),
+    };
+
+    /// <summary>Checks a call's result, errno and, for a blocking call, when it returned.</summary>
+    private void Finish(SyscallEvent call, SyscallOutcome outcome, long? expectedEndUs)
+    {
+        var (result, errno) = (outcome.Result, outcome.Errno);
         if (result != call.Result || (call.Errno is not null && errno != call.Errno))
         {
             var actual = errno is null ? result.ToString(CultureInfo.InvariantCulture) : $"{result} {errno}";
             var wanted = call.Errno is null ? call.Result.ToString(CultureInfo.InvariantCulture) : $"{call.Result} {call.Errno}";
-            throw new ScriptFailedException($"{call.Name}() returned {actual}, expected {wanted} (at {Seconds(_simulation.Now)} s)");
+            throw new ScriptFailedException($"{call.Name}() returned {actual}, expected {wanted} (at {Seconds(_simulation.Now)} s)", call.Line);
         }
 
-        if (call.Time.BlockingEnd is { } end)
+        if (expectedEndUs is { } expected && Math.Abs(_simulation.Now.Microseconds - expected) > _tolerance)
         {
-            var expected = (call.Time.IsRelative ? _previousEventEnd.Microseconds : 0) + end;
-            if (Math.Abs(_simulation.Now.Microseconds - expected) > _tolerance)
+            throw new ScriptFailedException($"{call.Name}() returned at {Seconds(_simulation.Now)} s, expected at {Seconds(expected)} s (tolerance {_tolerance} us)", call.Line);
+        }
+    }
+
+    /// <summary>A call that blocks while the script goes on: finished, and checked, once it can return.</summary>
+    private void PollPending()
+    {
+        while (_pending is { } pending && pending.Outcome.Ready!())
+        {
+            var outcome = pending.Outcome.Resume!();
+            if (outcome.Ready is not null)
             {
-                throw new ScriptFailedException($"{call.Name}() returned at {Seconds(_simulation.Now)} s, expected at {Seconds(expected)} s (tolerance {_tolerance} us)");
+                _pending = pending with { Outcome = outcome };
+                continue;
             }
+
+            _pending = null;
+            Finish(pending.Call, outcome, pending.ExpectedEndUs);
+        }
+    }
+
+    /// <summary>A blocking call still waiting when the script ends returns when it can, within the blocking limit.</summary>
+    private void FinishPending()
+    {
+        if (_pending is { } pending && !Advance(() => _pending is null, _simulation.Now + BlockingLimit))
+        {
+            throw new ScriptFailedException($"{pending.Call.Name}() blocked and had not returned {BlockingLimit} later", pending.Call.Line);
         }
     }
 
     /// <summary>A blocking call waits, in virtual time, until it can return; one that would wait an hour is a script error.</summary>
     private void Block(SyscallEvent call, Func<bool> ready)
     {
-        if (!_simulation.RunUntil(ready, _simulation.Now + BlockingLimit))
+        if (!Advance(ready, _simulation.Now + BlockingLimit))
         {
             throw new ScriptFailedException($"{call.Name}() blocked and had not returned {BlockingLimit} later (at {Seconds(_simulation.Now)} s)");
         }
     }
 
-    private (long, string?) Socket()
+    private SyscallOutcome Socket() => SyscallOutcome.Return(NewSocket().Fd);
+
+    private ScriptSocket NewSocket()
     {
         var fd = 3;
         while (_sockets.ContainsKey(fd))
@@ -67,8 +120,7 @@ public sealed partial class ScriptRunner
             fd++;
         }
 
-        _sockets[fd] = new ScriptSocket(fd);
-        return (fd, null);
+        return _sockets[fd] = new ScriptSocket(fd);
     }
 
     private ScriptSocket SocketOf(SyscallEvent call)
@@ -91,7 +143,7 @@ public sealed partial class ScriptRunner
         return value;
     }
 
-    private (long, string?) Listen(SyscallEvent call)
+    private SyscallOutcome Listen(SyscallEvent call)
     {
         var socket = SocketOf(call);
         var listener = _stack.Listen(ScriptPort, socket.PendingSettings, backlog: (int)IntegerArgument(call, 1));
@@ -99,30 +151,29 @@ public sealed partial class ScriptRunner
         listener.NoDelay = socket.PendingNoDelay;
         listener.KeepAlive = socket.PendingKeepAlive;
         socket.Listener = listener;
-        return (0, null);
+        return SyscallOutcome.Return(0);
     }
 
-    private (long, string?) Accept(SyscallEvent call)
+    private SyscallOutcome Accept(SyscallEvent call)
     {
         var socket = SocketOf(call);
         var listener = socket.Listener ?? throw new ScriptFailedException("accept(): the socket is not listening (EINVAL)");
-        if (listener.AcceptQueueLength == 0)
+        SyscallOutcome Take()
         {
-            if (socket.NonBlocking)
-            {
-                return (-1, "EAGAIN");
-            }
-
-            Block(call, () => listener.AcceptQueueLength > 0);
+            var child = NewSocket();
+            child.Connection = listener.Accept()!;
+            return SyscallOutcome.Return(child.Fd);
         }
 
-        var (fd, _) = Socket();
-        var child = listener.Accept()!;
-        _sockets[(int)fd].Connection = child;
-        return (fd, null);
+        if (listener.AcceptQueueLength > 0)
+        {
+            return Take();
+        }
+
+        return socket.NonBlocking ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.WaitFor(() => listener.AcceptQueueLength > 0, Take);
     }
 
-    private (long, string?) Connect(SyscallEvent call)
+    private SyscallOutcome Connect(SyscallEvent call)
     {
         var socket = SocketOf(call);
         var connection = _stack.Connect(RemoteAddress, ScriptPort, socket.PendingSettings);
@@ -132,66 +183,74 @@ public sealed partial class ScriptRunner
         socket.Connection = connection;
         if (socket.NonBlocking)
         {
-            return (-1, "EINPROGRESS");
+            return SyscallOutcome.Fail("EINPROGRESS");
         }
 
-        Block(call, () => connection.State != TcpState.SynSent);
-        return connection.State == TcpState.Established ? (0, null) : (-1, connection.Error ?? "ETIMEDOUT");
+        return SyscallOutcome.WaitFor(
+            () => connection.State != TcpState.SynSent,
+            () => connection.State == TcpState.Established ? SyscallOutcome.Return(0) : SyscallOutcome.Fail(connection.Error ?? "ETIMEDOUT"));
     }
 
-    private (long, string?) Write(SyscallEvent call)
+    private SyscallOutcome Write(SyscallEvent call)
     {
         var connection = ConnectionOf(call);
         var bytes = IntegerArgument(call, 2);
         if (connection.Error is { } error)
         {
-            return (-1, error);
+            return SyscallOutcome.Fail(error);
         }
 
         if (connection.State is not (TcpState.Established or TcpState.CloseWait) || ShutDownForWriting(connection))
         {
-            return connection.State is TcpState.SynSent or TcpState.SynReceived ? (-1, "EAGAIN") : (-1, "EPIPE");
+            return SyscallOutcome.Fail(connection.State is TcpState.SynSent or TcpState.SynReceived ? "EAGAIN" : "EPIPE");
         }
 
-        var socket = SocketOf(call);
-        long written = connection.Write(bytes);
-        while (written < bytes && !socket.NonBlocking && connection.Error is null)
+        var nonBlocking = SocketOf(call).NonBlocking;
+        long written = 0;
+        SyscallOutcome Continue()
         {
-            Block(call, () => connection.SendBufferSpace > 0 || connection.Error is not null);
-            if (connection.Error is null)
+            if (connection.Error is { } failure)
             {
-                written += connection.Write(bytes - written);
+                return written > 0 ? SyscallOutcome.Return(written) : SyscallOutcome.Fail(failure);
             }
+
+            written += connection.Write(bytes - written);
+            if (written == bytes || nonBlocking)
+            {
+                return written == 0 && bytes > 0 ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.Return(written);
+            }
+
+            return SyscallOutcome.WaitFor(() => connection.SendBufferSpace > 0 || connection.Error is not null, Continue);
         }
 
-        return written == 0 && bytes > 0 ? (-1, connection.Error ?? "EAGAIN") : (written, null);
+        return Continue();
     }
 
     private static bool ShutDownForWriting(TcpConnection connection) =>
         connection.State is TcpState.FinWait1 or TcpState.FinWait2 or TcpState.Closing or TcpState.LastAck or TcpState.TimeWait;
 
-    private (long, string?) Read(SyscallEvent call)
+    private SyscallOutcome Read(SyscallEvent call)
     {
         var socket = SocketOf(call);
         var connection = ConnectionOf(call);
         var max = IntegerArgument(call, 2);
         bool Ready() => connection.ReadableBytes > 0 || PeerClosed(connection) || connection.Error is not null;
-        if (!Ready())
+        SyscallOutcome Take()
         {
-            if (socket.NonBlocking)
+            if (connection.ReadableBytes > 0)
             {
-                return (-1, "EAGAIN");
+                return SyscallOutcome.Return(connection.Read(max));
             }
 
-            Block(call, Ready);
+            return connection.Error is { } error ? SyscallOutcome.Fail(error) : SyscallOutcome.Return(0);
         }
 
-        if (connection.ReadableBytes > 0)
+        if (Ready())
         {
-            return (connection.Read(max), null);
+            return Take();
         }
 
-        return connection.Error is { } error ? (-1, error) : (0, null);
+        return socket.NonBlocking ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.WaitFor(Ready, Take);
     }
 
     /// <summary>The peer's FIN has arrived: a read past the data returns 0.</summary>
@@ -201,16 +260,16 @@ public sealed partial class ScriptRunner
     private TcpConnection ConnectionOf(SyscallEvent call) =>
         SocketOf(call).Connection ?? throw new ScriptFailedException($"{call.Name}(): fd {call.Arguments[0]} is not connected (ENOTCONN)");
 
-    private (long, string?) Close(SyscallEvent call)
+    private SyscallOutcome Close(SyscallEvent call)
     {
         var socket = SocketOf(call);
         socket.Connection?.Close();
         socket.Listener?.Close();
         _sockets.Remove(socket.Fd);
-        return (0, null);
+        return SyscallOutcome.Return(0);
     }
 
-    private (long, string?) Shutdown(SyscallEvent call)
+    private SyscallOutcome Shutdown(SyscallEvent call)
     {
         var connection = ConnectionOf(call);
         if (call.Arguments.Count > 1 && call.Arguments[1] is "SHUT_WR" or "SHUT_RDWR")
@@ -218,11 +277,11 @@ public sealed partial class ScriptRunner
             connection.Shutdown();
         }
 
-        return (0, null);
+        return SyscallOutcome.Return(0);
     }
 
     /// <summary>setsockopt(fd, level, name, [value], length): the options a TCP test sets.</summary>
-    private (long, string?) SetSocketOption(SyscallEvent call)
+    private SyscallOutcome SetSocketOption(SyscallEvent call)
     {
         var socket = SocketOf(call);
         var name = call.Arguments.Count > 2 ? call.Arguments[2] : "";
@@ -258,11 +317,11 @@ public sealed partial class ScriptRunner
             connection?.Settings = changed;
         }
 
-        return (0, null);
+        return SyscallOutcome.Return(0);
     }
 
     /// <summary>getsockopt(fd, SOL_SOCKET, SO_ERROR, [errno], [4]) checks the pending error and clears it; TCP_NODELAY reads back.</summary>
-    private (long, string?) GetSocketOption(SyscallEvent call)
+    private SyscallOutcome GetSocketOption(SyscallEvent call)
     {
         var socket = SocketOf(call);
         var name = call.Arguments.Count > 2 ? call.Arguments[2] : "";
@@ -282,16 +341,16 @@ public sealed partial class ScriptRunner
                 throw new ScriptFailedException($"getsockopt(): option {name} not supported by the simulator");
         }
 
-        return actual == expected ? (0, null) : throw new ScriptFailedException($"getsockopt({name}) gave [{actual}], expected [{expected}]");
+        return actual == expected ? SyscallOutcome.Return(0) : throw new ScriptFailedException($"getsockopt({name}) gave [{actual}], expected [{expected}]");
     }
 
-    private (long, string?) Fcntl(SyscallEvent call)
+    private SyscallOutcome Fcntl(SyscallEvent call)
     {
         var socket = SocketOf(call);
         if (call.Arguments.Count > 2 && call.Arguments[1] == "F_SETFL")
         {
             socket.NonBlocking = call.Arguments[2].Split('|').Any(flag => flag.Trim() == "O_NONBLOCK");
-            return (0, null);
+            return SyscallOutcome.Return(0);
         }
 
         throw new ScriptFailedException($"fcntl(): only F_SETFL is supported by the simulator");

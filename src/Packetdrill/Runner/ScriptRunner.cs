@@ -43,6 +43,7 @@ public sealed partial class ScriptRunner
     private uint _scriptLocalIsn;
     private uint _remoteIsn;
     private (uint Script, uint Actual)? _firstTs;
+    private PendingCall? _pending;
 
     private ScriptRunner(PacketdrillScript script, PacketdrillOptions options)
     {
@@ -109,10 +110,19 @@ public sealed partial class ScriptRunner
             }
             catch (ScriptFailedException e)
             {
-                return new ScriptResult(_script.File, new ScriptFailure(scriptEvent.Line, e.Message), _skipped);
+                return new ScriptResult(_script.File, new ScriptFailure(e.Line ?? scriptEvent.Line, e.Message), _skipped);
             }
 
             _previousEventEnd = _simulation.Now;
+        }
+
+        try
+        {
+            FinishPending();
+        }
+        catch (ScriptFailedException e)
+        {
+            return new ScriptResult(_script.File, new ScriptFailure(e.Line ?? _script.Events[^1].Line, e.Message), _skipped);
         }
 
         return new ScriptResult(_script.File, null, _skipped);
@@ -134,8 +144,23 @@ public sealed partial class ScriptRunner
     {
         if (Expected(time) is { } window && window.Low > _simulation.Now.Microseconds)
         {
-            _simulation.RunUntil(static () => false, SimTime.FromMicroseconds(window.Low));
+            Advance(static () => false, SimTime.FromMicroseconds(window.Low));
         }
+    }
+
+    /// <summary>
+    /// Runs the simulation until <paramref name="condition"/> holds or <paramref name="until"/>;
+    /// before every event a blocking call that can now return does (so its return time is exact).
+    /// </summary>
+    private bool Advance(Func<bool> condition, SimTime until)
+    {
+        var met = _simulation.RunUntil(() =>
+        {
+            PollPending();
+            return condition();
+        }, until);
+        PollPending();
+        return met || condition();
     }
 
     private static string Seconds(long microseconds) => (microseconds / 1e6).ToString("F6", CultureInfo.InvariantCulture);
