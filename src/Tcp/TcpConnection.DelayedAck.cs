@@ -187,7 +187,8 @@ public sealed partial class TcpConnection
     /// </summary>
     private void SendDelayedAck()
     {
-        var ato = _ato < MinimumAto ? MinimumAto : _ato;
+        // A connection that has received no data yet has ato 0: its delayed ACK leaves on the next tick.
+        var ato = _ato;
         if (ato > MinimumAto)
         {
             var max = _pingpong || _pushed > 0 ? DelayedAckMax : SimTime.FromMilliseconds(500);
@@ -199,6 +200,8 @@ public sealed partial class TcpConnection
 
             ato = SimTime.Min(ato, max);
         }
+
+        ato = SimTime.Min(ato, DelayedAckMax);
 
         var due = Simulation.Now + ato;
         if (_delayedAckTimer.IsArmed)

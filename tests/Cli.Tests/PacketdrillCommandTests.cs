@@ -15,7 +15,7 @@ public sealed class PacketdrillCommandTests : IDisposable
         var (exit, output, _) = Netsim.Run("pkt", Script("handshake/passive-open.pkt"), Script("close/active-close.pkt"));
 
         Assert.Equal(0, exit);
-        Assert.Contains("passive-open.pkt: passed (1 shell line(s) skipped: 3)", output);
+        Assert.Contains("passive-open.pkt: passed (1 line(s) skipped: 3)", output);
         Assert.Contains("2 passed, 0 failed", output);
     }
 

@@ -61,6 +61,22 @@ public class ScriptParserTests
         Assert.Equal(6, script.Events[1].Line);
     }
 
+    [Fact]
+    public void ACodeBlockRunsToItsClosingMark()
+    {
+        var script = ScriptParser.Parse("""
+            +.01 %{
+            assert tcpi_snd_cwnd == 7, tcpi_snd_cwnd
+            }%
+            +0 %{ assert tcpi_ca_state == TCP_CA_Open }%
+            """);
+
+        var block = Assert.IsType<CodeEvent>(script.Events[0]);
+        Assert.Equal(new ScriptTime(ScriptTimeKind.Relative, 10_000, 0, null), block.Time);
+        Assert.Contains("assert tcpi_snd_cwnd == 7", block.Code);
+        Assert.Equal(4, Assert.IsType<CodeEvent>(script.Events[1]).Line);
+    }
+
     [Theory]
     [InlineData("0 < S 0:0(0)", "an inbound segment needs 'win'")]
     [InlineData("0 > S 0:5(0)", "end - start is 5, not 0")]

@@ -20,6 +20,10 @@ public sealed class PacketdrillCommand : Command<PacketdrillCommand.Settings>
         [CommandOption("--tolerance_usecs <MICROSECONDS>")]
         [Description("How far an outbound segment may be from its scripted time (default 4000, as packetdrill).")]
         public long? Tolerance { get; init; }
+
+        [CommandOption("--tcp-rmem-max <BYTES>")]
+        [Description("The largest receive buffer (Linux tcp_rmem[2], default 6291456), which sets the window scale offered: 8388608 gives wscale 8.")]
+        public int? ReceiveBufferMax { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -28,6 +32,11 @@ public sealed class PacketdrillCommand : Command<PacketdrillCommand.Settings>
         if (settings.Tolerance is { } tolerance)
         {
             options = options with { ToleranceMicroseconds = tolerance };
+        }
+
+        if (settings.ReceiveBufferMax is { } max)
+        {
+            options = options with { Settings = options.Settings with { ReceiveBufferMax = max } };
         }
 
         var failed = 0;

@@ -162,6 +162,7 @@ public sealed partial class ScriptRunner
         {
             var child = NewSocket();
             child.Connection = listener.Accept()!;
+            _socketUnderTest = child.Connection;
             return SyscallOutcome.Return(child.Fd);
         }
 
@@ -181,6 +182,7 @@ public sealed partial class ScriptRunner
         connection.NoDelay = socket.PendingNoDelay;
         connection.KeepAlive = socket.PendingKeepAlive;
         socket.Connection = connection;
+        _socketUnderTest = connection;
         if (socket.NonBlocking)
         {
             return SyscallOutcome.Fail("EINPROGRESS");

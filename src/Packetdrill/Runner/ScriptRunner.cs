@@ -60,7 +60,8 @@ public sealed partial class ScriptRunner
         const long rate = 1_000_000_000_000_000;
         network.Connect(local, _remote,
             new LinkChannel(_simulation, network.Pool, "local->remote", rate, SimTime.Zero, 1500, new DropTailQueue(100_000), NoLoss.Instance),
-            new LinkChannel(_simulation, network.Pool, "remote->local", rate, SimTime.Zero, 1500, new DropTailQueue(100_000), NoLoss.Instance));
+            // The script may inject segments larger than an MTU, as packetdrill's tun device takes them (GRO).
+            new LinkChannel(_simulation, network.Pool, "remote->local", rate, SimTime.Zero, ushort.MaxValue, new DropTailQueue(100_000), NoLoss.Instance));
         _remote.Transport = new Capture(this, network.Pool);
         _stack = new TcpStack(_simulation, local, options.Settings);
     }
@@ -105,6 +106,10 @@ public sealed partial class ScriptRunner
                     case SyscallEvent call:
                         WaitUntilStart(call.Time);
                         RunSyscall(call);
+                        break;
+                    case CodeEvent code:
+                        WaitUntilStart(code.Time);
+                        RunCode(code);
                         break;
                 }
             }

@@ -12,3 +12,6 @@ public sealed record SyscallEvent(int Line, ScriptTime Time, string Text, string
 
 /// <summary>A shell command in backticks: reported as skipped, since the simulator has no shell.</summary>
 public sealed record ShellEvent(int Line, ScriptTime Time, string Text) : ScriptEvent(Line, Time, Text);
+
+/// <summary><c>%{ ... }%</c>: Python that packetdrill runs over the socket's TCP_INFO; here its <c>assert tcpi_x OP value</c> lines are checked.</summary>
+public sealed record CodeEvent(int Line, ScriptTime Time, string Text, string Code) : ScriptEvent(Line, Time, Text);

@@ -35,6 +35,28 @@ public static partial class ScriptParser
                 continue;
             }
 
+            var codeStart = line.IndexOf("%{", StringComparison.Ordinal);
+            if (codeStart >= 0)
+            {
+                // A code block runs to the line that closes it with }%.
+                var code = new System.Text.StringBuilder(line[(codeStart + 2)..]);
+                while (!code.ToString().Contains("}%", StringComparison.Ordinal))
+                {
+                    if (++i >= lines.Length)
+                    {
+                        throw new ScriptSyntaxException(file, number, "a %{ code block is not closed with }%");
+                    }
+
+                    code.Append('\n').Append(lines[i]);
+                }
+
+                var body = code.ToString();
+                var time = line[..codeStart].Trim();
+                events.Add(new CodeEvent(number, time.Length == 0 ? new ScriptTime(ScriptTimeKind.Any, 0, 0, null) : ParseTime(file, number, time), line,
+                    body[..body.IndexOf("}%", StringComparison.Ordinal)]));
+                continue;
+            }
+
             events.Add(ParseEvent(file, number, line));
         }
 

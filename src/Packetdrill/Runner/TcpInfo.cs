@@ -1,0 +1,54 @@
+using NetSim.Tcp;
+
+namespace NetSim.Packetdrill.Runner;
+
+/// <summary>
+/// The fields of Linux's struct tcp_info (tcp_get_info()) that scripts' <c>%{ }%</c> blocks read,
+/// with their units, and the constants they compare them with.
+/// </summary>
+internal static class TcpInfo
+{
+    public static long? Field(TcpConnection c, string name) => name switch
+    {
+        "tcpi_state" => (long)c.State,
+        "tcpi_ca_state" => (long)c.CaState,
+        "tcpi_retransmits" => c.Retransmits,
+        "tcpi_probes" => c.ProbesOut,
+        "tcpi_rto" => (long)c.Settings.ToJiffies(c.Rto) * 1_000_000L / c.Settings.Hz,
+        "tcpi_snd_mss" => c.Mss,
+        "tcpi_rcv_mss" => c.ReceiveMss,
+        "tcpi_unacked" => c.PacketsOut,
+        "tcpi_sacked" => c.SackedOut,
+        "tcpi_lost" => c.LostOut,
+        "tcpi_retrans" => c.RetransOut,
+        "tcpi_rtt" => c.Rtt.SrttUs8 >> 3,
+        "tcpi_snd_ssthresh" => c.Window.Ssthresh,
+        "tcpi_snd_cwnd" => c.Window.Cwnd,
+        "tcpi_total_retrans" => c.Statistics.TotalRetransmissions,
+        "tcpi_reordering" => c.Settings.DupThresh,
+        "tcpi_snd_wscale" => c.SndWscale,
+        "tcpi_rcv_wscale" => c.RcvWscale,
+        _ => null,
+    };
+
+    public static long? Constant(string name) => name switch
+    {
+        "TCP_CA_Open" => 0,
+        "TCP_CA_Disorder" => 1,
+        "TCP_CA_CWR" => 2,
+        "TCP_CA_Recovery" => 3,
+        "TCP_CA_Loss" => 4,
+        "TCP_ESTABLISHED" => (long)TcpState.Established,
+        "TCP_SYN_SENT" => (long)TcpState.SynSent,
+        "TCP_SYN_RECV" => (long)TcpState.SynReceived,
+        "TCP_FIN_WAIT1" => (long)TcpState.FinWait1,
+        "TCP_FIN_WAIT2" => (long)TcpState.FinWait2,
+        "TCP_TIME_WAIT" => (long)TcpState.TimeWait,
+        "TCP_CLOSE" => (long)TcpState.Closed,
+        "TCP_CLOSE_WAIT" => (long)TcpState.CloseWait,
+        "TCP_LAST_ACK" => (long)TcpState.LastAck,
+        "TCP_LISTEN" => (long)TcpState.Listen,
+        "TCP_CLOSING" => (long)TcpState.Closing,
+        _ => null,
+    };
+}
