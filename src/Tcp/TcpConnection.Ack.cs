@@ -112,12 +112,13 @@ public sealed partial class TcpConnection
             return;
         }
 
+        var lostBefore = LostOut;
         if (isDupAck || advanced || newlySacked > 0 || CaState != CaState.Open)
         {
             delivered += FastRetransmitAlert(advanced, isDupAck, newlySacked > 0);
         }
 
-        CongestionControl(delivered, advanced);
+        CongestionControl(delivered, advanced, newlyLost: LostOut > lostBefore);
         if (priorPackets == 0)
         {
             OnAckWhileProbing();
@@ -410,11 +411,11 @@ public sealed partial class TcpConnection
     /// Linux tcp_cong_control(): in Recovery, PRR sets cwnd; otherwise cwnd grows when the ACK
     /// acknowledged new data (tcp_may_raise_cwnd()).
     /// </summary>
-    private void CongestionControl(int delivered, bool advanced)
+    private void CongestionControl(int delivered, bool advanced, bool newlyLost)
     {
         if (CaState is CaState.Recovery or CaState.Cwr)
         {
-            ReduceCwnd(delivered, advanced);
+            ReduceCwnd(delivered, advanced && !newlyLost);
         }
         else if (advanced && delivered > 0)
         {
@@ -422,8 +423,11 @@ public sealed partial class TcpConnection
         }
     }
 
-    /// <summary>Proportional Rate Reduction, RFC 6937 §3 with PRR-SSRB, as Linux tcp_cwnd_reduction().</summary>
-    private void ReduceCwnd(int newlyAckedSacked, bool advanced)
+    /// <summary>
+    /// Proportional Rate Reduction, RFC 6937 §3 with PRR-SSRB, as Linux tcp_cwnd_reduction(): an ACK
+    /// that advances SND.UNA without marking anything newly lost allows one more segment.
+    /// </summary>
+    private void ReduceCwnd(int newlyAckedSacked, bool advancedWithoutNewLoss)
     {
         if (newlyAckedSacked <= 0 || _priorCwnd == 0)
         {
@@ -441,7 +445,7 @@ public sealed partial class TcpConnection
         else
         {
             sendCount = Math.Max(_prrDelivered - _prrOut, newlyAckedSacked);
-            if (advanced)
+            if (advancedWithoutNewLoss)
             {
                 sendCount++;
             }
