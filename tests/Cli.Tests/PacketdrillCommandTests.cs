@@ -30,7 +30,7 @@ public sealed class PacketdrillCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("late.pkt:11: timing: sent at 0.100000 s, expected 0.600000 s (tolerance 4000 us)", output);
         Assert.Contains("expected: > F. 1:1(0) ack 1 at 0.600000 s", output);
-        Assert.Contains("actual:   > F. 1:1(0) ack 1 win 502 at 0.100000 s", output);
+        Assert.Contains("actual:   > F. 1:1(0) ack 1 win 256 at 0.100000 s", output);
         Assert.Contains("0 passed, 1 failed", output);
     }
 

@@ -6,11 +6,18 @@ namespace NetSim.Packetdrill.Runner;
 public sealed record PacketdrillOptions
 {
     /// <summary>
-    /// The endpoint's settings: the Linux profile with a Linux socket's default buffer (tcp_rmem[1],
-    /// 128 KiB, of which tcp_full_space() offers 64 KiB) and tcp_rmem[2] = 6 MiB, which sets window
-    /// scale 7, as a 6.x kernel configured by packetdrill's defaults.
+    /// The endpoint's settings: the Linux profile as the kernel's packetdrill selftests configure it
+    /// (tools/testing/selftests/net/packetdrill/defaults.sh): tcp_rmem "4096 540000 15 MiB", of whose
+    /// default buffer tcp_full_space() offers half and whose maximum sets window scale 8; tcp_wmem
+    /// default 256 KiB; tcp_syn_retries 5.
     /// </summary>
-    public TcpSettings Settings { get; init; } = TcpSettings.Linux with { ReceiveBuffer = 65536, ReceiveBufferMax = 6 << 20 };
+    public TcpSettings Settings { get; init; } = TcpSettings.Linux with
+    {
+        ReceiveBuffer = 540_000 / 2,
+        ReceiveBufferMax = 15 << 20,
+        SendBuffer = 256 << 10,
+        SynRetries = 5,
+    };
 
     /// <summary>How far an outbound segment may be from its scripted time (packetdrill --tolerance_usecs, default 4 ms).</summary>
     public long ToleranceMicroseconds { get; init; } = 4000;

@@ -43,7 +43,7 @@ public sealed partial class ScriptRunner
 
     private SyscallOutcome Dispatch(SyscallEvent call) => call.Name switch
     {
-        "socket" => Socket(),
+        "socket" => Socket(call),
         "bind" => SyscallOutcome.Return(0),
         "listen" => Listen(call),
         "accept" => Accept(call),
@@ -110,11 +110,12 @@ public sealed partial class ScriptRunner
         }
     }
 
-    private SyscallOutcome Socket() => SyscallOutcome.Return(NewSocket().Fd);
+    private SyscallOutcome Socket(SyscallEvent call) => SyscallOutcome.Return(NewSocket(call).Fd);
 
-    private ScriptSocket NewSocket()
+    /// <summary>A new descriptor: the number the script expects the call to return (packetdrill maps script descriptors to live ones), else the lowest free.</summary>
+    private ScriptSocket NewSocket(SyscallEvent call)
     {
-        var fd = 3;
+        var fd = call.Result >= 0 && call.Result < int.MaxValue && !_sockets.ContainsKey((int)call.Result) ? (int)call.Result : 3;
         while (_sockets.ContainsKey(fd))
         {
             fd++;
@@ -160,7 +161,7 @@ public sealed partial class ScriptRunner
         var listener = socket.Listener ?? throw new ScriptFailedException("accept(): the socket is not listening (EINVAL)");
         SyscallOutcome Take()
         {
-            var child = NewSocket();
+            var child = NewSocket(call);
             child.Connection = listener.Accept()!;
             _socketUnderTest = child.Connection;
             return SyscallOutcome.Return(child.Fd);

@@ -35,6 +35,18 @@ public static partial class ScriptParser
                 continue;
             }
 
+            var backtick = line.IndexOf('`');
+            if (backtick >= 0 && line.IndexOf('`', backtick + 1) < 0)
+            {
+                // A shell command may run over several lines to its closing backtick.
+                while (++i < lines.Length && !lines[i].Contains('`'))
+                {
+                }
+
+                events.Add(new ShellEvent(number, new ScriptTime(ScriptTimeKind.Any, 0, 0, null), line));
+                continue;
+            }
+
             var codeStart = line.IndexOf("%{", StringComparison.Ordinal);
             if (codeStart >= 0)
             {
@@ -243,7 +255,8 @@ public static partial class ScriptParser
             throw new ScriptSyntaxException(file, line, "an inbound segment needs 'win'");
         }
 
-        var options = optionText is null ? null : ParseOptions(file, line, optionText);
+        // <...> accepts any options (packetdrill FLAG_OPTIONS_NOCHECK).
+        var options = optionText is null || optionText.Trim() == "..." ? null : ParseOptions(file, line, optionText);
         return new SegmentSpec(flags, start, end, length, ack, window, options);
     }
 

@@ -66,7 +66,8 @@ public sealed class ReceiveBuffer(int capacity)
 
     /// <summary>
     /// Removes and returns the bytes that are now in order at <paramref name="rcvNxt"/>, and the
-    /// held bytes the in-order data had already brought, from first to last (Linux tcp_ofo_queue()).
+    /// part of the first held range the in-order data had already brought: the D-SACK block Linux
+    /// tcp_ofo_queue() reports (empty when nothing was held twice).
     /// </summary>
     public (int Taken, SequenceNumber DuplicateStart, SequenceNumber DuplicateEnd) TakeInOrder(SequenceNumber rcvNxt)
     {
@@ -77,13 +78,12 @@ public sealed class ReceiveBuffer(int capacity)
         while (_ranges.Count > 0 && _ranges[0].Start <= rcvNxt)
         {
             var (s, e) = _ranges[0];
-            if (s < rcvNxt)
+            if (first && s < rcvNxt)
             {
-                duplicateStart = first ? s : SequenceNumber.Min(duplicateStart, s);
-                duplicateEnd = SequenceNumber.Max(first ? s : duplicateEnd, SequenceNumber.Min(e, rcvNxt));
-                first = false;
+                (duplicateStart, duplicateEnd) = (s, SequenceNumber.Min(e, rcvNxt));
             }
 
+            first = false;
             _ranges.RemoveFirst();
             OutOfOrderBytes -= e - s;
             if (e > rcvNxt)
