@@ -13,7 +13,7 @@ internal static class TcpSettingsReader
         "profile", "congestion", "mss", "initial_cwnd", "initial_rto", "min_rto", "max_rto", "rtt_estimator",
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
-        "sack", "dsack", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
+        "sack", "dsack", "rack", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
         "invalid_ack_rate_limit", "listen_backlog",
     ];
 
@@ -73,6 +73,7 @@ internal static class TcpSettingsReader
             Timestamps = map.Boolean("timestamps") ?? settings.Timestamps,
             Sack = map.Boolean("sack") ?? settings.Sack,
             Dsack = map.Boolean("dsack") ?? settings.Dsack,
+            Rack = map.Boolean("rack") ?? settings.Rack,
             ReceiveBufferMax = (int?)Positive(map, "receive_buffer_max", map.Size("receive_buffer_max")) ?? settings.ReceiveBufferMax,
             KeepAlive = map.Boolean("keepalive") ?? settings.KeepAlive,
             KeepAliveTime = PositiveTime(map, "keepalive_time") ?? settings.KeepAliveTime,

@@ -33,11 +33,24 @@ public sealed partial class TcpConnection
         var seq = new SequenceNumber(packet.SequenceNumber);
         if (ack < SndUna)
         {
+            // Linux tcp_ack() old_ack: an ACK below SND.UNA still carries SACK information.
+            if (SackAgreed && packet.SackBlockCount > 0 && State is not TcpState.SynSent)
+            {
+                var (sacked, _, _) = TagSackBlocks(packet, SndUna);
+                if (sacked > 0)
+                {
+                    FastRetransmitAlert(advanced: false, isDupAck: false, newlySacked: true);
+                }
+            }
+
             return;
         }
 
         var priorUna = SndUna;
         var priorPackets = PacketsOut;
+
+        // prior_fack: the highest SACK before this ACK (SND.UNA when nothing is SACKed).
+        var priorFack = SackedOut > 0 ? _highestSack : SndUna;
         ProbesOut = 0;
 
         // RFC 7323 §2.2: the peer's shift applies to every window but a SYN's.
@@ -56,8 +69,19 @@ public sealed partial class TcpConnection
         var ackedPackets = 0;
         if (advanced)
         {
-            var acked = _rtx.RemoveAcked(ack);
+            var acked = _rtx.RemoveAcked(ack, Simulation.Now, MinRttUs);
             ackedPackets = acked.Packets;
+            if (SackAgreed)
+            {
+                RackAdvance(acked.Rack);
+
+                // Linux tcp_clean_rtx_queue(): an original segment cumulatively ACKed below the highest SACK was reordered.
+                if (acked.LowestOriginal is { } reord && reord < priorFack)
+                {
+                    _reorderingSeen++;
+                }
+            }
+
             SndUna = ack;
             Statistics.BytesAcked += ack - priorUna;
             Retransmits = 0;
@@ -100,6 +124,11 @@ public sealed partial class TcpConnection
         if (rttSample is { } sample)
         {
             AddRttSample(sample);
+        }
+
+        if (caRtt is { } minCandidate)
+        {
+            NoteMinRtt(minCandidate);
         }
 
         if (IsFullSocket && State is not TcpState.SynSent)
@@ -163,6 +192,7 @@ public sealed partial class TcpConnection
         var newly = 0;
         var rttFrom = SimTime.Never;
         var caRttFrom = SimTime.Never;
+        var highestSackBefore = _highestSack;
         foreach (var block in blocks[..count])
         {
             // Linux recv_sack_cache: what the previous ACK's blocks covered is tagged already; walk the rest.
@@ -198,8 +228,10 @@ public sealed partial class TcpConnection
 
         void Tag(SequenceNumber start, SequenceNumber end, SequenceNumber from, SequenceNumber to)
         {
-            var tagged = _rtx.MarkSacked(start, end, from, to);
+            var tagged = _rtx.MarkSacked(start, end, from, to, Simulation.Now, MinRttUs);
             newly += tagged.Newly;
+            RackAdvance(tagged.Rack);
+            NoteReordering(tagged, highestSackBefore);
             if (rttFrom == SimTime.Never)
             {
                 rttFrom = tagged.FirstSent;
@@ -294,6 +326,7 @@ public sealed partial class TcpConnection
             case CaState.Recovery:
                 if (SackAgreed)
                 {
+                    IdentifyPacketLoss();
                     break;
                 }
 
@@ -318,6 +351,11 @@ public sealed partial class TcpConnection
                     _renoSackedOut = 0;
                 }
 
+                if (SackAgreed)
+                {
+                    IdentifyPacketLoss();
+                }
+
                 return delivered;
             default:
                 if (!SackAgreed)
@@ -338,9 +376,13 @@ public sealed partial class TcpConnection
                         MarkHeadLostIfNeeded();
                     }
                 }
+                else
+                {
+                    IdentifyPacketLoss();
+                }
 
-                // tcp_time_to_recover(): something is lost, or more than reordering segments were SACKed.
-                if (LostOut == 0 && SackedOut + 1 <= Settings.DupThresh)
+                // tcp_time_to_recover(): something is lost; without RACK, also more than reordering segments SACKed.
+                if (LostOut == 0 && (RackEnabled || SackedOut + 1 <= Settings.DupThresh))
                 {
                     SetCaState(SackedOut > 0 ? CaState.Disorder : CaState.Open);
                     return delivered;
@@ -351,12 +393,21 @@ public sealed partial class TcpConnection
                 break;
         }
 
-        if (SackAgreed && doLost)
+        if (SackAgreed && !RackEnabled && doLost)
         {
             UpdateScoreboard(fastRetransmit);
         }
 
         return delivered;
+    }
+
+    /// <summary>Linux tcp_identify_packet_loss() for SACK: RACK when it is on.</summary>
+    private void IdentifyPacketLoss()
+    {
+        if (RackEnabled && PacketsOut > 0)
+        {
+            RackMarkLost();
+        }
     }
 
     /// <summary>Linux tcp_update_scoreboard() for SACK: lost are the segments below more than DupThresh SACKed ones, or the head on a fast retransmit.</summary>
@@ -476,6 +527,7 @@ public sealed partial class TcpConnection
     private void AddRttSample(SimTime measured)
     {
         var previousSrtt = Rtt.SrttUs8;
+        NoteMinRtt(measured);
         var callback = Rtt.AddSample(measured.Microseconds, SndUna, SndNxt);
         if (callback && FlagSet(SockOpsCallbackFlags.Rtt))
         {

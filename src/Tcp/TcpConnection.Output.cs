@@ -162,7 +162,7 @@ public sealed partial class TcpConnection
 
         var start = segment.Start;
         var length = segment.SequenceLength;
-        _rtx.MarkRetransmitted(index);
+        _rtx.MarkRetransmitted(index, Simulation.Now);
         Statistics.TotalRetransmissions++;
         if (cause == RetransmissionCause.FastRetransmit)
         {

@@ -108,7 +108,16 @@ public sealed partial class TcpConnection
         }
 
         _renoSackedOut = 0;
-        _rtx.MarkAllLost();
+        if (RackEnabled)
+        {
+            // Linux tcp_timeout_mark_lost(): RACK spares segments sent within the last RACK.rtt.
+            _rtx.MarkLostAfterTimeout(_rackRttUs * 1000, Simulation.Now);
+        }
+        else
+        {
+            _rtx.MarkAllLost();
+        }
+
         Window.Cwnd = (uint)PacketsInFlight + 1;
         Window.CwndCount = 0;
         SetCaState(CaState.Loss);

@@ -478,6 +478,7 @@ public sealed partial class TcpConnection
         _timeWaitTimer.Cancel();
         _persistTimer.Cancel();
         _keepAliveTimer.Cancel();
+        _reoTimer?.Cancel();
         Stack.Remove(this);
         Closed?.Invoke(this);
     }
@@ -506,6 +507,7 @@ public sealed partial class TcpConnection
             _retransmitTimer.Cancel();
             _persistTimer.Cancel();
             _keepAliveTimer.Cancel();
+            _reoTimer?.Cancel();
         }
 
         var previous = State;

@@ -44,6 +44,9 @@ public sealed record TcpSettings
     /// <summary>Offers SACK-permitted in the SYN (RFC 2018; Linux tcp_sack = 1).</summary>
     public bool Sack { get; init; } = true;
 
+    /// <summary>RACK loss detection with SACK (RFC 8985; Linux tcp_recovery = 1); off, a segment is lost once DupThresh segments above it are SACKed (RFC 6675).</summary>
+    public bool Rack { get; init; } = true;
+
     /// <summary>Reports duplicate segments with D-SACK blocks when SACK is in use (RFC 2883; Linux tcp_dsack = 1).</summary>
     public bool Dsack { get; init; } = true;
 
@@ -121,6 +124,7 @@ public sealed record TcpSettings
         TimeWait = SimTime.FromSeconds(240),
         SynLinearTimeouts = 0,
         Congestion = "reno",
+        Rack = false,
     };
 
     /// <summary>Rounds a duration up to whole jiffies, as usecs_to_jiffies() does.</summary>

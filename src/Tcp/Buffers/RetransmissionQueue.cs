@@ -43,18 +43,26 @@ public sealed class RetransmissionQueue
             Grow();
         }
 
-        _ring[(_head + Count) & (_ring.Length - 1)] = segment;
+        ref var slot = ref _ring[(_head + Count) & (_ring.Length - 1)];
+        slot = segment;
+        if (slot.LastSent == default)
+        {
+            slot.LastSent = slot.FirstSent;
+        }
+
         Count++;
     }
 
     /// <summary>Removes what <paramref name="ack"/> covers; a segment it covers in part is trimmed (Linux tcp_trim_head()).</summary>
-    public AckedSegments RemoveAcked(SequenceNumber ack)
+    public AckedSegments RemoveAcked(SequenceNumber ack, SimTime now = default, long minRttUs = 0)
     {
         var packets = 0;
         var sacked = 0;
         var retransmittedAcked = false;
         var oldestFirstSent = SimTime.Never;
         var newestFirstSent = SimTime.Never;
+        var rack = RackSample.None;
+        SequenceNumber? lowestOriginal = null;
         while (Count > 0)
         {
             ref var head = ref this[0];
@@ -62,8 +70,14 @@ public sealed class RetransmissionQueue
             {
                 retransmittedAcked |= head.EverRetransmitted;
                 sacked += head.Sacked ? 1 : 0;
+                if (!head.Sacked)
+                {
+                    rack = rack.Advance(head, now, minRttUs);
+                }
+
                 if (!head.EverRetransmitted && !head.Sacked)
                 {
+                    lowestOriginal ??= head.Start;
                     if (oldestFirstSent == SimTime.Never)
                     {
                         oldestFirstSent = head.FirstSent;
@@ -107,7 +121,7 @@ public sealed class RetransmissionQueue
             break;
         }
 
-        return new AckedSegments(packets, sacked, retransmittedAcked, oldestFirstSent, newestFirstSent);
+        return new AckedSegments(packets, sacked, retransmittedAcked, oldestFirstSent, newestFirstSent, rack, lowestOriginal);
     }
 
     /// <summary>
@@ -116,16 +130,18 @@ public sealed class RetransmissionQueue
     /// times of the first and last of them never retransmitted (first_sackt and last_sackt, for the
     /// RTT samples), and the end of the last segment the block covers.
     /// </summary>
-    public (int Newly, SimTime FirstSent, SimTime LastSent, SequenceNumber HighestEnd) MarkSacked(SequenceNumber start, SequenceNumber end) =>
-        MarkSacked(start, end, start, end);
+    public SackTagging MarkSacked(SequenceNumber start, SequenceNumber end) =>
+        MarkSacked(start, end, start, end, default, 0);
 
     /// <summary>
     /// As <see cref="MarkSacked(SequenceNumber, SequenceNumber)"/> for the block [start, end), but
     /// walking only the segments that reach into [from, to): the rest of the block was tagged by an
-    /// earlier ACK (Linux's recv_sack_cache).
+    /// earlier ACK (Linux's recv_sack_cache). <paramref name="now"/> and <paramref name="minRttUs"/> are for the RACK sample.
     /// </summary>
-    public (int Newly, SimTime FirstSent, SimTime LastSent, SequenceNumber HighestEnd) MarkSacked(SequenceNumber start, SequenceNumber end, SequenceNumber from, SequenceNumber to)
+    public SackTagging MarkSacked(SequenceNumber start, SequenceNumber end, SequenceNumber from, SequenceNumber to, SimTime now, long minRttUs)
     {
+        var rack = RackSample.None;
+        var lowestOriginal = end;
         var newly = 0;
         var firstSent = SimTime.Never;
         var lastSent = SimTime.Never;
@@ -154,10 +170,13 @@ public sealed class RetransmissionQueue
                 if (firstSent == SimTime.Never)
                 {
                     firstSent = segment.FirstSent;
+                    lowestOriginal = segment.Start;
                 }
 
                 lastSent = segment.FirstSent;
             }
+
+            rack = rack.Advance(segment, now, minRttUs);
 
             Unmark(ref segment);
             segment.Lost = false;
@@ -172,7 +191,7 @@ public sealed class RetransmissionQueue
             }
         }
 
-        return (newly, firstSent, lastSent, highest);
+        return new SackTagging(newly, firstSent, lastSent, highest, lowestOriginal, rack);
     }
 
     /// <summary>
@@ -220,6 +239,95 @@ public sealed class RetransmissionQueue
         }
 
         return marked;
+    }
+
+    /// <summary>
+    /// Linux tcp_rack_detect_loss() (RFC 8985 §6.2): every segment not SACKed, and not already lost
+    /// and waiting, that was sent before the most recently delivered one (<paramref name="rack"/>)
+    /// and more than <paramref name="window"/> (RACK.rtt + reordering window) ago is lost; a lost
+    /// retransmission leaves retrans_out. Returns how many were marked and the longest time left
+    /// for one not yet due. Segments never retransmitted are in sending order, so the walk stops
+    /// at the first sent after RACK's unless retransmissions are out.
+    /// </summary>
+    public (int Marked, long WaitNs) DetectLoss(RackSample rack, long windowNs, SimTime now)
+    {
+        var marked = 0;
+        var wait = 0L;
+        for (var i = 0; i < Count; i++)
+        {
+            ref var segment = ref this[i];
+            if (segment.Sacked || (segment.Lost && !segment.Retransmitted))
+            {
+                continue;
+            }
+
+            if (!RackSample.SentAfter(rack.Sent, segment.LastSent, rack.End, segment.End))
+            {
+                if (RetransOut == 0 && !segment.Retransmitted)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            var remaining = windowNs - (now - segment.LastSent).Nanoseconds;
+            if (remaining > 0)
+            {
+                wait = Math.Max(wait, remaining);
+                continue;
+            }
+
+            if (segment.Retransmitted)
+            {
+                segment.Retransmitted = false;
+                RetransOut--;
+            }
+
+            if (!segment.Lost)
+            {
+                segment.Lost = true;
+                LostOut++;
+            }
+
+            _retransmitHint = Math.Min(_retransmitHint, i);
+            marked++;
+        }
+
+        return (marked, wait);
+    }
+
+    /// <summary>
+    /// Linux tcp_timeout_mark_lost() with RACK: after an RTO the head and every segment not SACKed
+    /// are lost, except those sent less than <paramref name="recentNs"/> ago, which RACK still
+    /// gives time.
+    /// </summary>
+    public void MarkLostAfterTimeout(long recentNs, SimTime now)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            ref var segment = ref this[i];
+            if (segment.Sacked || (i > 0 && (now - segment.LastSent).Nanoseconds < recentNs))
+            {
+                continue;
+            }
+
+            if (segment.Retransmitted)
+            {
+                segment.Retransmitted = false;
+                RetransOut--;
+            }
+
+            if (!segment.Lost)
+            {
+                segment.Lost = true;
+                LostOut++;
+            }
+        }
+
+        _retransmitHint = 0;
+        _lostHint = 0;
+        _lostHintSacked = 0;
     }
 
     /// <summary>The first segment whose end lies after <paramref name="seq"/> (binary search: the queue is in sequence order).</summary>
@@ -302,9 +410,10 @@ public sealed class RetransmissionQueue
         return -1;
     }
 
-    public void MarkRetransmitted(int index)
+    public void MarkRetransmitted(int index, SimTime now = default)
     {
         ref var segment = ref this[index];
+        segment.LastSent = now == default ? segment.LastSent : now;
         segment.Retransmitted = true;
         segment.EverRetransmitted = true;
         RetransOut++;

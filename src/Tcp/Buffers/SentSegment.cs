@@ -25,6 +25,9 @@ public struct SentSegment
     /// <summary>When the segment was first sent, for RTT samples (Karn's rule voids retransmitted ones).</summary>
     public SimTime FirstSent;
 
+    /// <summary>When the segment was last (re)transmitted (tcp_skb_timestamp_us()), for RACK.</summary>
+    public SimTime LastSent;
+
     /// <summary>Selectively acknowledged by the peer (TCPCB_SACKED_ACKED).</summary>
     public bool Sacked;
 

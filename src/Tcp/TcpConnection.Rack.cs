@@ -1,0 +1,121 @@
+using NetSim.Sim.Kernel;
+using NetSim.Tcp.Buffers;
+using NetSim.Tcp.Congestion;
+using Timer = NetSim.Sim.Kernel.Timer;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// RACK loss detection (RFC 8985 §6, Linux tcp_recovery.c with tcp_recovery = 1, the default):
+/// a segment is lost once a segment sent after it has been delivered and more than RACK.rtt plus
+/// a reordering window has passed since it was sent. The window is zero until reordering has
+/// been seen, once in recovery or with DupThresh segments SACKed, and otherwise a quarter of the
+/// minimum RTT; a segment not yet due is checked again by the reordering timer.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    /// <summary>Linux TCP_TIMEOUT_MIN: two jiffies added to the reordering timeout.</summary>
+    private const int TimeoutMinJiffies = 2;
+
+    private RackSample _rack = RackSample.None;
+    private long _rackRttUs;
+    private bool _rackAdvanced;
+    private int _reorderingSeen;
+    private long _minRttUs = long.MaxValue;
+    private Timer? _reoTimer;
+
+    /// <summary>RACK is in use: SACK agreed and the setting on (Linux tcp_is_rack()).</summary>
+    private bool RackEnabled => SackAgreed && Settings.Rack;
+
+    /// <summary>The smallest RTT sample seen (tcp_min_rtt(); Linux keeps a 5-minute windowed minimum).</summary>
+    public long MinRttUs => _minRttUs == long.MaxValue ? 0 : _minRttUs;
+
+    private void NoteMinRtt(SimTime sample) => _minRttUs = Math.Min(_minRttUs, Math.Max(1, sample.Microseconds));
+
+    /// <summary>Linux tcp_rack_advance(), summed over the segments an ACK delivered: RACK.rtt from the last, RACK.xmit_ts from the latest sent.</summary>
+    private void RackAdvance(RackSample sample)
+    {
+        if (!sample.Advanced)
+        {
+            return;
+        }
+
+        _rackAdvanced = true;
+        _rackRttUs = sample.RttUs;
+        if (_rack.Sent == SimTime.Never || RackSample.SentAfter(sample.Sent, _rack.Sent, sample.End, _rack.End))
+        {
+            _rack = sample;
+        }
+    }
+
+    /// <summary>Linux tcp_rack_reo_wnd().</summary>
+    private long ReorderingWindowUs()
+    {
+        if (_reorderingSeen == 0 && (CaState >= CaState.Recovery || SackedOut >= Settings.DupThresh))
+        {
+            return 0;
+        }
+
+        return Math.Min(MinRttUs >> 2, Rtt.SrttUs8 >> 3);
+    }
+
+    /// <summary>Linux tcp_rack_mark_lost(): after an ACK that advanced RACK, marks what is due and arms the reordering timer for the rest.</summary>
+    private void RackMarkLost()
+    {
+        if (!_rackAdvanced)
+        {
+            return;
+        }
+
+        _rackAdvanced = false;
+        var (_, waitNs) = _rtx.DetectLoss(_rack, (_rackRttUs + ReorderingWindowUs()) * 1000, Simulation.Now);
+        if (waitNs > 0)
+        {
+            _reoTimer ??= new Timer(Simulation, OnReorderingTimer);
+            var jiffies = (waitNs * Settings.Hz + 999_999_999L) / 1_000_000_000L + TimeoutMinJiffies;
+            _reoTimer.ArmAfter(SimTime.Min(Settings.FromJiffies(jiffies), Rto));
+        }
+    }
+
+    /// <summary>
+    /// Linux tcp_rack_reo_timeout(): the reordering window has passed; what is now due is lost,
+    /// recovery starts if it had not, and the lost segments go out.
+    /// </summary>
+    private void OnReorderingTimer()
+    {
+        if (_handedToTimeWait || State == TcpState.Closed || PacketsOut == 0)
+        {
+            return;
+        }
+
+        var priorInFlight = PacketsInFlight;
+        var lostBefore = LostOut;
+        _rtx.DetectLoss(_rack, (_rackRttUs + ReorderingWindowUs()) * 1000, Simulation.Now);
+        if (priorInFlight != PacketsInFlight)
+        {
+            if (CaState != CaState.Recovery)
+            {
+                EnterRecovery();
+                ReduceCwnd(1, advancedWithoutNewLoss: LostOut == lostBefore);
+            }
+
+            PushPendingFrames();
+        }
+
+        if (!_retransmitTimer.IsArmed && PacketsOut > 0)
+        {
+            _retransmitTimer.ArmAfter(Rto);
+        }
+
+        ReportVariables();
+    }
+
+    /// <summary>Linux tcp_check_sack_reordering(): a segment SACKed below the highest SACK, never retransmitted, shows reordering.</summary>
+    private void NoteReordering(in SackTagging tagged, SequenceNumber highestSackBefore)
+    {
+        if (tagged.FirstSent != SimTime.Never && tagged.LowestOriginal < highestSackBefore)
+        {
+            _reorderingSeen++;
+        }
+    }
+}
