@@ -278,19 +278,7 @@ public sealed class RetransmissionQueue
                 continue;
             }
 
-            if (segment.Retransmitted)
-            {
-                segment.Retransmitted = false;
-                RetransOut--;
-            }
-
-            if (!segment.Lost)
-            {
-                segment.Lost = true;
-                LostOut++;
-            }
-
-            _retransmitHint = Math.Min(_retransmitHint, i);
+            MarkLost(ref segment, i);
             marked++;
         }
 
@@ -312,22 +300,30 @@ public sealed class RetransmissionQueue
                 continue;
             }
 
-            if (segment.Retransmitted)
-            {
-                segment.Retransmitted = false;
-                RetransOut--;
-            }
-
-            if (!segment.Lost)
-            {
-                segment.Lost = true;
-                LostOut++;
-            }
+            MarkLost(ref segment, i);
         }
 
         _retransmitHint = 0;
         _lostHint = 0;
         _lostHintSacked = 0;
+    }
+
+    /// <summary>Linux tcp_mark_skb_lost(): lost, and a retransmission of it no longer counts as in flight.</summary>
+    private void MarkLost(ref SentSegment segment, int index)
+    {
+        if (segment.Retransmitted)
+        {
+            segment.Retransmitted = false;
+            RetransOut--;
+        }
+
+        if (!segment.Lost)
+        {
+            segment.Lost = true;
+            LostOut++;
+        }
+
+        _retransmitHint = Math.Min(_retransmitHint, index);
     }
 
     /// <summary>The first segment whose end lies after <paramref name="seq"/> (binary search: the queue is in sequence order).</summary>
