@@ -13,7 +13,7 @@ internal static class TcpSettingsReader
         "profile", "congestion", "mss", "initial_cwnd", "initial_rto", "min_rto", "max_rto", "rtt_estimator",
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
-        "sack", "dsack", "rack", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
+        "sack", "dsack", "rack", "tlp", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
         "invalid_ack_rate_limit", "listen_backlog",
     ];
 
@@ -74,6 +74,7 @@ internal static class TcpSettingsReader
             Sack = map.Boolean("sack") ?? settings.Sack,
             Dsack = map.Boolean("dsack") ?? settings.Dsack,
             Rack = map.Boolean("rack") ?? settings.Rack,
+            TailLossProbe = map.Boolean("tlp") ?? settings.TailLossProbe,
             ReceiveBufferMax = (int?)Positive(map, "receive_buffer_max", map.Size("receive_buffer_max")) ?? settings.ReceiveBufferMax,
             KeepAlive = map.Boolean("keepalive") ?? settings.KeepAlive,
             KeepAliveTime = PositiveTime(map, "keepalive_time") ?? settings.KeepAliveTime,

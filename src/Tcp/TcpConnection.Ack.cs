@@ -110,14 +110,10 @@ public sealed partial class TcpConnection
                 _renoSackedOut = acked.Packets - 1 >= _renoSackedOut ? 0 : _renoSackedOut - (acked.Packets - 1);
             }
 
-            // RFC 6298 §5.2-5.3 (Linux tcp_rearm_rto()): stop when all is acknowledged, else restart.
-            if (PacketsOut == 0)
+            // RFC 6298 §5.2-5.3 (Linux tcp_set_xmit_timer()): a loss probe when one may go, else restart the RTO.
+            if (!ScheduleLossProbe(advancingRto: true))
             {
-                _retransmitTimer.Cancel();
-            }
-            else
-            {
-                _retransmitTimer.ArmAfter(Rto);
+                RearmRto();
             }
         }
 
@@ -148,6 +144,11 @@ public sealed partial class TcpConnection
         }
 
         CongestionControl(delivered, advanced, newlyLost: LostOut > lostBefore);
+        if (_tlpHighSeq is not null)
+        {
+            ProcessLossProbeAck(ack, advanced, isDupAck, newlySacked > 0);
+        }
+
         if (priorPackets == 0)
         {
             OnAckWhileProbing();

@@ -51,7 +51,7 @@ public sealed partial class TcpConnection
         CallSockOps(SockOp.NeedsEcn);
         _rtx.Append(new Buffers.SentSegment { Start = iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now });
         Transmit(iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
-        _retransmitTimer.ArmAfter(Rto);
+        ArmRetransmitTimer();
     }
 
     /// <summary>RFC 9293 §3.10.7.3 and Linux tcp_rcv_synsent_state_process().</summary>

@@ -25,6 +25,7 @@ public sealed partial class TcpConnection
         }
 
         var sent = false;
+        var sentNew = false;
         var cwndLimited = false;
         while (true)
         {
@@ -43,6 +44,10 @@ public sealed partial class TcpConnection
             {
                 break;
             }
+            else
+            {
+                sentNew = true;
+            }
 
             if (CaState is CaState.Recovery or CaState.Cwr)
             {
@@ -55,6 +60,12 @@ public sealed partial class TcpConnection
         if (sent || cwndLimited)
         {
             ValidateCwnd(cwndLimited);
+        }
+
+        // Linux tcp_write_xmit(): after new data, one loss probe per tail loss episode.
+        if (sentNew)
+        {
+            ScheduleLossProbe(advancingRto: false);
         }
 
         if (CanSendNewData)
@@ -109,13 +120,14 @@ public sealed partial class TcpConnection
             PayloadLength = length,
             StreamOffset = _streamNext,
             Fin = fin,
+            Psh = length > 0 && length == unsent,
             FirstSent = Simulation.Now,
         };
         var wasIdle = PacketsOut == 0;
         var nothingInFlight = PacketsInFlight == 0;
         _rtx.Append(segment);
         // PSH marks the last data written (Linux tcp_mark_push()); a bare FIN carries ACK and FIN only (tcp_send_fin()).
-        Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (length > 0 && length == unsent ? TcpFlags.Psh : TcpFlags.None));
+        Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (segment.Psh ? TcpFlags.Psh : TcpFlags.None));
         OnDataSent(nothingInFlight);
         _streamNext += length;
         SndNxt = end;
@@ -132,17 +144,21 @@ public sealed partial class TcpConnection
         // RFC 6298 §5.1: start the timer when data is sent and it is not running.
         if (wasIdle || !_retransmitTimer.IsArmed)
         {
-            _retransmitTimer.ArmAfter(Rto);
+            ArmRetransmitTimer();
         }
 
         return true;
     }
 
-    /// <summary>Linux __tcp_retransmit_skb(): resends one queued segment; RETRANS_CB follows the send.</summary>
+    /// <summary>
+    /// Linux tcp_retransmit_skb() and __tcp_retransmit_skb(): resends one queued segment;
+    /// RETRANS_CB follows the send. A loss probe goes through __tcp_retransmit_skb() alone, so it
+    /// is not counted in retrans_out.
+    /// </summary>
     private void RetransmitSegment(int index, RetransmissionCause cause)
     {
         ref var segment = ref _rtx[index];
-        var flags = (segment.Syn ? TcpFlags.Syn : TcpFlags.Ack) | (segment.Fin ? TcpFlags.Fin : TcpFlags.None);
+        var flags = (segment.Syn ? TcpFlags.Syn : TcpFlags.Ack) | (segment.Fin ? TcpFlags.Fin : TcpFlags.None) | (segment.Psh ? TcpFlags.Psh : TcpFlags.None);
         if (State != TcpState.SynSent && segment.Syn)
         {
             flags |= TcpFlags.Ack;
@@ -162,7 +178,15 @@ public sealed partial class TcpConnection
 
         var start = segment.Start;
         var length = segment.SequenceLength;
-        _rtx.MarkRetransmitted(index, Simulation.Now);
+        if (cause == RetransmissionCause.LossProbe)
+        {
+            _rtx.MarkProbed(index, Simulation.Now);
+        }
+        else
+        {
+            _rtx.MarkRetransmitted(index, Simulation.Now);
+        }
+
         Statistics.TotalRetransmissions++;
         if (cause == RetransmissionCause.FastRetransmit)
         {
@@ -170,9 +194,9 @@ public sealed partial class TcpConnection
         }
 
         // Linux tcp_xmit_retransmit_queue(): retransmitting the head restarts the RTO.
-        if (index == 0)
+        if (index == 0 && cause != RetransmissionCause.LossProbe)
         {
-            _retransmitTimer.ArmAfter(Rto);
+            ArmRetransmitTimer();
         }
 
         if (FlagSet(SockOpsCallbackFlags.Retrans))
@@ -194,7 +218,7 @@ public sealed partial class TcpConnection
         });
         SndNxt = Iss + 1;
         Transmit(Iss, 0, 0, TcpFlags.Syn);
-        _retransmitTimer.ArmAfter(Rto);
+        ArmRetransmitTimer();
     }
 
     /// <summary>Linux tcp_send_ack(): a bare ACK carrying the current window.</summary>

@@ -72,6 +72,8 @@ public sealed partial class TcpConnection
         if (waitNs > 0)
         {
             _reoTimer ??= new Timer(Simulation, OnReorderingTimer);
+            _retransmitTimer.Cancel();
+            _lossProbeTimer?.Cancel();
             var jiffies = (waitNs * Settings.Hz + 999_999_999L) / 1_000_000_000L + TimeoutMinJiffies;
             _reoTimer.ArmAfter(SimTime.Min(Settings.FromJiffies(jiffies), Rto));
         }
@@ -104,7 +106,7 @@ public sealed partial class TcpConnection
 
         if (!_retransmitTimer.IsArmed && PacketsOut > 0)
         {
-            _retransmitTimer.ArmAfter(Rto);
+            RearmRto();
         }
 
         ReportVariables();

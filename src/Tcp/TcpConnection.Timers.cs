@@ -43,6 +43,7 @@ public sealed partial class TcpConnection
         }
 
         Statistics.RetransmissionTimeouts++;
+        _tlpHighSeq = null;
         Observer?.OnRetransmissionTimeout(this, Retransmits);
         EnterLoss();
         Retransmits++;
@@ -55,7 +56,7 @@ public sealed partial class TcpConnection
             Rto = SimTime.Min(Rto * 2, Settings.MaxRto);
         }
 
-        _retransmitTimer.ArmAfter(Rto);
+        ArmRetransmitTimer();
 
         // retransmits_timed_out(sk, tcp_retries1 + 1) computes its horizon from tcp_timeout_init() in SYN-SENT.
         if (State == TcpState.SynSent)

@@ -479,6 +479,7 @@ public sealed partial class TcpConnection
         _persistTimer.Cancel();
         _keepAliveTimer.Cancel();
         _reoTimer?.Cancel();
+        _lossProbeTimer?.Cancel();
         Stack.Remove(this);
         Closed?.Invoke(this);
     }
@@ -508,6 +509,7 @@ public sealed partial class TcpConnection
             _persistTimer.Cancel();
             _keepAliveTimer.Cancel();
             _reoTimer?.Cancel();
+            _lossProbeTimer?.Cancel();
         }
 
         var previous = State;

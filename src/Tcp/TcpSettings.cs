@@ -47,6 +47,9 @@ public sealed record TcpSettings
     /// <summary>RACK loss detection with SACK (RFC 8985; Linux tcp_recovery = 1); off, a segment is lost once DupThresh segments above it are SACKed (RFC 6675).</summary>
     public bool Rack { get; init; } = true;
 
+    /// <summary>Tail loss probes with SACK (RFC 8985 §7; Linux tcp_early_retrans = 3).</summary>
+    public bool TailLossProbe { get; init; } = true;
+
     /// <summary>Reports duplicate segments with D-SACK blocks when SACK is in use (RFC 2883; Linux tcp_dsack = 1).</summary>
     public bool Dsack { get; init; } = true;
 
@@ -125,6 +128,7 @@ public sealed record TcpSettings
         SynLinearTimeouts = 0,
         Congestion = "reno",
         Rack = false,
+        TailLossProbe = false,
     };
 
     /// <summary>Rounds a duration up to whole jiffies, as usecs_to_jiffies() does.</summary>

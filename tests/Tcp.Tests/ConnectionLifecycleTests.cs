@@ -63,8 +63,9 @@ public class ConnectionLifecycleTests
     [Fact]
     public void DataRetransmissionTimeoutsBackOffExponentiallyUntilTheRetries2Horizon()
     {
+        // Without tail loss probes, so that the expiries follow RFC 6298 §5.5 from the first send.
         var loss = new ScheduledLoss();
-        var net = new TwoHostNetwork(forwardLossModel: loss);
+        var net = new TwoHostNetwork(forwardLossModel: loss, settings: TcpSettings.Linux with { TailLossProbe = false });
         var states = new StateRecorder();
         states.Attach(net.ClientStack);
         var sink = new SinkApplication(net.ServerStack, 80, net.Settings);
@@ -98,6 +99,29 @@ public class ConnectionLifecycleTests
         Assert.Equal("ETIMEDOUT", connection.Error);
         Assert.Equal(expected[15], states.States.Last().At);
         Assert.Equal(15, connection.Statistics.RetransmissionTimeouts);
+    }
+
+    [Fact]
+    public void InABlackoutATailLossProbeGoesFirstAndTheRtoCountsFromIt()
+    {
+        var loss = new ScheduledLoss();
+        var net = new TwoHostNetwork(forwardLossModel: loss);
+        var states = new StateRecorder();
+        states.Attach(net.ClientStack);
+        new SinkApplication(net.ServerStack, 80, net.Settings).Install();
+        var connection = net.ClientStack.Connect(net.Server.Address, 80);
+        connection.Established = c =>
+        {
+            loss.Outage = true;
+            c.Write(10 * 1460);
+        };
+
+        net.Simulation.Run(SimTime.FromSeconds(2));
+
+        // PTO = 2 * SRTT (80.192 ms) + 2 jiffies = 83 ms in whole jiffies; the RTO (241 ms) restarts from the probe.
+        var t0 = HandshakeLeg * 2;
+        Assert.Equal(1, connection.LossProbes);
+        Assert.Equal(t0 + SimTime.FromMilliseconds(83) + SimTime.FromMilliseconds(241), states.Timeouts[0].At);
     }
 
     [Fact]

@@ -415,6 +415,14 @@ public sealed class RetransmissionQueue
         RetransOut++;
     }
 
+    /// <summary>A loss probe resent the segment: it is retransmitted for Karn's rule and RACK, but not counted in retrans_out.</summary>
+    public void MarkProbed(int index, SimTime now)
+    {
+        ref var segment = ref this[index];
+        segment.LastSent = now;
+        segment.EverRetransmitted = true;
+    }
+
     private void Unmark(ref SentSegment segment)
     {
         if (segment.Sacked)

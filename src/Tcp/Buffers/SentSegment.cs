@@ -22,6 +22,9 @@ public struct SentSegment
     public bool Syn;
     public bool Fin;
 
+    /// <summary>Sent with PSH, the last of the data written (Linux keeps it in the skb's tcp_flags for retransmissions).</summary>
+    public bool Psh;
+
     /// <summary>When the segment was first sent, for RTT samples (Karn's rule voids retransmitted ones).</summary>
     public SimTime FirstSent;
 

@@ -11,4 +11,7 @@ public enum RetransmissionCause
 
     /// <summary>A SYN or SYN-ACK whose timer expired.</summary>
     Handshake,
+
+    /// <summary>A tail loss probe resending the last segment (RFC 8985 §7).</summary>
+    LossProbe,
 }

@@ -1,0 +1,164 @@
+using NetSim.Sim.Kernel;
+using NetSim.Tcp.Congestion;
+using NetSim.Tcp.Hooks;
+using Timer = NetSim.Sim.Kernel.Timer;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// Tail loss probes (RFC 8985 §7, Linux tcp_schedule_loss_probe(), tcp_send_loss_probe() and
+/// tcp_process_tlp_ack(), tcp_early_retrans = 3 or 4): when the last segments of a flight may be
+/// lost, so that no later ACK would reveal it, a probe two smoothed RTTs after the last send
+/// (plus the minimum RTO with one segment out, for the delayed ACK) sends new data or resends the
+/// last segment, so that SACK and RACK repair the loss without waiting for the RTO. The probe
+/// timer takes the place of the retransmission timer, as ICSK_TIME_LOSS_PROBE does.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    /// <summary>Linux TCP_TIMEOUT_MIN_US: two jiffies.</summary>
+    private SimTime TimeoutMin => Settings.FromJiffies(2);
+
+    private Timer? _lossProbeTimer;
+
+    /// <summary>SND.NXT when the probe went out (tp->tlp_high_seq), while its outcome is open.</summary>
+    private SequenceNumber? _tlpHighSeq;
+
+    /// <summary>The probe resent a segment rather than sending new data (tp->tlp_retrans).</summary>
+    private bool _tlpRetransmitted;
+
+    /// <summary>Loss probes sent (LINUX_MIB_TCPLOSSPROBES).</summary>
+    public long LossProbes { get; private set; }
+
+    /// <summary>Linux tcp_schedule_loss_probe(): arms the probe in place of the RTO when a probe may go; true when it did.</summary>
+    private bool ScheduleLossProbe(bool advancingRto)
+    {
+        if (!Settings.TailLossProbe || PacketsOut == 0 || !SackAgreed || CaState is not (CaState.Open or CaState.Cwr)
+            || !IsFullSocket || _handedToTimeWait)
+        {
+            return false;
+        }
+
+        SimTime timeout;
+        if (Rtt.HasSample)
+        {
+            var probe = SimTime.FromMicroseconds(Rtt.SrttUs8 >> 2) + (PacketsOut == 1 ? Settings.MinRto : TimeoutMin);
+            timeout = Settings.RoundUpToJiffy(probe);
+        }
+        else
+        {
+            timeout = Settings.InitialRto;
+        }
+
+        // If the RTO would come sooner, the probe goes then.
+        var rtoDelta = advancingRto ? Settings.MinRto : RtoDelta();
+        if (rtoDelta > SimTime.Zero)
+        {
+            timeout = SimTime.Min(timeout, Settings.RoundUpToJiffy(rtoDelta));
+        }
+
+        _retransmitTimer.Cancel();
+        _reoTimer?.Cancel();
+        _lossProbeTimer ??= new Timer(Simulation, SendLossProbe);
+        _lossProbeTimer.ArmAfter(timeout);
+        return true;
+    }
+
+    /// <summary>Linux tcp_rto_delta_us(): how long until the RTO of the oldest outstanding segment.</summary>
+    private SimTime RtoDelta() => PacketsOut == 0 ? SimTime.Zero : (_rtx[0].LastSent + Rto) - Simulation.Now;
+
+    /// <summary>
+    /// Arms the retransmission timer for one RTO. In Linux the RTO, the loss probe and the
+    /// reordering timer share one timer (icsk_retransmit_timer), so arming one ends the others.
+    /// </summary>
+    private void ArmRetransmitTimer()
+    {
+        _lossProbeTimer?.Cancel();
+        _reoTimer?.Cancel();
+        _retransmitTimer.ArmAfter(Rto);
+    }
+
+    /// <summary>
+    /// Linux tcp_rearm_rto(): no timer once nothing is outstanding; otherwise the RTO, counted from
+    /// the oldest segment's send when it replaces a probe or reordering timer.
+    /// </summary>
+    private void RearmRto()
+    {
+        if (PacketsOut == 0)
+        {
+            _lossProbeTimer?.Cancel();
+            _retransmitTimer.Cancel();
+            return;
+        }
+
+        ArmRetransmitTimer();
+    }
+
+    /// <summary>
+    /// Linux tcp_send_loss_probe(): at most one probe outstanding; new data if the window allows,
+    /// otherwise the last segment again (RETRANS_CB runs for it, as __tcp_retransmit_skb() calls it).
+    /// </summary>
+    private void SendLossProbe()
+    {
+        if (_handedToTimeWait || State == TcpState.Closed || PacketsOut == 0)
+        {
+            return;
+        }
+
+        if (_tlpHighSeq is null)
+        {
+            _tlpRetransmitted = false;
+            var before = PacketsOut;
+            if (CanSendNewData && SendNewSegment())
+            {
+                LossProbeSent();
+            }
+            else if (PacketsOut == before)
+            {
+                RetransmitSegment(PacketsOut - 1, RetransmissionCause.LossProbe);
+                _tlpRetransmitted = true;
+                LossProbeSent();
+            }
+        }
+
+        ArmRetransmitTimer();
+        ReportVariables();
+    }
+
+    private void LossProbeSent()
+    {
+        _tlpHighSeq = SndNxt;
+        LossProbes++;
+    }
+
+    /// <summary>
+    /// Linux tcp_process_tlp_ack(): once the ACK reaches the probe, a probe of new data, or a
+    /// duplicate ACK showing that both the probe and the original arrived, ends the episode; an ACK
+    /// beyond it after a resent segment means the original was lost: the window is reduced once,
+    /// through CWR, as tcp_init_cwnd_reduction() and tcp_end_cwnd_reduction() do.
+    /// </summary>
+    private void ProcessLossProbeAck(SequenceNumber ack, bool advanced, bool isDupAck, bool newlySacked)
+    {
+        if (_tlpHighSeq is not { } high || ack < high)
+        {
+            return;
+        }
+
+        if (!_tlpRetransmitted)
+        {
+            _tlpHighSeq = null;
+        }
+        else if (ack > high)
+        {
+            _tlpHighSeq = null;
+            _priorCwnd = Window.Cwnd;
+            Window.Ssthresh = Congestion.Ssthresh(Window);
+            SetCaState(CaState.Cwr);
+            Window.Cwnd = Math.Min(Window.Cwnd, Window.Ssthresh);
+            SetCaState(SackedOut > 0 ? CaState.Disorder : CaState.Open);
+        }
+        else if (isDupAck && !advanced && !newlySacked)
+        {
+            _tlpHighSeq = null;
+        }
+    }
+}
