@@ -75,11 +75,7 @@ public sealed partial class TcpConnection
             {
                 RackAdvance(acked.Rack);
 
-                // Linux tcp_clean_rtx_queue(): an original segment cumulatively ACKed below the highest SACK was reordered.
-                if (acked.LowestOriginal is { } reord && reord < priorFack)
-                {
-                    _reorderingSeen++;
-                }
+                NoteReordering(acked.LowestOriginal, priorFack);
             }
 
             SndUna = ack;
@@ -232,7 +228,7 @@ public sealed partial class TcpConnection
             var tagged = _rtx.MarkSacked(start, end, from, to, Simulation.Now, MinRttUs);
             newly += tagged.Newly;
             RackAdvance(tagged.Rack);
-            NoteReordering(tagged, highestSackBefore);
+            NoteReordering(tagged.LowestOriginal, highestSackBefore);
             if (rttFrom == SimTime.Never)
             {
                 rttFrom = tagged.FirstSent;

@@ -112,10 +112,13 @@ public sealed partial class TcpConnection
         ReportVariables();
     }
 
-    /// <summary>Linux tcp_check_sack_reordering(): a segment SACKed below the highest SACK, never retransmitted, shows reordering.</summary>
-    private void NoteReordering(in SackTagging tagged, SequenceNumber highestSackBefore)
+    /// <summary>
+    /// Linux tcp_check_sack_reordering(): an original segment (never retransmitted) delivered
+    /// below the highest SACK seen before this ACK was reordered, not lost.
+    /// </summary>
+    private void NoteReordering(SequenceNumber? lowestOriginal, SequenceNumber highestSackBefore)
     {
-        if (tagged.FirstSent != SimTime.Never && tagged.LowestOriginal < highestSackBefore)
+        if (lowestOriginal is { } low && low < highestSackBefore)
         {
             _reorderingSeen++;
         }

@@ -97,8 +97,9 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_enter_loss(): ssthresh is cut once per loss episode; every outstanding segment
-    /// is marked lost, cwnd becomes one segment (in flight is now zero) and high_seq = snd_nxt.
+    /// Linux tcp_enter_loss(): ssthresh is cut once per loss episode; every outstanding segment not
+    /// SACKed (with RACK, not sent within RACK.rtt) is marked lost, cwnd becomes what is still in
+    /// flight plus one and high_seq = snd_nxt.
     /// </summary>
     private void EnterLoss()
     {
@@ -109,16 +110,9 @@ public sealed partial class TcpConnection
         }
 
         _renoSackedOut = 0;
-        if (RackEnabled)
-        {
-            // Linux tcp_timeout_mark_lost(): RACK spares segments sent within the last RACK.rtt.
-            _rtx.MarkLostAfterTimeout(_rackRttUs * 1000, Simulation.Now);
-        }
-        else
-        {
-            _rtx.MarkAllLost();
-        }
 
+        // Linux tcp_timeout_mark_lost(): RACK spares segments sent within the last RACK.rtt.
+        _rtx.MarkLostAfterTimeout(RackEnabled ? _rackRttUs * 1000 : 0, Simulation.Now);
         Window.Cwnd = (uint)PacketsInFlight + 1;
         Window.CwndCount = 0;
         SetCaState(CaState.Loss);

@@ -126,22 +126,17 @@ public sealed class RetransmissionQueue
 
     /// <summary>
     /// Linux tcp_sacktag_walk() and tcp_sacktag_one(): every segment wholly inside [start, end) and
-    /// not yet SACKed becomes SACKed, leaving lost_out and retrans_out. Returns how many, the send
-    /// times of the first and last of them never retransmitted (first_sackt and last_sackt, for the
-    /// RTT samples), and the end of the last segment the block covers.
-    /// </summary>
-    public SackTagging MarkSacked(SequenceNumber start, SequenceNumber end) =>
-        MarkSacked(start, end, start, end, default, 0);
-
-    /// <summary>
-    /// As <see cref="MarkSacked(SequenceNumber, SequenceNumber)"/> for the block [start, end), but
-    /// walking only the segments that reach into [from, to): the rest of the block was tagged by an
-    /// earlier ACK (Linux's recv_sack_cache). <paramref name="now"/> and <paramref name="minRttUs"/> are for the RACK sample.
+    /// not yet SACKed becomes SACKed, leaving lost_out and retrans_out. Only the segments that reach
+    /// into [from, to) are walked: the rest of the block was tagged by an earlier ACK (Linux's
+    /// recv_sack_cache). Returns how many were newly SACKed, the send times of the first and last
+    /// of them never retransmitted (first_sackt and last_sackt, for the RTT samples), the end of the
+    /// last segment the block covers, and, with <paramref name="now"/> and
+    /// <paramref name="minRttUs"/>, the RACK sample.
     /// </summary>
     public SackTagging MarkSacked(SequenceNumber start, SequenceNumber end, SequenceNumber from, SequenceNumber to, SimTime now, long minRttUs)
     {
         var rack = RackSample.None;
-        var lowestOriginal = end;
+        SequenceNumber? lowestOriginal = null;
         var newly = 0;
         var firstSent = SimTime.Never;
         var lastSent = SimTime.Never;
@@ -286,9 +281,9 @@ public sealed class RetransmissionQueue
     }
 
     /// <summary>
-    /// Linux tcp_timeout_mark_lost() with RACK: after an RTO the head and every segment not SACKed
-    /// are lost, except those sent less than <paramref name="recentNs"/> ago, which RACK still
-    /// gives time.
+    /// Linux tcp_timeout_mark_lost(): after an RTO the head and every segment not SACKed are lost,
+    /// and no retransmission is in flight, except for segments sent less than
+    /// <paramref name="recentNs"/> ago, which RACK still gives time (0 without RACK).
     /// </summary>
     public void MarkLostAfterTimeout(long recentNs, SimTime now)
     {
@@ -366,23 +361,6 @@ public sealed class RetransmissionQueue
                 return;
             }
         }
-    }
-
-    /// <summary>After an RTO every outstanding segment not SACKed is lost and no retransmission is in flight (Linux tcp_enter_loss()).</summary>
-    public void MarkAllLost()
-    {
-        for (var i = 0; i < Count; i++)
-        {
-            ref var segment = ref this[i];
-            segment.Lost = !segment.Sacked;
-            segment.Retransmitted = false;
-        }
-
-        LostOut = Count - SackedOut;
-        RetransOut = 0;
-        _retransmitHint = 0;
-        _lostHint = 0;
-        _lostHintSacked = 0;
     }
 
     /// <summary>Index of the first segment marked lost and not yet retransmitted, or -1.</summary>

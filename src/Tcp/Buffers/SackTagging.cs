@@ -13,5 +13,5 @@ public readonly record struct SackTagging(
     SimTime FirstSent,
     SimTime LastSent,
     SequenceNumber HighestEnd,
-    SequenceNumber LowestOriginal,
+    SequenceNumber? LowestOriginal,
     RackSample Rack);
