@@ -15,7 +15,7 @@ internal static class LinkPropertiesReader
     public static readonly string[] Fields = ["rate", "delay", "mtu", "queue", "loss", "impair"];
 
     private static readonly string[] QueueTypes = ["droptail", "red", "codel", "fq_codel"];
-    private static readonly string[] LossTypes = ["none", "bernoulli", "gilbert-elliott", "scheduled"];
+    private static readonly string[] LossTypes = ["none", "bernoulli", "periodic", "gilbert-elliott", "scheduled"];
 
     /// <summary>Reads both directions; absent fields come from <paramref name="template"/> when one is given (the dumbbell's).</summary>
     public static (ChannelSpec Forward, ChannelSpec Reverse) Read(YamlMap link, YamlMap? template = null)
@@ -151,6 +151,9 @@ internal static class LinkPropertiesReader
             case "bernoulli":
                 map.RejectUnknownKeys("type", "p");
                 return new BernoulliSpec(map.Probability("p") ?? throw map.Error("p", "missing required field"));
+            case "periodic":
+                map.RejectUnknownKeys("type", "p", "every");
+                return new PeriodicSpec(Period(map));
             case "gilbert-elliott":
                 map.RejectUnknownKeys("type", "p", "r", "loss_good", "loss_bad");
                 var p = map.Probability("p") ?? throw map.Error("p", "missing required field (Good to Bad transition probability)");
@@ -193,6 +196,26 @@ internal static class LinkPropertiesReader
             default:
                 throw map.Error("type", $"unknown loss model '{type}'{YamlMap.DidYouMean(type, LossTypes)} (valid: {string.Join(", ", LossTypes)})");
         }
+    }
+
+    /// <summary>A periodic loss's period: <c>every: N</c> packets, or <c>p</c> as its reciprocal rounded to whole packets.</summary>
+    private static long Period(YamlMap map)
+    {
+        var every = map.Integer("every");
+        var p = map.Probability("p");
+        if (every is not null && p is not null)
+        {
+            throw map.Error("every", "give either p or every, not both");
+        }
+
+        if (every is { } n)
+        {
+            return n >= 2 ? n : throw map.Error("every", "must be at least 2 (every packet lost would carry nothing)");
+        }
+
+        var probability = p ?? throw map.Error("p", "missing required field (or every: N packets)");
+        var period = probability > 0 ? Math.Round(1 / probability) : 0;
+        return period >= 2 ? (long)period : throw map.Error("p", "must lie in (0, 50%]: one packet lost in every 1/p");
     }
 
     private static Impairments ReadImpairments(YamlMap map)

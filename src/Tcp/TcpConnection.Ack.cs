@@ -467,7 +467,8 @@ public sealed partial class TcpConnection
         }
         else if (advanced && delivered > 0)
         {
-            Congestion.CongestionAvoid(Window, (uint)delivered);
+            // RFC 3465 §2: count what was acknowledged, or without ABC one segment per ACK.
+            Congestion.CongestionAvoid(Window, Settings.ByteCounting ? (uint)delivered : 1u);
         }
     }
 

@@ -170,7 +170,8 @@ public sealed partial class TcpConnection
             return;
         }
 
-        if ((RcvNxt - _rcvWup > ReceiveMss && ComputeWindow() >= RcvWnd) || InQuickAckMode || _ackNow || _receiveBuffer.HasOutOfOrder)
+        if ((RcvNxt - _rcvWup > ReceiveMss && ComputeWindow() >= RcvWnd) || InQuickAckMode || _ackNow || _receiveBuffer.HasOutOfOrder
+            || Settings.AckEverySegment)
         {
             SendAck();
         }

@@ -32,6 +32,19 @@ public sealed record TcpSettings
     /// <summary>Delayed-ACK timeout (Linux TCP_DELACK_MIN 40 ms; RFC 9293 §3.8.6.3 allows up to 500 ms).</summary>
     public SimTime DelayedAckTimeout { get; init; } = SimTime.FromMilliseconds(40);
 
+    /// <summary>
+    /// Acknowledges every segment at once instead of every second one (RFC 5681 §4.2 makes delaying
+    /// a SHOULD; Linux always delays, and packetdrill's TCP_QUICKACK only pauses it).
+    /// </summary>
+    public bool AckEverySegment { get; init; }
+
+    /// <summary>
+    /// Grows cwnd by the segments an ACK covers (RFC 3465 Appropriate Byte Counting; Linux counts
+    /// acknowledged segments with no limit L). Off, each ACK counts once, as RFC 5681 §3.1 reads
+    /// without ABC: delayed ACKs then halve the growth in congestion avoidance.
+    /// </summary>
+    public bool ByteCounting { get; init; } = true;
+
     /// <summary>ACKs sent at once, without delay, at the start of a transfer (Linux TCP_MAX_QUICKACKS).</summary>
     public int QuickAcks { get; init; } = 16;
 

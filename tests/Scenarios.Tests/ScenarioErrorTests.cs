@@ -58,6 +58,24 @@ public class ScenarioErrorTests
         Assert.Contains("outside [0, 1]", error.Problem);
     }
 
+    [Theory]
+    [InlineData("p: 1%", 100L)]
+    [InlineData("every: 250", 250L)]
+    [InlineData("p: 0.3%", 333L)]
+    public void APeriodicLossTakesARateOrAPeriod(string field, long period)
+    {
+        var scenario = ScenarioParser.Parse(Valid.Replace("type: bernoulli, p: 1%", "type: periodic, " + field), "ok.yaml");
+        Assert.Equal(period, Assert.IsType<Model.PeriodicSpec>(scenario.Links[0].Forward.Loss).Period);
+    }
+
+    [Fact]
+    public void APeriodicLossWithBothARateAndAPeriodIsRefused()
+    {
+        var error = Fails(Valid.Replace("type: bernoulli, p: 1%", "type: periodic, p: 1%, every: 100"));
+        Assert.Equal((8L, "links[0].loss.every"), (error.Line, error.Field));
+        Assert.Contains("either p or every", error.Problem);
+    }
+
     [Fact]
     public void AMissingFieldIsNamed()
     {

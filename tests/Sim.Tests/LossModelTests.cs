@@ -71,6 +71,14 @@ public class LossModelTests
     }
 
     [Fact]
+    public void PeriodicLossDropsEveryPeriodthPacketStartingWithThePeriodth()
+    {
+        var drops = Decisions(new PeriodicLoss(3), 9);
+
+        Assert.Equal([false, false, true, false, false, true, false, false, true], drops);
+    }
+
+    [Fact]
     public void ScheduledLossDropsExactlyTheListedOrdinalsAndEverythingDuringAnOutage()
     {
         var loss = new ScheduledLoss(2, 4);

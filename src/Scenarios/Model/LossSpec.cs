@@ -24,6 +24,13 @@ public sealed record BernoulliSpec(double P) : LossSpec
         P == 0 ? NoLoss.Instance : new BernoulliLoss(P, random);
 }
 
+/// <summary>Every <paramref name="Period"/>-th packet lost.</summary>
+public sealed record PeriodicSpec(long Period) : LossSpec
+{
+    public override ILossModel Create(Random random, Func<string, (Ipv4Address, Ipv4Address, ushort)> flowEndpoints) =>
+        new PeriodicLoss(Period);
+}
+
 public sealed record GilbertElliottSpec(double P, double R, double LossGood, double LossBad) : LossSpec
 {
     public override ILossModel Create(Random random, Func<string, (Ipv4Address, Ipv4Address, ushort)> flowEndpoints) =>

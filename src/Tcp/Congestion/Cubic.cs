@@ -53,6 +53,9 @@ public sealed class Cubic : ICongestionControl
     /// <summary>HyStart found the end of slow start before any loss (ca->found).</summary>
     public bool HystartFound => _found;
 
+    /// <summary>The window before the last reduction, W_max (ca->last_max_cwnd), in segments.</summary>
+    public uint LastMaxCwnd => _lastMaxCwnd;
+
     private TcpConnection Connection => _connection ?? throw new InvalidOperationException("CUBIC runs once its connection is established");
 
     /// <summary>tcp_jiffies32: the modelled kernel's jiffies.</summary>

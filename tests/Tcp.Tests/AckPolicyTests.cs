@@ -1,0 +1,35 @@
+using NetSim.Sim.Kernel;
+using NetSim.Tcp.Apps;
+
+namespace NetSim.Tcp.Tests;
+
+/// <summary>How often the receiver acknowledges (RFC 5681 §4.2, RFC 9293 §3.8.6.3) and how the sender counts ACKs (RFC 3465).</summary>
+public class AckPolicyTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AckEverySegmentSendsOneAckPerSegmentWhereLinuxAcksEverySecond(bool ackEverySegment)
+    {
+        // The default 64 KiB buffer starts at its largest window: no quick ACKs for window growth (tcp_grow_window()).
+        var settings = TcpSettings.Linux with { AckEverySegment = ackEverySegment, QuickAcks = 0 };
+        var net = new TwoHostNetwork(rateBps: 100_000_000, settings: settings);
+        var sink = new SinkApplication(net.ServerStack, 5001, settings);
+        sink.Install();
+        new BulkSendApplication(net.ClientStack, net.Server.Address, 5001, settings, "bulk") { MaxBytes = 1448 * 1000 }.Install();
+
+        net.Simulation.Run(SimTime.FromSeconds(10));
+
+        Assert.Equal(1448 * 1000, sink.BytesReceived);
+        var data = net.Forward.Statistics.PacketsDelivered;
+        var acks = net.Reverse.Statistics.PacketsDelivered;
+        if (ackEverySegment)
+        {
+            Assert.True(acks >= 1000, $"{acks} ACKs for 1000 data segments");
+        }
+        else
+        {
+            Assert.InRange(acks, (data / 2) - 5, (data / 2) + 20);
+        }
+    }
+}
