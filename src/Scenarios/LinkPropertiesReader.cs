@@ -14,7 +14,7 @@ internal static class LinkPropertiesReader
 {
     public static readonly string[] Fields = ["rate", "delay", "mtu", "queue", "loss", "impair"];
 
-    private static readonly string[] QueueTypes = ["droptail", "red", "codel", "fq_codel"];
+    private static readonly string[] QueueTypes = ["droptail", "red", "codel", "fq_codel", "threshold"];
     private static readonly string[] LossTypes = ["none", "bernoulli", "periodic", "gilbert-elliott", "scheduled"];
 
     /// <summary>Reads both directions; absent fields come from <paramref name="template"/> when one is given (the dumbbell's).</summary>
@@ -135,6 +135,16 @@ internal static class LinkPropertiesReader
                 map.RejectUnknownKeys("type", "target", "interval", "limit", "flows", "quantum", "ecn");
                 return new FqCoDelSpec(PositiveTime(map, "target", 5), PositiveTime(map, "interval", 100), Limit(map, 10240),
                     (int)Positive(map, "flows", 1024), (int)Positive(map, "quantum", 1514), map.Boolean("ecn") ?? true);
+            case "threshold":
+                map.RejectUnknownKeys("type", "k", "limit");
+                var k = map.Integer("k") ?? throw map.Error("k", "missing required field (marking threshold in packets)");
+                var limit = Limit(map, 1000);
+                if (k < 0 || k >= limit)
+                {
+                    throw map.Error("k", $"the marking threshold lies in [0, limit = {limit}) packets");
+                }
+
+                return new ThresholdSpec((int)k, limit);
             default:
                 throw map.Error("type", $"unknown queue '{type}'{YamlMap.DidYouMean(type, QueueTypes)} (valid: {string.Join(", ", QueueTypes)})");
         }

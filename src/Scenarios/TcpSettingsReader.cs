@@ -14,7 +14,7 @@ internal static class TcpSettingsReader
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
         "sack", "dsack", "rack", "tlp", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
-        "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting",
+        "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn",
     ];
 
     public static TcpSettings Read(YamlMap map, TcpSettings inherited)
@@ -62,6 +62,7 @@ internal static class TcpSettingsReader
             QuickAcks = (int)(NonNegative(map, "quick_acks") ?? settings.QuickAcks),
             AckEverySegment = map.Boolean("ack_every_segment") ?? settings.AckEverySegment,
             ByteCounting = map.Boolean("byte_counting") ?? settings.ByteCounting,
+            Ecn = EcnMode(map) ?? settings.Ecn,
             ReceiveBuffer = (int)(Positive(map, "receive_buffer", map.Size("receive_buffer")) ?? settings.ReceiveBuffer),
             SendBuffer = (int)(Positive(map, "send_buffer", map.Size("send_buffer")) ?? settings.SendBuffer),
             DupThresh = (int)(Positive(map, "dupthresh", map.Integer("dupthresh")) ?? settings.DupThresh),
@@ -118,5 +119,14 @@ internal static class TcpSettingsReader
     {
         var value = map.Duration(key);
         return value <= Sim.Kernel.SimTime.Zero ? throw map.Error(key, "must be positive") : value;
+    }
+
+    /// <summary>Linux tcp_ecn: 0 off, 1 ask and accept, 2 accept when asked.</summary>
+    private static int? EcnMode(YamlMap map)
+    {
+        var mode = map.Integer("ecn");
+        return mode is null or (>= 0 and <= 2)
+            ? (int?)mode
+            : throw map.Error("ecn", "tcp_ecn is 0 (off), 1 (ask for ECN and accept it) or 2 (accept it when asked, Linux's default)");
     }
 }

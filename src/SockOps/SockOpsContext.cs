@@ -86,7 +86,7 @@ public sealed class SockOpsContext
     public uint snd_nxt => Full ? _connection.SndNxt.Value : 0;
     public uint snd_una => Full ? _connection.SndUna.Value : 0;
     public uint mss_cache => Full ? (uint)_connection.Mss : 0;
-    public uint ecn_flags => 0;
+    public uint ecn_flags => Full ? (uint)_connection.EcnFlags : 0;
     public uint packets_out => Full ? (uint)_connection.PacketsOut : 0;
     public uint retrans_out => Full ? (uint)_connection.RetransOut : 0;
     public uint total_retrans => Full ? (uint)_connection.Statistics.TotalRetransmissions : 0;

@@ -39,7 +39,7 @@ public sealed partial class TcpConnection
                 var (sacked, _, _) = TagSackBlocks(packet, SndUna);
                 if (sacked > 0)
                 {
-                    FastRetransmitAlert(advanced: false, isDupAck: false, newlySacked: true);
+                    FastRetransmitAlert(advanced: false, isDupAck: false, newlySacked: true, ece: false);
                 }
             }
 
@@ -133,10 +133,16 @@ public sealed partial class TcpConnection
             return;
         }
 
+        // Linux tcp_ack(): ECE makes the ACK dubious (FLAG_ECE in FLAG_CA_ALERT); the algorithm hears of the ACK once its segments are counted.
+        var ece = IsEcnEcho(packet);
+        CountDelivered(delivered, ece);
+        Congestion.InAckEvent(this, ece);
         var lostBefore = LostOut;
-        if (isDupAck || advanced || newlySacked > 0 || CaState != CaState.Open)
+        if (isDupAck || advanced || newlySacked > 0 || CaState != CaState.Open || ece)
         {
-            delivered += FastRetransmitAlert(advanced, isDupAck, newlySacked > 0);
+            var renoDelivered = FastRetransmitAlert(advanced, isDupAck, newlySacked > 0, ece);
+            CountDelivered(renoDelivered, ece);
+            delivered += renoDelivered;
         }
 
         CongestionControl(delivered, advanced, newlyLost: LostOut > lostBefore);
@@ -291,11 +297,18 @@ public sealed partial class TcpConnection
     /// SACKed segments lie above it (tcp_update_scoreboard(), RFC 6675 §4 IsLost). Returns the
     /// segments a duplicate ACK reports delivered without SACK.
     /// </summary>
-    private int FastRetransmitAlert(bool advanced, bool isDupAck, bool newlySacked)
+    private int FastRetransmitAlert(bool advanced, bool isDupAck, bool newlySacked, bool ece)
     {
         var delivered = 0;
 
-        // D. State exit: everything sent before the episode is acknowledged.
+        // D. State exit. CWR holds until something above high_seq is acknowledged, so that CWR reached the receiver.
+        if (CaState == CaState.Cwr && SndUna > _highSeq)
+        {
+            EndCwndReduction();
+            SetCaState(CaState.Open);
+        }
+
+        // Recovery and Loss end once everything sent before the episode is acknowledged.
         if (CaState is CaState.Recovery or CaState.Loss && SndUna >= _highSeq)
         {
             _renoSackedOut = 0;
@@ -308,7 +321,7 @@ public sealed partial class TcpConnection
 
             if (CaState == CaState.Recovery)
             {
-                Window.Cwnd = Window.Ssthresh;
+                EndCwndReduction();
             }
 
             SetCaState(CaState.Open);
@@ -381,7 +394,7 @@ public sealed partial class TcpConnection
                 // tcp_time_to_recover(): something is lost; without RACK, also more than reordering segments SACKed.
                 if (LostOut == 0 && (RackEnabled || SackedOut + 1 <= Settings.DupThresh))
                 {
-                    SetCaState(SackedOut > 0 ? CaState.Disorder : CaState.Open);
+                    TryToOpen(ece);
                     return delivered;
                 }
 
@@ -443,15 +456,28 @@ public sealed partial class TcpConnection
         }
     }
 
-    /// <summary>Linux tcp_enter_recovery() and tcp_init_cwnd_reduction(): ssthresh from the algorithm, PRR starts.</summary>
+    /// <summary>Linux tcp_try_to_open(): an ECN echo reduces the window through CWR; otherwise Open, or Disorder while segments are SACKed (tcp_try_keep_open()).</summary>
+    private void TryToOpen(bool ece)
+    {
+        if (ece)
+        {
+            EnterCwr();
+        }
+
+        if (CaState != CaState.Cwr)
+        {
+            SetCaState(SackedOut > 0 ? CaState.Disorder : CaState.Open);
+        }
+    }
+
+    /// <summary>Linux tcp_enter_recovery(): the window reduction starts, unless a CWR reduction is under way already.</summary>
     private void EnterRecovery()
     {
-        _highSeq = SndNxt;
-        Window.CwndCount = 0;
-        _priorCwnd = Window.Cwnd;
-        _prrDelivered = 0;
-        _prrOut = 0;
-        Window.Ssthresh = Congestion.Ssthresh(Window);
+        if (CaState != CaState.Cwr)
+        {
+            InitCwndReduction();
+        }
+
         SetCaState(CaState.Recovery);
     }
 

@@ -48,7 +48,7 @@ public sealed partial class TcpConnection
         _tsOffset = Stack.NextTimestampOffset();
         InitReceiveWindow();
         Rto = InitialTimeout();
-        CallSockOps(SockOp.NeedsEcn);
+        AcceptSynEcn(syn, CallSockOps(SockOp.NeedsEcn) == 1);
         _rtx.Append(new Buffers.SentSegment { Start = iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now });
         Transmit(iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
         ArmRetransmitTimer();
@@ -92,6 +92,7 @@ public sealed partial class TcpConnection
         NegotiateWindowScaling(packet, Settings.WindowScaling);
         NegotiateTimestamps(packet, Settings.Timestamps);
         NegotiateSack(packet, Settings.Sack);
+        ReceiveHandshakeEcn(packet);
         if (!ackAcceptable)
         {
             // Simultaneous open (RFC 9293 figure 8): answer with a SYN-ACK and wait in SYN-RECEIVED.
@@ -393,6 +394,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private void QueueData(Packet packet, SequenceNumber seq)
     {
+        AcceptCwr(packet);
         var start = seq;
         var end = seq + packet.PayloadLength;
         var streamOffset = packet.StreamOffset;
@@ -433,6 +435,7 @@ public sealed partial class TcpConnection
 
         if (start > RcvNxt)
         {
+            CheckCe(packet);
             QueueOutOfOrder(start, end);
             return;
         }
@@ -447,6 +450,7 @@ public sealed partial class TcpConnection
 
         OnInOrderData(packet);
         Deliver(streamOffset, inOrder + drained.Taken);
+        CheckCe(packet);
         if (SackAgreed)
         {
             _sackBlocks.OnReceiveNextAdvanced(RcvNxt, _receiveBuffer.HasOutOfOrder);

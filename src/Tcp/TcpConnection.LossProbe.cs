@@ -150,10 +150,9 @@ public sealed partial class TcpConnection
         else if (ack > high)
         {
             _tlpHighSeq = null;
-            _priorCwnd = Window.Cwnd;
-            Window.Ssthresh = Congestion.Ssthresh(Window);
+            InitCwndReduction();
             SetCaState(CaState.Cwr);
-            Window.Cwnd = Math.Min(Window.Cwnd, Window.Ssthresh);
+            EndCwndReduction();
             SetCaState(SackedOut > 0 ? CaState.Disorder : CaState.Open);
         }
         else if (isDupAck && !advanced && !newlySacked)

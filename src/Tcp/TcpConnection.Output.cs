@@ -230,7 +230,7 @@ public sealed partial class TcpConnection
     /// options when this side offers them (a SYN-ACK only when the SYN offered them too, RFC 7323
     /// §2.2, RFC 2018 §2); later segments carry SACK blocks while data is held out of order.
     /// </summary>
-    private void Transmit(SequenceNumber seq, int payloadLength, long streamOffset, TcpFlags flags)
+    private void Transmit(SequenceNumber seq, int payloadLength, long streamOffset, TcpFlags flags, SequenceNumber? ackNumber = null)
     {
         var packet = Stack.Host.Pool.Rent();
         packet.Source = LocalAddress;
@@ -238,7 +238,7 @@ public sealed partial class TcpConnection
         packet.SourcePort = LocalPort;
         packet.DestinationPort = RemotePort;
         packet.SequenceNumber = seq.Value;
-        packet.Flags = flags;
+        packet.Flags = MarkEcn(packet, seq, payloadLength, flags);
         packet.PayloadLength = payloadLength;
         var syn = (flags & TcpFlags.Syn) != 0;
         var synAck = syn && (flags & TcpFlags.Ack) != 0;
@@ -267,8 +267,11 @@ public sealed partial class TcpConnection
 
         if ((flags & TcpFlags.Ack) != 0)
         {
-            packet.AcknowledgmentNumber = RcvNxt.Value;
-            OnAckSent();
+            packet.AcknowledgmentNumber = (ackNumber ?? RcvNxt).Value;
+            if (ackNumber is null || ackNumber == RcvNxt)
+            {
+                OnAckSent();
+            }
         }
 
         // RFC 7323 §2.2: the window of a SYN or SYN-ACK is never scaled.

@@ -107,6 +107,7 @@ public sealed partial class TcpConnection
         {
             _priorCwnd = Window.Cwnd;
             Window.Ssthresh = Congestion.Ssthresh(Window);
+            Congestion.CwndEvent(this, CaEvent.Loss);
         }
 
         _renoSackedOut = 0;
@@ -117,6 +118,7 @@ public sealed partial class TcpConnection
         Window.CwndCount = 0;
         SetCaState(CaState.Loss);
         _highSeq = SndNxt;
+        QueueCwr();
     }
 
     /// <summary>

@@ -363,7 +363,7 @@ public sealed partial class TcpConnection
         _tsOffset = Stack.NextTimestampOffset();
         InitReceiveWindow();
         Rto = InitialTimeout();
-        CallSockOps(SockOp.NeedsEcn);
+        SetUpEcnForSyn(CallSockOps(SockOp.NeedsEcn) == 1);
         SendSyn();
         ReportVariables();
     }

@@ -22,6 +22,12 @@ public sealed class TcpConnectionStatistics
     /// <summary>D-SACK blocks received (RFC 2883; Linux LINUX_MIB_TCPDSACKRECV).</summary>
     public long DsacksReceived { get; internal set; }
 
+    /// <summary>Data segments received marked Congestion Experienced (RFC 3168; Linux counts them as delivered_ce at the sender).</summary>
+    public long CeReceived { get; internal set; }
+
+    /// <summary>Window reductions for an ECN echo: entries into the CWR state (tcp_enter_cwr()).</summary>
+    public long EcnReductions { get; internal set; }
+
     /// <summary>Sequence space acknowledged by the peer, SYN and FIN included (tp->bytes_acked).</summary>
     public long BytesAcked { get; internal set; }
 

@@ -54,6 +54,13 @@ public sealed record TcpSettings
     /// <summary>Offers the timestamps option in the SYN (RFC 7323 §3-5; Linux tcp_timestamps = 1): RTTM and PAWS, 12 bytes on every segment.</summary>
     public bool Timestamps { get; init; } = true;
 
+    /// <summary>
+    /// ECN (RFC 3168) as Linux's tcp_ecn: 0 off, 1 asked for on outgoing connections and accepted on
+    /// incoming ones, 2 (Linux's default) accepted when the peer asks. An algorithm that needs ECN
+    /// (DCTCP), or a sock_ops program answering NEEDS_ECN with 1, asks regardless.
+    /// </summary>
+    public int Ecn { get; init; } = 2;
+
     /// <summary>Offers SACK-permitted in the SYN (RFC 2018; Linux tcp_sack = 1).</summary>
     public bool Sack { get; init; } = true;
 

@@ -77,6 +77,24 @@ public class ScenarioErrorTests
     }
 
     [Fact]
+    public void AThresholdQueueMarksBelowItsLimit()
+    {
+        var scenario = ScenarioParser.Parse(Valid.Replace("delay: 20ms", "delay: 20ms\n    queue: { type: threshold, k: 20, limit: 200 }"), "ok.yaml");
+        Assert.Equal(new Model.ThresholdSpec(20, 200), scenario.Links[0].Forward.Queue);
+
+        var error = Fails(Valid.Replace("delay: 20ms", "delay: 20ms\n    queue: { type: threshold, k: 200, limit: 200 }"));
+        Assert.Equal("links[0].queue.k", error.Field);
+    }
+
+    [Fact]
+    public void AnEcnModeOutsideLinuxsTcpEcnValuesIsRefused()
+    {
+        var error = Fails(Valid.Replace("flows:", "defaults: { ecn: 3 }\nflows:"));
+        Assert.Equal("defaults.ecn", error.Field);
+        Assert.Contains("tcp_ecn is 0", error.Problem);
+    }
+
+    [Fact]
     public void AMissingFieldIsNamed()
     {
         var error = Fails(Valid.Replace("    rate: 10Mbps\n", string.Empty));

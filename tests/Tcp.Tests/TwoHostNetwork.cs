@@ -16,19 +16,22 @@ internal sealed class TwoHostNetwork
         TcpSettings? settings = null,
         ulong seed = 1,
         ILossModel? forwardLossModel = null,
-        int mtu = 1500)
+        int mtu = 1500,
+        TcpSettings? serverSettings = null,
+        PacketQueue? forwardQueue = null,
+        SimTime? delay = null)
     {
         Simulation = new Simulation(seed);
         Network = new Network(Simulation);
         Client = Network.AddHost("client", Ipv4Address.Parse("10.0.0.1"));
         Server = Network.AddHost("server", Ipv4Address.Parse("10.0.0.2"));
         var loss = forwardLossModel ?? (forwardLoss > 0 ? new BernoulliLoss(forwardLoss, Simulation.Random.Get("loss")) : NoLoss.Instance);
-        Forward = new LinkChannel(Simulation, Network.Pool, "fwd", rateBps, SimTime.FromMilliseconds(delayMs), mtu, new DropTailQueue(queuePackets), loss);
-        Reverse = new LinkChannel(Simulation, Network.Pool, "rev", rateBps, SimTime.FromMilliseconds(delayMs), mtu, new DropTailQueue(queuePackets), NoLoss.Instance);
+        Forward = new LinkChannel(Simulation, Network.Pool, "fwd", rateBps, delay ?? SimTime.FromMilliseconds(delayMs), mtu, forwardQueue ?? new DropTailQueue(queuePackets), loss);
+        Reverse = new LinkChannel(Simulation, Network.Pool, "rev", rateBps, delay ?? SimTime.FromMilliseconds(delayMs), mtu, new DropTailQueue(queuePackets), NoLoss.Instance);
         Network.Connect(Client, Server, Forward, Reverse);
         Settings = settings ?? TcpSettings.Linux;
         ClientStack = new TcpStack(Simulation, Client, Settings);
-        ServerStack = new TcpStack(Simulation, Server, Settings);
+        ServerStack = new TcpStack(Simulation, Server, serverSettings ?? Settings);
     }
 
     public Simulation Simulation { get; }

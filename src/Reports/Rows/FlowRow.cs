@@ -15,6 +15,8 @@ public sealed partial record FlowRow(
     [CsvColumn("retransmissions")] long Retransmissions,
     [CsvColumn("fast_retransmits")] long FastRetransmits,
     [CsvColumn("rto_count")] long RtoCount,
+    [CsvColumn("ce_received")] long CeReceived,
+    [CsvColumn("ecn_reductions")] long EcnReductions,
     [CsvColumn("sender_state")] string SenderState,
     [CsvColumn("receiver_state")] string ReceiverState,
     [CsvColumn("delivery_check")] string DeliveryCheck);

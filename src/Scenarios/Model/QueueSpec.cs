@@ -17,6 +17,12 @@ public sealed record DropTailSpec(int? Packets, long? Bytes) : QueueSpec
     public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) => new DropTailQueue(Packets, Bytes);
 }
 
+/// <summary>DCTCP's step marking at K packets (RFC 8257 §3.1).</summary>
+public sealed record ThresholdSpec(int K, int Limit) : QueueSpec
+{
+    public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) => new ThresholdMarkingQueue(K, Limit);
+}
+
 public sealed record RedSpec(RedParameters Parameters) : QueueSpec
 {
     public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) => new RedQueue(Parameters, typicalTransmission, random);

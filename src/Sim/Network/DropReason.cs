@@ -18,6 +18,9 @@ public enum DropReason
     /// <summary>FQ-CoDel's overflow drop from the head of the fattest flow.</summary>
     FqCoDelOverflow,
 
+    /// <summary>Step marking: the queue held more than its threshold K (DCTCP's marking, RFC 8257 §3.1).</summary>
+    Threshold,
+
     /// <summary>The loss model lost it on the wire.</summary>
     ChannelLoss,
 }

@@ -5,4 +5,16 @@ public enum CaEvent
 {
     /// <summary>The first transmission with nothing in flight (CA_EVENT_TX_START).</summary>
     TxStart,
+
+    /// <summary>The end of a CWR or Recovery reduction: cwnd set to ssthresh (CA_EVENT_COMPLETE_CWR).</summary>
+    CompleteCwr,
+
+    /// <summary>A retransmission timeout (CA_EVENT_LOSS, from tcp_enter_loss()).</summary>
+    Loss,
+
+    /// <summary>A received data segment carried ECT, not CE (CA_EVENT_ECN_NO_CE); only to algorithms that need ECN.</summary>
+    EcnNoCe,
+
+    /// <summary>A received data segment carried CE (CA_EVENT_ECN_IS_CE); only to algorithms that need ECN.</summary>
+    EcnIsCe,
 }

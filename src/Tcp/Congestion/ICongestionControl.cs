@@ -9,6 +9,9 @@ public interface ICongestionControl
     /// <summary>The algorithm's name as TCP_CONGESTION takes it.</summary>
     string Name { get; }
 
+    /// <summary>The algorithm needs ECN on every connection and ECT on every packet (TCP_CONG_NEEDS_ECN).</summary>
+    bool NeedsEcn => false;
+
     /// <summary>The slow-start threshold to use after a loss (ops->ssthresh).</summary>
     uint Ssthresh(CongestionWindow window);
 
@@ -30,6 +33,11 @@ public interface ICongestionControl
 
     /// <summary>A congestion event (ops->cwnd_event).</summary>
     void CwndEvent(TcpConnection connection, CaEvent caEvent)
+    {
+    }
+
+    /// <summary>An ACK was processed, after the segments it acknowledged were counted; <paramref name="ece"/> when it echoed CE (ops->in_ack_event).</summary>
+    void InAckEvent(TcpConnection connection, bool ece)
     {
     }
 }

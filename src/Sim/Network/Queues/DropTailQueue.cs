@@ -3,10 +3,8 @@ using NetSim.Sim.Kernel;
 namespace NetSim.Sim.Network.Queues;
 
 /// <summary>First-in first-out with a limit in packets or in bytes; an arrival that would exceed it is dropped.</summary>
-public sealed class DropTailQueue : PacketQueue
+public sealed class DropTailQueue : FifoQueue
 {
-    private readonly Queue<Packet> _packets = new();
-
     public DropTailQueue(int? capacityPackets, long? capacityBytes = null)
     {
         if (capacityPackets is < 1 || capacityBytes is < 1 || (capacityPackets is null && capacityBytes is null))
@@ -30,20 +28,6 @@ public sealed class DropTailQueue : PacketQueue
             return;
         }
 
-        _packets.Enqueue(packet);
-        Count++;
-        Bytes += packet.SizeBytes;
-    }
-
-    public override Packet? Dequeue(SimTime now)
-    {
-        if (!_packets.TryDequeue(out var packet))
-        {
-            return null;
-        }
-
-        Count--;
-        Bytes -= packet.SizeBytes;
-        return packet;
+        Append(packet);
     }
 }
