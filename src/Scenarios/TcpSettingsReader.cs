@@ -28,11 +28,13 @@ internal static class TcpSettingsReader
             var other => throw map.Error("profile", $"unknown profile '{other}' (valid: linux, rfc)"),
         };
 
-        if (map.Scalar("congestion") is { } congestion)
+        if (map.Scalar("congestion") is { } named)
         {
+            // NewReno (RFC 6582) is Reno's congestion avoidance with NewReno loss recovery, which a flow without SACK has; Linux calls it reno.
+            var congestion = named == "newreno" ? "reno" : named;
             if (!CongestionControlRegistry.TryCreate(congestion, out _))
             {
-                throw map.Error("congestion", $"unknown congestion control '{congestion}' (valid: {string.Join(", ", CongestionControlRegistry.Names)})");
+                throw map.Error("congestion", $"unknown congestion control '{congestion}' (valid: {string.Join(", ", CongestionControlRegistry.Names)}, newreno)");
             }
 
             settings = settings with { Congestion = congestion };

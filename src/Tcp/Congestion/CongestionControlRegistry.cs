@@ -3,7 +3,7 @@ namespace NetSim.Tcp.Congestion;
 /// <summary>The algorithms a flow or a TCP_CONGESTION setsockopt can name.</summary>
 public static class CongestionControlRegistry
 {
-    public static IReadOnlyList<string> Names { get; } = ["cubic", "dctcp", "reno"];
+    public static IReadOnlyList<string> Names { get; } = ["cubic", "dctcp", "reno", "vegas"];
 
     public static bool TryCreate(string name, out ICongestionControl algorithm)
     {
@@ -17,6 +17,9 @@ public static class CongestionControlRegistry
                 return true;
             case "dctcp":
                 algorithm = new Dctcp();
+                return true;
+            case "vegas":
+                algorithm = new Vegas();
                 return true;
             default:
                 algorithm = null!;
