@@ -31,6 +31,9 @@ public sealed partial class TcpConnection
     {
         var ack = new SequenceNumber(packet.AcknowledgmentNumber);
         var seq = new SequenceNumber(packet.SequenceNumber);
+        var priorDelivered = Delivered;
+        var priorLost = _rtx.TotalLost;
+        _rate.Sample.Reset(PacketsInFlight);
         if (ack < SndUna)
         {
             // Linux tcp_ack() old_ack: an ACK below SND.UNA still carries SACK information.
@@ -128,14 +131,14 @@ public sealed partial class TcpConnection
             Congestion.PacketsAcked(this, ackedPackets + newlySacked, caRtt is { } ca ? ca.Microseconds : -1);
         }
 
+        // Linux tcp_ack(): ECE makes the ACK dubious (FLAG_ECE in FLAG_CA_ALERT); the algorithm hears of the ACK once its segments are counted.
+        var ece = IsEcnEcho(packet);
+        CountDelivered(delivered, ece);
         if (State is TcpState.SynSent)
         {
             return;
         }
 
-        // Linux tcp_ack(): ECE makes the ACK dubious (FLAG_ECE in FLAG_CA_ALERT); the algorithm hears of the ACK once its segments are counted.
-        var ece = IsEcnEcho(packet);
-        CountDelivered(delivered, ece);
         Congestion.InAckEvent(this, ece);
         var lostBefore = LostOut;
         if (isDupAck || advanced || newlySacked > 0 || CaState != CaState.Open || ece)
@@ -145,6 +148,11 @@ public sealed partial class TcpConnection
             delivered += renoDelivered;
         }
 
+        // Linux tcp_rate_gen(): the delivery-rate sample of this ACK, then tcp_cong_control().
+        var rate = _rate.Sample;
+        rate.RttUs = caRtt is { } sampleRtt ? sampleRtt.Microseconds : -1;
+        rate.IsAckDelayed = ackedPackets == 1 && newlySacked == 0 && ack - priorUna < Mss && SackedOut == 0 && CaState == CaState.Open;
+        _rate.Generate(Delivered - priorDelivered, _rtx.TotalLost - priorLost, Delivered, Simulation.Now, MinRttUs);
         CongestionControl(delivered, advanced, newlyLost: LostOut > lostBefore);
         if (_tlpHighSeq is not null)
         {
@@ -487,6 +495,12 @@ public sealed partial class TcpConnection
     /// </summary>
     private void CongestionControl(int delivered, bool advanced, bool newlyLost)
     {
+        if (Congestion is IModelBasedCongestionControl model)
+        {
+            model.CongControl(this, _rate.Sample);
+            return;
+        }
+
         if (CaState is CaState.Recovery or CaState.Cwr)
         {
             ReduceCwnd(delivered, advanced && !newlyLost);

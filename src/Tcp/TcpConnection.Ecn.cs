@@ -248,6 +248,11 @@ public sealed partial class TcpConnection
     /// <summary>Linux tcp_end_cwnd_reduction(): cwnd lands on ssthresh, and the algorithm hears CA_EVENT_COMPLETE_CWR.</summary>
     private void EndCwndReduction()
     {
+        if (Congestion is IModelBasedCongestionControl)
+        {
+            return;
+        }
+
         if (Window.Ssthresh < CongestionWindow.InfiniteSsthresh)
         {
             Window.Cwnd = Window.Ssthresh;

@@ -35,6 +35,11 @@ public sealed partial class TcpConnection
                 break;
             }
 
+            if (PacingHolds())
+            {
+                break;
+            }
+
             var lost = _rtx.FirstLostNotRetransmitted();
             if (lost >= 0)
             {
@@ -125,6 +130,7 @@ public sealed partial class TcpConnection
         };
         var wasIdle = PacketsOut == 0;
         var nothingInFlight = PacketsInFlight == 0;
+        _rate.SkbSent(ref segment, PacketsOut, Delivered, Simulation.Now);
         _rtx.Append(segment);
         // PSH marks the last data written (Linux tcp_mark_push()); a bare FIN carries ACK and FIN only (tcp_send_fin()).
         Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (segment.Psh ? TcpFlags.Psh : TcpFlags.None));
@@ -165,6 +171,7 @@ public sealed partial class TcpConnection
         }
 
         var nothingInFlight = PacketsInFlight == 0;
+        _rate.SkbSent(ref segment, PacketsOut, Delivered, Simulation.Now);
         Transmit(segment.Start, segment.PayloadLength, segment.StreamOffset, flags);
         if (segment.PayloadLength > 0)
         {
@@ -209,13 +216,15 @@ public sealed partial class TcpConnection
 
     private void SendSyn()
     {
-        _rtx.Append(new SentSegment
+        var syn = new SentSegment
         {
             Start = Iss,
             SequenceLength = 1,
             Syn = true,
             FirstSent = Simulation.Now,
-        });
+        };
+        _rate.SkbSent(ref syn, PacketsOut, Delivered, Simulation.Now);
+        _rtx.Append(syn);
         SndNxt = Iss + 1;
         Transmit(Iss, 0, 0, TcpFlags.Syn);
         ArmRetransmitTimer();
@@ -282,6 +291,8 @@ public sealed partial class TcpConnection
         {
             Statistics.DataSegmentsOut++;
         }
+
+        AdvanceDeparture(payloadLength);
 
         Stack.Host.Send(packet);
     }

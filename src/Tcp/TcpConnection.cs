@@ -50,6 +50,8 @@ public sealed partial class TcpConnection
         _timeWaitTimer = new Timer(stack.Simulation, OnTimeWaitTimer);
         _persistTimer = new Timer(stack.Simulation, OnPersistTimer);
         _keepAliveTimer = new Timer(stack.Simulation, OnKeepAliveTimer);
+        _pacingTimer = new Timer(stack.Simulation, OnPacingTimer);
+        _rtx.Rate = _rate;
         _keepAlive = settings.KeepAlive;
         _noDelay = settings.NoDelay;
     }
@@ -272,6 +274,8 @@ public sealed partial class TcpConnection
             throw new InvalidOperationException($"cannot write in state {State}{(_finRequested ? " after close" : string.Empty)}");
         }
 
+        // Linux tcp_sendmsg_locked(): is the application what limits sending?
+        _rate.CheckAppLimited(_bytesWritten - _streamNext, Mss, PacketsInFlight, Window.Cwnd, LostOut, RetransOut, Delivered);
         var accepted = Math.Min(bytes, SendBufferSpace);
         _bytesWritten += accepted;
         if (State is TcpState.Established or TcpState.CloseWait)

@@ -21,22 +21,11 @@ public class VegasTests(ITestOutputHelper output)
         sink.Install();
         var sender = new BulkSendApplication(net.ClientStack, net.Server.Address, 5001, settings, "bulk");
         sender.Install();
-        net.Simulation.Run(SimTime.FromSeconds(10));
-        var busy = net.Forward.Statistics.BusyNanoseconds;
-        double queue = 0;
-        var samples = 0;
-        for (var t = SimTime.FromSeconds(10); t < SimTime.FromSeconds(30); t += SimTime.FromMilliseconds(10))
-        {
-            net.Simulation.Run(t);
-            queue += net.Forward.Queue.Count;
-            samples++;
-        }
-
-        var utilisation = (net.Forward.Statistics.BusyNanoseconds - busy) / 20e9;
+        var (utilisation, meanQueue) = BottleneckSample.Measure(net.Simulation, net.Forward, SimTime.FromSeconds(10), SimTime.FromSeconds(30));
         var vegas = Assert.IsType<Vegas>(sender.Connection!.Congestion);
-        output.WriteLine($"mean queue {queue / samples:F2} packets, utilisation {utilisation:P2}, cwnd {sender.Connection.Window.Cwnd}, base RTT {vegas.BaseRtt} us");
+        output.WriteLine($"mean queue {meanQueue:F2} packets, utilisation {utilisation:P2}, cwnd {sender.Connection.Window.Cwnd}, base RTT {vegas.BaseRtt} us");
 
-        Assert.InRange(queue / samples, 1.5, 5);
+        Assert.InRange(meanQueue, 1.5, 5);
         Assert.True(utilisation > 0.97, $"utilisation {utilisation:P2}");
         Assert.Equal(0, sender.Connection.Statistics.TotalRetransmissions);
         Assert.Equal(0, net.Forward.Statistics.QueueDrops);

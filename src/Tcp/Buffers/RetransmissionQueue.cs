@@ -31,6 +31,12 @@ public sealed class RetransmissionQueue
     /// <summary>Segments marked lost (tp->lost_out).</summary>
     public int LostOut { get; private set; }
 
+    /// <summary>Segments ever marked lost, a retransmission marked lost again included (tp->lost, tcp_sum_lost()).</summary>
+    public long TotalLost { get; private set; }
+
+    /// <summary>Told of each segment newly SACKed or cumulatively acknowledged, for delivery-rate samples (tcp_rate_skb_delivered()).</summary>
+    public Congestion.DeliveryRateEstimator? Rate { get; set; }
+
     /// <summary>Lost segments retransmitted and not yet acknowledged (tp->retrans_out).</summary>
     public int RetransOut { get; private set; }
 
@@ -91,6 +97,8 @@ public sealed class RetransmissionQueue
                     _lostHint--;
                     _lostHintSacked -= head.Sacked ? 1 : 0;
                 }
+
+                Rate?.SkbDelivered(ref head);
 
                 Unmark(ref head);
                 head = default;
@@ -172,6 +180,7 @@ public sealed class RetransmissionQueue
             }
 
             rack = rack.Advance(segment, now, minRttUs);
+            Rate?.SkbDelivered(ref segment);
 
             Unmark(ref segment);
             segment.Lost = false;
@@ -223,6 +232,7 @@ public sealed class RetransmissionQueue
             {
                 segment.Lost = true;
                 LostOut++;
+                TotalLost++;
                 _retransmitHint = Math.Min(_retransmitHint, i);
                 marked++;
             }
@@ -306,6 +316,11 @@ public sealed class RetransmissionQueue
     /// <summary>Linux tcp_mark_skb_lost(): lost, and a retransmission of it no longer counts as in flight.</summary>
     private void MarkLost(ref SentSegment segment, int index)
     {
+        if (!segment.Lost || segment.Retransmitted)
+        {
+            TotalLost++;
+        }
+
         if (segment.Retransmitted)
         {
             segment.Retransmitted = false;
@@ -352,6 +367,7 @@ public sealed class RetransmissionQueue
             {
                 segment.Lost = true;
                 LostOut++;
+                TotalLost++;
                 _retransmitHint = Math.Min(_retransmitHint, i);
                 return;
             }

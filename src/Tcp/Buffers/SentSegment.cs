@@ -43,5 +43,17 @@ public struct SentSegment
     /// <summary>Retransmitted at least once (TCPCB_EVER_RETRANS): its ACK gives no RTT sample.</summary>
     public bool EverRetransmitted;
 
+    /// <summary>The connection's delivered count when this segment was last sent (TCP_SKB_CB(skb)->tx.delivered).</summary>
+    public long TxDelivered;
+
+    /// <summary>When the connection last had something delivered, as of this send; Never once SACKed, so it gives one sample (tx.delivered_mstamp).</summary>
+    public SimTime TxDeliveredTime;
+
+    /// <summary>The send time of the most recently delivered segment as of this send: the start of its send phase (tx.first_tx_mstamp).</summary>
+    public SimTime TxFirstSent;
+
+    /// <summary>Sent while the application left the connection idle (tx.is_app_limited).</summary>
+    public bool TxAppLimited;
+
     public readonly SequenceNumber End => Start + SequenceLength;
 }

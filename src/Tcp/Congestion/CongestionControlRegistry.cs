@@ -3,7 +3,7 @@ namespace NetSim.Tcp.Congestion;
 /// <summary>The algorithms a flow or a TCP_CONGESTION setsockopt can name.</summary>
 public static class CongestionControlRegistry
 {
-    public static IReadOnlyList<string> Names { get; } = ["cubic", "dctcp", "reno", "vegas"];
+    public static IReadOnlyList<string> Names { get; } = ["bbr", "cubic", "dctcp", "reno", "vegas"];
 
     public static bool TryCreate(string name, out ICongestionControl algorithm)
     {
@@ -14,6 +14,9 @@ public static class CongestionControlRegistry
                 return true;
             case "cubic":
                 algorithm = new Cubic();
+                return true;
+            case "bbr":
+                algorithm = new Bbr();
                 return true;
             case "dctcp":
                 algorithm = new Dctcp();

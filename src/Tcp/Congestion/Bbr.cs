@@ -1,0 +1,747 @@
+using NetSim.Sim.Kernel;
+
+namespace NetSim.Tcp.Congestion;
+
+/// <summary>
+/// BBR v1 as mainline Linux implements it in net/ipv4/tcp_bbr.c (Cardwell et al., "BBR:
+/// Congestion-Based Congestion Control", ACM Queue 2016). A model of the path: the bottleneck
+/// bandwidth, as the windowed maximum of delivery-rate samples over 10 round trips, and the
+/// minimum RTT over 10 seconds. It paces at gain x bandwidth and caps inflight at gain x BDP
+/// (plus room for ACK aggregation), in four modes: Startup (gain 2/ln 2 until the bandwidth stops
+/// growing 25% per round three times), Drain, ProbeBw (an eight-phase gain cycle 5/4, 3/4, 1 x 6)
+/// and ProbeRtt (four segments for 200 ms when the minimum RTT is ten seconds old). It also
+/// detects token-bucket policers (the long-term bandwidth), conserves packets in the first round
+/// of recovery, and restores cwnd after it. Fixed point as the kernel's: bandwidth in segments per
+/// us scaled by 2^24, gains by 2^8.
+/// </summary>
+public sealed class Bbr : IModelBasedCongestionControl
+{
+    private const int BwScale = 24;
+    private const ulong BwUnit = 1UL << BwScale;
+    private const int BbrScale = 8;
+    private const uint BbrUnit = 1U << BbrScale;
+    private const int CycleLength = 8;
+
+    /// <summary>bbr_bw_rtts: the bandwidth filter's window, in round trips.</summary>
+    private const uint BwRtts = CycleLength + 2;
+    private const uint MinRttWindowSeconds = 10;
+    private const uint ProbeRttModeMs = 200;
+    private const ulong MinTsoRate = 1_200_000;
+    private const uint PacingMarginPercent = 1;
+    private const uint HighGain = (BbrUnit * 2885 / 1000) + 1;
+    private const uint DrainGain = BbrUnit * 1000 / 2885;
+    private const uint CwndGain = BbrUnit * 2;
+    private const int CycleRand = 7;
+    private const uint CwndMinTarget = 4;
+    private const uint FullBwThreshold = BbrUnit * 5 / 4;
+    private const uint FullBwCount = 3;
+    private const uint LtIntervalMinRtts = 4;
+    private const uint LtLossThreshold = 50;
+    private const uint LtBwRatio = BbrUnit / 8;
+    private const ulong LtBwDiff = 4000 / 8;
+    private const uint LtBwMaxRtts = 48;
+    private const uint ExtraAckedGain = BbrUnit;
+    private const uint ExtraAckedWindowRtts = 5;
+    private const uint AckEpochAckedResetThreshold = 1U << 20;
+    private const ulong ExtraAckedMaxUs = 100 * 1000;
+
+    /// <summary>GSO_LEGACY_MAX_SIZE - 1 - MAX_TCP_HEADER: the largest TSO burst.</summary>
+    private const ulong MaxTsoBytes = 65536 - 1 - 320;
+    private const int PacingShift = 10;
+    private const uint InitialCwnd = 10;
+
+    private static readonly uint[] PacingGainCycle = [BbrUnit * 5 / 4, BbrUnit * 3 / 4, BbrUnit, BbrUnit, BbrUnit, BbrUnit, BbrUnit, BbrUnit];
+
+    private TcpConnection? _connection;
+    private Random? _random;
+    private WindowedMaxFilter _bw;
+    private uint _minRttUs;
+    private uint _minRttStamp;
+    private uint _probeRttDoneStamp;
+    private uint _rttCount;
+    private long _nextRttDelivered;
+    private SimTime _cycleStamp;
+    private CaState _priorCaState;
+    private bool _packetConservation;
+    private bool _roundStart;
+    private bool _idleRestart;
+    private bool _probeRttRoundDone;
+    private bool _ltIsSampling;
+    private uint _ltRttCount;
+    private bool _ltUseBw;
+    private ulong _ltBw;
+    private long _ltLastDelivered;
+    private long _ltLastStampMs;
+    private long _ltLastLost;
+    private uint _fullBwCount;
+    private uint _cycleIndex;
+    private bool _hasSeenRtt;
+    private uint _priorCwnd;
+    private ulong _fullBw;
+    private SimTime _ackEpochStamp;
+    private uint _ackEpochAcked;
+    private readonly uint[] _extraAcked = new uint[2];
+    private uint _extraAckedWindowRtts;
+    private int _extraAckedWindowIndex;
+
+    public string Name => "bbr";
+
+    public BbrMode Mode { get; private set; }
+
+    /// <summary>The gain the pacing rate applies to the bandwidth, over 256.</summary>
+    public uint PacingGain { get; private set; }
+
+    /// <summary>The gain cwnd applies to the BDP, over 256.</summary>
+    public uint CwndGainNow { get; private set; }
+
+    /// <summary>Startup found the pipe full.</summary>
+    public bool FullBandwidthReached { get; private set; }
+
+    /// <summary>The minimum RTT in the model, in us.</summary>
+    public uint MinRttUs => _minRttUs;
+
+    /// <summary>The bandwidth the model uses, in segments per second: the long-term rate when a policer was found, else the windowed maximum.</summary>
+    public double BandwidthSegmentsPerSecond => Bandwidth * 1e6 / BwUnit;
+
+    /// <summary>A policer was detected and its rate is used (lt_use_bw).</summary>
+    public bool UsingLongTermBandwidth => _ltUseBw;
+
+    private TcpConnection Connection => _connection ?? throw new InvalidOperationException("BBR runs once its connection is established");
+
+    private ulong MaxBandwidth => _bw.Max;
+
+    private ulong Bandwidth => _ltUseBw ? _ltBw : MaxBandwidth;
+
+    private uint Jiffies => (uint)(Connection.Simulation.Now.Nanoseconds * Connection.Settings.Hz / 1_000_000_000L);
+
+    /// <summary>bbr_init().</summary>
+    public void Init(TcpConnection connection)
+    {
+        _connection = connection;
+        _random ??= connection.Simulation.Random.Get($"bbr/{connection.LocalAddress}:{connection.LocalPort}-{connection.RemoteAddress}:{connection.RemotePort}");
+        var window = connection.Window;
+        _priorCwnd = 0;
+        window.Ssthresh = CongestionWindow.InfiniteSsthresh;
+        _rttCount = 0;
+        _nextRttDelivered = connection.Delivered;
+        _priorCaState = CaState.Open;
+        _packetConservation = false;
+        _probeRttDoneStamp = 0;
+        _probeRttRoundDone = false;
+        _minRttUs = connection.MinRttUs > 0 ? (uint)connection.MinRttUs : uint.MaxValue;
+        _minRttStamp = Jiffies;
+        _bw.Reset(_rttCount, 0);
+        _hasSeenRtt = false;
+        InitPacingRateFromRtt();
+        _roundStart = false;
+        _idleRestart = false;
+        FullBandwidthReached = false;
+        _fullBw = 0;
+        _fullBwCount = 0;
+        _cycleStamp = SimTime.Zero;
+        _cycleIndex = 0;
+        ResetLongTermSampling();
+        Mode = BbrMode.Startup;
+        _ackEpochStamp = connection.Simulation.Now;
+        _ackEpochAcked = 0;
+        _extraAckedWindowRtts = 0;
+        _extraAckedWindowIndex = 0;
+        _extraAcked[0] = 0;
+        _extraAcked[1] = 0;
+        connection.PacingEnabled = true;
+    }
+
+    /// <summary>bbr_main(): update the model, then pace and size cwnd from it.</summary>
+    public void CongControl(TcpConnection connection, RateSample sample)
+    {
+        UpdateModel(sample);
+        var bw = Bandwidth;
+        SetPacingRate(bw, PacingGain);
+        SetCwnd(sample, (uint)Math.Max(0, sample.AckedSacked), bw, CwndGainNow);
+    }
+
+    /// <summary>bbr_ssthresh(): BBR does not use ssthresh; it remembers cwnd to restore after recovery.</summary>
+    public uint Ssthresh(CongestionWindow window)
+    {
+        SaveCwnd();
+        return window.Ssthresh;
+    }
+
+    /// <summary>cong_avoid is not used: cong_control replaces it.</summary>
+    public void CongestionAvoid(CongestionWindow window, uint acked)
+    {
+    }
+
+    /// <summary>bbr_set_state(): an RTO ends the round and counts as a loss for the policer check.</summary>
+    public void SetState(CongestionWindow window, CaState state)
+    {
+        if (state != CaState.Loss || _connection is null)
+        {
+            return;
+        }
+
+        _priorCaState = CaState.Loss;
+        _fullBw = 0;
+        _roundStart = true;
+        LongTermBandwidthSampling(losses: 1, appLimited: false);
+    }
+
+    /// <summary>bbr_cwnd_event(): restarting from idle while app-limited, pace at the estimated bandwidth.</summary>
+    public void CwndEvent(TcpConnection connection, CaEvent caEvent)
+    {
+        if (caEvent != CaEvent.TxStart || !connection.DeliveryRate.AppLimited)
+        {
+            return;
+        }
+
+        _idleRestart = true;
+        _ackEpochStamp = connection.Simulation.Now;
+        _ackEpochAcked = 0;
+        if (Mode == BbrMode.ProbeBw)
+        {
+            SetPacingRate(Bandwidth, BbrUnit);
+        }
+        else if (Mode == BbrMode.ProbeRtt)
+        {
+            CheckProbeRttDone();
+        }
+    }
+
+    private void UpdateModel(RateSample rs)
+    {
+        UpdateBandwidth(rs);
+        UpdateAckAggregation(rs);
+        UpdateCyclePhase(rs);
+        CheckFullBandwidthReached(rs);
+        CheckDrain();
+        UpdateMinRtt(rs);
+        UpdateGains();
+    }
+
+    /// <summary>bbr_rate_bytes_per_sec(): bandwidth times gain in bytes per second, less the 1% pacing margin.</summary>
+    private ulong RateBytesPerSecond(ulong rate, uint gain)
+    {
+        rate *= (ulong)Connection.Mss;
+        rate *= gain;
+        rate >>= BbrScale;
+        rate *= 1_000_000 / 100 * (100 - PacingMarginPercent);
+        return rate >> BwScale;
+    }
+
+    private ulong BandwidthToPacingRate(ulong bw, uint gain) => Math.Min(RateBytesPerSecond(bw, gain), Connection.MaxPacingRate);
+
+    /// <summary>bbr_init_pacing_rate_from_rtt(): before any bandwidth sample, cwnd over the smoothed RTT (1 ms without one), at the high gain.</summary>
+    private void InitPacingRateFromRtt()
+    {
+        var connection = Connection;
+        ulong rttUs;
+        if (connection.Rtt.SrttUs8 > 0)
+        {
+            rttUs = (ulong)Math.Max(connection.Rtt.SrttUs8 >> 3, 1);
+            _hasSeenRtt = true;
+        }
+        else
+        {
+            rttUs = 1000;
+        }
+
+        var bw = connection.Window.Cwnd * BwUnit / rttUs;
+        connection.PacingRate = BandwidthToPacingRate(bw, HighGain);
+    }
+
+    /// <summary>bbr_set_pacing_rate(): in Startup the rate only rises; once the pipe is full it follows the model.</summary>
+    private void SetPacingRate(ulong bw, uint gain)
+    {
+        var connection = Connection;
+        var rate = BandwidthToPacingRate(bw, gain);
+        if (!_hasSeenRtt && connection.Rtt.SrttUs8 > 0)
+        {
+            InitPacingRateFromRtt();
+        }
+
+        if (FullBandwidthReached || rate > connection.PacingRate)
+        {
+            connection.PacingRate = rate;
+        }
+    }
+
+    /// <summary>bbr_tso_segs_goal(): segments in a TSO burst at this pacing rate (about 1 ms of it), 2 at least above 1.2 Mbit/s.</summary>
+    private uint TsoSegmentsGoal()
+    {
+        var connection = Connection;
+        var rate = connection.PacingRate;
+        var bytes = Math.Min(rate >> PacingShift, MaxTsoBytes);
+        var minimum = rate < (MinTsoRate >> 3) ? 1u : 2u;
+        var segments = Math.Max((uint)(bytes / (ulong)connection.Mss), minimum);
+        return Math.Min(segments, 0x7Fu);
+    }
+
+    /// <summary>bbr_save_cwnd(): remember cwnd before recovery or ProbeRtt, the larger if already in one.</summary>
+    private void SaveCwnd()
+    {
+        var cwnd = Connection.Window.Cwnd;
+        _priorCwnd = _priorCaState < CaState.Recovery && Mode != BbrMode.ProbeRtt ? cwnd : Math.Max(_priorCwnd, cwnd);
+    }
+
+    /// <summary>bbr_bdp(): bandwidth times minimum RTT times gain, in segments, rounded up; the initial window without an RTT.</summary>
+    private uint Bdp(ulong bw, uint gain)
+    {
+        if (_minRttUs == uint.MaxValue)
+        {
+            return InitialCwnd;
+        }
+
+        var w = bw * _minRttUs;
+        return (uint)((((w * gain) >> BbrScale) + BwUnit - 1) / BwUnit);
+    }
+
+    /// <summary>bbr_quantization_budget(): room for three TSO bursts, an even number, and two more in the probing phase.</summary>
+    private uint QuantizationBudget(uint cwnd)
+    {
+        cwnd += 3 * TsoSegmentsGoal();
+        cwnd = (cwnd + 1) & ~1u;
+        if (Mode == BbrMode.ProbeBw && _cycleIndex == 0)
+        {
+            cwnd += 2;
+        }
+
+        return cwnd;
+    }
+
+    private uint Inflight(ulong bw, uint gain) => QuantizationBudget(Bdp(bw, gain));
+
+    /// <summary>bbr_packets_in_net_at_edt(): inflight as it will be when the next segment departs.</summary>
+    private uint PacketsInNetAtEdt(uint inflightNow)
+    {
+        var connection = Connection;
+        var now = connection.Simulation.Now;
+        var edt = SimTime.Max(connection.NextDeparture, now);
+        var intervalUs = (ulong)(edt - now).Microseconds;
+        var intervalDelivered = (Bandwidth * intervalUs) >> BwScale;
+        ulong atEdt = inflightNow;
+        if (PacingGain > BbrUnit)
+        {
+            atEdt += TsoSegmentsGoal();
+        }
+
+        return intervalDelivered >= atEdt ? 0 : (uint)(atEdt - intervalDelivered);
+    }
+
+    /// <summary>bbr_ack_aggregation_cwnd(): extra cwnd for the ACK aggregation seen, at most 100 ms of bandwidth.</summary>
+    private uint AckAggregationCwnd()
+    {
+        if (!FullBandwidthReached)
+        {
+            return 0;
+        }
+
+        var maxAggregation = Bandwidth * ExtraAckedMaxUs / BwUnit;
+        var aggregation = (ulong)(ExtraAckedGain * Math.Max(_extraAcked[0], _extraAcked[1])) >> BbrScale;
+        return (uint)Math.Min(aggregation, maxAggregation);
+    }
+
+    /// <summary>
+    /// bbr_set_cwnd_to_recover_or_restore(): losses come off cwnd; the first round of recovery
+    /// conserves packets (one out per one delivered); leaving recovery restores the saved cwnd.
+    /// </summary>
+    private bool RecoverOrRestore(RateSample rs, uint acked, out uint newCwnd)
+    {
+        var connection = Connection;
+        var prior = _priorCaState;
+        var state = connection.CaState;
+        var cwnd = connection.Window.Cwnd;
+        if (rs.Losses > 0)
+        {
+            cwnd = (uint)Math.Max((long)cwnd - rs.Losses, 1);
+        }
+
+        if (state == CaState.Recovery && prior != CaState.Recovery)
+        {
+            _packetConservation = true;
+            _nextRttDelivered = connection.Delivered;
+            cwnd = (uint)connection.PacketsInFlight + acked;
+        }
+        else if (prior >= CaState.Recovery && state < CaState.Recovery)
+        {
+            cwnd = Math.Max(cwnd, _priorCwnd);
+            _packetConservation = false;
+        }
+
+        _priorCaState = state;
+        if (_packetConservation)
+        {
+            newCwnd = Math.Max(cwnd, (uint)connection.PacketsInFlight + acked);
+            return true;
+        }
+
+        newCwnd = cwnd;
+        return false;
+    }
+
+    /// <summary>bbr_set_cwnd(): toward gain x BDP plus aggregation and TSO room, growing by what was ACKed; 4 segments in ProbeRtt.</summary>
+    private void SetCwnd(RateSample rs, uint acked, ulong bw, uint gain)
+    {
+        var window = Connection.Window;
+        var cwnd = window.Cwnd;
+        if (acked > 0 && !RecoverOrRestore(rs, acked, out cwnd))
+        {
+            var target = Bdp(bw, gain) + AckAggregationCwnd();
+            target = QuantizationBudget(target);
+            if (FullBandwidthReached)
+            {
+                cwnd = Math.Min(cwnd + acked, target);
+            }
+            else if (cwnd < target || Connection.Delivered < InitialCwnd)
+            {
+                cwnd += acked;
+            }
+
+            cwnd = Math.Max(cwnd, CwndMinTarget);
+        }
+
+        window.Cwnd = Math.Min(cwnd, window.CwndClamp);
+        if (Mode == BbrMode.ProbeRtt)
+        {
+            window.Cwnd = Math.Min(window.Cwnd, CwndMinTarget);
+        }
+    }
+
+    /// <summary>bbr_is_next_cycle_phase(): gain 1 lasts a min RTT; the probe lasts until inflight reaches 5/4 BDP (or a loss); the drain until inflight falls to the BDP.</summary>
+    private bool IsNextCyclePhase(RateSample rs)
+    {
+        var isFullLength = (Connection.DeliveryRate.DeliveredTime - _cycleStamp).Microseconds > _minRttUs;
+        if (PacingGain == BbrUnit)
+        {
+            return isFullLength;
+        }
+
+        var inflight = PacketsInNetAtEdt((uint)rs.PriorInFlight);
+        var bw = MaxBandwidth;
+        if (PacingGain > BbrUnit)
+        {
+            return isFullLength && (rs.Losses > 0 || inflight >= Inflight(bw, PacingGain));
+        }
+
+        return isFullLength || inflight <= Inflight(bw, BbrUnit);
+    }
+
+    private void AdvanceCyclePhase()
+    {
+        _cycleIndex = (_cycleIndex + 1) & (CycleLength - 1);
+        _cycleStamp = Connection.DeliveryRate.DeliveredTime;
+    }
+
+    private void UpdateCyclePhase(RateSample rs)
+    {
+        if (Mode == BbrMode.ProbeBw && IsNextCyclePhase(rs))
+        {
+            AdvanceCyclePhase();
+        }
+    }
+
+    /// <summary>bbr_reset_probe_bw_mode(): start the gain cycle at a random phase other than the drain one.</summary>
+    private void ResetProbeBwMode()
+    {
+        Mode = BbrMode.ProbeBw;
+        _cycleIndex = (uint)(CycleLength - 1 - _random!.Next(CycleRand));
+        AdvanceCyclePhase();
+    }
+
+    private void ResetMode()
+    {
+        if (!FullBandwidthReached)
+        {
+            Mode = BbrMode.Startup;
+        }
+        else
+        {
+            ResetProbeBwMode();
+        }
+    }
+
+    private void ResetLongTermSamplingInterval()
+    {
+        var connection = Connection;
+        _ltLastStampMs = connection.DeliveryRate.DeliveredTime.Microseconds / 1000;
+        _ltLastDelivered = connection.Delivered;
+        _ltLastLost = connection.LostTotal;
+        _ltRttCount = 0;
+    }
+
+    private void ResetLongTermSampling()
+    {
+        _ltBw = 0;
+        _ltUseBw = false;
+        _ltIsSampling = false;
+        ResetLongTermSamplingInterval();
+    }
+
+    /// <summary>bbr_lt_bw_interval_done(): two consecutive lossy intervals at about the same rate mean a policer: use their average.</summary>
+    private void LongTermIntervalDone(ulong bw)
+    {
+        if (_ltBw > 0)
+        {
+            var diff = bw > _ltBw ? bw - _ltBw : _ltBw - bw;
+            if (diff * BbrUnit <= LtBwRatio * _ltBw || RateBytesPerSecond(diff, BbrUnit) <= LtBwDiff)
+            {
+                _ltBw = (bw + _ltBw) >> 1;
+                _ltUseBw = true;
+                PacingGain = BbrUnit;
+                _ltRttCount = 0;
+                return;
+            }
+        }
+
+        _ltBw = bw;
+        ResetLongTermSamplingInterval();
+    }
+
+    /// <summary>bbr_lt_bw_sampling(): from the first loss, measure the delivery rate over intervals of 4 to 16 rounds that end in a loss rate of 20% or more.</summary>
+    private void LongTermBandwidthSampling(long losses, bool appLimited)
+    {
+        var connection = Connection;
+        if (_ltUseBw)
+        {
+            if (Mode == BbrMode.ProbeBw && _roundStart && ++_ltRttCount >= LtBwMaxRtts)
+            {
+                ResetLongTermSampling();
+                ResetProbeBwMode();
+            }
+
+            return;
+        }
+
+        if (!_ltIsSampling)
+        {
+            if (losses == 0)
+            {
+                return;
+            }
+
+            ResetLongTermSamplingInterval();
+            _ltIsSampling = true;
+        }
+
+        if (appLimited)
+        {
+            ResetLongTermSampling();
+            return;
+        }
+
+        if (_roundStart)
+        {
+            _ltRttCount++;
+        }
+
+        if (_ltRttCount < LtIntervalMinRtts)
+        {
+            return;
+        }
+
+        if (_ltRttCount > 4 * LtIntervalMinRtts)
+        {
+            ResetLongTermSampling();
+            return;
+        }
+
+        if (losses == 0)
+        {
+            return;
+        }
+
+        var lost = connection.LostTotal - _ltLastLost;
+        var delivered = connection.Delivered - _ltLastDelivered;
+        if (delivered == 0 || (lost << BbrScale) < LtLossThreshold * delivered)
+        {
+            return;
+        }
+
+        var t = (connection.DeliveryRate.DeliveredTime.Microseconds / 1000) - _ltLastStampMs;
+        if (t < 1)
+        {
+            return;
+        }
+
+        if (t >= uint.MaxValue / 1000)
+        {
+            ResetLongTermSampling();
+            return;
+        }
+
+        LongTermIntervalDone((ulong)delivered * BwUnit / (ulong)(t * 1000));
+    }
+
+    /// <summary>bbr_update_bw(): rounds counted by delivered segments; each valid sample feeds the max filter unless app-limited below it.</summary>
+    private void UpdateBandwidth(RateSample rs)
+    {
+        var connection = Connection;
+        _roundStart = false;
+        if (rs.Delivered < 0 || rs.IntervalUs <= 0)
+        {
+            return;
+        }
+
+        if (rs.PriorDelivered >= _nextRttDelivered)
+        {
+            _nextRttDelivered = connection.Delivered;
+            _rttCount++;
+            _roundStart = true;
+            _packetConservation = false;
+        }
+
+        LongTermBandwidthSampling(rs.Losses, rs.IsAppLimited);
+        var bw = (ulong)rs.Delivered * BwUnit / (ulong)rs.IntervalUs;
+        if (!rs.IsAppLimited || bw >= MaxBandwidth)
+        {
+            _bw.Update(BwRtts, _rttCount, bw);
+        }
+    }
+
+    /// <summary>bbr_update_ack_aggregation(): how far ACKs ran ahead of the bandwidth over an epoch, the maximum over 5 to 10 rounds.</summary>
+    private void UpdateAckAggregation(RateSample rs)
+    {
+        if (rs.AckedSacked <= 0 || rs.Delivered < 0 || rs.IntervalUs <= 0)
+        {
+            return;
+        }
+
+        var connection = Connection;
+        if (_roundStart)
+        {
+            _extraAckedWindowRtts = Math.Min(0x1F, _extraAckedWindowRtts + 1);
+            if (_extraAckedWindowRtts >= ExtraAckedWindowRtts)
+            {
+                _extraAckedWindowRtts = 0;
+                _extraAckedWindowIndex ^= 1;
+                _extraAcked[_extraAckedWindowIndex] = 0;
+            }
+        }
+
+        var deliveredTime = connection.DeliveryRate.DeliveredTime;
+        var epochUs = (ulong)Math.Max(0, (deliveredTime - _ackEpochStamp).Microseconds);
+        var expected = (uint)(Bandwidth * epochUs / BwUnit);
+        if (_ackEpochAcked <= expected || _ackEpochAcked + rs.AckedSacked >= AckEpochAckedResetThreshold)
+        {
+            _ackEpochAcked = 0;
+            _ackEpochStamp = deliveredTime;
+            expected = 0;
+        }
+
+        _ackEpochAcked = (uint)Math.Min(0xFFFFF, _ackEpochAcked + rs.AckedSacked);
+        var extra = Math.Min(_ackEpochAcked - expected, connection.Window.Cwnd);
+        if (extra > _extraAcked[_extraAckedWindowIndex])
+        {
+            _extraAcked[_extraAckedWindowIndex] = extra;
+        }
+    }
+
+    /// <summary>bbr_check_full_bw_reached(): three rounds without 25% more bandwidth fill the pipe.</summary>
+    private void CheckFullBandwidthReached(RateSample rs)
+    {
+        if (FullBandwidthReached || !_roundStart || rs.IsAppLimited)
+        {
+            return;
+        }
+
+        var threshold = (_fullBw * FullBwThreshold) >> BbrScale;
+        if (MaxBandwidth >= threshold)
+        {
+            _fullBw = MaxBandwidth;
+            _fullBwCount = 0;
+            return;
+        }
+
+        _fullBwCount++;
+        FullBandwidthReached = _fullBwCount >= FullBwCount;
+    }
+
+    /// <summary>bbr_check_drain(): a full pipe sends Startup to Drain, and Drain ends once inflight is down to the BDP.</summary>
+    private void CheckDrain()
+    {
+        var connection = Connection;
+        if (Mode == BbrMode.Startup && FullBandwidthReached)
+        {
+            Mode = BbrMode.Drain;
+            connection.Window.Ssthresh = Inflight(MaxBandwidth, BbrUnit);
+        }
+
+        if (Mode == BbrMode.Drain && PacketsInNetAtEdt((uint)connection.PacketsInFlight) <= Inflight(MaxBandwidth, BbrUnit))
+        {
+            ResetProbeBwMode();
+        }
+    }
+
+    /// <summary>bbr_check_probe_rtt_done(): after 200 ms and a round at four segments, restore cwnd and resume.</summary>
+    private void CheckProbeRttDone()
+    {
+        if (_probeRttDoneStamp == 0 || (int)(Jiffies - _probeRttDoneStamp) <= 0)
+        {
+            return;
+        }
+
+        var window = Connection.Window;
+        _minRttStamp = Jiffies;
+        window.Cwnd = Math.Max(window.Cwnd, _priorCwnd);
+        ResetMode();
+    }
+
+    /// <summary>bbr_update_min_rtt(): the 10-second minimum RTT filter; when it expires, ProbeRtt.</summary>
+    private void UpdateMinRtt(RateSample rs)
+    {
+        var connection = Connection;
+        var hz = (uint)connection.Settings.Hz;
+        var filterExpired = (int)(Jiffies - (_minRttStamp + (MinRttWindowSeconds * hz))) > 0;
+        if (rs.RttUs >= 0 && (rs.RttUs < _minRttUs || (filterExpired && !rs.IsAckDelayed)))
+        {
+            _minRttUs = (uint)rs.RttUs;
+            _minRttStamp = Jiffies;
+        }
+
+        if (filterExpired && !_idleRestart && Mode != BbrMode.ProbeRtt)
+        {
+            Mode = BbrMode.ProbeRtt;
+            SaveCwnd();
+            _probeRttDoneStamp = 0;
+        }
+
+        if (Mode == BbrMode.ProbeRtt)
+        {
+            connection.DeliveryRate.SetAppLimited(connection.Delivered, connection.PacketsInFlight);
+            if (_probeRttDoneStamp == 0 && connection.PacketsInFlight <= CwndMinTarget)
+            {
+                _probeRttDoneStamp = Math.Max(1, Jiffies + (uint)((ProbeRttModeMs * hz) + 999) / 1000);
+                _probeRttRoundDone = false;
+                _nextRttDelivered = connection.Delivered;
+            }
+            else if (_probeRttDoneStamp != 0)
+            {
+                if (_roundStart)
+                {
+                    _probeRttRoundDone = true;
+                }
+
+                if (_probeRttRoundDone)
+                {
+                    CheckProbeRttDone();
+                }
+            }
+        }
+
+        if (rs.Delivered > 0)
+        {
+            _idleRestart = false;
+        }
+    }
+
+    /// <summary>bbr_update_gains().</summary>
+    private void UpdateGains()
+    {
+        (PacingGain, CwndGainNow) = Mode switch
+        {
+            BbrMode.Startup => (HighGain, HighGain),
+            BbrMode.Drain => (DrainGain, HighGain),
+            BbrMode.ProbeBw => (_ltUseBw ? BbrUnit : PacingGainCycle[_cycleIndex], CwndGain),
+            _ => (BbrUnit, BbrUnit),
+        };
+    }
+}
