@@ -175,6 +175,8 @@ public static class ScenarioRunner
             sender?.Statistics.TotalRetransmissions ?? 0,
             sender?.Statistics.FastRetransmits ?? 0,
             sender?.Statistics.RetransmissionTimeouts ?? 0,
+            sender?.Statistics.Undos ?? 0,
+            sender?.Statistics.SpuriousRtos ?? 0,
             receiver?.Statistics.CeReceived ?? 0,
             sender?.Statistics.EcnReductions ?? 0,
             sender?.State.ToString() ?? "not started",

@@ -3,6 +3,7 @@ using NetSim.Scenarios.Yaml;
 using NetSim.SockOps;
 using NetSim.SockOps.Kernel;
 using NetSim.SockOps.Programs;
+using NetSim.Tcp.Congestion;
 using NetSim.Tcp.Hooks;
 
 namespace NetSim.Scenarios;
@@ -54,6 +55,11 @@ internal static class SockOpsReader
         }
 
         var name = programName[BuiltinPrefix.Length..];
+        if (name == "cong")
+        {
+            return CongProgram(parameters);
+        }
+
         if (name != "watch")
         {
             throw entry.Error("program", $"unknown program '{programName}'{YamlMap.DidYouMean(name, BuiltinPrograms.Names, BuiltinPrefix)} (valid: {valid})");
@@ -89,5 +95,17 @@ internal static class SockOpsReader
         }
 
         return new WatchProgram(flags, (int?)samples);
+    }
+
+    private static CongProgram CongProgram(YamlMap? parameters)
+    {
+        parameters?.RejectUnknownKeys("algorithm", "ecn");
+        var algorithm = parameters?.Scalar("algorithm") ?? "dctcp";
+        if (!CongestionControlRegistry.TryCreate(algorithm, out _))
+        {
+            throw parameters!.Error("algorithm", $"unknown congestion control '{algorithm}' (valid: {string.Join(", ", CongestionControlRegistry.Names)})");
+        }
+
+        return new CongProgram(algorithm, parameters?.Boolean("ecn") ?? true);
     }
 }

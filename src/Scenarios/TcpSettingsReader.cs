@@ -14,7 +14,7 @@ internal static class TcpSettingsReader
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
         "sack", "dsack", "rack", "tlp", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
-        "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn",
+        "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "frto", "hystart", "pacing",
     ];
 
     public static TcpSettings Read(YamlMap map, TcpSettings inherited)
@@ -38,6 +38,20 @@ internal static class TcpSettingsReader
             }
 
             settings = settings with { Congestion = congestion };
+        }
+
+        if (map.Scalar("hystart") is { } hystart)
+        {
+            settings = settings with
+            {
+                Hystart = hystart switch
+                {
+                    "classic" => HystartMode.Classic,
+                    "plusplus" => HystartMode.PlusPlus,
+                    "off" => HystartMode.Off,
+                    _ => throw map.Error("hystart", $"unknown slow-start exit '{hystart}' (valid: classic, plusplus, off)"),
+                },
+            };
         }
 
         if (map.Scalar("rtt_estimator") is { } estimator)
@@ -80,6 +94,8 @@ internal static class TcpSettingsReader
             Dsack = map.Boolean("dsack") ?? settings.Dsack,
             Rack = map.Boolean("rack") ?? settings.Rack,
             TailLossProbe = map.Boolean("tlp") ?? settings.TailLossProbe,
+            Frto = map.Boolean("frto") ?? settings.Frto,
+            Pacing = map.Boolean("pacing") ?? settings.Pacing,
             ReceiveBufferMax = (int?)Positive(map, "receive_buffer_max", map.Size("receive_buffer_max")) ?? settings.ReceiveBufferMax,
             KeepAlive = map.Boolean("keepalive") ?? settings.KeepAlive,
             KeepAliveTime = PositiveTime(map, "keepalive_time") ?? settings.KeepAliveTime,

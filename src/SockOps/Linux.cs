@@ -45,6 +45,16 @@ public static class Linux
     public const int BPF_TCP_CLOSING = 11;
     public const int BPF_TCP_NEW_SYN_RECV = 12;
 
+    public const int SOL_SOCKET = 1;
+    public const int SOL_TCP = 6;
+    public const int SO_MAX_PACING_RATE = 47;
+    public const int TCP_CONGESTION = 13;
+    public const int TCP_BPF_IW = 1001;
+    public const int TCP_BPF_SNDCWND_CLAMP = 1002;
+
+    /// <summary>Longest congestion-control name, its terminating NUL included.</summary>
+    public const int TCP_CA_NAME_MAX = 16;
+
     public const int AF_INET = 2;
     public const int AF_INET6 = 10;
 

@@ -13,7 +13,7 @@ namespace NetSim.SockOps;
 /// writable. The tcp_sock fields read 0 unless the socket is a full socket. One context is
 /// reused for every invocation, zeroed first as tcp_call_bpf() does.
 /// </summary>
-public sealed class SockOpsContext
+public sealed partial class SockOpsContext
 {
     private readonly uint[] _args = new uint[4];
     private TcpConnection _connection = null!;

@@ -34,6 +34,8 @@ public sealed partial class TcpConnection
         var priorDelivered = Delivered;
         var priorLost = _rtx.TotalLost;
         _rate.Sample.Reset(PacketsInFlight);
+        _ackTsEcr = TimestampsAgreed && packet.HasTimestamps ? packet.TsEcr : null;
+        _origSackAcked = false;
         if (ack < SndUna)
         {
             // Linux tcp_ack() old_ack: an ACK below SND.UNA still carries SACK information.
@@ -74,6 +76,7 @@ public sealed partial class TcpConnection
         {
             var acked = _rtx.RemoveAcked(ack, Simulation.Now, MinRttUs);
             ackedPackets = acked.Packets;
+            _origSackAcked |= acked.LowestOriginal is { } original && original < _highSeq;
             if (SackAgreed)
             {
                 RackAdvance(acked.Rack);
@@ -189,6 +192,7 @@ public sealed partial class TcpConnection
             if (isDsack)
             {
                 Statistics.DsacksReceived++;
+                NoteDsackForUndo(start, end);
                 continue;
             }
 
@@ -243,6 +247,7 @@ public sealed partial class TcpConnection
             newly += tagged.Newly;
             RackAdvance(tagged.Rack);
             NoteReordering(tagged.LowestOriginal, highestSackBefore);
+            _origSackAcked |= tagged.LowestOriginal is { } original && original < _highSeq;
             if (rttFrom == SimTime.Never)
             {
                 rttFrom = tagged.FirstSent;
@@ -316,24 +321,17 @@ public sealed partial class TcpConnection
             SetCaState(CaState.Open);
         }
 
-        // Recovery and Loss end once everything sent before the episode is acknowledged.
-        if (CaState is CaState.Recovery or CaState.Loss && SndUna >= _highSeq)
+        // Recovery ends once everything sent before it is acknowledged (Loss in ProcessLoss()).
+        if (CaState == CaState.Recovery && SndUna >= _highSeq)
         {
             _renoSackedOut = 0;
-            if (SndUna == _highSeq && !SackAgreed)
+            if (TryUndoRecovery())
             {
-                // Linux tcp_try_undo_recovery(): Reno holds the state until something above high_seq
-                // is acknowledged, to avoid false fast retransmits (RFC 6582 §3.2 step 5).
                 return 0;
             }
 
-            if (CaState == CaState.Recovery)
-            {
-                EndCwndReduction();
-            }
-
-            SetCaState(CaState.Open);
-            _retransStamp = SimTime.Zero;
+            EndCwndReduction();
+            ClearRetransStamp();
         }
 
         // Linux: do_lost = num_dupack || (FLAG_DATA_SACKED && tcp_force_fast_retransmit()).
@@ -342,73 +340,53 @@ public sealed partial class TcpConnection
         switch (CaState)
         {
             case CaState.Recovery:
-                if (SackAgreed)
+                if (!advanced)
                 {
-                    IdentifyPacketLoss();
-                    break;
-                }
-
-                if (isDupAck)
-                {
-                    delivered = AddRenoSack();
-                }
-                else if (advanced)
-                {
-                    // RFC 6582 §3.2 step 5: a partial ACK means the next segment is lost too (tcp_newreno_mark_lost()).
-                    MarkHeadLostIfNeeded();
-                }
-
-                return delivered;
-            case CaState.Loss:
-                if (!SackAgreed && isDupAck && SndNxt > _highSeq)
-                {
-                    delivered = AddRenoSack();
-                }
-                else if (advanced)
-                {
-                    _renoSackedOut = 0;
-                }
-
-                if (SackAgreed)
-                {
-                    IdentifyPacketLoss();
-                }
-
-                return delivered;
-            default:
-                if (!SackAgreed)
-                {
-                    if (advanced)
-                    {
-                        _renoSackedOut = 0;
-                    }
-
-                    if (isDupAck)
+                    if (!SackAgreed && isDupAck)
                     {
                         delivered = AddRenoSack();
                     }
-
-                    // tcp_newreno_mark_lost(): dupthresh duplicate ACKs mark the head lost.
-                    if (SackedOut >= Settings.DupThresh)
-                    {
-                        MarkHeadLostIfNeeded();
-                    }
                 }
-                else
+                else if (TryUndoPartial())
                 {
-                    IdentifyPacketLoss();
-                }
-
-                // tcp_time_to_recover(): something is lost; without RACK, also more than reordering segments SACKed.
-                if (LostOut == 0 && (RackEnabled || SackedOut + 1 <= Settings.DupThresh))
-                {
-                    TryToOpen(ece);
                     return delivered;
                 }
 
-                EnterRecovery();
-                fastRetransmit = true;
+                if (TryUndoDsack())
+                {
+                    TryToOpen(ece);
+                }
+
+                IdentifyPacketLoss(advanced);
+                if (CaState != CaState.Recovery)
+                {
+                    // Undo reverted the recovery; if loss is evident, a new one starts.
+                    if (!TimeToRecover())
+                    {
+                        return delivered;
+                    }
+
+                    EnterRecovery(ece);
+                    fastRetransmit = true;
+                }
+
                 break;
+            case CaState.Loss:
+                delivered = ProcessLoss(advanced, isDupAck, newlySacked);
+                if (SackAgreed)
+                {
+                    IdentifyPacketLoss(advanced);
+                }
+
+                if (CaState != CaState.Open)
+                {
+                    return delivered;
+                }
+
+                // The timeout was undone: go on as in Open.
+                return delivered + OpenOrDisorder(advanced, isDupAck, ece, doLost);
+            default:
+                return delivered + OpenOrDisorder(advanced, isDupAck, ece, doLost);
         }
 
         if (SackAgreed && !RackEnabled && doLost)
@@ -419,10 +397,70 @@ public sealed partial class TcpConnection
         return delivered;
     }
 
-    /// <summary>Linux tcp_identify_packet_loss() for SACK: RACK when it is on.</summary>
-    private void IdentifyPacketLoss()
+    /// <summary>
+    /// tcp_fastretrans_alert() in Open, Disorder or CWR: Reno's duplicate-ACK accounting, D-SACK
+    /// undo, loss detection, then either stay open (tcp_try_to_open()) or enter Recovery.
+    /// </summary>
+    private int OpenOrDisorder(bool advanced, bool isDupAck, bool ece, bool doLost)
     {
-        if (RackEnabled && PacketsOut > 0)
+        var delivered = 0;
+        if (!SackAgreed)
+        {
+            if (advanced)
+            {
+                _renoSackedOut = 0;
+            }
+
+            if (isDupAck)
+            {
+                delivered = AddRenoSack();
+            }
+        }
+
+        if (CaState <= CaState.Disorder)
+        {
+            TryUndoDsack();
+        }
+
+        IdentifyPacketLoss(advanced);
+        if (!TimeToRecover())
+        {
+            TryToOpen(ece);
+            return delivered;
+        }
+
+        EnterRecovery(ece);
+        if (SackAgreed && !RackEnabled && doLost)
+        {
+            UpdateScoreboard(fastRetransmit: true);
+        }
+
+        return delivered;
+    }
+
+    /// <summary>tcp_time_to_recover(): something is lost; without RACK, also more than reordering segments SACKed.</summary>
+    private bool TimeToRecover() => LostOut > 0 || (!RackEnabled && SackedOut + 1 > Settings.DupThresh);
+
+    /// <summary>
+    /// Linux tcp_identify_packet_loss(): without SACK, tcp_newreno_mark_lost() marks the head lost
+    /// after dupthresh duplicate ACKs, or on a partial ACK in Recovery (RFC 6582 §3.2 step 5); with
+    /// SACK, RACK when it is on.
+    /// </summary>
+    private void IdentifyPacketLoss(bool advanced)
+    {
+        if (PacketsOut == 0)
+        {
+            return;
+        }
+
+        if (!SackAgreed)
+        {
+            if ((CaState < CaState.Recovery && SackedOut >= Settings.DupThresh) || (CaState == CaState.Recovery && advanced))
+            {
+                MarkHeadLostIfNeeded();
+            }
+        }
+        else if (RackEnabled)
         {
             RackMarkLost();
         }
@@ -478,11 +516,21 @@ public sealed partial class TcpConnection
         }
     }
 
-    /// <summary>Linux tcp_enter_recovery(): the window reduction starts, unless a CWR reduction is under way already.</summary>
-    private void EnterRecovery()
+    /// <summary>
+    /// Linux tcp_enter_recovery(): undo becomes possible; the window reduction starts, with the
+    /// ssthresh to restore on undo (none when ECE came too), unless a CWR reduction is under way.
+    /// </summary>
+    private void EnterRecovery(bool ece)
     {
+        _priorSsthresh = 0;
+        InitUndo();
         if (CaState != CaState.Cwr)
         {
+            if (!ece)
+            {
+                _priorSsthresh = CurrentSsthresh();
+            }
+
             InitCwndReduction();
         }
 
@@ -510,6 +558,8 @@ public sealed partial class TcpConnection
             // RFC 3465 §2: count what was acknowledged, or without ABC one segment per ACK.
             Congestion.CongestionAvoid(Window, Settings.ByteCounting ? (uint)delivered : 1u);
         }
+
+        UpdatePacingRate();
     }
 
     /// <summary>

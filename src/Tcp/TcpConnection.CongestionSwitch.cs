@@ -5,7 +5,10 @@ namespace NetSim.Tcp;
 /// <summary>Changing a connection's congestion control, as setsockopt(TCP_CONGESTION) does from an application or a sock_ops program.</summary>
 public sealed partial class TcpConnection
 {
-    /// <summary>Linux ENOENT: no algorithm by that name.</summary>
+    /// <summary>icsk_ca_initialized: the algorithm's init has run.</summary>
+    private bool _congestionInitialized;
+
+    /// <summary>-ENOENT: no algorithm by that name.</summary>
     public const int NoSuchAlgorithm = -2;
 
     /// <summary>
@@ -32,6 +35,7 @@ public sealed partial class TcpConnection
         {
             algorithm.Init(this);
             _ectOnSocket = algorithm.NeedsEcn;
+            _congestionInitialized = true;
         }
 
         return 0;

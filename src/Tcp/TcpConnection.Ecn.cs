@@ -222,8 +222,10 @@ public sealed partial class TcpConnection
     /// </summary>
     private void EnterCwr()
     {
+        _priorSsthresh = 0;
         if (CaState < CaState.Cwr)
         {
+            _undoMarker = null;
             Statistics.EcnReductions++;
             InitCwndReduction();
             SetCaState(CaState.Cwr);
@@ -253,7 +255,8 @@ public sealed partial class TcpConnection
             return;
         }
 
-        if (Window.Ssthresh < CongestionWindow.InfiniteSsthresh)
+        // Unless the reduction was undone.
+        if (Window.Ssthresh < CongestionWindow.InfiniteSsthresh && (CaState == CaState.Cwr || _undoMarker is not null))
         {
             Window.Cwnd = Window.Ssthresh;
         }

@@ -128,14 +128,20 @@ public sealed partial class TcpConnection
         Window.Ssthresh = CongestionWindow.InfiniteSsthresh;
         Window.Cwnd = Statistics.TotalRetransmissions > 1 ? 1u : (uint)Settings.InitialCwnd;
         SetCaState(CaState.Open);
-        Congestion.Init(this);
         InitializeReceiveMss();
         if (_keepAlive)
         {
             _keepAliveTimer.ArmAfter(Settings.KeepAliveTime);
         }
 
+        // tcp_init_transfer(): the ESTABLISHED callback, then congestion control unless a program's TCP_CONGESTION initialised it.
         CallSockOps(establishedOp);
+        if (!_congestionInitialized)
+        {
+            Congestion.Init(this);
+            _congestionInitialized = true;
+        }
+
         if (establishedOp == SockOp.PassiveEstablishedCb)
         {
             SetState(TcpState.Established);

@@ -27,6 +27,10 @@ public sealed partial class TcpConnection
         var sent = false;
         var sentNew = false;
         var cwndLimited = false;
+
+        // F-RTO step 2.b (tcp_xmit_recovery() with REXMIT_NEW): new data first; retransmit only if none could go.
+        var newDataOnly = _frtoSendNew;
+        _frtoSendNew = false;
         while (true)
         {
             if (PacketsInFlight >= Window.Cwnd)
@@ -40,7 +44,7 @@ public sealed partial class TcpConnection
                 break;
             }
 
-            var lost = _rtx.FirstLostNotRetransmitted();
+            var lost = newDataOnly ? -1 : _rtx.FirstLostNotRetransmitted();
             if (lost >= 0)
             {
                 RetransmitSegment(lost, CaState == CaState.Loss ? RetransmissionCause.Timeout : RetransmissionCause.FastRetransmit);
@@ -76,6 +80,14 @@ public sealed partial class TcpConnection
         if (CanSendNewData)
         {
             CheckProbeTimer();
+        }
+
+        if (newDataOnly && SndNxt <= _highSeq)
+        {
+            // Nothing new could go: F-RTO gives way to conventional recovery.
+            _frto = false;
+            PushPendingFrames();
+            return;
         }
 
         ReportVariables();
@@ -181,6 +193,11 @@ public sealed partial class TcpConnection
         if (_retransStamp == Sim.Kernel.SimTime.Zero)
         {
             _retransStamp = segment.FirstSent;
+        }
+
+        if (cause != RetransmissionCause.LossProbe)
+        {
+            NoteRetransmissionForUndo();
         }
 
         var start = segment.Start;

@@ -26,10 +26,46 @@ public sealed partial class TcpConnection
     public ulong PacingRate { get; internal set; } = Unpaced;
 
     /// <summary>sk->sk_max_pacing_rate (SO_MAX_PACING_RATE), bytes per second.</summary>
-    public ulong MaxPacingRate { get; set; } = Unpaced;
+    public ulong MaxPacingRate { get; private set; } = Unpaced;
 
-    /// <summary>sk_pacing_status == SK_PACING_NEEDED: the algorithm asked TCP to pace (no fq qdisc below).</summary>
+    /// <summary>
+    /// Segments are paced: the algorithm asked for it (BBR), SO_MAX_PACING_RATE set a limit
+    /// (sk_pacing_status SK_PACING_NEEDED), or the host's qdisc is fq (<see cref="TcpSettings.Pacing"/>).
+    /// </summary>
     public bool PacingEnabled { get; internal set; }
+
+    /// <summary>
+    /// setsockopt(SO_MAX_PACING_RATE) (sk_setsockopt()): a limit other than ~0U turns pacing on; the
+    /// current rate is capped at once.
+    /// </summary>
+    public void SetMaxPacingRate(uint bytesPerSecond)
+    {
+        if (bytesPerSecond != uint.MaxValue)
+        {
+            PacingEnabled = true;
+        }
+
+        MaxPacingRate = bytesPerSecond == uint.MaxValue ? Unpaced : bytesPerSecond;
+        PacingRate = Math.Min(PacingRate, MaxPacingRate);
+    }
+
+    /// <summary>
+    /// Linux tcp_update_pacing_rate() for algorithms without cong_control: twice the current rate
+    /// (cwnd x MSS / srtt) in slow start below half ssthresh (tcp_pacing_ss_ratio 200), 1.2 times
+    /// it after (tcp_pacing_ca_ratio 120), within SO_MAX_PACING_RATE.
+    /// </summary>
+    private void UpdatePacingRate()
+    {
+        var rate = (ulong)Mss * (1_000_000UL / 100 << 3);
+        rate *= Window.Cwnd < Window.Ssthresh / 2 ? 200UL : 120UL;
+        rate *= Math.Max(Window.Cwnd, (uint)PacketsOut);
+        if (Rtt.SrttUs8 > 0)
+        {
+            rate /= (ulong)Rtt.SrttUs8;
+        }
+
+        PacingRate = Math.Min(rate, MaxPacingRate);
+    }
 
     /// <summary>The delivery-rate samples (tcp_rate.c) the ACKs produce.</summary>
     public DeliveryRateEstimator DeliveryRate => _rate;

@@ -97,7 +97,7 @@ public sealed partial class TcpConnection
         {
             if (CaState != CaState.Recovery)
             {
-                EnterRecovery();
+                EnterRecovery(ece: false);
                 ReduceCwnd(1, advancedWithoutNewLoss: LostOut == lostBefore);
             }
 

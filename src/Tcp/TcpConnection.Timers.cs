@@ -103,22 +103,28 @@ public sealed partial class TcpConnection
     /// </summary>
     private void EnterLoss()
     {
-        if (CaState <= CaState.Disorder || SndUna >= _highSeq || (CaState == CaState.Loss && Retransmits == 0))
-        {
-            _priorCwnd = Window.Cwnd;
-            Window.Ssthresh = Congestion.Ssthresh(Window);
-            Congestion.CwndEvent(this, CaEvent.Loss);
-        }
-
-        _renoSackedOut = 0;
+        var newRecovery = CaState < CaState.Recovery;
 
         // Linux tcp_timeout_mark_lost(): RACK spares segments sent within the last RACK.rtt.
         _rtx.MarkLostAfterTimeout(RackEnabled ? _rackRttUs * 1000 : 0, Simulation.Now);
+        if (CaState <= CaState.Disorder || SndUna >= _highSeq || (CaState == CaState.Loss && Retransmits == 0))
+        {
+            _priorSsthresh = CurrentSsthresh();
+            _priorCwnd = Window.Cwnd;
+            Window.Ssthresh = Congestion.Ssthresh(Window);
+            Congestion.CwndEvent(this, CaEvent.Loss);
+            InitUndo();
+        }
+
+        _renoSackedOut = 0;
         Window.Cwnd = (uint)PacketsInFlight + 1;
         Window.CwndCount = 0;
         SetCaState(CaState.Loss);
         _highSeq = SndNxt;
         QueueCwr();
+
+        // F-RTO (RFC 5682 §3.1 step 1): unless a recovery was under way, bar timeouts recurring on the same SND.UNA.
+        _frto = Settings.Frto && (newRecovery || Retransmits > 0);
     }
 
     /// <summary>

@@ -51,6 +51,7 @@ public sealed partial class TcpConnection
         _persistTimer = new Timer(stack.Simulation, OnPersistTimer);
         _keepAliveTimer = new Timer(stack.Simulation, OnKeepAliveTimer);
         _pacingTimer = new Timer(stack.Simulation, OnPacingTimer);
+        PacingEnabled = settings.Pacing;
         _rtx.Rate = _rate;
         _keepAlive = settings.KeepAlive;
         _noDelay = settings.NoDelay;

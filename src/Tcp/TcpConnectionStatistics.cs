@@ -22,6 +22,12 @@ public sealed class TcpConnectionStatistics
     /// <summary>D-SACK blocks received (RFC 2883; Linux LINUX_MIB_TCPDSACKRECV).</summary>
     public long DsacksReceived { get; internal set; }
 
+    /// <summary>Window reductions undone as spurious, by D-SACK, timestamps or F-RTO (Linux LINUX_MIB_TCPFULLUNDO, ...PARTIALUNDO, ...DSACKUNDO, ...LOSSUNDO).</summary>
+    public long Undos { get; internal set; }
+
+    /// <summary>Retransmission timeouts F-RTO found spurious (LINUX_MIB_TCPSPURIOUSRTOS).</summary>
+    public long SpuriousRtos { get; internal set; }
+
     /// <summary>Data segments received marked Congestion Experienced (RFC 3168; Linux counts them as delivered_ce at the sender).</summary>
     public long CeReceived { get; internal set; }
 

@@ -1,5 +1,6 @@
 using NetSim.Sim.Kernel;
 using NetSim.Tcp.Rtt;
+using NetSim.Tcp.Congestion;
 
 namespace NetSim.Tcp;
 
@@ -67,6 +68,9 @@ public sealed record TcpSettings
     /// <summary>RACK loss detection with SACK (RFC 8985; Linux tcp_recovery = 1); off, a segment is lost once DupThresh segments above it are SACKed (RFC 6675).</summary>
     public bool Rack { get; init; } = true;
 
+    /// <summary>F-RTO, spurious retransmission timeout detection (RFC 5682 §3.1 with SACK; Linux tcp_frto = 2).</summary>
+    public bool Frto { get; init; } = true;
+
     /// <summary>Tail loss probes with SACK (RFC 8985 §7; Linux tcp_early_retrans = 3).</summary>
     public bool TailLossProbe { get; init; } = true;
 
@@ -132,6 +136,16 @@ public sealed record TcpSettings
 
     /// <summary>Congestion control algorithm name (Linux tcp_congestion_ops.name; Linux's default is CUBIC).</summary>
     public string Congestion { get; init; } = "cubic";
+
+    /// <summary>
+    /// The host's qdisc is fq (Linux net.core.default_qdisc = fq): every connection is paced at
+    /// tcp_update_pacing_rate()'s rate, whatever its algorithm. Off, only an algorithm that asks
+    /// (BBR) or SO_MAX_PACING_RATE paces, through TCP's internal pacing.
+    /// </summary>
+    public bool Pacing { get; init; }
+
+    /// <summary>How CUBIC ends its first slow start: Linux's HyStart, HyStart++ (RFC 9406), or not before a loss.</summary>
+    public HystartMode Hystart { get; init; } = HystartMode.Classic;
 
     /// <summary>Linux as it behaves by default (the profile the sock_ops model is built around).</summary>
     public static TcpSettings Linux { get; } = new();

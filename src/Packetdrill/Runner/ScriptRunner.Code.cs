@@ -7,7 +7,7 @@ namespace NetSim.Packetdrill.Runner;
 
 /// <summary>
 /// <c>%{ }%</c> blocks: packetdrill reads the socket's TCP_INFO at the block's time and runs the
-/// Python later. Here each <c>assert tcpi_x OP value</c> line is checked at the block's time;
+/// Python later. Here each <c>assert tcpi_x OP value</c> statement is checked at the block's time;
 /// a block with other Python is reported as skipped.
 /// </summary>
 public sealed partial class ScriptRunner
@@ -17,7 +17,8 @@ public sealed partial class ScriptRunner
     private void RunCode(CodeEvent code)
     {
         var assertions = new List<Match>();
-        foreach (var raw in code.Code.Split('\n'))
+        // Python statements end at a newline or a semicolon.
+        foreach (var raw in code.Code.Split('\n', ';'))
         {
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#'))

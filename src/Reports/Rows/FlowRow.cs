@@ -15,6 +15,8 @@ public sealed partial record FlowRow(
     [CsvColumn("retransmissions")] long Retransmissions,
     [CsvColumn("fast_retransmits")] long FastRetransmits,
     [CsvColumn("rto_count")] long RtoCount,
+    [CsvColumn("undos")] long Undos,
+    [CsvColumn("spurious_rtos")] long SpuriousRtos,
     [CsvColumn("ce_received")] long CeReceived,
     [CsvColumn("ecn_reductions")] long EcnReductions,
     [CsvColumn("sender_state")] string SenderState,

@@ -5,6 +5,7 @@ public static class BuiltinPrograms
 {
     public static IReadOnlyDictionary<string, string> Descriptions { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
+        ["cong"] = "as samples/bpf/tcp_cong_kern.c: NEEDS_ECN replies 1 (`ecn`, default true), both ESTABLISHED callbacks set TCP_CONGESTION to `algorithm` (default dctcp)",
         ["watch"] = "sets `flags` on ACTIVE/PASSIVE_ESTABLISHED; clears RTT after `rtt_samples` RTT callbacks per socket",
     };
 

@@ -379,6 +379,20 @@ public sealed class RetransmissionQueue
         }
     }
 
+    /// <summary>tcp_undo_cwnd_reduction() with unmark_loss: no segment is lost any more (retransmissions stay out).</summary>
+    public void UnmarkLost()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            this[i].Lost = false;
+        }
+
+        LostOut = 0;
+        _retransmitHint = 0;
+        _lostHint = 0;
+        _lostHintSacked = 0;
+    }
+
     /// <summary>Index of the first segment marked lost and not yet retransmitted, or -1.</summary>
     public int FirstLostNotRetransmitted()
     {

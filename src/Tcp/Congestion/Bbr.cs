@@ -167,6 +167,15 @@ public sealed class Bbr : IModelBasedCongestionControl
         return window.Ssthresh;
     }
 
+    /// <summary>bbr_undo_cwnd(): a spurious loss restarts the full-pipe and policer checks; cwnd is BBR's own.</summary>
+    public uint UndoCwnd(TcpConnection connection)
+    {
+        _fullBw = 0;
+        _fullBwCount = 0;
+        ResetLongTermSampling();
+        return connection.Window.Cwnd;
+    }
+
     /// <summary>cong_avoid is not used: cong_control replaces it.</summary>
     public void CongestionAvoid(CongestionWindow window, uint acked)
     {

@@ -29,6 +29,7 @@ public sealed class Cubic : ICongestionControl
     private const ulong CubeFactor = (1UL << (10 + (3 * BicHz))) / CubeRttScale;
 
     private TcpConnection? _connection;
+    private HystartPlusPlus? _hystartPlusPlus;
 
     // struct bictcp
     private uint _cnt;
@@ -53,6 +54,9 @@ public sealed class Cubic : ICongestionControl
     /// <summary>HyStart found the end of slow start before any loss (ca->found).</summary>
     public bool HystartFound => _found;
 
+    /// <summary>HyStart++'s state when the connection runs it.</summary>
+    public HystartPlusPlus? HystartPlusPlus => _hystartPlusPlus;
+
     /// <summary>The window before the last reduction, W_max (ca->last_max_cwnd), in segments.</summary>
     public uint LastMaxCwnd => _lastMaxCwnd;
 
@@ -71,6 +75,12 @@ public sealed class Cubic : ICongestionControl
         _connection = connection;
         Reset();
         HystartReset();
+        _hystartPlusPlus = null;
+        if (connection.Settings.Hystart == HystartMode.PlusPlus)
+        {
+            _hystartPlusPlus = new HystartPlusPlus();
+            _hystartPlusPlus.Start(connection.SndNxt);
+        }
     }
 
     /// <summary>cubictcp_recalc_ssthresh(): the epoch ends; Wmax remembers the window, lower with fast convergence.</summary>
@@ -87,6 +97,16 @@ public sealed class Cubic : ICongestionControl
     /// <summary>cubictcp_cong_avoid(): slow start, then one segment per <c>cnt</c> ACKed.</summary>
     public void CongestionAvoid(CongestionWindow window, uint acked)
     {
+        if (_hystartPlusPlus is { } plusPlus && window.Ssthresh == CongestionWindow.InfiniteSsthresh)
+        {
+            if (window.CwndLimited)
+            {
+                plusPlus.Grow(window, acked);
+            }
+
+            return;
+        }
+
         acked = window.SlowStartFirst(acked);
         if (acked > 0)
         {
@@ -108,6 +128,11 @@ public sealed class Cubic : ICongestionControl
     /// <summary>cubictcp_acked(): the minimum delay, and HyStart's round, from each RTT sample (none in the second after a reduction).</summary>
     public void PacketsAcked(TcpConnection connection, int packets, long rttUs)
     {
+        if (_hystartPlusPlus is { } plusPlus && connection.Window.Ssthresh == CongestionWindow.InfiniteSsthresh)
+        {
+            plusPlus.OnAck(connection, rttUs);
+        }
+
         if (rttUs < 0 || (_epochStart != 0 && (int)(Jiffies - _epochStart) < Hz))
         {
             return;
@@ -119,7 +144,7 @@ public sealed class Cubic : ICongestionControl
             _delayMin = delay;
         }
 
-        if (!_found && connection.Window.InSlowStart)
+        if (!_found && connection.Window.InSlowStart && connection.Settings.Hystart == HystartMode.Classic)
         {
             HystartUpdate(connection, delay);
         }

@@ -71,6 +71,11 @@ public sealed class Dctcp : ICongestionControl
         return Math.Max(window.Cwnd - (uint)(((ulong)window.Cwnd * Alpha) >> 11), 2u);
     }
 
+    /// <summary>dctcp_cwnd_undo(): back to the window before the last reduction.</summary>
+    public uint UndoCwnd(TcpConnection connection) => _renoFallback
+        ? Math.Max(connection.Window.Cwnd, connection.PriorCwnd)
+        : Math.Max(connection.Window.Cwnd, LossCwnd);
+
     /// <summary>tcp_reno_cong_avoid().</summary>
     public void CongestionAvoid(CongestionWindow window, uint acked) => _reno.CongestionAvoid(window, acked);
 

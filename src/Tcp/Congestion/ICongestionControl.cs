@@ -31,6 +31,9 @@ public interface ICongestionControl
     {
     }
 
+    /// <summary>cwnd after a reduction is undone as spurious (ops->undo_cwnd; Linux tcp_reno_undo_cwnd() restores prior_cwnd).</summary>
+    uint UndoCwnd(TcpConnection connection) => Math.Max(connection.Window.Cwnd, connection.PriorCwnd);
+
     /// <summary>A congestion event (ops->cwnd_event).</summary>
     void CwndEvent(TcpConnection connection, CaEvent caEvent)
     {

@@ -1,0 +1,37 @@
+namespace NetSim.Scenarios.Tests;
+
+/// <summary>The congestion-control examples show what they say they show.</summary>
+public sealed class CongestionScenarioTests : IDisposable
+{
+    private readonly TemporaryDirectory _temporary = new();
+
+    public void Dispose() => _temporary.Dispose();
+
+    [Fact]
+    public void BuiltinCongSwitchesBothEndsToDctcpWhichMarksInsteadOfDropping()
+    {
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("sockops-dctcp-switch.yaml")), _temporary.Path);
+
+        var log = File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops.csv"));
+        Assert.Equal(2, log.Count(l => l.Contains("setsockopt(SOL_TCP, TCP_CONGESTION, \"\"dctcp\"\")=0", StringComparison.Ordinal)));
+        var flow = Assert.Single(result.Flows);
+        Assert.True(flow.CeReceived > 0);
+        Assert.True(flow.EcnReductions > 0);
+        Assert.Equal(0, flow.Retransmissions);
+        var bottleneck = result.Links.Single(l => l.Link == "tor->cache");
+        Assert.Equal(0, bottleneck.QueueDrops);
+        Assert.True(bottleneck.Utilisation > 0.9m);
+    }
+
+    [Fact]
+    public void InTheDataCentreDctcpKeepsTheLinkFullWithoutALoss()
+    {
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("datacenter-dctcp.yaml")), _temporary.Path);
+
+        var bottleneck = result.Links.Single(l => l.Link == "r1->r2");
+        Assert.Equal(0, bottleneck.QueueDrops);
+        Assert.True(bottleneck.EcnMarks > 0);
+        Assert.True(bottleneck.Utilisation > 0.95m);
+        Assert.All(result.Flows, f => Assert.Equal(0, f.Retransmissions));
+    }
+}
