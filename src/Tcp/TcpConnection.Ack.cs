@@ -41,7 +41,7 @@ public sealed partial class TcpConnection
             // Linux tcp_ack() old_ack: an ACK below SND.UNA still carries SACK information.
             if (SackAgreed && packet.SackBlockCount > 0 && State is not TcpState.SynSent)
             {
-                var (sacked, _, _) = TagSackBlocks(packet, SndUna);
+                var (sacked, _, _) = TagSackBlocks(packet, SndUna, SackedOut > 0 ? _highestSack : SndUna);
                 if (sacked > 0)
                 {
                     FastRetransmitAlert(advanced: false, isDupAck: false, newlySacked: true, ece: false);
@@ -65,7 +65,7 @@ public sealed partial class TcpConnection
         var isDupAck = !advanced && !windowUpdated && packet.PayloadLength == 0
             && (packet.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && PacketsOut > 0;
 
-        var (newlySacked, sackRttFrom, sackCaRttFrom) = SackAgreed && packet.SackBlockCount > 0 ? TagSackBlocks(packet, ack) : (0, SimTime.Never, SimTime.Never);
+        var (newlySacked, sackRttFrom, sackCaRttFrom) = SackAgreed && packet.SackBlockCount > 0 ? TagSackBlocks(packet, ack, priorFack) : (0, SimTime.Never, SimTime.Never);
         var delivered = newlySacked;
         SimTime? rttSample = sackRttFrom == SimTime.Never ? null : Simulation.Now - sackRttFrom;
 
@@ -81,7 +81,11 @@ public sealed partial class TcpConnection
             {
                 RackAdvance(acked.Rack);
 
-                NoteReordering(acked.LowestOriginal, priorFack);
+                // A non-retransmitted hole got filled: that is reordering.
+                if (acked.LowestOriginal is { } low && low < priorFack)
+                {
+                    CheckSackReordering(low, ack);
+                }
             }
 
             SndUna = ack;
@@ -110,6 +114,7 @@ public sealed partial class TcpConnection
                 // Linux tcp_remove_reno_sacks(): the first ACKed segment fills the hole, the rest were counted by dupacks.
                 delivered = Math.Max(acked.Packets - _renoSackedOut, 1);
                 _renoSackedOut = acked.Packets - 1 >= _renoSackedOut ? 0 : _renoSackedOut - (acked.Packets - 1);
+                CheckRenoReordering(acked.Packets);
             }
 
             // RFC 6298 §5.2-5.3 (Linux tcp_set_xmit_timer()): a loss probe when one may go, else restart the RTO.
@@ -118,6 +123,9 @@ public sealed partial class TcpConnection
                 RearmRto();
             }
         }
+
+        // Linux tcp_rack_update_reo_wnd(), after tcp_clean_rtx_queue().
+        UpdateReorderingWindow(_rate.Sample.PriorDelivered);
 
         if (rttSample is { } sample)
         {
@@ -179,7 +187,7 @@ public sealed partial class TcpConnection
     /// taken in sequence order, mark the segments they cover. Returns the segments newly SACKed
     /// and the send time for the SACK RTT sample.
     /// </summary>
-    private (int Newly, SimTime RttFrom, SimTime CaRttFrom) TagSackBlocks(Packet packet, SequenceNumber ack)
+    private (int Newly, SimTime RttFrom, SimTime CaRttFrom) TagSackBlocks(Packet packet, SequenceNumber ack, SequenceNumber priorFack)
     {
         Span<SackBlock> blocks = stackalloc SackBlock[SackBlockArray.MaxBlocks];
         var count = 0;
@@ -192,6 +200,7 @@ public sealed partial class TcpConnection
             if (isDsack)
             {
                 Statistics.DsacksReceived++;
+                _dsackSeen = true;
                 NoteDsackForUndo(start, end);
                 continue;
             }
@@ -207,7 +216,14 @@ public sealed partial class TcpConnection
         var newly = 0;
         var rttFrom = SimTime.Never;
         var caRttFrom = SimTime.Never;
-        var highestSackBefore = _highestSack;
+        SequenceNumber? reord = null;
+
+        // tcp_highest_sack_reset(): with nothing SACKed the highest SACK starts over from SND.UNA.
+        if (SackedOut == 0)
+        {
+            _highestSack = SndUna;
+            _highestSackStart = SndUna;
+        }
         foreach (var block in blocks[..count])
         {
             // Linux recv_sack_cache: what the previous ACK's blocks covered is tagged already; walk the rest.
@@ -239,6 +255,11 @@ public sealed partial class TcpConnection
 
         blocks[..count].CopyTo(_sackCache);
         _sackCacheCount = count;
+        if (reord is { } low && (CaState != CaState.Loss || _undoMarker is not null))
+        {
+            CheckSackReordering(low, ack);
+        }
+
         return (newly, rttFrom, caRttFrom);
 
         void Tag(SequenceNumber start, SequenceNumber end, SequenceNumber from, SequenceNumber to)
@@ -246,8 +267,16 @@ public sealed partial class TcpConnection
             var tagged = _rtx.MarkSacked(start, end, from, to, Simulation.Now, MinRttUs);
             newly += tagged.Newly;
             RackAdvance(tagged.Rack);
-            NoteReordering(tagged.LowestOriginal, highestSackBefore);
-            _origSackAcked |= tagged.LowestOriginal is { } original && original < _highSeq;
+            if (tagged.LowestOriginal is { } original)
+            {
+                // Below the highest SACK before this ACK: reordered (tcp_sacktag_one()'s state->reord).
+                if (original < priorFack && (reord is null || original < reord))
+                {
+                    reord = original;
+                }
+
+                _origSackAcked |= original < _highSeq;
+            }
             if (rttFrom == SimTime.Never)
             {
                 rttFrom = tagged.FirstSent;
@@ -261,6 +290,7 @@ public sealed partial class TcpConnection
             if (tagged.Newly > 0 && tagged.HighestEnd > _highestSack)
             {
                 _highestSack = tagged.HighestEnd;
+                _highestSackStart = tagged.HighestStart;
             }
         }
     }
@@ -306,7 +336,7 @@ public sealed partial class TcpConnection
     /// <summary>
     /// Linux tcp_fastretrans_alert(). Without SACK, duplicate ACKs stand for delivered segments
     /// (tcp_add_reno_sack()) and partial ACKs mark the next segment lost (RFC 6582). With SACK, loss
-    /// is marked as Linux does with RACK off (tcp_recovery = 0): a segment is lost once DupThresh
+    /// is marked as Linux does with RACK off (tcp_recovery = 0): a segment is lost once tp->reordering
     /// SACKed segments lie above it (tcp_update_scoreboard(), RFC 6675 §4 IsLost). Returns the
     /// segments a duplicate ACK reports delivered without SACK.
     /// </summary>
@@ -335,7 +365,7 @@ public sealed partial class TcpConnection
         }
 
         // Linux: do_lost = num_dupack || (FLAG_DATA_SACKED && tcp_force_fast_retransmit()).
-        var doLost = isDupAck || (newlySacked && _highestSack > SndUna + (Settings.DupThresh * Mss));
+        var doLost = isDupAck || (newlySacked && _highestSackStart > SndUna + (Reordering * Mss));
         var fastRetransmit = false;
         switch (CaState)
         {
@@ -439,7 +469,7 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>tcp_time_to_recover(): something is lost; without RACK, also more than reordering segments SACKed.</summary>
-    private bool TimeToRecover() => LostOut > 0 || (!RackEnabled && SackedOut + 1 > Settings.DupThresh);
+    private bool TimeToRecover() => LostOut > 0 || (!RackEnabled && SackedOut + 1 > Reordering);
 
     /// <summary>
     /// Linux tcp_identify_packet_loss(): without SACK, tcp_newreno_mark_lost() marks the head lost
@@ -455,7 +485,7 @@ public sealed partial class TcpConnection
 
         if (!SackAgreed)
         {
-            if ((CaState < CaState.Recovery && SackedOut >= Settings.DupThresh) || (CaState == CaState.Recovery && advanced))
+            if ((CaState < CaState.Recovery && SackedOut >= Reordering) || (CaState == CaState.Recovery && advanced))
             {
                 MarkHeadLostIfNeeded();
             }
@@ -466,10 +496,10 @@ public sealed partial class TcpConnection
         }
     }
 
-    /// <summary>Linux tcp_update_scoreboard() for SACK: lost are the segments below more than DupThresh SACKed ones, or the head on a fast retransmit.</summary>
+    /// <summary>Linux tcp_update_scoreboard() for SACK: lost are the segments below more than tp->reordering SACKed ones, or the head on a fast retransmit.</summary>
     private void UpdateScoreboard(bool fastRetransmit)
     {
-        var sackedUpTo = SackedOut - Settings.DupThresh;
+        var sackedUpTo = SackedOut - Reordering;
         if (sackedUpTo >= 0)
         {
             _rtx.MarkHeadLost(sackedUpTo, _highSeq, headOnly: false);
@@ -485,13 +515,26 @@ public sealed partial class TcpConnection
     {
         var prior = _renoSackedOut;
         _renoSackedOut++;
+        CheckRenoReordering(0);
+        return Math.Max(0, _renoSackedOut - prior);
+    }
+
+    /// <summary>
+    /// Linux tcp_check_reno_reordering() with tcp_limit_reno_sacked(): more duplicate ACKs than
+    /// segments out, less the holes, means reordering (or duplication): tp->reordering becomes
+    /// what is out, plus <paramref name="addend"/> just acknowledged.
+    /// </summary>
+    private void CheckRenoReordering(int addend)
+    {
         var holes = Math.Min(Math.Max(LostOut, 1), PacketsOut);
-        if (_renoSackedOut + holes > PacketsOut)
+        if (_renoSackedOut + holes <= PacketsOut)
         {
-            _renoSackedOut = Math.Max(0, PacketsOut - holes);
+            return;
         }
 
-        return Math.Max(0, _renoSackedOut - prior);
+        _renoSackedOut = Math.Max(0, PacketsOut - holes);
+        Reordering = Math.Min(PacketsOut + addend, MaxReordering);
+        _reorderingSeen++;
     }
 
     private void MarkHeadLostIfNeeded()
@@ -539,7 +582,7 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Linux tcp_cong_control(): in Recovery, PRR sets cwnd; otherwise cwnd grows when the ACK
-    /// acknowledged new data (tcp_may_raise_cwnd()).
+    /// acknowledged new data, or with reordering above tcp_reordering any delivery (tcp_may_raise_cwnd()).
     /// </summary>
     private void CongestionControl(int delivered, bool advanced, bool newlyLost)
     {
@@ -553,7 +596,7 @@ public sealed partial class TcpConnection
         {
             ReduceCwnd(delivered, advanced && !newlyLost);
         }
-        else if (advanced && delivered > 0)
+        else if (delivered > 0 && (advanced || Reordering > Settings.DupThresh))
         {
             // RFC 3465 §2: count what was acknowledged, or without ABC one segment per ACK.
             Congestion.CongestionAvoid(Window, Settings.ByteCounting ? (uint)delivered : 1u);

@@ -9,7 +9,7 @@ namespace NetSim.Tcp;
 /// RACK loss detection (RFC 8985 §6, Linux tcp_recovery.c with tcp_recovery = 1, the default):
 /// a segment is lost once a segment sent after it has been delivered and more than RACK.rtt plus
 /// a reordering window has passed since it was sent. The window is zero until reordering has
-/// been seen, once in recovery or with DupThresh segments SACKed, and otherwise a quarter of the
+/// been seen, once in recovery or with tp->reordering segments SACKed, and otherwise a quarter of the
 /// minimum RTT; a segment not yet due is checked again by the reordering timer.
 /// </summary>
 public sealed partial class TcpConnection
@@ -21,6 +21,20 @@ public sealed partial class TcpConnection
     private long _rackRttUs;
     private bool _rackAdvanced;
     private int _reorderingSeen;
+    private int _reoWndSteps = 1;
+    private int _reoWndPersist;
+    private long _reoWndLastDelivered;
+    private bool _dsackSeen;
+    private SequenceNumber _highestSackStart;
+
+    /// <summary>Linux TCP_RACK_RECOVERY_THRESH: recoveries a widened reordering window persists for.</summary>
+    private const int RackRecoveryThreshold = 16;
+
+    /// <summary>Linux tcp_max_reordering.</summary>
+    private const int MaxReordering = 300;
+
+    /// <summary>The reordering degree the sender assumes, in segments (tp->reordering; starts at tcp_reordering, 3).</summary>
+    public int Reordering { get; private set; }
     private long _minRttUs = long.MaxValue;
     private Timer? _reoTimer;
 
@@ -48,15 +62,71 @@ public sealed partial class TcpConnection
         }
     }
 
-    /// <summary>Linux tcp_rack_reo_wnd().</summary>
+    /// <summary>
+    /// Linux tcp_rack_reo_wnd(): zero until reordering has been seen, once in recovery or with
+    /// tp->reordering segments SACKed; otherwise a quarter of the minimum RTT per step, at most SRTT.
+    /// </summary>
     private long ReorderingWindowUs()
     {
-        if (_reorderingSeen == 0 && (CaState >= CaState.Recovery || SackedOut >= Settings.DupThresh))
+        if (_reorderingSeen == 0 && (CaState >= CaState.Recovery || SackedOut >= Reordering))
         {
             return 0;
         }
 
-        return Math.Min(MinRttUs >> 2, Rtt.SrttUs8 >> 3);
+        return Math.Min((MinRttUs >> 2) * _reoWndSteps, Rtt.SrttUs8 >> 3);
+    }
+
+    /// <summary>
+    /// Linux tcp_rack_update_reo_wnd() (RFC 8985 §6.2.4): a D-SACK, at most one per round trip,
+    /// widens the reordering window by a step; it stays wide for 16 recoveries (reo_wnd_persist),
+    /// then returns to one step.
+    /// </summary>
+    private void UpdateReorderingWindow(long priorDelivered)
+    {
+        if (priorDelivered == 0)
+        {
+            return;
+        }
+
+        if (priorDelivered < _reoWndLastDelivered)
+        {
+            _dsackSeen = false;
+        }
+
+        if (_dsackSeen)
+        {
+            _reoWndSteps = Math.Min(0xFF, _reoWndSteps + 1);
+            _dsackSeen = false;
+            _reoWndLastDelivered = Delivered;
+            _reoWndPersist = RackRecoveryThreshold;
+        }
+        else if (_reoWndPersist == 0)
+        {
+            _reoWndSteps = 1;
+        }
+    }
+
+    /// <summary>
+    /// Linux tcp_check_sack_reordering(): an original segment delivered below the highest SACK
+    /// was reordered, not lost. tp->reordering grows to the distance, in segments, from it to the
+    /// highest SACKed segment (at most tcp_max_reordering, 300).
+    /// </summary>
+    /// <param name="sndUna">SND.UNA as this ACK leaves it (tcp_ack() moves it before tcp_clean_rtx_queue()).</param>
+    private void CheckSackReordering(SequenceNumber low, SequenceNumber sndUna)
+    {
+        var fack = SackedOut > 0 ? _highestSackStart : sndUna;
+        if (low >= fack)
+        {
+            return;
+        }
+
+        var metric = fack - low;
+        if (metric > Reordering * Mss)
+        {
+            Reordering = Math.Min((metric + Mss - 1) / Mss, MaxReordering);
+        }
+
+        _reorderingSeen++;
     }
 
     /// <summary>Linux tcp_rack_mark_lost(): after an ACK that advanced RACK, marks what is due and arms the reordering timer for the rest.</summary>
@@ -98,7 +168,10 @@ public sealed partial class TcpConnection
             if (CaState != CaState.Recovery)
             {
                 EnterRecovery(ece: false);
-                ReduceCwnd(1, advancedWithoutNewLoss: LostOut == lostBefore);
+                if (Congestion is not IModelBasedCongestionControl)
+                {
+                    ReduceCwnd(1, advancedWithoutNewLoss: LostOut == lostBefore);
+                }
             }
 
             PushPendingFrames();
@@ -110,17 +183,5 @@ public sealed partial class TcpConnection
         }
 
         ReportVariables();
-    }
-
-    /// <summary>
-    /// Linux tcp_check_sack_reordering(): an original segment (never retransmitted) delivered
-    /// below the highest SACK seen before this ACK was reordered, not lost.
-    /// </summary>
-    private void NoteReordering(SequenceNumber? lowestOriginal, SequenceNumber highestSackBefore)
-    {
-        if (lowestOriginal is { } low && low < highestSackBefore)
-        {
-            _reorderingSeen++;
-        }
     }
 }

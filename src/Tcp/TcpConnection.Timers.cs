@@ -116,6 +116,12 @@ public sealed partial class TcpConnection
             InitUndo();
         }
 
+        // A timeout in Disorder after many duplicate ACKs: the reordering degree was overestimated.
+        if (CaState <= CaState.Disorder && SackedOut >= Settings.DupThresh)
+        {
+            Reordering = Math.Min(Reordering, Settings.DupThresh);
+        }
+
         _renoSackedOut = 0;
         Window.Cwnd = (uint)PacketsInFlight + 1;
         Window.CwndCount = 0;

@@ -121,6 +121,10 @@ public sealed partial class TcpConnection
         {
             UndoCwndReduction(unmarkLoss: false);
         }
+        else if (_reoWndPersist > 0)
+        {
+            _reoWndPersist--;
+        }
 
         if (SndUna == _highSeq && !SackAgreed)
         {
@@ -144,6 +148,7 @@ public sealed partial class TcpConnection
             return false;
         }
 
+        _reoWndPersist = Math.Min(RackRecoveryThreshold, _reoWndPersist + 1);
         UndoCwndReduction(unmarkLoss: false);
         return true;
     }

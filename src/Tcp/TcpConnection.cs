@@ -43,6 +43,7 @@ public sealed partial class TcpConnection
         Rto = settings.InitialRto;
         Congestion = CongestionControlRegistry.Create(settings.Congestion);
         Window.Cwnd = (uint)settings.InitialCwnd;
+        Reordering = settings.DupThresh;
         Mss = settings.Mss;
         _receiveBuffer = new ReceiveBuffer(settings.ReceiveBuffer);
         _retransmitTimer = new Timer(stack.Simulation, OnRetransmitTimer);

@@ -25,7 +25,7 @@ internal static class TcpInfo
         "tcpi_snd_ssthresh" => c.Window.Ssthresh,
         "tcpi_snd_cwnd" => c.Window.Cwnd,
         "tcpi_total_retrans" => c.Statistics.TotalRetransmissions,
-        "tcpi_reordering" => c.Settings.DupThresh,
+        "tcpi_reordering" => c.Reordering,
         "tcpi_snd_wscale" => c.SndWscale,
         "tcpi_rcv_wscale" => c.RcvWscale,
         _ => null,

@@ -149,6 +149,7 @@ public sealed class RetransmissionQueue
         var firstSent = SimTime.Never;
         var lastSent = SimTime.Never;
         var highest = start;
+        var highestStart = start;
         for (var i = IndexAtOrAfter(from); i < Count; i++)
         {
             ref var segment = ref this[i];
@@ -163,6 +164,7 @@ public sealed class RetransmissionQueue
             }
 
             highest = segment.End;
+            highestStart = segment.Start;
             if (segment.Sacked)
             {
                 continue;
@@ -195,7 +197,7 @@ public sealed class RetransmissionQueue
             }
         }
 
-        return new SackTagging(newly, firstSent, lastSent, highest, lowestOriginal, rack);
+        return new SackTagging(newly, firstSent, lastSent, highest, highestStart, lowestOriginal, rack);
     }
 
     /// <summary>
