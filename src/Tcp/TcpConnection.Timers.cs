@@ -125,6 +125,13 @@ public sealed partial class TcpConnection
         _renoSackedOut = 0;
         Window.Cwnd = (uint)PacketsInFlight + 1;
         Window.CwndCount = 0;
+
+        // tcp_set_ca_state() tells the algorithm even when a timeout repeats in Loss.
+        if (CaState == CaState.Loss)
+        {
+            Congestion.SetState(Window, CaState.Loss);
+        }
+
         SetCaState(CaState.Loss);
         _highSeq = SndNxt;
         QueueCwr();
