@@ -12,6 +12,7 @@ namespace NetSim.Scenarios;
 internal static class SockOpsReader
 {
     private const string BuiltinPrefix = "builtin:";
+    private const string FilePrefix = "file:";
 
     public static List<SockOpsAttachment> Read(YamlMap root, Topology topology, KernelModel kernel)
     {
@@ -49,9 +50,14 @@ internal static class SockOpsReader
     private static SockOpsProgram CreateProgram(YamlMap entry, string programName, YamlMap? parameters, KernelModel kernel)
     {
         var valid = string.Join(", ", BuiltinPrograms.Names.Select(n => BuiltinPrefix + n));
+        if (programName.StartsWith(FilePrefix, StringComparison.Ordinal))
+        {
+            return SourceProgram(entry, programName[FilePrefix.Length..].Trim(), parameters);
+        }
+
         if (!programName.StartsWith(BuiltinPrefix, StringComparison.Ordinal))
         {
-            throw entry.Error("program", $"'{programName}' is not a program; write builtin:NAME (valid: {valid})");
+            throw entry.Error("program", $"'{programName}' is not a program; write builtin:NAME (valid: {valid}) or file:PATH.cs");
         }
 
         var name = programName[BuiltinPrefix.Length..];
@@ -107,5 +113,34 @@ internal static class SockOpsReader
         }
 
         return new CongProgram(algorithm, parameters?.Boolean("ecn") ?? true);
+    }
+
+    /// <summary>
+    /// A program compiled from C# source, the path relative to the scenario's folder; its params are
+    /// handed over as strings. A compile error points into the source file.
+    /// </summary>
+    private static SockOpsProgram SourceProgram(YamlMap entry, string relativePath, YamlMap? parameters)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(entry.File)) ?? Directory.GetCurrentDirectory();
+        var path = Path.GetFullPath(Path.Combine(folder, relativePath));
+        if (!File.Exists(path))
+        {
+            throw entry.Error("program", $"no program source at {path}");
+        }
+
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in parameters?.Keys ?? [])
+        {
+            values[key] = parameters!.Scalar(key) ?? throw parameters.Error(key, "a program parameter is a single value");
+        }
+
+        try
+        {
+            return SourceProgramCompiler.Compile(path, values);
+        }
+        catch (ProgramCompileException ex)
+        {
+            throw new ScenarioException(ex.File, ex.Line, ex.Column, entry.FieldPath("program"), ex.Problem);
+        }
     }
 }

@@ -1,0 +1,105 @@
+namespace NetSim.Scenarios.Tests;
+
+/// <summary>sock_ops programs compiled from C# source named in the scenario (file:PATH.cs).</summary>
+public sealed class SourceProgramTests : IDisposable
+{
+    private readonly TemporaryDirectory _temporary = new();
+
+    public SourceProgramTests() => Directory.CreateDirectory(_temporary.Path);
+
+    public void Dispose() => _temporary.Dispose();
+
+    private string Scenario(string program, string parameters = "{}") => $$"""
+        name: source-program
+        duration: 2s
+        hosts: [a, b]
+        links:
+          - { between: [a, b], rate: 10Mbps, delay: 10ms }
+        flows:
+          - { name: f, from: a, to: b, app: { type: bulk, bytes: 100000 } }
+        sockops:
+          - program: file:{{program}}
+            attach: { hosts: [a] }
+            params: {{parameters}}
+        trace: [sockops]
+        """;
+
+    private Model.Scenario Parse(string source, string parameters = "{}")
+    {
+        File.WriteAllText(_temporary.Combine("program.cs"), source);
+        var yaml = _temporary.Combine("scenario.yaml");
+        File.WriteAllText(yaml, Scenario("program.cs", parameters));
+        return ScenarioParser.ParseFile(yaml);
+    }
+
+    [Fact]
+    public void TheExampleSwitchesOnlyTheDistantConnectionToBbr()
+    {
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("sockops-switch-on-high-rtt.yaml")), _temporary.Combine("out"));
+
+        var calls = File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops.csv")).Where(l => l.Contains("setsockopt", StringComparison.Ordinal)).ToList();
+        var call = Assert.Single(calls);
+        Assert.Contains(",far,far,12,BPF_SOCK_OPS_RTT_CB,", call, StringComparison.Ordinal);
+        Assert.Contains("setsockopt(SOL_TCP, TCP_CONGESTION, \"\"bbr\"\")=0 cb_flags_set(0x0)=0", call, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACompileErrorNamesTheSourceFileLineAndColumnAndNoRunStarts()
+    {
+        var error = Assert.Throws<ScenarioException>(() => Parse("""
+            public sealed class Broken : SockOpsProgram
+            {
+                public override string Name => "broken";
+
+                public override int Run(SockOpsContext skops)
+                {
+                    return skops.no_such_field;
+                }
+            }
+            """));
+
+        Assert.Equal(_temporary.Combine("program.cs"), error.File);
+        Assert.Equal((7L, 22L), (error.Line, error.Column));
+        Assert.Equal("sockops[0].program", error.Field);
+        Assert.Contains("CS1061", error.Problem);
+    }
+
+    [Fact]
+    public void AFileWithoutAProgramOrWithParamsItCannotTakeIsRefused()
+    {
+        Assert.Contains("no class derives from SockOpsProgram", Assert.Throws<ScenarioException>(() => Parse("public sealed class Nothing { }")).Problem);
+        var plain = """
+            public sealed class Plain : SockOpsProgram
+            {
+                public override string Name => "plain";
+
+                public override int Run(SockOpsContext skops) => 1;
+            }
+            """;
+        Assert.Contains("takes no params", Assert.Throws<ScenarioException>(() => Parse(plain, "{ x: 1 }")).Problem);
+    }
+
+    [Fact]
+    public void AProgramThatThrowsIsLoggedWithItsOpAndTheRunGoesOn()
+    {
+        var scenario = Parse("""
+            public sealed class Thrower : SockOpsProgram
+            {
+                private readonly string _message;
+
+                public Thrower(IReadOnlyDictionary<string, string> parameters) => _message = parameters["message"];
+
+                public override string Name => "thrower";
+
+                public override int Run(SockOpsContext skops) =>
+                    skops.op == BPF_SOCK_OPS_TIMEOUT_INIT ? throw new InvalidOperationException(_message) : 1;
+            }
+            """, "{ message: boom }");
+
+        var result = ScenarioRunner.Run(scenario, _temporary.Combine("out"));
+
+        Assert.Equal(100_000, Assert.Single(result.Flows).BytesDelivered);
+        var line = Assert.Single(File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops.csv")), l => l.Contains("BPF_SOCK_OPS_TIMEOUT_INIT", StringComparison.Ordinal));
+        Assert.Contains("thrower: InvalidOperationException: boom", line, StringComparison.Ordinal);
+    }
+}
