@@ -55,6 +55,10 @@ public static class Linux
     /// <summary>Longest congestion-control name, its terminating NUL included.</summary>
     public const int TCP_CA_NAME_MAX = 16;
 
+    /// <summary>bpf_tcp_sock(sk): the TCP view of a full TCP socket, or null.</summary>
+    public static BpfTcpSock? bpf_tcp_sock(BpfSock? sk) =>
+        sk is { } socket && socket.Connection.IsFullSocket ? new BpfTcpSock(socket.Connection) : null;
+
     public const int AF_INET = 2;
     public const int AF_INET6 = 10;
 

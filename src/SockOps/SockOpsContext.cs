@@ -99,6 +99,19 @@ public sealed partial class SockOpsContext
     public ulong bytes_received => Full ? (ulong)_connection.Statistics.BytesReceived : 0;
     public ulong bytes_acked => Full ? (ulong)_connection.Statistics.BytesAcked : 0;
 
+    /// <summary>The last delivery-rate sample's segments and interval (tp->rate_delivered, tp->rate_interval_us).</summary>
+    public uint rate_delivered => Full ? (uint)_connection.DeliveryRate.RateDelivered : 0;
+
+    public uint rate_interval_us => Full ? (uint)_connection.DeliveryRate.RateIntervalUs : 0;
+
+    /// <summary>The minimum RTT in us (tcp_min_rtt()); 0 for a request socket.</summary>
+    public uint rtt_min => Full ? (uint)_connection.MinRttUs : 0;
+
+    /// <summary>skops->sk (Linux 5.3+): the socket, for helpers such as bpf_tcp_sock() and bpf_sk_storage_get().</summary>
+    public BpfSock? sk => Kernel.Version >= new Kernel.KernelVersion(5, 3)
+        ? new BpfSock(_connection)
+        : throw new SockOpsProgramException($"bpf_sock_ops.sk does not exist in Linux {Kernel.Version} (added in 5.3)");
+
     /// <summary>
     /// bpf_sock_ops_cb_flags_set() (net/core/filter.c): -EINVAL unless a full socket; otherwise
     /// the flags are REPLACED by the bits this kernel supports and the other bits are returned.

@@ -127,6 +127,11 @@ public sealed partial class TcpConnection
         // Linux tcp_rack_update_reo_wnd(), after tcp_clean_rtx_queue().
         UpdateReorderingWindow(_rate.Sample.PriorDelivered);
 
+        // tcp_clean_rtx_queue() counts what it delivered (tcp_count_delivered()) before the RTT
+        // sample, so RTT_CB sees it; ECE makes the ACK dubious (FLAG_ECE in FLAG_CA_ALERT).
+        var ece = IsEcnEcho(packet);
+        CountDelivered(delivered, ece);
+
         if (rttSample is { } sample)
         {
             AddRttSample(sample);
@@ -142,14 +147,12 @@ public sealed partial class TcpConnection
             Congestion.PacketsAcked(this, ackedPackets + newlySacked, caRtt is { } ca ? ca.Microseconds : -1);
         }
 
-        // Linux tcp_ack(): ECE makes the ACK dubious (FLAG_ECE in FLAG_CA_ALERT); the algorithm hears of the ACK once its segments are counted.
-        var ece = IsEcnEcho(packet);
-        CountDelivered(delivered, ece);
         if (State is TcpState.SynSent)
         {
             return;
         }
 
+        // The algorithm hears of the ACK once its segments are counted (tcp_in_ack_event()).
         Congestion.InAckEvent(this, ece);
         var lostBefore = LostOut;
         if (isDupAck || advanced || newlySacked > 0 || CaState != CaState.Open || ece)
@@ -200,7 +203,7 @@ public sealed partial class TcpConnection
             if (isDsack)
             {
                 Statistics.DsacksReceived++;
-                _dsackSeen = true;
+                NoteDsackSeen(start, end);
                 NoteDsackForUndo(start, end);
                 continue;
             }

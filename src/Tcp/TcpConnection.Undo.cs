@@ -78,6 +78,22 @@ public sealed partial class TcpConnection
         _undoRetrans = Math.Max(0, _undoRetrans - segments);
     }
 
+    /// <summary>
+    /// tcp_dsack_seen(): a D-SACK longer than the largest window is ignored; otherwise it counts
+    /// its segments in dsack_dups and asks RACK to widen its reordering window.
+    /// </summary>
+    private void NoteDsackSeen(SequenceNumber start, SequenceNumber end)
+    {
+        var length = end - start;
+        if (length <= 0 || length > (int)_maxWindow)
+        {
+            return;
+        }
+
+        Statistics.DsackDups += Math.Max(1, (length + Mss - 1) / Mss);
+        _dsackSeen = true;
+    }
+
     /// <summary>tcp_packet_delayed(): the ACK echoes a timestamp older than the first retransmission, so the original arrived (RFC 3522).</summary>
     private bool PacketDelayed() => _retransTsVal is { } stamp && _ackTsEcr is { } ecr && ecr != 0 && (int)(ecr - stamp) < 0;
 

@@ -22,6 +22,9 @@ public sealed class TcpConnectionStatistics
     /// <summary>D-SACK blocks received (RFC 2883; Linux LINUX_MIB_TCPDSACKRECV).</summary>
     public long DsacksReceived { get; internal set; }
 
+    /// <summary>Segments D-SACKs reported received twice (tp->dsack_dups, tcp_dsack_seen()).</summary>
+    public long DsackDups { get; internal set; }
+
     /// <summary>Window reductions undone as spurious, by D-SACK, timestamps or F-RTO (Linux LINUX_MIB_TCPFULLUNDO, ...PARTIALUNDO, ...DSACKUNDO, ...LOSSUNDO).</summary>
     public long Undos { get; internal set; }
 
