@@ -46,6 +46,14 @@ public static class Linux
     public const int BPF_TCP_NEW_SYN_RECV = 12;
 
     public const int SOL_SOCKET = 1;
+    public const int SO_KEEPALIVE = 9;
+    public const int TCP_NODELAY = 1;
+    public const int TCP_KEEPIDLE = 4;
+    public const int TCP_KEEPINTVL = 5;
+    public const int TCP_KEEPCNT = 6;
+    public const int TCP_BPF_DELACK_MAX = 1003;
+    public const int TCP_BPF_RTO_MIN = 1004;
+    public const int TCP_BPF_SOCK_OPS_CB_FLAGS = 1008;
     public const int SOL_TCP = 6;
     public const int SO_MAX_PACING_RATE = 47;
     public const int TCP_CONGESTION = 13;

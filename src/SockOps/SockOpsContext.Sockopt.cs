@@ -6,10 +6,13 @@ namespace NetSim.SockOps;
 #pragma warning disable IDE1006 // The helpers keep the kernel's names, so C programs port unchanged.
 
 /// <summary>
-/// bpf_setsockopt() and bpf_getsockopt() (net/core/filter.c, __bpf_setsockopt() and
-/// sol_tcp_sockopt()) for the options modelled so far: TCP_CONGESTION, TCP_BPF_IW,
-/// TCP_BPF_SNDCWND_CLAMP and SO_MAX_PACING_RATE. An option Linux has and this model does not yet
-/// is reported as a program error (with connection and op), never answered wrongly.
+/// bpf_setsockopt() and bpf_getsockopt() (net/core/filter.c, __bpf_setsockopt(),
+/// sol_tcp_sockopt() and bpf_sol_tcp_setsockopt()) for the options modelled so far:
+/// TCP_CONGESTION, TCP_BPF_IW, TCP_BPF_SNDCWND_CLAMP, TCP_BPF_DELACK_MAX, TCP_BPF_RTO_MIN,
+/// TCP_BPF_SOCK_OPS_CB_FLAGS, TCP_NODELAY, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT,
+/// SO_KEEPALIVE and SO_MAX_PACING_RATE, each from the kernel version that allows it. An option
+/// Linux has and this model does not yet is reported as a program error (with connection and
+/// op), never answered wrongly.
 /// </summary>
 public sealed partial class SockOpsContext
 {
@@ -93,6 +96,57 @@ public sealed partial class SockOpsContext
 
                 _connection.SetMaxPacingRate(unchecked((uint)rate));
                 return 0;
+            case (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX or Linux.TCP_BPF_RTO_MIN):
+                // A timeout in jiffies, from TCP_TIMEOUT_MIN (2 jiffies) to 200 ms (TCP_DELACK_MAX, TCP_RTO_MIN).
+                if (!Since(5, 10) || !IntOption(value, out var us) || us < 0)
+                {
+                    return -Linux.EINVAL;
+                }
+
+                var jiffies = _connection.Settings.ToJiffies(Sim.Kernel.SimTime.FromMicroseconds(us));
+                if (jiffies < 2 || jiffies > _connection.Settings.ToJiffies(Sim.Kernel.SimTime.FromMilliseconds(200)))
+                {
+                    return -Linux.EINVAL;
+                }
+
+                var timeout = _connection.Settings.FromJiffies(jiffies);
+                if (optname == Linux.TCP_BPF_DELACK_MAX)
+                {
+                    _connection.DelayedAckMax = timeout;
+                }
+                else
+                {
+                    _connection.Settings = _connection.Settings with { MinRto = timeout };
+                }
+
+                return 0;
+            case (Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS):
+                // The 6.12 form of cb_flags_set(): unsupported bits refuse the whole request.
+                if (!Since(6, 12) || !IntOption(value, out var flags) || (flags & ~Kernel.AllCallbackFlags) != 0)
+                {
+                    return -Linux.EINVAL;
+                }
+
+                _connection.CallbackFlags = (Tcp.Hooks.SockOpsCallbackFlags)flags;
+                return 0;
+            case (Linux.SOL_TCP, Linux.TCP_NODELAY):
+                if (!Since(6, 1) || !IntOption(value, out var nodelay))
+                {
+                    return -Linux.EINVAL;
+                }
+
+                _connection.NoDelay = nodelay != 0;
+                return 0;
+            case (Linux.SOL_SOCKET, Linux.SO_KEEPALIVE):
+                if (!Since(5, 9) || !IntOption(value, out var keepalive))
+                {
+                    return -Linux.EINVAL;
+                }
+
+                _connection.KeepAlive = keepalive != 0;
+                return 0;
+            case (Linux.SOL_TCP, Linux.TCP_KEEPIDLE or Linux.TCP_KEEPINTVL or Linux.TCP_KEEPCNT):
+                return SetKeepaliveOption(optname, value);
             default:
                 throw new SockOpsProgramException($"setsockopt({OptionName(level, optname)}) is not modelled yet");
         }
@@ -123,17 +177,63 @@ public sealed partial class SockOpsContext
                 // Set-only (bpf_sol_tcp_setsockopt()).
                 return -Linux.EINVAL;
             case (Linux.SOL_SOCKET, Linux.SO_MAX_PACING_RATE):
-                if (value.Length != sizeof(int))
-                {
-                    return -Linux.EINVAL;
-                }
-
-                BinaryPrimitives.WriteUInt32LittleEndian(value, (uint)Math.Min(_connection.MaxPacingRate, uint.MaxValue));
-                return 0;
+                return IntResult(value, (int)(uint)Math.Min(_connection.MaxPacingRate, uint.MaxValue));
+            case (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX) when Since(5, 10):
+                return IntResult(value, (int)_connection.DelayedAckMax.Microseconds);
+            case (Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN) when Since(5, 10):
+                return IntResult(value, (int)_connection.Settings.MinRto.Microseconds);
+            case (Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS) when Since(6, 12):
+                return IntResult(value, (int)_connection.CallbackFlags);
+            case (Linux.SOL_TCP, Linux.TCP_NODELAY) when Since(6, 1):
+                return IntResult(value, _connection.NoDelay ? 1 : 0);
+            case (Linux.SOL_SOCKET, Linux.SO_KEEPALIVE) when Since(5, 9):
+                return IntResult(value, _connection.KeepAlive ? 1 : 0);
+            case (Linux.SOL_TCP, Linux.TCP_KEEPIDLE) when Since(5, 9):
+                return IntResult(value, (int)_connection.Settings.KeepAliveTime.TotalSeconds);
+            case (Linux.SOL_TCP, Linux.TCP_KEEPINTVL) when Since(5, 9):
+                return IntResult(value, (int)_connection.Settings.KeepAliveInterval.TotalSeconds);
+            case (Linux.SOL_TCP, Linux.TCP_KEEPCNT) when Since(5, 9):
+                return IntResult(value, _connection.Settings.KeepAliveProbes);
+            case (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX or Linux.TCP_BPF_RTO_MIN or Linux.TCP_BPF_SOCK_OPS_CB_FLAGS or Linux.TCP_NODELAY
+                or Linux.TCP_KEEPIDLE or Linux.TCP_KEEPINTVL or Linux.TCP_KEEPCNT):
+            case (Linux.SOL_SOCKET, Linux.SO_KEEPALIVE):
+                // Before the kernel version that allows it, the option is unknown to the helper.
+                return -Linux.EINVAL;
             default:
                 throw new SockOpsProgramException($"getsockopt({OptionName(level, optname)}) is not modelled yet");
         }
     }
+
+    /// <summary>tcp_sock_set_keepidle(), TCP_KEEPINTVL, TCP_KEEPCNT: seconds from 1 to MAX_TCP_KEEPIDLE (32767), probes from 1 to 127.</summary>
+    private int SetKeepaliveOption(int optname, ReadOnlySpan<byte> value)
+    {
+        if (!Since(5, 9) || !IntOption(value, out var number) || number < 1 || number > (optname == Linux.TCP_KEEPCNT ? 127 : 32767))
+        {
+            return -Linux.EINVAL;
+        }
+
+        var settings = _connection.Settings;
+        _connection.Settings = optname switch
+        {
+            Linux.TCP_KEEPIDLE => settings with { KeepAliveTime = Sim.Kernel.SimTime.FromSeconds(number) },
+            Linux.TCP_KEEPINTVL => settings with { KeepAliveInterval = Sim.Kernel.SimTime.FromSeconds(number) },
+            _ => settings with { KeepAliveProbes = number },
+        };
+        return 0;
+    }
+
+    private static int IntResult(Span<byte> value, int result)
+    {
+        if (value.Length != sizeof(int))
+        {
+            return -Linux.EINVAL;
+        }
+
+        BinaryPrimitives.WriteInt32LittleEndian(value, result);
+        return 0;
+    }
+
+    private bool Since(int major, int minor) => Kernel.Version >= new Kernel.KernelVersion(major, minor);
 
     private int SetInitialWindow(uint segments)
     {
@@ -161,6 +261,14 @@ public sealed partial class SockOpsContext
         (Linux.SOL_TCP, Linux.TCP_BPF_IW) => "SOL_TCP, TCP_BPF_IW",
         (Linux.SOL_TCP, Linux.TCP_BPF_SNDCWND_CLAMP) => "SOL_TCP, TCP_BPF_SNDCWND_CLAMP",
         (Linux.SOL_SOCKET, Linux.SO_MAX_PACING_RATE) => "SOL_SOCKET, SO_MAX_PACING_RATE",
+        (Linux.SOL_SOCKET, Linux.SO_KEEPALIVE) => "SOL_SOCKET, SO_KEEPALIVE",
+        (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX) => "SOL_TCP, TCP_BPF_DELACK_MAX",
+        (Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN) => "SOL_TCP, TCP_BPF_RTO_MIN",
+        (Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS) => "SOL_TCP, TCP_BPF_SOCK_OPS_CB_FLAGS",
+        (Linux.SOL_TCP, Linux.TCP_NODELAY) => "SOL_TCP, TCP_NODELAY",
+        (Linux.SOL_TCP, Linux.TCP_KEEPIDLE) => "SOL_TCP, TCP_KEEPIDLE",
+        (Linux.SOL_TCP, Linux.TCP_KEEPINTVL) => "SOL_TCP, TCP_KEEPINTVL",
+        (Linux.SOL_TCP, Linux.TCP_KEEPCNT) => "SOL_TCP, TCP_KEEPCNT",
         _ => $"{level}, {optname}",
     };
 

@@ -19,7 +19,8 @@ public sealed partial class TcpConnection
     private const int MinimumMss = 88;
 
     /// <summary>Linux TCP_DELACK_MAX: the longest a delayed ACK waits in pingpong mode or after a pushed segment.</summary>
-    private static readonly SimTime DelayedAckMax = SimTime.FromMilliseconds(200);
+    /// <summary>The longest a delayed ACK waits in pingpong mode or after a push (icsk_delack_max, TCP_DELACK_MAX 200 ms; TCP_BPF_DELACK_MAX sets it).</summary>
+    public SimTime DelayedAckMax { get; set; } = SimTime.FromMilliseconds(200);
 
     private bool _ackPending;
     private bool _ackNow;

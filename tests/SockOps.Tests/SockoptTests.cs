@@ -8,16 +8,25 @@ namespace NetSim.SockOps.Tests;
 public class SockoptTests
 {
     /// <summary>Runs <paramref name="action"/> in the op given on the client (or the server's request socket for NEEDS_ECN) and returns the client connection.</summary>
-    private static Tcp.TcpConnection RunIn(int op, Action<SockOpsContext> action, bool server = false)
+    private static Tcp.TcpConnection RunIn(int op, Action<SockOpsContext> action, bool server = false, Kernel.KernelVersion? version = null)
     {
-        var net = new Loopback();
+        var net = new Loopback(version is { } v ? new Kernel.KernelModel(v, 1000) : null);
+        Exception? failure = null;
         var program = new RecordingProgram
         {
             OnRun = skops =>
             {
                 if (skops.op == op)
                 {
-                    action(skops);
+                    // The dispatcher turns a program's exception into the op's default: keep assertion failures for the test.
+                    try
+                    {
+                        action(skops);
+                    }
+                    catch (Exception ex)
+                    {
+                        failure ??= ex;
+                    }
                 }
 
                 return 1;
@@ -27,6 +36,11 @@ public class SockoptTests
         net.ServerStack.Listen(80);
         var client = net.ClientStack.Connect(net.Server.Address, 80);
         net.Simulation.Run(SimTime.FromMilliseconds(10));
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
         return client;
     }
 
@@ -113,5 +127,67 @@ public class SockoptTests
         Assert.Equal(125_000, BitConverter.ToInt32(value));
         Assert.True(client.PacingEnabled);
         Assert.Equal(125_000UL, client.MaxPacingRate);
+    }
+
+    private static int Get(SockOpsContext skops, int level, int optname)
+    {
+        var value = new byte[4];
+        Assert.Equal(0, skops.bpf_getsockopt(level, optname, value, 4));
+        return BitConverter.ToInt32(value);
+    }
+
+    [Theory]
+    [InlineData(Linux.TCP_BPF_DELACK_MAX)]
+    [InlineData(Linux.TCP_BPF_RTO_MIN)]
+    public void DelackMaxAndRtoMinTakeTwoJiffiesTo200MsAndReadBack(int optname)
+    {
+        var client = RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops =>
+        {
+            Assert.Equal(-Linux.EINVAL, skops.SetSockOpt(Linux.SOL_TCP, optname, 1000));
+            Assert.Equal(-Linux.EINVAL, skops.SetSockOpt(Linux.SOL_TCP, optname, 201_000));
+            Assert.Equal(0, skops.SetSockOpt(Linux.SOL_TCP, optname, 30_000));
+            Assert.Equal(30_000, Get(skops, Linux.SOL_TCP, optname));
+        });
+
+        Assert.Equal(30_000, optname == Linux.TCP_BPF_DELACK_MAX ? client.DelayedAckMax.Microseconds : client.Settings.MinRto.Microseconds);
+    }
+
+    [Fact]
+    public void TcpBpfSockOpsCbFlagsRefusesUnsupportedBitsWholeSince612()
+    {
+        var client = RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops =>
+        {
+            Assert.Equal(0, skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS, 0xF));
+            Assert.Equal(-Linux.EINVAL, skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS, 0x80 | 0x1));
+            Assert.Equal(0xF, Get(skops, Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS));
+        });
+        Assert.Equal((Tcp.Hooks.SockOpsCallbackFlags)0xF, client.CallbackFlags);
+
+        int? older = null;
+        RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops => older = skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS, 0xF), version: new Kernel.KernelVersion(6, 6));
+        Assert.Equal(-Linux.EINVAL, older);
+    }
+
+    [Fact]
+    public void NodelayAndKeepaliveOptionsSetTheSocketAndReadBack()
+    {
+        var client = RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops =>
+        {
+            Assert.Equal(0, skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_NODELAY, 1));
+            Assert.Equal(0, skops.SetSockOpt(Linux.SOL_SOCKET, Linux.SO_KEEPALIVE, 1));
+            Assert.Equal(0, skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_KEEPIDLE, 10));
+            Assert.Equal(0, skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_KEEPINTVL, 3));
+            Assert.Equal(-Linux.EINVAL, skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_KEEPCNT, 128));
+            Assert.Equal(0, skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_KEEPCNT, 4));
+            Assert.Equal((1, 1, 10, 3, 4), (Get(skops, Linux.SOL_TCP, Linux.TCP_NODELAY), Get(skops, Linux.SOL_SOCKET, Linux.SO_KEEPALIVE),
+                Get(skops, Linux.SOL_TCP, Linux.TCP_KEEPIDLE), Get(skops, Linux.SOL_TCP, Linux.TCP_KEEPINTVL), Get(skops, Linux.SOL_TCP, Linux.TCP_KEEPCNT)));
+        });
+
+        Assert.True(client.NoDelay && client.KeepAlive);
+        Assert.Equal((10.0, 3.0, 4), (client.Settings.KeepAliveTime.TotalSeconds, client.Settings.KeepAliveInterval.TotalSeconds, client.Settings.KeepAliveProbes));
+
+        int? older = null;
+        RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops => older = skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_NODELAY, 1), version: new Kernel.KernelVersion(5, 10));
+        Assert.Equal(-Linux.EINVAL, older);
     }
 }
