@@ -120,12 +120,12 @@ public static class ScenarioRunner
         }
 
         Table("events.csv", recorder.Events);
+        var mssByFlow = built.Flows
+            .Where(f => f.Sender.Connection is not null)
+            .ToDictionary(f => f.Spec.Name, f => f.Sender.Connection!.Mss, StringComparer.Ordinal);
         if (scenario.Trace.Contains(TraceKind.Cwnd))
         {
             Table("timeseries.csv", recorder.Timeseries);
-            var mssByFlow = built.Flows
-                .Where(f => f.Sender.Connection is not null)
-                .ToDictionary(f => f.Spec.Name, f => f.Sender.Connection!.Mss, StringComparer.Ordinal);
             var plot = CwndPlot.Create($"{scenario.Name}: congestion window of each sender", recorder.Timeseries, recorder.Events, mssByFlow, scenario.Duration.TotalSeconds);
             CwndPlot.Save(plot, results.PathOf("cwnd.png"), results.PathOf("cwnd.svg"));
             files.Add("cwnd.png");
@@ -135,6 +135,11 @@ public static class ScenarioRunner
         if (scenario.Trace.Contains(TraceKind.SockOps))
         {
             Table("sockops.csv", recorder.SockOps);
+            var timeline = SockOpsTimelinePlot.Create($"{scenario.Name}: sock_ops callbacks and congestion window", recorder.SockOps,
+                recorder.Timeseries, mssByFlow, scenario.Duration.TotalSeconds);
+            SockOpsTimelinePlot.Save(timeline, results.PathOf("sockops.png"), results.PathOf("sockops.svg"));
+            files.Add("sockops.png");
+            files.Add("sockops.svg");
         }
 
         if (scenario.Trace.Contains(TraceKind.Rtt))

@@ -37,6 +37,8 @@ public sealed class SourceProgramTests : IDisposable
     {
         var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("sockops-switch-on-high-rtt.yaml")), _temporary.Combine("out"));
 
+        Assert.Contains("sockops.png", result.Files);
+        Assert.True(new FileInfo(Path.Combine(result.OutputDirectory, "sockops.svg")).Length > 0);
         var calls = File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops.csv")).Where(l => l.Contains("setsockopt", StringComparison.Ordinal)).ToList();
         var call = Assert.Single(calls);
         Assert.Contains(",far,far,12,BPF_SOCK_OPS_RTT_CB,", call, StringComparison.Ordinal);
