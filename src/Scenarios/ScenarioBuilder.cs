@@ -60,16 +60,16 @@ public static class ScenarioBuilder
 
         // Each host's programs in attach order (ToLookup keeps the order of its source).
         var programsByHost = scenario.SockOps
-            .SelectMany(a => a.Hosts.Select(host => (Host: host, a.Program)))
-            .ToLookup(p => p.Host, p => p.Program, StringComparer.Ordinal);
+            .SelectMany(a => a.Hosts.Select(host => (Host: host, Attachment: a)))
+            .ToLookup(p => p.Host, p => p.Attachment, StringComparer.Ordinal);
         foreach (var name in scenario.Hosts)
         {
             var stack = new TcpStack(simulation, (Host)network.Find(name)!, scenario.Defaults);
             recorder.Attach(stack);
             var dispatcher = new SockOpsDispatcher(scenario.Kernel, $"host:{name}");
-            foreach (var program in programsByHost[name])
+            foreach (var attachment in programsByHost[name])
             {
-                dispatcher.Attach(program);
+                dispatcher.Attach(attachment.Program, attachment.Ports);
             }
 
             if (dispatcher.Programs.Count > 0)

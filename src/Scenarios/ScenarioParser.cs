@@ -83,7 +83,7 @@ public static class ScenarioParser
         var topology = TopologyReader.Read(root);
         var flows = FlowReader.Read(root, topology, defaults, duration);
         CheckScheduledSegments(topology, flows);
-        var sockops = SockOpsReader.Read(root, topology, kernel);
+        var sockops = SockOpsReader.Read(root, topology, kernel, flows);
         return new Scenario(name, file, (ulong)seed, duration, kernel, defaults, topology.Hosts, topology.Routers, topology.Links,
             flows, sockops, ReadTrace(root), ReadCapture(root.Map("pcap"), topology));
     }

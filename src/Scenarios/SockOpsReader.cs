@@ -14,7 +14,7 @@ internal static class SockOpsReader
     private const string BuiltinPrefix = "builtin:";
     private const string FilePrefix = "file:";
 
-    public static List<SockOpsAttachment> Read(YamlMap root, Topology topology, KernelModel kernel)
+    public static List<SockOpsAttachment> Read(YamlMap root, Topology topology, KernelModel kernel, IReadOnlyList<FlowSpec> flows)
     {
         var attachments = new List<SockOpsAttachment>();
         foreach (var (node, path) in root.Sequence("sockops"))
@@ -23,7 +23,7 @@ internal static class SockOpsReader
             entry.RejectUnknownKeys("program", "attach", "params");
             var programName = entry.RequireScalar("program");
             var attach = entry.RequireMap("attach");
-            attach.RejectUnknownKeys("hosts");
+            attach.RejectUnknownKeys("hosts", "flows", "ports");
             var hosts = new List<string>();
             foreach (var (host, hostNode, hostPath) in attach.ScalarSequence("hosts"))
             {
@@ -36,12 +36,13 @@ internal static class SockOpsReader
                 hosts.Add(host);
             }
 
+            var ports = ReadPorts(attach, flows, hosts);
             if (hosts.Count == 0)
             {
-                throw attach.Error("hosts", "attach the program to at least one host");
+                throw attach.Error("hosts", "attach the program to at least one host (or name flows: their endpoints are the hosts)");
             }
 
-            attachments.Add(new SockOpsAttachment(programName, hosts, CreateProgram(entry, programName, entry.Map("params"), kernel)));
+            attachments.Add(new SockOpsAttachment(programName, hosts, CreateProgram(entry, programName, entry.Map("params"), kernel), ports));
         }
 
         return attachments;
@@ -142,5 +143,51 @@ internal static class SockOpsReader
         {
             throw new ScenarioException(ex.File, ex.Line, ex.Column, entry.FieldPath("program"), ex.Problem);
         }
+    }
+
+    /// <summary>
+    /// Narrows an attachment to sockets by port: <c>ports</c> directly, and <c>flows</c> by their
+    /// connection's port (a flow's sender and receiver both have it), adding the flows' endpoints
+    /// to the hosts when none are named. Null when neither narrows it.
+    /// </summary>
+    private static SortedSet<ushort>? ReadPorts(YamlMap attach, IReadOnlyList<FlowSpec> flows, List<string> hosts)
+    {
+        if (!attach.Has("ports") && !attach.Has("flows"))
+        {
+            return null;
+        }
+
+        var ports = new SortedSet<ushort>();
+        foreach (var (text, node, path) in attach.ScalarSequence("ports"))
+        {
+            if (!ushort.TryParse(text, out var port) || port == 0)
+            {
+                throw attach.Error(node, path, $"'{text}' is not a port (1 to 65535)");
+            }
+
+            ports.Add(port);
+        }
+
+        var namedHosts = hosts.Count > 0;
+        var names = flows.Select(f => f.Name).ToList();
+        foreach (var (name, node, path) in attach.ScalarSequence("flows"))
+        {
+            var index = names.IndexOf(name);
+            if (index < 0)
+            {
+                throw attach.Error(node, path, $"no flow named '{name}'{YamlMap.DidYouMean(name, names)} (flows: {string.Join(", ", names)})");
+            }
+
+            ports.Add((ushort)(ScenarioBuilder.FirstPort + index));
+            foreach (var host in namedHosts ? [] : new[] { flows[index].From, flows[index].To })
+            {
+                if (!hosts.Contains(host))
+                {
+                    hosts.Add(host);
+                }
+            }
+        }
+
+        return ports.Count > 0 ? ports : throw attach.Error("ports", "name at least one port or flow");
     }
 }

@@ -13,6 +13,8 @@ namespace NetSim.SockOps;
 public sealed class SockOpsDispatcher : ISockOpsDispatcher
 {
     private readonly List<SockOpsProgram> _programs = [];
+    private readonly List<IReadOnlySet<ushort>?> _ports = [];
+    private readonly Dictionary<int, string> _scopes = [];
     private readonly SockOpsContext _context;
     private readonly HelperCallLog _helperLog = new();
 
@@ -33,7 +35,42 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
     /// <summary>Receives every invocation; when null, nothing is recorded and nothing allocated.</summary>
     public Action<SockOpsInvocation>? Invoked { get; set; }
 
-    public void Attach(SockOpsProgram program) => _programs.Add(program);
+    public void Attach(SockOpsProgram program) => Attach(program, null);
+
+    /// <summary>
+    /// Attaches <paramref name="program"/> for the sockets whose local or remote port is one of
+    /// <paramref name="ports"/> (all of the group's sockets when null), after the programs already attached.
+    /// </summary>
+    public void Attach(SockOpsProgram program, IReadOnlySet<ushort>? ports)
+    {
+        _programs.Add(program);
+        _ports.Add(ports);
+    }
+
+    private bool Applies(int index, TcpConnection connection) =>
+        _ports[index] is not { } ports || ports.Contains(connection.LocalPort) || ports.Contains(connection.RemotePort);
+
+    /// <summary>The scope an invocation ran in: the group, narrowed to the ports of its programs when they all have some.</summary>
+    private string ScopeOf(TcpConnection connection)
+    {
+        var key = 0;
+        for (var i = 0; i < _programs.Count; i++)
+        {
+            key = (key * 31) + (Applies(i, connection) ? i + 1 : 0);
+        }
+
+        if (_scopes.TryGetValue(key, out var scope))
+        {
+            return scope;
+        }
+
+        var applying = Enumerable.Range(0, _programs.Count).Where(i => Applies(i, connection)).ToList();
+        scope = applying.All(i => _ports[i] is not null)
+            ? $"{Scope} port:{string.Join(',', applying.SelectMany(i => _ports[i]!).Distinct().Order())}"
+            : Scope;
+        _scopes[key] = scope;
+        return scope;
+    }
 
     public int Call(TcpConnection connection, SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0)
     {
@@ -54,9 +91,17 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
         _context.Prepare(connection, op, arg0, arg1, arg2, recording ? _helperLog : null);
 
         var allSucceeded = true;
+        var ran = false;
         string? error = null;
-        foreach (var program in _programs)
+        for (var i = 0; i < _programs.Count; i++)
         {
+            if (!Applies(i, connection))
+            {
+                continue;
+            }
+
+            ran = true;
+            var program = _programs[i];
             int returned;
             try
             {
@@ -72,11 +117,17 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
             allSucceeded &= returned == 1;
         }
 
+        if (!ran)
+        {
+            // No program of this group applies to the socket: as if none were attached.
+            return 0;
+        }
+
         var result = allSucceeded ? (int)_context.reply : -1;
         if (recording)
         {
             Invoked!(new SockOpsInvocation(
-                connection.Simulation.Now, connection, Scope, op, arg0, arg1, arg2, connection.IsFullSocket,
+                connection.Simulation.Now, connection, ScopeOf(connection), op, arg0, arg1, arg2, connection.IsFullSocket,
                 flagsBefore, connection.CallbackFlags, _context.reply, result, _helperLog.Describe(), error));
         }
 

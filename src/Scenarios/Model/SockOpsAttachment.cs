@@ -2,5 +2,8 @@ using NetSim.SockOps;
 
 namespace NetSim.Scenarios.Model;
 
-/// <summary>A sock_ops program and the hosts whose sockets run it (the cgroups it is attached to).</summary>
-public sealed record SockOpsAttachment(string ProgramName, IReadOnlyList<string> Hosts, SockOpsProgram Program);
+/// <summary>
+/// A sock_ops program and the sockets that run it (the cgroup it is attached to): those of the
+/// hosts, narrowed to the ones with a local or remote port among <paramref name="Ports"/> when given.
+/// </summary>
+public sealed record SockOpsAttachment(string ProgramName, IReadOnlyList<string> Hosts, SockOpsProgram Program, IReadOnlySet<ushort>? Ports = null);
