@@ -3,31 +3,27 @@ namespace NetSim.Tcp.Congestion;
 /// <summary>The algorithms a flow or a TCP_CONGESTION setsockopt can name.</summary>
 public static class CongestionControlRegistry
 {
-    public static IReadOnlyList<string> Names { get; } = ["bbr", "cubic", "dctcp", "reno", "vegas"];
+    private static readonly SortedDictionary<string, Func<ICongestionControl>> Factories = new(StringComparer.Ordinal)
+    {
+        ["bbr"] = () => new Bbr(),
+        ["cubic"] = () => new Cubic(),
+        ["dctcp"] = () => new Dctcp(),
+        ["reno"] = () => new Reno(),
+        ["vegas"] = () => new Vegas(),
+    };
+
+    public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
 
     public static bool TryCreate(string name, out ICongestionControl algorithm)
     {
-        switch (name)
+        if (Factories.TryGetValue(name, out var create))
         {
-            case "reno":
-                algorithm = new Reno();
-                return true;
-            case "cubic":
-                algorithm = new Cubic();
-                return true;
-            case "bbr":
-                algorithm = new Bbr();
-                return true;
-            case "dctcp":
-                algorithm = new Dctcp();
-                return true;
-            case "vegas":
-                algorithm = new Vegas();
-                return true;
-            default:
-                algorithm = null!;
-                return false;
+            algorithm = create();
+            return true;
         }
+
+        algorithm = null!;
+        return false;
     }
 
     public static ICongestionControl Create(string name) => TryCreate(name, out var algorithm)
