@@ -1,7 +1,8 @@
 // A per-connection congestion-control switch: a connection whose smoothed RTT exceeds
 // `threshold_us` moves to `algorithm` (BBR unless told otherwise), the others keep the host's
 // default. RTT_CB is turned on when the connection is established and off again once the
-// decision is made, so later ACKs run no program. Written as the C program would be: the
+// decision is made, so later ACKs run no program; bpf_output() notes each switch in
+// sockops_output.csv. Written as the C program would be: the
 // kernel's names (BPF_SOCK_OPS_*, SOL_TCP, ...) come in with `using static NetSim.SockOps.Linux`.
 using System.Globalization;
 using System.Text;
@@ -30,7 +31,8 @@ public sealed class SwitchOnHighRtt : SockOpsProgram
                 // srtt_us is the smoothed RTT in us shifted left by 3, as in struct tcp_sock.
                 if (skops.srtt_us >> 3 > _thresholdUs)
                 {
-                    skops.bpf_setsockopt(SOL_TCP, TCP_CONGESTION, _algorithm, _algorithm.Length);
+                    var result = skops.bpf_setsockopt(SOL_TCP, TCP_CONGESTION, _algorithm, _algorithm.Length);
+                    skops.bpf_output(string.Create(CultureInfo.InvariantCulture, $"srtt {skops.srtt_us >> 3} us: switched (setsockopt returned {result})"));
                     skops.bpf_sock_ops_cb_flags_set((int)skops.bpf_sock_ops_cb_flags & ~BPF_SOCK_OPS_RTT_CB_FLAG);
                 }
 

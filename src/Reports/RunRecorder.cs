@@ -20,6 +20,9 @@ public sealed class RunRecorder : ITcpConnectionObserver
 
     public List<TimeseriesRow> Timeseries { get; } = [];
     public List<SockOpsRow> SockOps { get; } = [];
+
+    /// <summary>What programs emitted with bpf_output(), whatever is traced.</summary>
+    public List<SockOpsOutputRow> SockOpsOutput { get; } = [];
     public List<EventRow> Events { get; } = [];
     public List<RttRow> Rtt { get; } = [];
     public List<QueueRow> Queue { get; } = [];
@@ -36,6 +39,8 @@ public sealed class RunRecorder : ITcpConnectionObserver
 
     public void Attach(SockOpsDispatcher dispatcher)
     {
+        dispatcher.Output = output => SockOpsOutput.Add(new SockOpsOutputRow(
+            Seconds(output.Time), output.Connection.Name, output.Connection.Stack.Host.Name, OpNames.Of(output.Op), output.Program, output.Record));
         if (_options.SockOps)
         {
             dispatcher.Invoked = Record;

@@ -142,6 +142,11 @@ public static class ScenarioRunner
             files.Add("sockops.svg");
         }
 
+        if (recorder.SockOpsOutput.Count > 0)
+        {
+            Table("sockops_output.csv", recorder.SockOpsOutput);
+        }
+
         if (scenario.Trace.Contains(TraceKind.Rtt))
         {
             Table("rtt.csv", recorder.Rtt);

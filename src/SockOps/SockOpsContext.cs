@@ -139,6 +139,22 @@ public sealed partial class SockOpsContext
         return result;
     }
 
+    internal Action<SockOpsOutput>? Output { get; set; }
+
+    /// <summary>The program running now, for the records it emits.</summary>
+    internal SockOpsProgram? Program { get; set; }
+
+    /// <summary>
+    /// Emits a record into the run's results (sockops_output.csv), as a C program would with
+    /// bpf_perf_event_output() or bpf_ringbuf_output() to a reader in user space. Returns 0.
+    /// </summary>
+    public int bpf_output(string record)
+    {
+        Output?.Invoke(new SockOpsOutput(_connection.Simulation.Now, _connection, Op, Program?.Name ?? string.Empty, record));
+        _helperLog?.Add("output");
+        return 0;
+    }
+
     /// <summary>The idiomatic form of <see cref="bpf_sock_ops_cb_flags_set"/>.</summary>
     public int CbFlagsSet(SockOpsCallbackFlags flags) => bpf_sock_ops_cb_flags_set((int)flags);
 

@@ -35,6 +35,13 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
     /// <summary>Receives every invocation; when null, nothing is recorded and nothing allocated.</summary>
     public Action<SockOpsInvocation>? Invoked { get; set; }
 
+    /// <summary>Receives what programs emit with bpf_output(); when null, the records are dropped, as perf events nobody reads.</summary>
+    public Action<SockOpsOutput>? Output
+    {
+        get => _context.Output;
+        set => _context.Output = value;
+    }
+
     public void Attach(SockOpsProgram program) => Attach(program, null);
 
     /// <summary>
@@ -102,6 +109,7 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
 
             ran = true;
             var program = _programs[i];
+            _context.Program = program;
             int returned;
             try
             {

@@ -42,7 +42,13 @@ public sealed class SourceProgramTests : IDisposable
         var calls = File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops.csv")).Where(l => l.Contains("setsockopt", StringComparison.Ordinal)).ToList();
         var call = Assert.Single(calls);
         Assert.Contains(",far,far,12,BPF_SOCK_OPS_RTT_CB,", call, StringComparison.Ordinal);
-        Assert.Contains("setsockopt(SOL_TCP, TCP_CONGESTION, \"\"bbr\"\")=0 cb_flags_set(0x0)=0", call, StringComparison.Ordinal);
+        Assert.Contains("setsockopt(SOL_TCP, TCP_CONGESTION, \"\"bbr\"\")=0 output cb_flags_set(0x0)=0", call, StringComparison.Ordinal);
+
+        // bpf_output()'s record, in the run's results.
+        var output = File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops_output.csv"));
+        Assert.Equal("time_s,flow,host,op_name,program,record", output[0]);
+        var record = Assert.Single(output.Skip(1));
+        Assert.Matches(@"^[0-9.]+,far,far,BPF_SOCK_OPS_RTT_CB,switch_on_high_rtt,srtt [0-9]+ us: switched \(setsockopt returned 0\)$", record);
     }
 
     [Fact]
