@@ -1,0 +1,51 @@
+namespace NetSim.Scenarios.Tests;
+
+/// <summary>The sock_ops study examples do what their descriptions say.</summary>
+public sealed class SockOpsStudyTests : IDisposable
+{
+    private readonly TemporaryDirectory _temporary = new();
+
+    public void Dispose() => _temporary.Dispose();
+
+    private (RunResult Result, string[] Calls, string[] Events) Run(string scenario)
+    {
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario(scenario)), _temporary.Combine(Guid.NewGuid().ToString("N")));
+        return (result, File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops.csv")), File.ReadAllLines(Path.Combine(result.OutputDirectory, "events.csv")));
+    }
+
+    [Fact]
+    public void TheNearbySynIsResentAfter10MsAndTheDistantFlowStartsWith40Segments()
+    {
+        var (result, calls, events) = Run("sockops-tune-per-destination.yaml");
+
+        // TIMEOUT_INIT answers 10 (jiffies, 10 ms) for the near flow only; the lost SYN goes again at 10 ms, not 1 s.
+        Assert.Contains(calls, c => c.StartsWith("0,near,client,1,BPF_SOCK_OPS_TIMEOUT_INIT,0 0 0,0x0,10,10,", StringComparison.Ordinal));
+        Assert.Contains(calls, c => c.StartsWith("0,far,client,1,BPF_SOCK_OPS_TIMEOUT_INIT,0 0 0,0x0,4294967295,-1,", StringComparison.Ordinal));
+        Assert.Contains("0.01,near,client,retransmit", string.Join('\n', events), StringComparison.Ordinal);
+        Assert.Single(calls, c => c.Contains(",far,client,4,BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB,", StringComparison.Ordinal)
+            && c.Contains("setsockopt(SOL_TCP, TCP_BPF_IW, 40)=0", StringComparison.Ordinal));
+        Assert.All(result.Flows, f => Assert.Equal(200_000, f.BytesDelivered));
+    }
+
+    [Fact]
+    public void RtoCallbacksStartOnlyAfterTheFirstRetransmissionAndEachTimeoutIsRecorded()
+    {
+        var (result, calls, _) = Run("sockops-rto-storm.yaml");
+
+        var firstRetrans = Array.FindIndex(calls, c => c.Contains(",BPF_SOCK_OPS_RETRANS_CB,", StringComparison.Ordinal));
+        var firstRto = Array.FindIndex(calls, c => c.Contains(",BPF_SOCK_OPS_RTO_CB,", StringComparison.Ordinal));
+        Assert.True(firstRetrans > 0 && firstRto > firstRetrans);
+
+        // The first RETRANS_CB sets RTO_CB (0x2 -> 0x3); no RTO_CB before it, although the flow may have timed out.
+        Assert.Contains(",0x2,", calls[firstRetrans], StringComparison.Ordinal);
+        Assert.Contains(",0x3,", calls[firstRetrans], StringComparison.Ordinal);
+        var flow = Assert.Single(result.Flows);
+        var rtoCalls = calls.Count(c => c.Contains(",BPF_SOCK_OPS_RTO_CB,", StringComparison.Ordinal));
+        Assert.True(rtoCalls >= 3, $"{rtoCalls} RTO callbacks");
+        Assert.True(flow.RtoCount >= rtoCalls);
+
+        var output = File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops_output.csv")).Skip(1).ToList();
+        Assert.Equal(rtoCalls, output.Count);
+        Assert.Contains(output, line => line.EndsWith("rto_storm,timeout 2 in a row: rto 528 jiffies", StringComparison.Ordinal));
+    }
+}
