@@ -24,6 +24,9 @@ public sealed class BuiltScenario
     public List<SockOpsDispatcher> Dispatchers { get; } = [];
     public List<(LinkSpec Spec, PointToPointLink Link)> Links { get; } = [];
     public List<FlowInstance> Flows { get; } = [];
+
+    /// <summary>The BPF maps the run's sock_ops programs share.</summary>
+    public SockOps.Maps.BpfMaps Maps { get; } = new();
 }
 
 /// <summary>A flow's two applications.</summary>

@@ -66,7 +66,7 @@ public static class ScenarioBuilder
         {
             var stack = new TcpStack(simulation, (Host)network.Find(name)!, scenario.Defaults);
             recorder.Attach(stack);
-            var dispatcher = new SockOpsDispatcher(scenario.Kernel, $"host:{name}");
+            var dispatcher = new SockOpsDispatcher(scenario.Kernel, $"host:{name}", built.Maps);
             foreach (var attachment in programsByHost[name])
             {
                 dispatcher.Attach(attachment.Program, attachment.Ports);

@@ -70,6 +70,12 @@ public static class Linux
     public const int AF_INET = 2;
     public const int AF_INET6 = 10;
 
+    public const ulong BPF_ANY = 0;
+    public const ulong BPF_NOEXIST = 1;
+    public const ulong BPF_EXIST = 2;
+
+    public const int E2BIG = 7;
+    public const int EEXIST = 17;
     public const int EPERM = 1;
     public const int ENOENT = 2;
     public const int EINVAL = 22;

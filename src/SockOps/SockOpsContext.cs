@@ -19,10 +19,14 @@ public sealed partial class SockOpsContext
     private TcpConnection _connection = null!;
     private HelperCallLog? _helperLog;
 
-    internal SockOpsContext(KernelModel kernel)
+    internal SockOpsContext(KernelModel kernel, NetSim.SockOps.Maps.BpfMaps maps)
     {
         Kernel = kernel;
+        Maps = maps;
     }
+
+    /// <summary>The run's BPF maps by name, shared by every program of the run (as pinned maps are).</summary>
+    public NetSim.SockOps.Maps.BpfMaps Maps { get; }
 
     /// <summary>The modelled kernel: its version decides which helpers and flags exist.</summary>
     public KernelModel Kernel { get; }

@@ -18,11 +18,12 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
     private readonly SockOpsContext _context;
     private readonly HelperCallLog _helperLog = new();
 
-    public SockOpsDispatcher(KernelModel kernel, string scope)
+    /// <param name="maps">The run's maps, shared with the other groups' programs; a fresh set when null.</param>
+    public SockOpsDispatcher(KernelModel kernel, string scope, NetSim.SockOps.Maps.BpfMaps? maps = null)
     {
         Kernel = kernel;
         Scope = scope;
-        _context = new SockOpsContext(kernel);
+        _context = new SockOpsContext(kernel, maps ?? new NetSim.SockOps.Maps.BpfMaps());
     }
 
     public KernelModel Kernel { get; }

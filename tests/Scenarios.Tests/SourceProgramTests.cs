@@ -110,4 +110,39 @@ public sealed class SourceProgramTests : IDisposable
         var line = Assert.Single(File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops.csv")), l => l.Contains("BPF_SOCK_OPS_TIMEOUT_INIT", StringComparison.Ordinal));
         Assert.Contains("thrower: InvalidOperationException: boom", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ProgramsOnDifferentHostsShareAMapByName()
+    {
+        File.WriteAllText(_temporary.Combine("program.cs"), """
+            public sealed class Count : SockOpsProgram
+            {
+                private sealed class Counter
+                {
+                    public long Value;
+                }
+
+                public override string Name => "count";
+
+                public override int Run(SockOpsContext skops)
+                {
+                    if (skops.op is BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB or BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
+                    {
+                        var counter = skops.Maps.Array<Counter>("established", 1).bpf_map_lookup_elem(0)!;
+                        counter.Value++;
+                        skops.bpf_output($"established {counter.Value}");
+                    }
+
+                    return 1;
+                }
+            }
+            """);
+        var yaml = _temporary.Combine("scenario.yaml");
+        File.WriteAllText(yaml, Scenario("program.cs").Replace("attach: { hosts: [a] }", "attach: { hosts: [a, b] }", StringComparison.Ordinal));
+
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(yaml), _temporary.Combine("out"));
+
+        var records = File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops_output.csv")).Skip(1).Select(l => l.Split(',')[^1]).ToList();
+        Assert.Equal(["established 1", "established 2"], records);
+    }
 }

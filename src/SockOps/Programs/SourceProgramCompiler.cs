@@ -10,7 +10,7 @@ namespace NetSim.SockOps.Programs;
 /// loads a BPF object: the file holds one non-abstract class deriving from
 /// <see cref="SockOpsProgram"/>, with a public constructor that takes nothing or the scenario's
 /// <c>params</c> as a read-only dictionary. The kernel's names come in as global usings
-/// (<c>NetSim.SockOps</c>, <c>static NetSim.SockOps.Linux</c>, <c>NetSim.Tcp.Hooks</c>), so a
+/// (<c>NetSim.SockOps</c>, <c>NetSim.SockOps.Maps</c>, <c>static NetSim.SockOps.Linux</c>, <c>NetSim.Tcp.Hooks</c>), so a
 /// C program ports line by line. Compilation is deterministic; errors carry file, line and column.
 /// </summary>
 public static class SourceProgramCompiler
@@ -20,6 +20,7 @@ public static class SourceProgramCompiler
         global using System.Collections.Generic;
         global using System.Linq;
         global using NetSim.SockOps;
+        global using NetSim.SockOps.Maps;
         global using NetSim.Tcp.Hooks;
         global using static NetSim.SockOps.Linux;
         """;

@@ -1,0 +1,32 @@
+namespace NetSim.SockOps.Maps;
+
+/// <summary>
+/// The maps of one run, by name, as pinned maps are shared in Linux: the first program to ask for
+/// a name creates the map, later ones get the same map. Asking for a name with another type or
+/// size is a program error.
+/// </summary>
+public sealed class BpfMaps
+{
+    private readonly Dictionary<string, BpfMap> _maps = new(StringComparer.Ordinal);
+
+    public BpfHashMap<TKey, TValue> Hash<TKey, TValue>(string name, int maxEntries)
+        where TKey : notnull
+        where TValue : class => Get(name, maxEntries, () => new BpfHashMap<TKey, TValue>(maxEntries));
+
+    public BpfArrayMap<TValue> Array<TValue>(string name, int maxEntries)
+        where TValue : class, new() => Get(name, maxEntries, () => new BpfArrayMap<TValue>(maxEntries));
+
+    private T Get<T>(string name, int maxEntries, Func<T> create)
+        where T : BpfMap
+    {
+        if (!_maps.TryGetValue(name, out var map))
+        {
+            map = create();
+            _maps[name] = map;
+        }
+
+        return map is T typed && map.MaxEntries == maxEntries
+            ? typed
+            : throw new SockOpsProgramException($"map '{name}' exists as {map.GetType().Name} with {map.MaxEntries} entries");
+    }
+}
