@@ -14,7 +14,7 @@ internal static class TcpSettingsReader
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
         "sack", "dsack", "rack", "tlp", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
-        "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "frto", "hystart", "pacing",
+        "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "frto", "hystart", "pacing", "prr",
     ];
 
     public static TcpSettings Read(YamlMap map, TcpSettings inherited)
@@ -95,6 +95,7 @@ internal static class TcpSettingsReader
             Rack = map.Boolean("rack") ?? settings.Rack,
             TailLossProbe = map.Boolean("tlp") ?? settings.TailLossProbe,
             Frto = map.Boolean("frto") ?? settings.Frto,
+            Prr = map.Boolean("prr") ?? settings.Prr,
             Pacing = map.Boolean("pacing") ?? settings.Pacing,
             ReceiveBufferMax = (int?)Positive(map, "receive_buffer_max", map.Size("receive_buffer_max")) ?? settings.ReceiveBufferMax,
             KeepAlive = map.Boolean("keepalive") ?? settings.KeepAlive,

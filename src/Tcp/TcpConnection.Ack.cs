@@ -614,6 +614,14 @@ public sealed partial class TcpConnection
     /// </summary>
     private void ReduceCwnd(int newlyAckedSacked, bool advancedWithoutNewLoss)
     {
+        if (!Settings.Prr)
+        {
+            // RFC 6675 §5 step 4.2 (and RFC 5681 without the inflation): cwnd is ssthresh for the whole
+            // recovery; what may be sent is cwnd less the pipe.
+            Window.Cwnd = Math.Max(1, Window.Ssthresh);
+            return;
+        }
+
         if (newlyAckedSacked <= 0 || _priorCwnd == 0)
         {
             return;

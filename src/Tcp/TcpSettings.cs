@@ -68,6 +68,13 @@ public sealed record TcpSettings
     /// <summary>RACK loss detection with SACK (RFC 8985; Linux tcp_recovery = 1); off, a segment is lost once DupThresh segments above it are SACKed (RFC 6675).</summary>
     public bool Rack { get; init; } = true;
 
+    /// <summary>
+    /// Proportional Rate Reduction (RFC 6937, Linux's only behaviour) sets cwnd during recovery;
+    /// off, cwnd drops to ssthresh at once and stays there (RFC 6675 §5), as older stacks and ns-3's
+    /// classic recovery do.
+    /// </summary>
+    public bool Prr { get; init; } = true;
+
     /// <summary>F-RTO, spurious retransmission timeout detection (RFC 5682 §3.1 with SACK; Linux tcp_frto = 2).</summary>
     public bool Frto { get; init; } = true;
 
