@@ -16,6 +16,23 @@ namespace NetSim.SockOps;
 /// </summary>
 public sealed partial class SockOpsContext
 {
+    /// <summary>The options modelled, with the kernel version whose helpers first took them.</summary>
+    private static readonly (int Level, int Name, string Text, Kernel.KernelVersion Since)[] Options =
+    [
+        (Linux.SOL_TCP, Linux.TCP_CONGESTION, "SOL_TCP, TCP_CONGESTION", new(4, 13)),
+        (Linux.SOL_TCP, Linux.TCP_BPF_IW, "SOL_TCP, TCP_BPF_IW", new(4, 13)),
+        (Linux.SOL_TCP, Linux.TCP_BPF_SNDCWND_CLAMP, "SOL_TCP, TCP_BPF_SNDCWND_CLAMP", new(4, 13)),
+        (Linux.SOL_SOCKET, Linux.SO_MAX_PACING_RATE, "SOL_SOCKET, SO_MAX_PACING_RATE", new(4, 13)),
+        (Linux.SOL_SOCKET, Linux.SO_KEEPALIVE, "SOL_SOCKET, SO_KEEPALIVE", new(5, 9)),
+        (Linux.SOL_TCP, Linux.TCP_KEEPIDLE, "SOL_TCP, TCP_KEEPIDLE", new(5, 9)),
+        (Linux.SOL_TCP, Linux.TCP_KEEPINTVL, "SOL_TCP, TCP_KEEPINTVL", new(5, 9)),
+        (Linux.SOL_TCP, Linux.TCP_KEEPCNT, "SOL_TCP, TCP_KEEPCNT", new(5, 9)),
+        (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX, "SOL_TCP, TCP_BPF_DELACK_MAX", new(5, 10)),
+        (Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN, "SOL_TCP, TCP_BPF_RTO_MIN", new(5, 10)),
+        (Linux.SOL_TCP, Linux.TCP_NODELAY, "SOL_TCP, TCP_NODELAY", new(6, 1)),
+        (Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS, "SOL_TCP, TCP_BPF_SOCK_OPS_CB_FLAGS", new(6, 12)),
+    ];
+
     /// <summary>bpf_setsockopt(skops, level, optname, optval, optlen): 0 or -errno.</summary>
     public int bpf_setsockopt(int level, int optname, byte[] optval, int optlen)
     {
@@ -57,7 +74,7 @@ public sealed partial class SockOpsContext
 
     private int SetSockOpt(int level, int optname, ReadOnlySpan<byte> value)
     {
-        if (!_connection.IsFullSocket)
+        if (!OptionAvailable(level, optname, "setsockopt"))
         {
             return -Linux.EINVAL;
         }
@@ -98,7 +115,7 @@ public sealed partial class SockOpsContext
                 return 0;
             case (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX or Linux.TCP_BPF_RTO_MIN):
                 // A timeout in jiffies, from TCP_TIMEOUT_MIN (2 jiffies) to 200 ms (TCP_DELACK_MAX, TCP_RTO_MIN).
-                if (!Since(5, 10) || !IntOption(value, out var us) || us < 0)
+                if (!IntOption(value, out var us) || us < 0)
                 {
                     return -Linux.EINVAL;
                 }
@@ -122,7 +139,7 @@ public sealed partial class SockOpsContext
                 return 0;
             case (Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS):
                 // The 6.12 form of cb_flags_set(): unsupported bits refuse the whole request.
-                if (!Since(6, 12) || !IntOption(value, out var flags) || (flags & ~Kernel.AllCallbackFlags) != 0)
+                if (!IntOption(value, out var flags) || (flags & ~Kernel.AllCallbackFlags) != 0)
                 {
                     return -Linux.EINVAL;
                 }
@@ -130,7 +147,7 @@ public sealed partial class SockOpsContext
                 _connection.CallbackFlags = (Tcp.Hooks.SockOpsCallbackFlags)flags;
                 return 0;
             case (Linux.SOL_TCP, Linux.TCP_NODELAY):
-                if (!Since(6, 1) || !IntOption(value, out var nodelay))
+                if (!IntOption(value, out var nodelay))
                 {
                     return -Linux.EINVAL;
                 }
@@ -138,7 +155,7 @@ public sealed partial class SockOpsContext
                 _connection.NoDelay = nodelay != 0;
                 return 0;
             case (Linux.SOL_SOCKET, Linux.SO_KEEPALIVE):
-                if (!Since(5, 9) || !IntOption(value, out var keepalive))
+                if (!IntOption(value, out var keepalive))
                 {
                     return -Linux.EINVAL;
                 }
@@ -154,7 +171,7 @@ public sealed partial class SockOpsContext
 
     private int GetSockOpt(int level, int optname, Span<byte> value)
     {
-        if (!_connection.IsFullSocket)
+        if (!OptionAvailable(level, optname, "getsockopt"))
         {
             return -Linux.EINVAL;
         }
@@ -178,27 +195,22 @@ public sealed partial class SockOpsContext
                 return -Linux.EINVAL;
             case (Linux.SOL_SOCKET, Linux.SO_MAX_PACING_RATE):
                 return IntResult(value, (int)(uint)Math.Min(_connection.MaxPacingRate, uint.MaxValue));
-            case (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX) when Since(5, 10):
+            case (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX):
                 return IntResult(value, (int)_connection.DelayedAckMax.Microseconds);
-            case (Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN) when Since(5, 10):
+            case (Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN):
                 return IntResult(value, (int)_connection.Settings.MinRto.Microseconds);
-            case (Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS) when Since(6, 12):
+            case (Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS):
                 return IntResult(value, (int)_connection.CallbackFlags);
-            case (Linux.SOL_TCP, Linux.TCP_NODELAY) when Since(6, 1):
+            case (Linux.SOL_TCP, Linux.TCP_NODELAY):
                 return IntResult(value, _connection.NoDelay ? 1 : 0);
-            case (Linux.SOL_SOCKET, Linux.SO_KEEPALIVE) when Since(5, 9):
-                return IntResult(value, _connection.KeepAlive ? 1 : 0);
-            case (Linux.SOL_TCP, Linux.TCP_KEEPIDLE) when Since(5, 9):
-                return IntResult(value, (int)_connection.Settings.KeepAliveTime.TotalSeconds);
-            case (Linux.SOL_TCP, Linux.TCP_KEEPINTVL) when Since(5, 9):
-                return IntResult(value, (int)_connection.Settings.KeepAliveInterval.TotalSeconds);
-            case (Linux.SOL_TCP, Linux.TCP_KEEPCNT) when Since(5, 9):
-                return IntResult(value, _connection.Settings.KeepAliveProbes);
-            case (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX or Linux.TCP_BPF_RTO_MIN or Linux.TCP_BPF_SOCK_OPS_CB_FLAGS or Linux.TCP_NODELAY
-                or Linux.TCP_KEEPIDLE or Linux.TCP_KEEPINTVL or Linux.TCP_KEEPCNT):
             case (Linux.SOL_SOCKET, Linux.SO_KEEPALIVE):
-                // Before the kernel version that allows it, the option is unknown to the helper.
-                return -Linux.EINVAL;
+                return IntResult(value, _connection.KeepAlive ? 1 : 0);
+            case (Linux.SOL_TCP, Linux.TCP_KEEPIDLE):
+                return IntResult(value, (int)_connection.Settings.KeepAliveTime.TotalSeconds);
+            case (Linux.SOL_TCP, Linux.TCP_KEEPINTVL):
+                return IntResult(value, (int)_connection.Settings.KeepAliveInterval.TotalSeconds);
+            case (Linux.SOL_TCP, Linux.TCP_KEEPCNT):
+                return IntResult(value, _connection.Settings.KeepAliveProbes);
             default:
                 throw new SockOpsProgramException($"getsockopt({OptionName(level, optname)}) is not modelled yet");
         }
@@ -207,7 +219,7 @@ public sealed partial class SockOpsContext
     /// <summary>tcp_sock_set_keepidle(), TCP_KEEPINTVL, TCP_KEEPCNT: seconds from 1 to MAX_TCP_KEEPIDLE (32767), probes from 1 to 127.</summary>
     private int SetKeepaliveOption(int optname, ReadOnlySpan<byte> value)
     {
-        if (!Since(5, 9) || !IntOption(value, out var number) || number < 1 || number > (optname == Linux.TCP_KEEPCNT ? 127 : 32767))
+        if (!IntOption(value, out var number) || number < 1 || number > (optname == Linux.TCP_KEEPCNT ? 127 : 32767))
         {
             return -Linux.EINVAL;
         }
@@ -233,7 +245,23 @@ public sealed partial class SockOpsContext
         return 0;
     }
 
-    private bool Since(int major, int minor) => Kernel.Version >= new Kernel.KernelVersion(major, minor);
+    /// <summary>
+    /// __bpf_setsockopt()'s first checks: a full socket, and an option this kernel version's helper
+    /// knows (before its version an option is as unknown to the helper: -EINVAL). An option not in
+    /// <see cref="Options"/> is not modelled, which is a program error.
+    /// </summary>
+    private bool OptionAvailable(int level, int optname, string helper)
+    {
+        if (!_connection.IsFullSocket)
+        {
+            return false;
+        }
+
+        var option = Array.Find(Options, o => o.Level == level && o.Name == optname);
+        return option.Text is null
+            ? throw new SockOpsProgramException($"{helper}({OptionName(level, optname)}) is not modelled yet")
+            : Kernel.Version >= option.Since;
+    }
 
     private int SetInitialWindow(uint segments)
     {
@@ -255,22 +283,8 @@ public sealed partial class SockOpsContext
         }
     }
 
-    private static string OptionName(int level, int optname) => (level, optname) switch
-    {
-        (Linux.SOL_TCP, Linux.TCP_CONGESTION) => "SOL_TCP, TCP_CONGESTION",
-        (Linux.SOL_TCP, Linux.TCP_BPF_IW) => "SOL_TCP, TCP_BPF_IW",
-        (Linux.SOL_TCP, Linux.TCP_BPF_SNDCWND_CLAMP) => "SOL_TCP, TCP_BPF_SNDCWND_CLAMP",
-        (Linux.SOL_SOCKET, Linux.SO_MAX_PACING_RATE) => "SOL_SOCKET, SO_MAX_PACING_RATE",
-        (Linux.SOL_SOCKET, Linux.SO_KEEPALIVE) => "SOL_SOCKET, SO_KEEPALIVE",
-        (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX) => "SOL_TCP, TCP_BPF_DELACK_MAX",
-        (Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN) => "SOL_TCP, TCP_BPF_RTO_MIN",
-        (Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS) => "SOL_TCP, TCP_BPF_SOCK_OPS_CB_FLAGS",
-        (Linux.SOL_TCP, Linux.TCP_NODELAY) => "SOL_TCP, TCP_NODELAY",
-        (Linux.SOL_TCP, Linux.TCP_KEEPIDLE) => "SOL_TCP, TCP_KEEPIDLE",
-        (Linux.SOL_TCP, Linux.TCP_KEEPINTVL) => "SOL_TCP, TCP_KEEPINTVL",
-        (Linux.SOL_TCP, Linux.TCP_KEEPCNT) => "SOL_TCP, TCP_KEEPCNT",
-        _ => $"{level}, {optname}",
-    };
+    private static string OptionName(int level, int optname) =>
+        Array.Find(Options, o => o.Level == level && o.Name == optname).Text ?? $"{level}, {optname}";
 
     private static string Describe(int optname, byte[] optval, int optlen)
     {

@@ -14,7 +14,7 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
 {
     private readonly List<SockOpsProgram> _programs = [];
     private readonly List<IReadOnlySet<ushort>?> _ports = [];
-    private readonly Dictionary<int, string> _scopes = [];
+    private bool _anyNarrowed;
     private readonly SockOpsContext _context;
     private readonly HelperCallLog _helperLog = new();
 
@@ -53,31 +53,27 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
     {
         _programs.Add(program);
         _ports.Add(ports);
+        _anyNarrowed |= ports is not null;
     }
 
     private bool Applies(int index, TcpConnection connection) =>
         _ports[index] is not { } ports || ports.Contains(connection.LocalPort) || ports.Contains(connection.RemotePort);
 
-    /// <summary>The scope an invocation ran in: the group, narrowed to the ports of its programs when they all have some.</summary>
+    /// <summary>
+    /// The scope an invocation ran in, for the record: the group, narrowed to the ports of the
+    /// programs that ran when all of them are attached by port.
+    /// </summary>
     private string ScopeOf(TcpConnection connection)
     {
-        var key = 0;
-        for (var i = 0; i < _programs.Count; i++)
+        if (!_anyNarrowed)
         {
-            key = (key * 31) + (Applies(i, connection) ? i + 1 : 0);
-        }
-
-        if (_scopes.TryGetValue(key, out var scope))
-        {
-            return scope;
+            return Scope;
         }
 
         var applying = Enumerable.Range(0, _programs.Count).Where(i => Applies(i, connection)).ToList();
-        scope = applying.All(i => _ports[i] is not null)
+        return applying.All(i => _ports[i] is not null)
             ? $"{Scope} port:{string.Join(',', applying.SelectMany(i => _ports[i]!).Distinct().Order())}"
             : Scope;
-        _scopes[key] = scope;
-        return scope;
     }
 
     public int Call(TcpConnection connection, SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0)

@@ -30,13 +30,14 @@ public sealed partial class TcpConnection
         }
 
         Congestion = algorithm;
-        _ectOnSocket = algorithm.NeedsEcn;
         if (State is not (TcpState.Closed or TcpState.Listen))
         {
             algorithm.Init(this);
-            _ectOnSocket = algorithm.NeedsEcn;
             _congestionInitialized = true;
         }
+
+        // After init, which may give up ECN (DCTCP without it falls back to Reno).
+        _ectOnSocket = algorithm.NeedsEcn;
 
         return 0;
     }

@@ -47,7 +47,7 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>tcp_current_ssthresh(): during a reduction ssthresh itself, else at least three quarters of cwnd.</summary>
-    private uint CurrentSsthresh() => CaState is CaState.Cwr or CaState.Recovery
+    internal uint CurrentSsthresh() => CaState is CaState.Cwr or CaState.Recovery
         ? Window.Ssthresh
         : Math.Max(Window.Ssthresh, (Window.Cwnd >> 1) + (Window.Cwnd >> 2));
 

@@ -73,7 +73,7 @@ public sealed class Dctcp : ICongestionControl
 
     /// <summary>dctcp_cwnd_undo(): back to the window before the last reduction.</summary>
     public uint UndoCwnd(TcpConnection connection) => _renoFallback
-        ? Math.Max(connection.Window.Cwnd, connection.PriorCwnd)
+        ? ((ICongestionControl)_reno).UndoCwnd(connection)
         : Math.Max(connection.Window.Cwnd, LossCwnd);
 
     /// <summary>tcp_reno_cong_avoid().</summary>

@@ -124,7 +124,7 @@ public sealed class DeliveryRateEstimator
     {
         if (unsentBytes < mss && packetsInFlight < cwnd && lostOut <= retransOut)
         {
-            _appLimited = Math.Max(delivered + packetsInFlight, 1);
+            SetAppLimited(delivered, packetsInFlight);
         }
     }
 

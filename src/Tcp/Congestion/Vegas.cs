@@ -132,14 +132,8 @@ public sealed class Vegas : ICongestionControl
         }
 
         window.Cwnd = Math.Clamp(window.Cwnd, 2u, Math.Max(2u, window.CwndClamp));
-        window.Ssthresh = CurrentSsthresh(window);
+        window.Ssthresh = Connection.CurrentSsthresh();
     }
-
-    /// <summary>tcp_current_ssthresh(): outside a reduction, at least three quarters of cwnd.</summary>
-    private uint CurrentSsthresh(CongestionWindow window) =>
-        Connection.CaState is CaState.Cwr or CaState.Recovery
-            ? window.Ssthresh
-            : Math.Max(window.Ssthresh, (window.Cwnd >> 1) + (window.Cwnd >> 2));
 
     /// <summary>vegas_enable(): measure from the next window sent.</summary>
     private void Enable()
