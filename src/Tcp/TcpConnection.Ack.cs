@@ -41,7 +41,7 @@ public sealed partial class TcpConnection
             // Linux tcp_ack() old_ack: an ACK below SND.UNA still carries SACK information.
             if (SackAgreed && packet.SackBlockCount > 0 && State is not TcpState.SynSent)
             {
-                var (sacked, _, _) = TagSackBlocks(packet, SndUna, SackedOut > 0 ? _highestSack : SndUna);
+                var (sacked, _, _) = TagSackBlocks(packet, SndUna, PriorFack);
                 if (sacked > 0)
                 {
                     FastRetransmitAlert(advanced: false, isDupAck: false, newlySacked: true, ece: false);
@@ -54,8 +54,7 @@ public sealed partial class TcpConnection
         var priorUna = SndUna;
         var priorPackets = PacketsOut;
 
-        // prior_fack: the highest SACK before this ACK (SND.UNA when nothing is SACKed).
-        var priorFack = SackedOut > 0 ? _highestSack : SndUna;
+        var priorFack = PriorFack;
         ProbesOut = 0;
 
         // RFC 7323 §2.2: the peer's shift applies to every window but a SYN's.
@@ -183,6 +182,9 @@ public sealed partial class TcpConnection
             SendSpaceAvailable?.Invoke(this);
         }
     }
+
+    /// <summary>prior_fack, taken before an ACK is processed: the highest SACK, or SND.UNA when nothing is SACKed.</summary>
+    private SequenceNumber PriorFack => SackedOut > 0 ? _highestSack : SndUna;
 
     /// <summary>
     /// Linux tcp_sacktag_write_queue(): a first block below the cumulative ACK, or inside the
