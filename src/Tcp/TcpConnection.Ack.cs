@@ -153,6 +153,11 @@ public sealed partial class TcpConnection
 
         // The algorithm hears of the ACK once its segments are counted (tcp_in_ack_event()).
         Congestion.InAckEvent(this, ece);
+        if (_tlpHighSeq is not null)
+        {
+            ProcessLossProbeAck(ack, advanced, isDupAck, newlySacked > 0);
+        }
+
         var lostBefore = LostOut;
         if (isDupAck || advanced || newlySacked > 0 || CaState != CaState.Open || ece)
         {
@@ -165,12 +170,9 @@ public sealed partial class TcpConnection
         var rate = _rate.Sample;
         rate.RttUs = caRtt is { } sampleRtt ? sampleRtt.Microseconds : -1;
         rate.IsAckDelayed = ackedPackets == 1 && newlySacked == 0 && ack - priorUna < Mss && SackedOut == 0 && CaState == CaState.Open;
-        _rate.Generate(Delivered - priorDelivered, _rtx.TotalLost - priorLost, Delivered, Simulation.Now, MinRttUs);
+        _rate.Generate(Delivered - priorDelivered, _rtx.TotalLost - priorLost, Counts, Simulation.Now, MinRttUs);
+        rate.IsEce = ece;
         CongestionControl(delivered, advanced, newlyLost: LostOut > lostBefore);
-        if (_tlpHighSeq is not null)
-        {
-            ProcessLossProbeAck(ack, advanced, isDupAck, newlySacked > 0);
-        }
 
         if (priorPackets == 0)
         {

@@ -24,11 +24,17 @@ public sealed partial class TcpConnection
             return NoSuchAlgorithm;
         }
 
-        if (algorithm.Name == Congestion.Name)
+        if (algorithm.Name != Congestion.Name)
         {
-            return 0;
+            ReinitCongestionControl(algorithm);
         }
 
+        return 0;
+    }
+
+    /// <summary>tcp_reinit_congestion_control(): <paramref name="algorithm"/> takes over with fresh state.</summary>
+    internal void ReinitCongestionControl(ICongestionControl algorithm)
+    {
         Congestion = algorithm;
         if (State is not (TcpState.Closed or TcpState.Listen))
         {
@@ -37,8 +43,6 @@ public sealed partial class TcpConnection
         }
 
         // After init, which may give up ECN (DCTCP without it falls back to Reno).
-        _ectOnSocket = algorithm.NeedsEcn;
-
-        return 0;
+        _ectOnSocket = algorithm.NeedsEcn || (EcnFlags & EcnFlags.EctPermanent) != 0;
     }
 }

@@ -54,9 +54,19 @@ public sealed partial class TcpConnection
         if (Settings.Ecn == 1 || Congestion.NeedsEcn || programNeedsEcn)
         {
             _synEcnFlags = TcpFlags.Ece | TcpFlags.Cwr;
-            EcnFlags = EcnFlags.Ok;
+            EcnFlags = EcnFlags.Ok | LowFromRoute;
             _ectOnSocket = Congestion.NeedsEcn || programNeedsEcn;
         }
+    }
+
+    /// <summary>tcp_set_ecn_low_from_dst(): the route's ecn_low feature, for both the active and the passive side.</summary>
+    private EcnFlags LowFromRoute => Settings.EcnLow ? EcnFlags.Low : EcnFlags.None;
+
+    /// <summary>BBRv3's bbr_init(): with ECN and a shallow-marking route, every packet is ECT.</summary>
+    internal void MakeEctPermanent()
+    {
+        EcnFlags |= EcnFlags.EctPermanent;
+        _ectOnSocket = true;
     }
 
     /// <summary>
@@ -88,7 +98,7 @@ public sealed partial class TcpConnection
         var ect = syn.Ecn != EcnCodepoint.NotEct;
         if ((!ect && Settings.Ecn != 0) || Congestion.NeedsEcn || programNeedsEcn)
         {
-            EcnFlags = EcnFlags.Ok;
+            EcnFlags = EcnFlags.Ok | LowFromRoute;
             _ectOnSocket = Congestion.NeedsEcn || programNeedsEcn;
         }
     }
@@ -98,7 +108,7 @@ public sealed partial class TcpConnection
     /// retransmitted one does not: tcp_ecn_clear_syn() with tcp_ecn_fallback); a SYN-ACK answers
     /// with ECE (tcp_ecn_send_synack()); later segments follow tcp_ecn_send(): new data is ECT(0)
     /// and carries the queued CWR, retransmissions and pure ACKs are not ECT unless the algorithm
-    /// needs ECN, and ECE goes out while DEMAND_CWR is set.
+    /// needs ECN or made ECT permanent, and ECE goes out while DEMAND_CWR is set.
     /// </summary>
     private TcpFlags MarkEcn(Packet packet, SequenceNumber seq, int payloadLength, TcpFlags flags)
     {
@@ -125,7 +135,7 @@ public sealed partial class TcpConnection
                     flags |= TcpFlags.Cwr;
                 }
             }
-            else if (!Congestion.NeedsEcn)
+            else if (!Congestion.NeedsEcn && (EcnFlags & EcnFlags.EctPermanent) == 0)
             {
                 _ectOnSocket = false;
             }
@@ -158,7 +168,7 @@ public sealed partial class TcpConnection
     /// <summary>
     /// Linux tcp_ecn_check_ce() for a data segment: CE starts echoing (with quick ACKs, the sender
     /// may have a small window); a non-ECT segment after ECT ones is probably a retransmission and
-    /// is ACKed quickly. An algorithm that needs ECN hears of every arrival.
+    /// is ACKed quickly. An algorithm that wants CE events hears of every arrival.
     /// </summary>
     private void CheckCe(Packet packet)
     {
@@ -178,7 +188,7 @@ public sealed partial class TcpConnection
                 break;
             case EcnCodepoint.Ce:
                 Statistics.CeReceived++;
-                if (Congestion.NeedsEcn)
+                if (Congestion.WantsCeEvents)
                 {
                     Congestion.CwndEvent(this, CaEvent.EcnIsCe);
                 }
@@ -192,7 +202,7 @@ public sealed partial class TcpConnection
                 EcnFlags |= EcnFlags.Seen;
                 break;
             default:
-                if (Congestion.NeedsEcn)
+                if (Congestion.WantsCeEvents)
                 {
                     Congestion.CwndEvent(this, CaEvent.EcnNoCe);
                 }

@@ -26,6 +26,9 @@ public sealed partial class TcpConnection
     /// <summary>The probe resent a segment rather than sending new data (tp->tlp_retrans).</summary>
     private bool _tlpRetransmitted;
 
+    /// <summary>The segment the last loss probe resent had been sent app-limited (tp->tlp_orig_data_app_limited).</summary>
+    public bool TlpOriginalAppLimited { get; private set; }
+
     /// <summary>Loss probes sent (LINUX_MIB_TCPLOSSPROBES).</summary>
     public long LossProbes { get; private set; }
 
@@ -114,6 +117,7 @@ public sealed partial class TcpConnection
             }
             else if (PacketsOut == before)
             {
+                TlpOriginalAppLimited = _rtx[PacketsOut - 1].TxAppLimited;
                 RetransmitSegment(PacketsOut - 1, RetransmissionCause.LossProbe);
                 _tlpRetransmitted = true;
                 LossProbeSent();
@@ -150,6 +154,7 @@ public sealed partial class TcpConnection
         else if (ack > high)
         {
             _tlpHighSeq = null;
+            Congestion.CwndEvent(this, CaEvent.TlpRecovery);
             InitCwndReduction();
             SetCaState(CaState.Cwr);
             EndCwndReduction();
@@ -158,6 +163,11 @@ public sealed partial class TcpConnection
         else if (isDupAck && !advanced && !newlySacked)
         {
             _tlpHighSeq = null;
+        }
+        else
+        {
+            // Whether this ACK is for the original or the probe cannot be told yet.
+            _rate.Sample.IsAckingTlpRetransSeq = true;
         }
     }
 }

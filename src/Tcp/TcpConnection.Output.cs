@@ -142,7 +142,7 @@ public sealed partial class TcpConnection
         };
         var wasIdle = PacketsOut == 0;
         var nothingInFlight = PacketsInFlight == 0;
-        _rate.SkbSent(ref segment, PacketsOut, Delivered, Simulation.Now);
+        _rate.SkbSent(ref segment, PacketsOut, PacketsInFlight, Counts, Simulation.Now);
         _rtx.Append(segment);
         // PSH marks the last data written (Linux tcp_mark_push()); a bare FIN carries ACK and FIN only (tcp_send_fin()).
         Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (segment.Psh ? TcpFlags.Psh : TcpFlags.None));
@@ -183,7 +183,7 @@ public sealed partial class TcpConnection
         }
 
         var nothingInFlight = PacketsInFlight == 0;
-        _rate.SkbSent(ref segment, PacketsOut, Delivered, Simulation.Now);
+        _rate.SkbSent(ref segment, PacketsOut, PacketsInFlight, Counts, Simulation.Now);
         Transmit(segment.Start, segment.PayloadLength, segment.StreamOffset, flags);
         if (segment.PayloadLength > 0)
         {
@@ -240,7 +240,7 @@ public sealed partial class TcpConnection
             Syn = true,
             FirstSent = Simulation.Now,
         };
-        _rate.SkbSent(ref syn, PacketsOut, Delivered, Simulation.Now);
+        _rate.SkbSent(ref syn, PacketsOut, PacketsInFlight, Counts, Simulation.Now);
         _rtx.Append(syn);
         SndNxt = Iss + 1;
         Transmit(Iss, 0, 0, TcpFlags.Syn);

@@ -73,6 +73,9 @@ public sealed partial class TcpConnection
     /// <summary>Segments ever marked lost (tp->lost).</summary>
     public long LostTotal => _rtx.TotalLost;
 
+    /// <summary>The totals a delivery-rate sample differences: delivered, delivered_ce, lost.</summary>
+    private ConnectionCounts Counts => new(Delivered, DeliveredCe, _rtx.TotalLost);
+
     /// <summary>The earliest time the next segment may leave (tp->tcp_wstamp_ns).</summary>
     public SimTime NextDeparture => _departure;
 

@@ -1,3 +1,4 @@
+using NetSim.Tcp.Buffers;
 using NetSim.Tcp.Congestion;
 
 namespace NetSim.Tcp;
@@ -7,8 +8,11 @@ namespace NetSim.Tcp;
 /// (Open, Disorder, CWR, Recovery, Loss), loss detection (RACK, RFC 6675's scoreboard, Reno's
 /// duplicate-ACK emulation with NewReno partial ACKs), and the entry into Recovery.
 /// </summary>
-public sealed partial class TcpConnection
+public sealed partial class TcpConnection : ILostSegmentObserver
 {
+    /// <summary>tcp_notify_skb_loss_event(): the algorithm hears of every segment marked lost (skb_marked_lost).</summary>
+    void ILostSegmentObserver.SegmentMarkedLost(in SentSegment segment) => Congestion.SegmentMarkedLost(this, segment);
+
     /// <summary>
     /// Linux tcp_fastretrans_alert(). Without SACK, duplicate ACKs stand for delivered segments
     /// (tcp_add_reno_sack()) and partial ACKs mark the next segment lost (RFC 6582). With SACK, loss

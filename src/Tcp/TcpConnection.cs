@@ -54,6 +54,7 @@ public sealed partial class TcpConnection
         _pacingTimer = new Timer(stack.Simulation, OnPacingTimer);
         PacingEnabled = settings.Pacing;
         _rtx.Rate = _rate;
+        _rtx.LossObserver = this;
         _keepAlive = settings.KeepAlive;
         _noDelay = settings.NoDelay;
     }

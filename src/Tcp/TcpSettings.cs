@@ -62,6 +62,13 @@ public sealed record TcpSettings
     /// </summary>
     public int Ecn { get; init; } = 2;
 
+    /// <summary>
+    /// The route marks CE at a shallow threshold and the receiver's ACKs are precise (the ecn_low
+    /// route feature of Linux with BBRv3, tcp_set_ecn_low_from_dst()): BBRv3 then answers CE marks
+    /// as well as losses. Other algorithms ignore it.
+    /// </summary>
+    public bool EcnLow { get; init; }
+
     /// <summary>Offers SACK-permitted in the SYN (RFC 2018; Linux tcp_sack = 1).</summary>
     public bool Sack { get; init; } = true;
 

@@ -34,4 +34,32 @@ public sealed class CongestionScenarioTests : IDisposable
         Assert.True(bottleneck.Utilisation > 0.95m);
         Assert.All(result.Flows, f => Assert.Equal(0, f.Retransmissions));
     }
+
+    [Fact]
+    public void OnTheShallowBufferBbrV3RetransmitsAFractionOfWhatV1DoesForTheSameThroughput()
+    {
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("bbr-v1-vs-v3.yaml")), _temporary.Path);
+
+        var v1 = result.Flows.Single(f => f.Flow == "bbr-v1");
+        var v3 = result.Flows.Single(f => f.Flow == "bbr-v3");
+        Assert.True(v3.Retransmissions * 3 < v1.Retransmissions, $"v3 {v3.Retransmissions}, v1 {v1.Retransmissions} retransmissions");
+        Assert.True(v3.BytesDelivered > 0.95 * v1.BytesDelivered);
+    }
+
+    [Fact]
+    public void EcnLowIsReadPerFlowAndReachesTheConnection()
+    {
+        var yaml = """
+            name: ecn-low
+            duration: 1s
+            hosts: [a, b]
+            links: [{ between: [a, b], rate: 100Mbps, delay: 1ms }]
+            flows:
+              - { name: f, from: a, to: b, app: { type: bulk, bytes: 100000 }, tcp: { congestion: bbr3, ecn: 1, ecn_low: true } }
+            """;
+        var scenario = ScenarioParser.Parse(yaml, "ecn-low.yaml");
+
+        Assert.True(scenario.Flows[0].Tcp.EcnLow);
+        Assert.Equal("bbr3", scenario.Flows[0].Tcp.Congestion);
+    }
 }

@@ -1,8 +1,4 @@
 using NetSim.Sim.Kernel;
-using NetSim.Sim.Network;
-using NetSim.Sim.Network.Loss;
-using NetSim.Sim.Network.Queues;
-using NetSim.Tcp.Apps;
 using NetSim.Tcp.Congestion;
 using Xunit.Abstractions;
 
@@ -11,59 +7,25 @@ namespace NetSim.Tcp.Tests;
 /// <summary>BBR v1 as Linux's tcp_bbr.c, on a 10 Mbit/s, 40 ms path behind a fast first hop and a deep buffer.</summary>
 public class BbrTests(ITestOutputHelper output)
 {
-    private const double BottleneckPacketsPerSecond = 10e6 / 8 / 1500;
-
-    private sealed class Path
-    {
-        public Path(string congestion, int bufferPackets = 1000)
-        {
-            Simulation = new Simulation(1);
-            var network = new Network(Simulation);
-            var client = network.AddHost("client", Ipv4Address.Parse("10.0.0.1"));
-            var router = network.AddRouter("router", Ipv4Address.Parse("10.0.0.254"));
-            var server = network.AddHost("server", Ipv4Address.Parse("10.0.0.2"));
-            Access = Channel(network, "access", 1_000_000_000, 1, 1000);
-            network.Connect(client, router, Access, Channel(network, "access-back", 1_000_000_000, 1, 1000));
-            Bottleneck = Channel(network, "bottleneck", 10_000_000, 19, bufferPackets);
-            network.Connect(router, server, Bottleneck, Channel(network, "bottleneck-back", 10_000_000, 19, bufferPackets));
-            network.EnsureRoutes();
-            Settings = TcpSettings.Linux with { Congestion = congestion, ReceiveBuffer = 8 << 20, SendBuffer = 8 << 20 };
-            Sink = new SinkApplication(new TcpStack(Simulation, server, Settings), 5001, Settings);
-            Sink.Install();
-            Sender = new BulkSendApplication(new TcpStack(Simulation, client, Settings), server.Address, 5001, Settings, "bulk");
-            Sender.Install();
-        }
-
-        public Simulation Simulation { get; }
-        public LinkChannel Access { get; }
-        public LinkChannel Bottleneck { get; }
-        public TcpSettings Settings { get; }
-        public SinkApplication Sink { get; }
-        public BulkSendApplication Sender { get; }
-
-        private LinkChannel Channel(Network network, string name, long rate, long delayMs, int buffer) =>
-            new(Simulation, network.Pool, name, rate, SimTime.FromMilliseconds(delayMs), 1500, new DropTailQueue(buffer), NoLoss.Instance);
-    }
-
     [Fact]
     public void BbrFillsTheBottleneckWithoutFillingTheBufferAndEstimatesItsRate()
     {
-        var bbrQueue = MeanBottleneckQueue(new Path("bbr"), out var bbrBusy, out var bbr);
-        var cubicQueue = MeanBottleneckQueue(new Path("cubic"), out var cubicBusy, out _);
+        var bbrQueue = MeanBottleneckQueue(new BottleneckPath("bbr"), out var bbrBusy, out var bbr);
+        var cubicQueue = MeanBottleneckQueue(new BottleneckPath("cubic"), out var cubicBusy, out _);
         output.WriteLine($"BBR: queue {bbrQueue:F1} packets, busy {bbrBusy:P1}, bw {bbr.BandwidthSegmentsPerSecond:F0}/s, min RTT {bbr.MinRttUs} us; CUBIC: queue {cubicQueue:F1}, busy {cubicBusy:P1}");
 
         // The BDP is 33 packets: BBR's inflight cap of 2 BDP keeps at most about one in the queue, CUBIC fills the 1000.
         Assert.True(bbrBusy > 0.95, $"BBR kept the bottleneck {bbrBusy:P1} busy");
         Assert.InRange(bbrQueue, 1, 34);
         Assert.True(cubicQueue > 10 * bbrQueue, $"CUBIC's mean queue {cubicQueue:F1}");
-        Assert.InRange(bbr.BandwidthSegmentsPerSecond, 0.97 * BottleneckPacketsPerSecond, 1.03 * BottleneckPacketsPerSecond);
+        Assert.InRange(bbr.BandwidthSegmentsPerSecond, 0.97 * BottleneckPath.BottleneckPacketsPerSecond, 1.03 * BottleneckPath.BottleneckPacketsPerSecond);
         Assert.InRange(bbr.MinRttUs, 40_000u, 41_500u);
     }
 
     [Fact]
     public void StartupDrainsToProbeBwAndProbeRttComesEveryTenSecondsAtFourSegments()
     {
-        var path = new Path("bbr");
+        var path = new BottleneckPath("bbr");
         var modes = new List<(double Time, BbrMode Mode, uint Cwnd)>();
         for (var t = SimTime.FromMilliseconds(10); t <= SimTime.FromSeconds(25); t += SimTime.FromMilliseconds(10))
         {
@@ -94,7 +56,7 @@ public class BbrTests(ITestOutputHelper output)
     [Fact]
     public void BbrPacesItsSegmentsAtTheBottleneckRateOnTheFastFirstHop()
     {
-        var path = new Path("bbr");
+        var path = new BottleneckPath("bbr");
         var departures = new List<SimTime>();
         path.Access.TransmissionStarted = (_, p) =>
         {
@@ -114,7 +76,7 @@ public class BbrTests(ITestOutputHelper output)
         Assert.InRange(path.Sender.Connection.PacingRate, 0.9 * 10e6 / 8, 1.3 * 10e6 / 8);
     }
 
-    private static double MeanBottleneckQueue(Path path, out double busy, out Bbr bbr)
+    private static double MeanBottleneckQueue(BottleneckPath path, out double busy, out Bbr bbr)
     {
         var sample = BottleneckSample.Measure(path.Simulation, path.Bottleneck, SimTime.FromSeconds(5), SimTime.FromSeconds(25));
         busy = sample.Busy;

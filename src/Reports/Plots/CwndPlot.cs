@@ -53,8 +53,9 @@ public static class CwndPlot
                 ssthresh.LegendText = flows.Count == 1 ? "ssthresh" : $"{flow} ssthresh";
             }
 
+            // With several flows each one's retransmissions take its colour, so they can be told apart.
             AddEventMarkers(plot, events.Where(e => e.Flow == flow && e.Event == "retransmit").ToList(), times, cwnd,
-                Colors.DarkOrange, MarkerShape.FilledCircle, 5, "retransmission");
+                flows.Count == 1 ? Colors.DarkOrange : color, MarkerShape.FilledCircle, 5, flows.Count == 1 ? "retransmission" : $"{flow} retransmission");
             var rtos = events.Where(e => e.Flow == flow && e.Event == "rto").ToList();
             if (rtos.Count > 0)
             {

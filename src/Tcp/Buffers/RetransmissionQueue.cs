@@ -37,6 +37,9 @@ public sealed class RetransmissionQueue
     /// <summary>Told of each segment newly SACKed or cumulatively acknowledged, for delivery-rate samples (tcp_rate_skb_delivered()).</summary>
     public Congestion.DeliveryRateEstimator? Rate { get; set; }
 
+    /// <summary>Told of each segment marked lost, after <see cref="TotalLost"/> counts it (skb_marked_lost).</summary>
+    public ILostSegmentObserver? LossObserver { get; set; }
+
     /// <summary>Lost segments retransmitted and not yet acknowledged (tp->retrans_out).</summary>
     public int RetransOut { get; private set; }
 
@@ -234,8 +237,8 @@ public sealed class RetransmissionQueue
             {
                 segment.Lost = true;
                 LostOut++;
-                TotalLost++;
                 _retransmitHint = Math.Min(_retransmitHint, i);
+                CountLost(segment);
                 marked++;
             }
 
@@ -318,11 +321,7 @@ public sealed class RetransmissionQueue
     /// <summary>Linux tcp_mark_skb_lost(): lost, and a retransmission of it no longer counts as in flight.</summary>
     private void MarkLost(ref SentSegment segment, int index)
     {
-        if (!segment.Lost || segment.Retransmitted)
-        {
-            TotalLost++;
-        }
-
+        var counted = !segment.Lost || segment.Retransmitted;
         if (segment.Retransmitted)
         {
             segment.Retransmitted = false;
@@ -336,6 +335,17 @@ public sealed class RetransmissionQueue
         }
 
         _retransmitHint = Math.Min(_retransmitHint, index);
+        if (counted)
+        {
+            CountLost(segment);
+        }
+    }
+
+    /// <summary>tcp_notify_skb_loss_event(): tp->lost counts the segment, then the congestion control hears of it.</summary>
+    private void CountLost(in SentSegment segment)
+    {
+        TotalLost++;
+        LossObserver?.SegmentMarkedLost(segment);
     }
 
     /// <summary>The first segment whose end lies after <paramref name="seq"/> (binary search: the queue is in sequence order).</summary>
@@ -369,8 +379,8 @@ public sealed class RetransmissionQueue
             {
                 segment.Lost = true;
                 LostOut++;
-                TotalLost++;
                 _retransmitHint = Math.Min(_retransmitHint, i);
+                CountLost(segment);
                 return;
             }
 

@@ -55,5 +55,14 @@ public struct SentSegment
     /// <summary>Sent while the application left the connection idle (tx.is_app_limited).</summary>
     public bool TxAppLimited;
 
+    /// <summary>Packets in flight once this segment was sent, itself included (tx.in_flight, tcp_set_tx_in_flight()).</summary>
+    public int TxInFlight;
+
+    /// <summary>The connection's lost count when this segment was last sent (tx.lost).</summary>
+    public long TxLost;
+
+    /// <summary>The connection's delivered_ce when this segment was last sent (tx.delivered_ce).</summary>
+    public long TxDeliveredCe;
+
     public readonly SequenceNumber End => Start + SequenceLength;
 }

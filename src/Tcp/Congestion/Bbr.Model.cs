@@ -10,7 +10,7 @@ public sealed partial class Bbr
     /// <summary>bbr_is_next_cycle_phase(): gain 1 lasts a min RTT; the probe lasts until inflight reaches 5/4 BDP (or a loss); the drain until inflight falls to the BDP.</summary>
     private bool IsNextCyclePhase(RateSample rs)
     {
-        var isFullLength = (Connection.DeliveryRate.DeliveredTime - _cycleStamp).Microseconds > _minRttUs;
+        var isFullLength = (Connection.DeliveryRate.DeliveredTime - _cycleStamp).Microseconds > MinRttUs;
         if (PacingGain == BbrUnit)
         {
             return isFullLength;
@@ -86,44 +86,6 @@ public sealed partial class Bbr
         }
     }
 
-    /// <summary>bbr_update_ack_aggregation(): how far ACKs ran ahead of the bandwidth over an epoch, the maximum over 5 to 10 rounds.</summary>
-    private void UpdateAckAggregation(RateSample rs)
-    {
-        if (rs.AckedSacked <= 0 || rs.Delivered < 0 || rs.IntervalUs <= 0)
-        {
-            return;
-        }
-
-        var connection = Connection;
-        if (_roundStart)
-        {
-            _extraAckedWindowRtts = Math.Min(0x1F, _extraAckedWindowRtts + 1);
-            if (_extraAckedWindowRtts >= ExtraAckedWindowRtts)
-            {
-                _extraAckedWindowRtts = 0;
-                _extraAckedWindowIndex ^= 1;
-                _extraAcked[_extraAckedWindowIndex] = 0;
-            }
-        }
-
-        var deliveredTime = connection.DeliveryRate.DeliveredTime;
-        var epochUs = (ulong)Math.Max(0, (deliveredTime - _ackEpochStamp).Microseconds);
-        var expected = (uint)(Bandwidth * epochUs / BwUnit);
-        if (_ackEpochAcked <= expected || _ackEpochAcked + rs.AckedSacked >= AckEpochAckedResetThreshold)
-        {
-            _ackEpochAcked = 0;
-            _ackEpochStamp = deliveredTime;
-            expected = 0;
-        }
-
-        _ackEpochAcked = (uint)Math.Min(0xFFFFF, _ackEpochAcked + rs.AckedSacked);
-        var extra = Math.Min(_ackEpochAcked - expected, connection.Window.Cwnd);
-        if (extra > _extraAcked[_extraAckedWindowIndex])
-        {
-            _extraAcked[_extraAckedWindowIndex] = extra;
-        }
-    }
-
     /// <summary>bbr_check_full_bw_reached(): three rounds without 25% more bandwidth fill the pipe.</summary>
     private void CheckFullBandwidthReached(RateSample rs)
     {
@@ -170,7 +132,7 @@ public sealed partial class Bbr
 
         var window = Connection.Window;
         _minRttStamp = Jiffies;
-        window.Cwnd = Math.Max(window.Cwnd, _priorCwnd);
+        window.Cwnd = Math.Max(window.Cwnd, PriorCwnd);
         ResetMode();
     }
 
@@ -180,9 +142,9 @@ public sealed partial class Bbr
         var connection = Connection;
         var hz = (uint)connection.Settings.Hz;
         var filterExpired = (int)(Jiffies - (_minRttStamp + (MinRttWindowSeconds * hz))) > 0;
-        if (rs.RttUs >= 0 && (rs.RttUs < _minRttUs || (filterExpired && !rs.IsAckDelayed)))
+        if (rs.RttUs >= 0 && (rs.RttUs < MinRttUs || (filterExpired && !rs.IsAckDelayed)))
         {
-            _minRttUs = (uint)rs.RttUs;
+            MinRttUs = (uint)rs.RttUs;
             _minRttStamp = Jiffies;
         }
 

@@ -14,12 +14,8 @@ namespace NetSim.Tcp.Congestion;
 /// of recovery, and restores cwnd after it. Fixed point as the kernel's: bandwidth in segments per
 /// us scaled by 2^24, gains by 2^8.
 /// </summary>
-public sealed partial class Bbr : IModelBasedCongestionControl
+public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
 {
-    private const int BwScale = 24;
-    private const ulong BwUnit = 1UL << BwScale;
-    private const int BbrScale = 8;
-    private const uint BbrUnit = 1U << BbrScale;
     private const int CycleLength = 8;
 
     /// <summary>bbr_bw_rtts: the bandwidth filter's window, in round trips.</summary>
@@ -27,12 +23,10 @@ public sealed partial class Bbr : IModelBasedCongestionControl
     private const uint MinRttWindowSeconds = 10;
     private const uint ProbeRttModeMs = 200;
     private const ulong MinTsoRate = 1_200_000;
-    private const uint PacingMarginPercent = 1;
     private const uint HighGain = (BbrUnit * 2885 / 1000) + 1;
     private const uint DrainGain = BbrUnit * 1000 / 2885;
     private const uint CwndGain = BbrUnit * 2;
     private const int CycleRand = 7;
-    private const uint CwndMinTarget = 4;
     private const uint FullBwThreshold = BbrUnit * 5 / 4;
     private const uint FullBwCount = 3;
     private const uint LtIntervalMinRtts = 4;
@@ -40,28 +34,19 @@ public sealed partial class Bbr : IModelBasedCongestionControl
     private const uint LtBwRatio = BbrUnit / 8;
     private const ulong LtBwDiff = 4000 / 8;
     private const uint LtBwMaxRtts = 48;
-    private const uint ExtraAckedGain = BbrUnit;
     private const uint ExtraAckedWindowRtts = 5;
-    private const uint AckEpochAckedResetThreshold = 1U << 20;
-    private const ulong ExtraAckedMaxUs = 100 * 1000;
 
-    /// <summary>GSO_LEGACY_MAX_SIZE - 1 - MAX_TCP_HEADER: the largest TSO burst.</summary>
-    private const ulong MaxTsoBytes = 65536 - 1 - 320;
-    private const int PacingShift = 10;
     private const uint InitialCwnd = 10;
 
     private static readonly uint[] PacingGainCycle = [BbrUnit * 5 / 4, BbrUnit * 3 / 4, BbrUnit, BbrUnit, BbrUnit, BbrUnit, BbrUnit, BbrUnit];
 
-    private TcpConnection? _connection;
     private Random? _random;
     private WindowedMaxFilter _bw;
-    private uint _minRttUs;
     private uint _minRttStamp;
     private uint _probeRttDoneStamp;
     private uint _rttCount;
     private long _nextRttDelivered;
     private SimTime _cycleStamp;
-    private CaState _priorCaState;
     private bool _packetConservation;
     private bool _roundStart;
     private bool _idleRestart;
@@ -75,30 +60,12 @@ public sealed partial class Bbr : IModelBasedCongestionControl
     private long _ltLastLost;
     private uint _fullBwCount;
     private uint _cycleIndex;
-    private bool _hasSeenRtt;
-    private uint _priorCwnd;
     private ulong _fullBw;
-    private SimTime _ackEpochStamp;
-    private uint _ackEpochAcked;
-    private readonly uint[] _extraAcked = new uint[2];
-    private uint _extraAckedWindowRtts;
-    private int _extraAckedWindowIndex;
 
     public string Name => "bbr";
 
-    public BbrMode Mode { get; private set; }
-
-    /// <summary>The gain the pacing rate applies to the bandwidth, over 256.</summary>
-    public uint PacingGain { get; private set; }
-
     /// <summary>The gain cwnd applies to the BDP, over 256.</summary>
     public uint CwndGainNow { get; private set; }
-
-    /// <summary>Startup found the pipe full.</summary>
-    public bool FullBandwidthReached { get; private set; }
-
-    /// <summary>The minimum RTT in the model, in us.</summary>
-    public uint MinRttUs => _minRttUs;
 
     /// <summary>The bandwidth the model uses, in segments per second: the long-term rate when a policer was found, else the windowed maximum.</summary>
     public double BandwidthSegmentsPerSecond => Bandwidth * 1e6 / BwUnit;
@@ -106,33 +73,32 @@ public sealed partial class Bbr : IModelBasedCongestionControl
     /// <summary>A policer was detected and its rate is used (lt_use_bw).</summary>
     public bool UsingLongTermBandwidth => _ltUseBw;
 
-    private TcpConnection Connection => _connection ?? throw new InvalidOperationException("BBR runs once its connection is established");
-
     private ulong MaxBandwidth => _bw.Max;
 
     private ulong Bandwidth => _ltUseBw ? _ltBw : MaxBandwidth;
 
-    private uint Jiffies => (uint)(Connection.Simulation.Now.Nanoseconds * Connection.Settings.Hz / 1_000_000_000L);
+    protected override ulong ModelBandwidth => Bandwidth;
+
+    protected override uint StartupPacingGain => HighGain;
+
+    protected override uint CwndWithoutRtt => InitialCwnd;
 
     /// <summary>bbr_init().</summary>
     public void Init(TcpConnection connection)
     {
-        _connection = connection;
         _random ??= connection.Simulation.Random.Get($"bbr/{connection.LocalAddress}:{connection.LocalPort}-{connection.RemoteAddress}:{connection.RemotePort}");
         var window = connection.Window;
-        _priorCwnd = 0;
+        PriorCwnd = 0;
         window.Ssthresh = CongestionWindow.InfiniteSsthresh;
         _rttCount = 0;
         _nextRttDelivered = connection.Delivered;
-        _priorCaState = CaState.Open;
+        PriorCaState = CaState.Open;
         _packetConservation = false;
         _probeRttDoneStamp = 0;
         _probeRttRoundDone = false;
-        _minRttUs = connection.MinRttUs > 0 ? (uint)connection.MinRttUs : uint.MaxValue;
+        Attach(connection);
         _minRttStamp = Jiffies;
         _bw.Reset(_rttCount, 0);
-        _hasSeenRtt = false;
-        InitPacingRateFromRtt();
         _roundStart = false;
         _idleRestart = false;
         FullBandwidthReached = false;
@@ -142,12 +108,6 @@ public sealed partial class Bbr : IModelBasedCongestionControl
         _cycleIndex = 0;
         ResetLongTermSampling();
         Mode = BbrMode.Startup;
-        _ackEpochStamp = connection.Simulation.Now;
-        _ackEpochAcked = 0;
-        _extraAckedWindowRtts = 0;
-        _extraAckedWindowIndex = 0;
-        _extraAcked[0] = 0;
-        _extraAcked[1] = 0;
         connection.PacingEnabled = true;
     }
 
@@ -184,12 +144,12 @@ public sealed partial class Bbr : IModelBasedCongestionControl
     /// <summary>bbr_set_state(): an RTO ends the round and counts as a loss for the policer check.</summary>
     public void SetState(CongestionWindow window, CaState state)
     {
-        if (state != CaState.Loss || _connection is null)
+        if (state != CaState.Loss || !IsAttached)
         {
             return;
         }
 
-        _priorCaState = CaState.Loss;
+        PriorCaState = CaState.Loss;
         _fullBw = 0;
         _roundStart = true;
         LongTermBandwidthSampling(losses: 1, appLimited: false);
@@ -204,8 +164,7 @@ public sealed partial class Bbr : IModelBasedCongestionControl
         }
 
         _idleRestart = true;
-        _ackEpochStamp = connection.Simulation.Now;
-        _ackEpochAcked = 0;
+        RestartAckEpoch();
         if (Mode == BbrMode.ProbeBw)
         {
             SetPacingRate(Bandwidth, BbrUnit);
@@ -219,7 +178,7 @@ public sealed partial class Bbr : IModelBasedCongestionControl
     private void UpdateModel(RateSample rs)
     {
         UpdateBandwidth(rs);
-        UpdateAckAggregation(rs);
+        UpdateAckAggregation(rs, _roundStart, ExtraAckedWindowRtts);
         UpdateCyclePhase(rs);
         CheckFullBandwidthReached(rs);
         CheckDrain();
@@ -228,54 +187,10 @@ public sealed partial class Bbr : IModelBasedCongestionControl
     }
 
     /// <summary>bbr_rate_bytes_per_sec(): bandwidth times gain in bytes per second, less the 1% pacing margin.</summary>
-    private ulong RateBytesPerSecond(ulong rate, uint gain)
-    {
-        rate *= (ulong)Connection.Mss;
-        rate *= gain;
-        rate >>= BbrScale;
-        rate *= 1_000_000 / 100 * (100 - PacingMarginPercent);
-        return rate >> BwScale;
-    }
-
-    private ulong BandwidthToPacingRate(ulong bw, uint gain) => Math.Min(RateBytesPerSecond(bw, gain), Connection.MaxPacingRate);
-
-    /// <summary>bbr_init_pacing_rate_from_rtt(): before any bandwidth sample, cwnd over the smoothed RTT (1 ms without one), at the high gain.</summary>
-    private void InitPacingRateFromRtt()
-    {
-        var connection = Connection;
-        ulong rttUs;
-        if (connection.Rtt.SrttUs8 > 0)
-        {
-            rttUs = (ulong)Math.Max(connection.Rtt.SrttUs8 >> 3, 1);
-            _hasSeenRtt = true;
-        }
-        else
-        {
-            rttUs = 1000;
-        }
-
-        var bw = connection.Window.Cwnd * BwUnit / rttUs;
-        connection.PacingRate = BandwidthToPacingRate(bw, HighGain);
-    }
-
-    /// <summary>bbr_set_pacing_rate(): in Startup the rate only rises; once the pipe is full it follows the model.</summary>
-    private void SetPacingRate(ulong bw, uint gain)
-    {
-        var connection = Connection;
-        var rate = BandwidthToPacingRate(bw, gain);
-        if (!_hasSeenRtt && connection.Rtt.SrttUs8 > 0)
-        {
-            InitPacingRateFromRtt();
-        }
-
-        if (FullBandwidthReached || rate > connection.PacingRate)
-        {
-            connection.PacingRate = rate;
-        }
-    }
+    protected override ulong RateBytesPerSecond(ulong rate, uint gain) => ScaledRate(rate, gain, PacingMarginPercent);
 
     /// <summary>bbr_tso_segs_goal(): segments in a TSO burst at this pacing rate (about 1 ms of it), 2 at least above 1.2 Mbit/s.</summary>
-    private uint TsoSegmentsGoal()
+    protected override uint TsoSegmentsGoal()
     {
         var connection = Connection;
         var rate = connection.PacingRate;
@@ -283,25 +198,6 @@ public sealed partial class Bbr : IModelBasedCongestionControl
         var minimum = rate < (MinTsoRate >> 3) ? 1u : 2u;
         var segments = Math.Max((uint)(bytes / (ulong)connection.Mss), minimum);
         return Math.Min(segments, 0x7Fu);
-    }
-
-    /// <summary>bbr_save_cwnd(): remember cwnd before recovery or ProbeRtt, the larger if already in one.</summary>
-    private void SaveCwnd()
-    {
-        var cwnd = Connection.Window.Cwnd;
-        _priorCwnd = _priorCaState < CaState.Recovery && Mode != BbrMode.ProbeRtt ? cwnd : Math.Max(_priorCwnd, cwnd);
-    }
-
-    /// <summary>bbr_bdp(): bandwidth times minimum RTT times gain, in segments, rounded up; the initial window without an RTT.</summary>
-    private uint Bdp(ulong bw, uint gain)
-    {
-        if (_minRttUs == uint.MaxValue)
-        {
-            return InitialCwnd;
-        }
-
-        var w = bw * _minRttUs;
-        return (uint)((((w * gain) >> BbrScale) + BwUnit - 1) / BwUnit);
     }
 
     /// <summary>bbr_quantization_budget(): room for three TSO bursts, an even number, and two more in the probing phase.</summary>
@@ -319,35 +215,8 @@ public sealed partial class Bbr : IModelBasedCongestionControl
 
     private uint Inflight(ulong bw, uint gain) => QuantizationBudget(Bdp(bw, gain));
 
-    /// <summary>bbr_packets_in_net_at_edt(): inflight as it will be when the next segment departs.</summary>
-    private uint PacketsInNetAtEdt(uint inflightNow)
-    {
-        var connection = Connection;
-        var now = connection.Simulation.Now;
-        var edt = SimTime.Max(connection.NextDeparture, now);
-        var intervalUs = (ulong)(edt - now).Microseconds;
-        var intervalDelivered = (Bandwidth * intervalUs) >> BwScale;
-        ulong atEdt = inflightNow;
-        if (PacingGain > BbrUnit)
-        {
-            atEdt += TsoSegmentsGoal();
-        }
-
-        return intervalDelivered >= atEdt ? 0 : (uint)(atEdt - intervalDelivered);
-    }
-
-    /// <summary>bbr_ack_aggregation_cwnd(): extra cwnd for the ACK aggregation seen, at most 100 ms of bandwidth.</summary>
-    private uint AckAggregationCwnd()
-    {
-        if (!FullBandwidthReached)
-        {
-            return 0;
-        }
-
-        var maxAggregation = Bandwidth * ExtraAckedMaxUs / BwUnit;
-        var aggregation = (ulong)(ExtraAckedGain * Math.Max(_extraAcked[0], _extraAcked[1])) >> BbrScale;
-        return (uint)Math.Min(aggregation, maxAggregation);
-    }
+    /// <summary>bbr_ack_aggregation_cwnd(): extra cwnd for the ACK aggregation seen, once the pipe was full.</summary>
+    private uint AckAggregationCwnd() => FullBandwidthReached ? AggregationAllowance() : 0;
 
     /// <summary>
     /// bbr_set_cwnd_to_recover_or_restore(): losses come off cwnd; the first round of recovery
@@ -356,7 +225,7 @@ public sealed partial class Bbr : IModelBasedCongestionControl
     private bool RecoverOrRestore(RateSample rs, uint acked, out uint newCwnd)
     {
         var connection = Connection;
-        var prior = _priorCaState;
+        var prior = PriorCaState;
         var state = connection.CaState;
         var cwnd = connection.Window.Cwnd;
         if (rs.Losses > 0)
@@ -372,11 +241,11 @@ public sealed partial class Bbr : IModelBasedCongestionControl
         }
         else if (prior >= CaState.Recovery && state < CaState.Recovery)
         {
-            cwnd = Math.Max(cwnd, _priorCwnd);
+            cwnd = Math.Max(cwnd, PriorCwnd);
             _packetConservation = false;
         }
 
-        _priorCaState = state;
+        PriorCaState = state;
         if (_packetConservation)
         {
             newCwnd = Math.Max(cwnd, (uint)connection.PacketsInFlight + acked);

@@ -12,9 +12,12 @@ public enum CaEvent
     /// <summary>A retransmission timeout (CA_EVENT_LOSS, from tcp_enter_loss()).</summary>
     Loss,
 
-    /// <summary>A received data segment carried ECT, not CE (CA_EVENT_ECN_NO_CE); only to algorithms that need ECN.</summary>
+    /// <summary>A received data segment carried ECT, not CE (CA_EVENT_ECN_NO_CE); only to algorithms that want CE events.</summary>
     EcnNoCe,
 
-    /// <summary>A received data segment carried CE (CA_EVENT_ECN_IS_CE); only to algorithms that need ECN.</summary>
+    /// <summary>A received data segment carried CE (CA_EVENT_ECN_IS_CE); only to algorithms that want CE events.</summary>
     EcnIsCe,
+
+    /// <summary>A loss probe's retransmission repaired a lost segment (CA_EVENT_TLP_RECOVERY, BBRv3's tcp_process_tlp_ack()).</summary>
+    TlpRecovery,
 }

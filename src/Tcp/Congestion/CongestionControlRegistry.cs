@@ -6,6 +6,7 @@ public static class CongestionControlRegistry
     private static readonly SortedDictionary<string, Func<ICongestionControl>> Factories = new(StringComparer.Ordinal)
     {
         ["bbr"] = () => new Bbr(),
+        ["bbr3"] = () => new Bbr3(),
         ["cubic"] = () => new Cubic(),
         ["dctcp"] = () => new Dctcp(),
         ["reno"] = () => new Reno(),

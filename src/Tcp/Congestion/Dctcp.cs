@@ -2,8 +2,7 @@ namespace NetSim.Tcp.Congestion;
 
 /// <summary>
 /// Data Center TCP (RFC 8257) as Linux implements it in net/ipv4/tcp_dctcp.c and tcp_dctcp.h.
-/// The receiver echoes exactly which segments were CE-marked: ECE follows the last segment's CE
-/// state, and a change of state sends at once the ACK that was being delayed, with the old state.
+/// The receiver echoes exactly which segments were CE-marked (<see cref="PreciseEceAck"/>).
 /// The sender keeps alpha, the fraction of marked segments, as a moving average updated once per
 /// window with gain g = 1/16 (alpha = (1 - g) alpha + g F, in units of 1/1024, starting at 1),
 /// and on an echo cuts cwnd by alpha / 2 instead of half, once per window through CWR. A loss
@@ -24,8 +23,7 @@ public sealed class Dctcp : ICongestionControl
     private SequenceNumber _nextSeq;
     private long _oldDelivered;
     private long _oldDeliveredCe;
-    private SequenceNumber _priorRcvNxt;
-    private bool _ceState;
+    private readonly PreciseEceAck _eceAck = new();
     private bool _renoFallback;
 
     public string Name => "dctcp";
@@ -52,10 +50,9 @@ public sealed class Dctcp : ICongestionControl
             return;
         }
 
-        _priorRcvNxt = connection.RcvNxt;
+        _eceAck.Reset(connection);
         Alpha = Math.Min(AlphaOnInit, MaxAlpha);
         LossCwnd = 0;
-        _ceState = false;
         Reset();
     }
 
@@ -100,7 +97,7 @@ public sealed class Dctcp : ICongestionControl
         {
             case CaEvent.EcnIsCe:
             case CaEvent.EcnNoCe:
-                EceAckUpdate(caEvent == CaEvent.EcnIsCe);
+                _eceAck.Update(connection, caEvent == CaEvent.EcnIsCe);
                 break;
             case CaEvent.Loss:
                 ReactToLoss(connection.Window);
@@ -136,30 +133,6 @@ public sealed class Dctcp : ICongestionControl
     {
         LossCwnd = window.Cwnd;
         window.Ssthresh = Math.Max(window.Cwnd >> 1, 2u);
-    }
-
-    /// <summary>
-    /// dctcp_ece_ack_update(): ECE follows the CE state of the last segment. When it changes and an
-    /// ACK is being delayed, that ACK leaves now, for the data before this segment and with the
-    /// previous state's ECE; the segment itself is then acknowledged at once.
-    /// </summary>
-    private void EceAckUpdate(bool ce)
-    {
-        var connection = Connection;
-        if (_ceState != ce)
-        {
-            if (connection.DelayedAckPending)
-            {
-                connection.SetEcnEcho(_ceState);
-                connection.SendAckFor(_priorRcvNxt);
-            }
-
-            connection.RequestImmediateAck();
-        }
-
-        _priorRcvNxt = connection.RcvNxt;
-        _ceState = ce;
-        connection.SetEcnEcho(ce);
     }
 
     /// <summary>dctcp_reset(): the next window to measure ends at snd_nxt.</summary>

@@ -32,8 +32,12 @@ public sealed class DeliveryRateEstimator
 
     public bool AppLimited => _appLimited != 0;
 
-    /// <summary>tcp_rate_skb_sent(): with nothing in flight the send phase starts now; the segment records the connection's delivery state.</summary>
-    public void SkbSent(ref SentSegment segment, int packetsOut, long delivered, SimTime now)
+    /// <summary>
+    /// tcp_rate_skb_sent(): with nothing in flight the send phase starts now; the segment records
+    /// the connection's delivery state, its lost and delivered_ce counts, and the packets in flight
+    /// with itself (tcp_set_tx_in_flight()).
+    /// </summary>
+    public void SkbSent(ref SentSegment segment, int packetsOut, int packetsInFlight, ConnectionCounts totals, SimTime now)
     {
         if (packetsOut == 0)
         {
@@ -43,8 +47,11 @@ public sealed class DeliveryRateEstimator
 
         segment.TxFirstSent = FirstSent;
         segment.TxDeliveredTime = DeliveredTime;
-        segment.TxDelivered = delivered;
+        segment.TxDelivered = totals.Delivered;
         segment.TxAppLimited = _appLimited != 0;
+        segment.TxDeliveredCe = totals.DeliveredCe;
+        segment.TxLost = totals.Lost;
+        segment.TxInFlight = packetsInFlight + 1;
     }
 
     /// <summary>
@@ -65,6 +72,9 @@ public sealed class DeliveryRateEstimator
             rs.PriorTime = segment.TxDeliveredTime;
             rs.IsAppLimited = segment.TxAppLimited;
             rs.IsRetransmission = segment.EverRetransmitted;
+            rs.TxInFlight = segment.TxInFlight;
+            rs.PriorLost = segment.TxLost;
+            rs.PriorDeliveredCe = segment.TxDeliveredCe;
             rs.LastEnd = segment.End;
             FirstSent = segment.LastSent;
             rs.IntervalUs = (FirstSent - segment.TxFirstSent).Microseconds;
@@ -75,11 +85,13 @@ public sealed class DeliveryRateEstimator
 
     /// <summary>
     /// tcp_rate_gen(): the sample for this ACK: <paramref name="delivered"/> and
-    /// <paramref name="lost"/> segments newly delivered and marked lost; invalid without timing or
-    /// when the interval is shorter than the minimum RTT (a spurious retransmission's ACK).
+    /// <paramref name="lost"/> segments newly delivered and marked lost; over the interval, the
+    /// delivered, CE-echoed and lost counts; invalid without timing or when the interval is shorter
+    /// than the minimum RTT (a spurious retransmission's ACK).
     /// </summary>
-    public void Generate(long delivered, long lost, long totalDelivered, SimTime now, long minRttUs)
+    public void Generate(long delivered, long lost, ConnectionCounts totals, SimTime now, long minRttUs)
     {
+        var totalDelivered = totals.Delivered;
         var rs = Sample;
         if (_appLimited != 0 && totalDelivered > _appLimited)
         {
@@ -101,6 +113,8 @@ public sealed class DeliveryRateEstimator
         }
 
         rs.Delivered = totalDelivered - rs.PriorDelivered;
+        rs.DeliveredCe = totals.DeliveredCe - rs.PriorDeliveredCe;
+        rs.Lost = totals.Lost - rs.PriorLost;
         rs.IntervalUs = Math.Max(rs.IntervalUs, (now - rs.PriorTime).Microseconds);
         if (rs.IntervalUs < minRttUs)
         {

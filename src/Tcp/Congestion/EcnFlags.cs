@@ -17,4 +17,10 @@ public enum EcnFlags : byte
 
     /// <summary>An ECN-capable segment has been received (TCP_ECN_SEEN).</summary>
     Seen = 8,
+
+    /// <summary>The route marks CE at a shallow threshold (the ecn_low route feature; BBRv3's TCP_ECN_LOW).</summary>
+    Low = 16,
+
+    /// <summary>ECT on every packet, retransmissions and pure ACKs too (BBRv3's TCP_ECN_ECT_PERMANENT).</summary>
+    EctPermanent = 32,
 }

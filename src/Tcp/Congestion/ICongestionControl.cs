@@ -12,6 +12,9 @@ public interface ICongestionControl
     /// <summary>The algorithm needs ECN on every connection and ECT on every packet (TCP_CONG_NEEDS_ECN).</summary>
     bool NeedsEcn => false;
 
+    /// <summary>The receiver tells the algorithm of every CE and non-CE arrival (tcp_ca_wants_ce_events(): TCP_CONG_NEEDS_ECN or TCP_CONG_WANTS_CE_EVENTS).</summary>
+    bool WantsCeEvents => NeedsEcn;
+
     /// <summary>The slow-start threshold to use after a loss (ops->ssthresh).</summary>
     uint Ssthresh(CongestionWindow window);
 
@@ -36,6 +39,11 @@ public interface ICongestionControl
 
     /// <summary>A congestion event (ops->cwnd_event).</summary>
     void CwndEvent(TcpConnection connection, CaEvent caEvent)
+    {
+    }
+
+    /// <summary>The scoreboard marked a segment lost; the connection's lost count includes it (ops->skb_marked_lost).</summary>
+    void SegmentMarkedLost(TcpConnection connection, in Buffers.SentSegment segment)
     {
     }
 

@@ -25,6 +25,15 @@ public sealed class RateSample
     /// <summary>Segments newly marked lost while this ACK was processed.</summary>
     public long Losses { get; internal set; }
 
+    /// <summary>Segments marked lost over the sampled interval: since the sampled segment was sent (rs->lost).</summary>
+    public long Lost { get; internal set; }
+
+    /// <summary>Segments delivered with an ECE echo over the interval (rs->delivered_ce).</summary>
+    public long DeliveredCe { get; internal set; }
+
+    /// <summary>Packets in flight when the sampled segment was sent, itself included (rs->tx_in_flight).</summary>
+    public int TxInFlight { get; internal set; }
+
     /// <summary>Packets in flight before this ACK.</summary>
     public int PriorInFlight { get; internal set; }
 
@@ -40,6 +49,17 @@ public sealed class RateSample
     /// <summary>The ACK looks like a delayed ACK for one small segment (FLAG_ACK_MAYBE_DELAYED).</summary>
     public bool IsAckDelayed { get; internal set; }
 
+    /// <summary>The ACK carried ECE (FLAG_ECE).</summary>
+    public bool IsEce { get; internal set; }
+
+    /// <summary>The ACK reaches exactly a loss probe's retransmission: it may be for the original or the probe (rs->is_acking_tlp_retrans_seq).</summary>
+    public bool IsAckingTlpRetransSeq { get; internal set; }
+
+    /// <summary>tp->lost and tp->delivered_ce when the sampled segment was sent.</summary>
+    internal long PriorLost { get; set; }
+
+    internal long PriorDeliveredCe { get; set; }
+
     /// <summary>End of the sampled segment, to order segments sent at the same instant.</summary>
     internal SequenceNumber LastEnd { get; set; }
 
@@ -52,11 +72,18 @@ public sealed class RateSample
         IntervalUs = -1;
         AckedSacked = 0;
         Losses = 0;
+        Lost = 0;
+        DeliveredCe = 0;
+        TxInFlight = 0;
+        PriorLost = 0;
+        PriorDeliveredCe = 0;
         PriorInFlight = priorInFlight;
         RttUs = -1;
         IsAppLimited = false;
         IsRetransmission = false;
         IsAckDelayed = false;
+        IsEce = false;
+        IsAckingTlpRetransSeq = false;
         LastEnd = default;
     }
 }
