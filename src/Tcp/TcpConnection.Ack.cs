@@ -170,8 +170,8 @@ public sealed partial class TcpConnection
         var rate = _rate.Sample;
         rate.RttUs = caRtt is { } sampleRtt ? sampleRtt.Microseconds : -1;
         rate.IsAckDelayed = ackedPackets == 1 && newlySacked == 0 && ack - priorUna < Mss && SackedOut == 0 && CaState == CaState.Open;
-        _rate.Generate(Delivered - priorDelivered, _rtx.TotalLost - priorLost, Counts, Simulation.Now, MinRttUs);
         rate.IsEce = ece;
+        _rate.Generate(Delivered - priorDelivered, _rtx.TotalLost - priorLost, Counts, Simulation.Now, MinRttUs);
         CongestionControl(delivered, advanced, newlyLost: LostOut > lostBefore);
 
         if (priorPackets == 0)

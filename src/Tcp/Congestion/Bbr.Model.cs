@@ -64,17 +64,17 @@ public sealed partial class Bbr
     private void UpdateBandwidth(RateSample rs)
     {
         var connection = Connection;
-        _roundStart = false;
+        RoundStart = false;
         if (rs.Delivered < 0 || rs.IntervalUs <= 0)
         {
             return;
         }
 
-        if (rs.PriorDelivered >= _nextRttDelivered)
+        if (rs.PriorDelivered >= NextRttDelivered)
         {
-            _nextRttDelivered = connection.Delivered;
+            NextRttDelivered = connection.Delivered;
             _rttCount++;
-            _roundStart = true;
+            RoundStart = true;
             _packetConservation = false;
         }
 
@@ -89,7 +89,7 @@ public sealed partial class Bbr
     /// <summary>bbr_check_full_bw_reached(): three rounds without 25% more bandwidth fill the pipe.</summary>
     private void CheckFullBandwidthReached(RateSample rs)
     {
-        if (FullBandwidthReached || !_roundStart || rs.IsAppLimited)
+        if (FullBandwidthReached || !RoundStart || rs.IsAppLimited)
         {
             return;
         }
@@ -122,17 +122,10 @@ public sealed partial class Bbr
         }
     }
 
-    /// <summary>bbr_check_probe_rtt_done(): after 200 ms and a round at four segments, restore cwnd and resume.</summary>
-    private void CheckProbeRttDone()
+    /// <summary>bbr_check_probe_rtt_done(), once cwnd is restored: a new 10-second filter window, and Startup or ProbeBw.</summary>
+    protected override void LeaveProbeRtt()
     {
-        if (_probeRttDoneStamp == 0 || (int)(Jiffies - _probeRttDoneStamp) <= 0)
-        {
-            return;
-        }
-
-        var window = Connection.Window;
         _minRttStamp = Jiffies;
-        window.Cwnd = Math.Max(window.Cwnd, PriorCwnd);
         ResetMode();
     }
 
@@ -148,40 +141,12 @@ public sealed partial class Bbr
             _minRttStamp = Jiffies;
         }
 
-        if (filterExpired && !_idleRestart && Mode != BbrMode.ProbeRtt)
+        if (filterExpired && !IdleRestart && Mode != BbrMode.ProbeRtt)
         {
-            Mode = BbrMode.ProbeRtt;
-            SaveCwnd();
-            _probeRttDoneStamp = 0;
+            EnterProbeRtt();
         }
 
-        if (Mode == BbrMode.ProbeRtt)
-        {
-            connection.DeliveryRate.SetAppLimited(connection.Delivered, connection.PacketsInFlight);
-            if (_probeRttDoneStamp == 0 && connection.PacketsInFlight <= CwndMinTarget)
-            {
-                _probeRttDoneStamp = Math.Max(1, Jiffies + (uint)((ProbeRttModeMs * hz) + 999) / 1000);
-                _probeRttRoundDone = false;
-                _nextRttDelivered = connection.Delivered;
-            }
-            else if (_probeRttDoneStamp != 0)
-            {
-                if (_roundStart)
-                {
-                    _probeRttRoundDone = true;
-                }
-
-                if (_probeRttRoundDone)
-                {
-                    CheckProbeRttDone();
-                }
-            }
-        }
-
-        if (rs.Delivered > 0)
-        {
-            _idleRestart = false;
-        }
+        HoldProbeRtt(rs, CwndMinTarget);
     }
 
     /// <summary>bbr_update_gains().</summary>

@@ -50,7 +50,7 @@ public sealed partial class Bbr
         var connection = Connection;
         if (_ltUseBw)
         {
-            if (Mode == BbrMode.ProbeBw && _roundStart && ++_ltRttCount >= LtBwMaxRtts)
+            if (Mode == BbrMode.ProbeBw && RoundStart && ++_ltRttCount >= LtBwMaxRtts)
             {
                 ResetLongTermSampling();
                 ResetProbeBwMode();
@@ -76,7 +76,7 @@ public sealed partial class Bbr
             return;
         }
 
-        if (_roundStart)
+        if (RoundStart)
         {
             _ltRttCount++;
         }

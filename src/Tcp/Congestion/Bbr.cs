@@ -21,7 +21,6 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
     /// <summary>bbr_bw_rtts: the bandwidth filter's window, in round trips.</summary>
     private const uint BwRtts = CycleLength + 2;
     private const uint MinRttWindowSeconds = 10;
-    private const uint ProbeRttModeMs = 200;
     private const ulong MinTsoRate = 1_200_000;
     private const uint HighGain = (BbrUnit * 2885 / 1000) + 1;
     private const uint DrainGain = BbrUnit * 1000 / 2885;
@@ -43,14 +42,9 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
     private Random? _random;
     private WindowedMaxFilter _bw;
     private uint _minRttStamp;
-    private uint _probeRttDoneStamp;
     private uint _rttCount;
-    private long _nextRttDelivered;
     private SimTime _cycleStamp;
     private bool _packetConservation;
-    private bool _roundStart;
-    private bool _idleRestart;
-    private bool _probeRttRoundDone;
     private bool _ltIsSampling;
     private uint _ltRttCount;
     private bool _ltUseBw;
@@ -91,16 +85,14 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
         PriorCwnd = 0;
         window.Ssthresh = CongestionWindow.InfiniteSsthresh;
         _rttCount = 0;
-        _nextRttDelivered = connection.Delivered;
+        NextRttDelivered = connection.Delivered;
         PriorCaState = CaState.Open;
         _packetConservation = false;
-        _probeRttDoneStamp = 0;
-        _probeRttRoundDone = false;
         Attach(connection);
         _minRttStamp = Jiffies;
         _bw.Reset(_rttCount, 0);
-        _roundStart = false;
-        _idleRestart = false;
+        RoundStart = false;
+        IdleRestart = false;
         FullBandwidthReached = false;
         _fullBw = 0;
         _fullBwCount = 0;
@@ -151,34 +143,23 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
 
         PriorCaState = CaState.Loss;
         _fullBw = 0;
-        _roundStart = true;
+        RoundStart = true;
         LongTermBandwidthSampling(losses: 1, appLimited: false);
     }
 
-    /// <summary>bbr_cwnd_event(): restarting from idle while app-limited, pace at the estimated bandwidth.</summary>
+    /// <summary>bbr_cwnd_event(): only CA_EVENT_TX_START, restarting from idle.</summary>
     public void CwndEvent(TcpConnection connection, CaEvent caEvent)
     {
-        if (caEvent != CaEvent.TxStart || !connection.DeliveryRate.AppLimited)
+        if (caEvent == CaEvent.TxStart)
         {
-            return;
-        }
-
-        _idleRestart = true;
-        RestartAckEpoch();
-        if (Mode == BbrMode.ProbeBw)
-        {
-            SetPacingRate(Bandwidth, BbrUnit);
-        }
-        else if (Mode == BbrMode.ProbeRtt)
-        {
-            CheckProbeRttDone();
+            RestartFromIdle();
         }
     }
 
     private void UpdateModel(RateSample rs)
     {
         UpdateBandwidth(rs);
-        UpdateAckAggregation(rs, _roundStart, ExtraAckedWindowRtts);
+        UpdateAckAggregation(rs, RoundStart, ExtraAckedWindowRtts);
         UpdateCyclePhase(rs);
         CheckFullBandwidthReached(rs);
         CheckDrain();
@@ -236,7 +217,7 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
         if (state == CaState.Recovery && prior != CaState.Recovery)
         {
             _packetConservation = true;
-            _nextRttDelivered = connection.Delivered;
+            NextRttDelivered = connection.Delivered;
             cwnd = (uint)connection.PacketsInFlight + acked;
         }
         else if (prior >= CaState.Recovery && state < CaState.Recovery)

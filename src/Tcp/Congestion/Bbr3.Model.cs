@@ -10,7 +10,7 @@ public sealed partial class Bbr3
     private void UpdateModel(RateSample rs)
     {
         UpdateCongestionSignals(rs);
-        UpdateAckAggregation(rs, _roundStart, FullBandwidthReached ? ExtraAckedWindowRtts : 1);
+        UpdateAckAggregation(rs, RoundStart, FullBandwidthReached ? ExtraAckedWindowRtts : 1);
         CheckLossTooHighInStartup(rs);
         CheckFullBandwidthReached(rs);
         CheckDrain();
@@ -48,11 +48,11 @@ public sealed partial class Bbr3
     /// <summary>bbr_update_round_start(): a round ends when a segment sent after the last round's end is delivered.</summary>
     private void UpdateRoundStart(RateSample rs)
     {
-        _roundStart = false;
-        if (rs.IntervalUs > 0 && rs.PriorDelivered >= _nextRttDelivered)
+        RoundStart = false;
+        if (rs.IntervalUs > 0 && rs.PriorDelivered >= NextRttDelivered)
         {
-            _nextRttDelivered = Connection.Delivered;
-            _roundStart = true;
+            NextRttDelivered = Connection.Delivered;
+            RoundStart = true;
         }
     }
 
@@ -83,7 +83,7 @@ public sealed partial class Bbr3
             return;
         }
 
-        if (!_roundStart)
+        if (!RoundStart)
         {
             return;
         }
@@ -147,17 +147,10 @@ public sealed partial class Bbr3
         }
     }
 
-    /// <summary>bbr_check_probe_rtt_done(): after 200 ms and a round at the ProbeRtt cwnd, restore cwnd and resume.</summary>
-    private void CheckProbeRttDone()
+    /// <summary>bbr_check_probe_rtt_done(), once cwnd is restored: the next ProbeRtt is scheduled from now.</summary>
+    protected override void LeaveProbeRtt()
     {
-        if (_probeRttDoneStamp == 0 || (int)(Jiffies - _probeRttDoneStamp) <= 0)
-        {
-            return;
-        }
-
-        var window = Connection.Window;
         _probeRttMinStamp = Jiffies;
-        window.Cwnd = Math.Max(window.Cwnd, PriorCwnd);
         ExitProbeRtt();
     }
 
@@ -185,7 +178,7 @@ public sealed partial class Bbr3
     {
         var connection = Connection;
         var hz = (uint)connection.Settings.Hz;
-        var probeRttExpired = (int)(Jiffies - (_probeRttMinStamp + MillisecondsToJiffies(ProbeRttWindowMs, hz))) > 0;
+        var probeRttExpired = (int)(Jiffies - (_probeRttMinStamp + connection.Settings.ToJiffies(Sim.Kernel.SimTime.FromMilliseconds(ProbeRttWindowMs)))) > 0;
         if (rs.RttUs >= 0 && (rs.RttUs < _probeRttMinUs || (probeRttExpired && !rs.IsAckDelayed)))
         {
             _probeRttMinUs = (uint)rs.RttUs;
@@ -199,42 +192,14 @@ public sealed partial class Bbr3
             _minRttStamp = _probeRttMinStamp;
         }
 
-        if (probeRttExpired && !_idleRestart && Mode != BbrMode.ProbeRtt)
+        if (probeRttExpired && !IdleRestart && Mode != BbrMode.ProbeRtt)
         {
-            Mode = BbrMode.ProbeRtt;
-            SaveCwnd();
-            _probeRttDoneStamp = 0;
+            EnterProbeRtt();
             _ackPhase = BbrAckPhase.ProbeStopping;
-            _nextRttDelivered = connection.Delivered;
+            NextRttDelivered = connection.Delivered;
         }
 
-        if (Mode == BbrMode.ProbeRtt)
-        {
-            connection.DeliveryRate.SetAppLimited(connection.Delivered, connection.PacketsInFlight);
-            if (_probeRttDoneStamp == 0 && connection.PacketsInFlight <= ProbeRttCwnd())
-            {
-                _probeRttDoneStamp = Jiffies + MillisecondsToJiffies(ProbeRttModeMs, hz);
-                _probeRttRoundDone = false;
-                _nextRttDelivered = connection.Delivered;
-            }
-            else if (_probeRttDoneStamp != 0)
-            {
-                if (_roundStart)
-                {
-                    _probeRttRoundDone = true;
-                }
-
-                if (_probeRttRoundDone)
-                {
-                    CheckProbeRttDone();
-                }
-            }
-        }
-
-        if (rs.Delivered > 0)
-        {
-            _idleRestart = false;
-        }
+        HoldProbeRtt(rs, ProbeRttCwnd());
     }
 
     /// <summary>bbr_update_gains(): Startup 2.77/2, Drain 0.35/2, ProbeBw by phase with cwnd gain 2 (2.25 probing up), ProbeRtt 1/1.</summary>
@@ -248,7 +213,4 @@ public sealed partial class Bbr3
             _ => (BbrUnit, BbrUnit),
         };
     }
-
-    /// <summary>msecs_to_jiffies(), rounding up.</summary>
-    private static uint MillisecondsToJiffies(uint ms, uint hz) => ((ms * hz) + 999) / 1000;
 }

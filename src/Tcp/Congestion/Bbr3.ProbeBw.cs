@@ -382,7 +382,7 @@ public sealed partial class Bbr3
             _tryFastPath = false;
         }
 
-        if (_roundStart)
+        if (RoundStart)
         {
             RaiseInflightHiSlope();
         }
@@ -396,12 +396,12 @@ public sealed partial class Bbr3
     /// </summary>
     private bool AdaptUpperBounds(RateSample rs)
     {
-        if (_ackPhase == BbrAckPhase.ProbeStarting && _roundStart)
+        if (_ackPhase == BbrAckPhase.ProbeStarting && RoundStart)
         {
             _ackPhase = BbrAckPhase.ProbeFeedback;
         }
 
-        if (_ackPhase == BbrAckPhase.ProbeStopping && _roundStart)
+        if (_ackPhase == BbrAckPhase.ProbeStopping && RoundStart)
         {
             _bwProbeSamples = false;
             _ackPhase = BbrAckPhase.Init;
@@ -473,7 +473,7 @@ public sealed partial class Bbr3
         _bwProbeUpAcks = 0;
         _stoppedRiskyProbe = false;
         _ackPhase = BbrAckPhase.Refilling;
-        _nextRttDelivered = Connection.Delivered;
+        NextRttDelivered = Connection.Delivered;
         SetPhase(BbrProbeBwPhase.Refill);
     }
 
@@ -481,7 +481,7 @@ public sealed partial class Bbr3
     private void StartProbeUp()
     {
         _ackPhase = BbrAckPhase.ProbeStarting;
-        _nextRttDelivered = Connection.Delivered;
+        NextRttDelivered = Connection.Delivered;
         _cycleStamp = Connection.Simulation.Now;
         ResetFullBandwidth();
         _fullBw = _sampleBw;
@@ -497,7 +497,7 @@ public sealed partial class Bbr3
         PickProbeWait();
         _cycleStamp = Connection.Simulation.Now;
         _ackPhase = BbrAckPhase.ProbeStopping;
-        _nextRttDelivered = Connection.Delivered;
+        NextRttDelivered = Connection.Delivered;
         SetPhase(BbrProbeBwPhase.Down);
     }
 
@@ -554,7 +554,7 @@ public sealed partial class Bbr3
                 CheckTimeToProbe();
                 break;
             case BbrProbeBwPhase.Refill:
-                if (_roundStart)
+                if (RoundStart)
                 {
                     _bwProbeSamples = true;
                     StartProbeUp();

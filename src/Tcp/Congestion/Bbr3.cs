@@ -23,7 +23,6 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     private const uint Unset = uint.MaxValue;
 
     private const uint MinRttWindowSeconds = 10;
-    private const uint ProbeRttModeMs = 200;
     private const uint ProbeRttWindowMs = 5000;
     private const uint ProbeRttCwndGain = BbrUnit * 1 / 2;
     private const int TsoRttShift = 9;
@@ -43,15 +42,10 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     private Random? _random;
     private bool _initialized;
     private uint _minRttStamp;
-    private uint _probeRttDoneStamp;
     private uint _probeRttMinUs;
     private uint _probeRttMinStamp;
-    private long _nextRttDelivered;
     private SimTime _cycleStamp;
-    private bool _roundStart;
     private bool _tryFastPath;
-    private bool _idleRestart;
-    private bool _probeRttRoundDone;
     private uint _initCwnd;
     private uint _fullBw;
     private uint _fullBwCount;
@@ -115,16 +109,14 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
         _initCwnd = Math.Min(0x7Fu, window.Cwnd);
         PriorCwnd = connection.PriorCwnd;
         window.Ssthresh = CongestionWindow.InfiniteSsthresh;
-        _nextRttDelivered = connection.Delivered;
+        NextRttDelivered = connection.Delivered;
         PriorCaState = CaState.Open;
-        _probeRttDoneStamp = 0;
-        _probeRttRoundDone = false;
         Attach(connection);
         _probeRttMinUs = MinRttUs;
         _probeRttMinStamp = Jiffies;
         _minRttStamp = Jiffies;
-        _roundStart = false;
-        _idleRestart = false;
+        RoundStart = false;
+        IdleRestart = false;
         FullBandwidthReached = false;
         _cycleStamp = SimTime.Zero;
         Phase = BbrProbeBwPhase.Up;
@@ -143,7 +135,7 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     public void CongControl(TcpConnection connection, RateSample sample)
     {
         UpdateRoundStart(sample);
-        if (_roundStart)
+        if (RoundStart)
         {
             _roundsSinceProbe = Math.Min(_roundsSinceProbe + 1, 0xFF);
             UpdateEcnAlpha();
@@ -234,18 +226,8 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     {
         switch (caEvent)
         {
-            case CaEvent.TxStart when connection.DeliveryRate.AppLimited:
-                _idleRestart = true;
-                RestartAckEpoch();
-                if (Mode == BbrMode.ProbeBw)
-                {
-                    SetPacingRate(Bandwidth, BbrUnit);
-                }
-                else if (Mode == BbrMode.ProbeRtt)
-                {
-                    CheckProbeRttDone();
-                }
-
+            case CaEvent.TxStart:
+                RestartFromIdle();
                 break;
             case CaEvent.EcnIsCe or CaEvent.EcnNoCe when CanUseEcn:
                 _eceAck.Update(connection, caEvent == CaEvent.EcnIsCe);

@@ -27,6 +27,9 @@ public abstract class BbrCore
     /// <summary>sk_pacing_shift: a TSO burst is about 1 ms (2^-10 s) at the pacing rate.</summary>
     protected const int PacingShift = 10;
 
+    /// <summary>bbr_probe_rtt_mode_ms: ProbeRtt holds inflight down for at least 200 ms.</summary>
+    private const long ProbeRttModeMs = 200;
+
     private const uint ExtraAckedGain = BbrUnit;
     private const uint AckEpochAckedResetThreshold = 1U << 20;
     private const ulong ExtraAckedMaxUs = 100 * 1000;
@@ -38,6 +41,12 @@ public abstract class BbrCore
     private uint _ackEpochAcked;
     private uint _extraAckedWindowRtts;
     private int _extraAckedWindowIndex;
+
+    /// <summary>When ProbeRtt may end, in jiffies; 0 until inflight is down (probe_rtt_done_stamp).</summary>
+    private uint _probeRttDoneStamp;
+
+    /// <summary>A round has passed at the ProbeRtt inflight (probe_rtt_round_done).</summary>
+    private bool _probeRttRoundDone;
 
     public BbrMode Mode { get; protected set; }
 
@@ -55,6 +64,15 @@ public abstract class BbrCore
 
     /// <summary>The CA state on the previous ACK (prev_ca_state).</summary>
     protected CaState PriorCaState { get; set; }
+
+    /// <summary>tp->delivered at the end of the current round (next_rtt_delivered).</summary>
+    protected long NextRttDelivered { get; set; }
+
+    /// <summary>This ACK started a new packet-timed round (round_start).</summary>
+    protected bool RoundStart { get; set; }
+
+    /// <summary>Restarting after idle, until data is delivered again (idle_restart).</summary>
+    protected bool IdleRestart { get; set; }
 
     /// <summary>init has run: the algorithm has a connection.</summary>
     protected bool IsAttached => _connection is not null;
@@ -75,6 +93,9 @@ public abstract class BbrCore
     /// <summary>bbr_tso_segs_goal().</summary>
     protected abstract uint TsoSegmentsGoal();
 
+    /// <summary>What follows ProbeRtt once cwnd is restored: the version's filter stamp and next mode.</summary>
+    protected abstract void LeaveProbeRtt();
+
     /// <summary>bbr_rate_bytes_per_sec() with the pacing margin.</summary>
     protected abstract ulong RateBytesPerSecond(ulong rate, uint gain);
 
@@ -82,6 +103,8 @@ public abstract class BbrCore
     protected void Attach(TcpConnection connection)
     {
         _connection = connection;
+        _probeRttDoneStamp = 0;
+        _probeRttRoundDone = false;
         MinRttUs = connection.MinRttUs > 0 ? (uint)connection.MinRttUs : uint.MaxValue;
         _hasSeenRtt = false;
         RestartAckEpoch();
@@ -231,5 +254,83 @@ public abstract class BbrCore
         var maxAggregation = ModelBandwidth * ExtraAckedMaxUs / BwUnit;
         var aggregation = (ulong)(ExtraAckedGain * Math.Max(_extraAcked[0], _extraAcked[1])) >> BbrScale;
         return (uint)Math.Min(aggregation, maxAggregation);
+    }
+
+    /// <summary>
+    /// bbr_cwnd_event(CA_EVENT_TX_START): restarting from idle while app-limited, a fresh ACK
+    /// epoch; in ProbeBw pace at the estimated bandwidth, in ProbeRtt see whether it may end.
+    /// </summary>
+    protected void RestartFromIdle()
+    {
+        if (!Connection.DeliveryRate.AppLimited)
+        {
+            return;
+        }
+
+        IdleRestart = true;
+        RestartAckEpoch();
+        if (Mode == BbrMode.ProbeBw)
+        {
+            SetPacingRate(ModelBandwidth, BbrUnit);
+        }
+        else if (Mode == BbrMode.ProbeRtt)
+        {
+            CheckProbeRttDone();
+        }
+    }
+
+    /// <summary>The part of bbr_update_min_rtt() that enters ProbeRtt: note cwnd to restore it, and wait for inflight to fall.</summary>
+    protected void EnterProbeRtt()
+    {
+        Mode = BbrMode.ProbeRtt;
+        SaveCwnd();
+        _probeRttDoneStamp = 0;
+    }
+
+    /// <summary>
+    /// The rest of bbr_update_min_rtt(): in ProbeRtt its low-rate samples are app-limited; once
+    /// inflight is down to <paramref name="cwndTarget"/> it holds for 200 ms and a round. The first
+    /// ACK that delivers data ends an idle restart.
+    /// </summary>
+    protected void HoldProbeRtt(RateSample rs, uint cwndTarget)
+    {
+        var connection = Connection;
+        if (Mode == BbrMode.ProbeRtt)
+        {
+            connection.DeliveryRate.SetAppLimited(connection.Delivered, connection.PacketsInFlight);
+            if (_probeRttDoneStamp == 0 && connection.PacketsInFlight <= cwndTarget)
+            {
+                // 0 means "not set": a stamp that wraps to it would never end ProbeRtt.
+                _probeRttDoneStamp = Math.Max(1, Jiffies + connection.Settings.ToJiffies(SimTime.FromMilliseconds(ProbeRttModeMs)));
+                _probeRttRoundDone = false;
+                NextRttDelivered = connection.Delivered;
+            }
+            else if (_probeRttDoneStamp != 0)
+            {
+                _probeRttRoundDone |= RoundStart;
+                if (_probeRttRoundDone)
+                {
+                    CheckProbeRttDone();
+                }
+            }
+        }
+
+        if (rs.Delivered > 0)
+        {
+            IdleRestart = false;
+        }
+    }
+
+    /// <summary>bbr_check_probe_rtt_done(): after 200 ms and a round, restore cwnd and leave ProbeRtt.</summary>
+    private void CheckProbeRttDone()
+    {
+        if (_probeRttDoneStamp == 0 || (int)(Jiffies - _probeRttDoneStamp) <= 0)
+        {
+            return;
+        }
+
+        var window = Connection.Window;
+        window.Cwnd = Math.Max(window.Cwnd, PriorCwnd);
+        LeaveProbeRtt();
     }
 }
