@@ -81,26 +81,17 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
     public void Init(TcpConnection connection)
     {
         _random ??= connection.Simulation.Random.Get($"bbr/{connection.LocalAddress}:{connection.LocalPort}-{connection.RemoteAddress}:{connection.RemotePort}");
-        var window = connection.Window;
         PriorCwnd = 0;
-        window.Ssthresh = CongestionWindow.InfiniteSsthresh;
         _rttCount = 0;
-        NextRttDelivered = connection.Delivered;
-        PriorCaState = CaState.Open;
         _packetConservation = false;
         Attach(connection);
         _minRttStamp = Jiffies;
         _bw.Reset(_rttCount, 0);
-        RoundStart = false;
-        IdleRestart = false;
-        FullBandwidthReached = false;
         _fullBw = 0;
         _fullBwCount = 0;
         _cycleStamp = SimTime.Zero;
         _cycleIndex = 0;
         ResetLongTermSampling();
-        Mode = BbrMode.Startup;
-        connection.PacingEnabled = true;
     }
 
     /// <summary>bbr_main(): update the model, then pace and size cwnd from it.</summary>

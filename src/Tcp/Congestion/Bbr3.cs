@@ -40,7 +40,6 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     private static readonly uint[] PacingGainByPhase = [BbrUnit * 5 / 4, BbrUnit * 91 / 100, BbrUnit, BbrUnit];
 
     private Random? _random;
-    private bool _initialized;
     private uint _minRttStamp;
     private uint _probeRttMinUs;
     private uint _probeRttMinStamp;
@@ -104,26 +103,16 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     public void Init(TcpConnection connection)
     {
         _random ??= connection.Simulation.Random.Get($"bbr3/{connection.LocalAddress}:{connection.LocalPort}-{connection.RemoteAddress}:{connection.RemotePort}");
-        var window = connection.Window;
-        _initialized = true;
-        _initCwnd = Math.Min(0x7Fu, window.Cwnd);
+        _initCwnd = Math.Min(0x7Fu, connection.Window.Cwnd);
         PriorCwnd = connection.PriorCwnd;
-        window.Ssthresh = CongestionWindow.InfiniteSsthresh;
-        NextRttDelivered = connection.Delivered;
-        PriorCaState = CaState.Open;
         Attach(connection);
         _probeRttMinUs = MinRttUs;
         _probeRttMinStamp = Jiffies;
         _minRttStamp = Jiffies;
-        RoundStart = false;
-        IdleRestart = false;
-        FullBandwidthReached = false;
         _cycleStamp = SimTime.Zero;
         Phase = BbrProbeBwPhase.Up;
-        Mode = BbrMode.Startup;
         _eceAck.Reset(connection);
         _tryFastPath = false;
-        connection.PacingEnabled = true;
         InitCongestionState(connection);
         if (CanUseEcn)
         {
@@ -340,11 +329,6 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     /// <summary>bbr_bound_cwnd_for_inflight_model(): inflight_hi while probing, with headroom while cruising or in ProbeRtt; inflight_lo always.</summary>
     private void BoundCwndForInflightModel()
     {
-        if (!_initialized)
-        {
-            return;
-        }
-
         var cap = Unset;
         if (Mode == BbrMode.ProbeBw && Phase != BbrProbeBwPhase.Cruise)
         {

@@ -99,10 +99,21 @@ public abstract class BbrCore
     /// <summary>bbr_rate_bytes_per_sec() with the pacing margin.</summary>
     protected abstract ulong RateBytesPerSecond(ulong rate, uint gain);
 
-    /// <summary>The common part of bbr_init(): the connection, the minimum RTT so far, no RTT seen by the pacing rate, a fresh ACK epoch.</summary>
+    /// <summary>
+    /// The common part of bbr_init(): Startup with ssthresh unused, rounds counted from now, the
+    /// minimum RTT so far, a fresh ACK epoch, pacing on (SK_PACING_NEEDED) from cwnd and the RTT.
+    /// </summary>
     protected void Attach(TcpConnection connection)
     {
         _connection = connection;
+        connection.Window.Ssthresh = CongestionWindow.InfiniteSsthresh;
+        Mode = BbrMode.Startup;
+        FullBandwidthReached = false;
+        PriorCaState = CaState.Open;
+        NextRttDelivered = connection.Delivered;
+        RoundStart = false;
+        IdleRestart = false;
+        connection.PacingEnabled = true;
         _probeRttDoneStamp = 0;
         _probeRttRoundDone = false;
         MinRttUs = connection.MinRttUs > 0 ? (uint)connection.MinRttUs : uint.MaxValue;
