@@ -43,6 +43,6 @@ public sealed partial class TcpConnection
         }
 
         // After init, which may give up ECN (DCTCP without it falls back to Reno).
-        _ectOnSocket = algorithm.NeedsEcn || (EcnFlags & EcnFlags.EctPermanent) != 0;
+        _ectOnSocket = EctOnEveryPacket;
     }
 }

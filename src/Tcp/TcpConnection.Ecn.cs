@@ -62,6 +62,9 @@ public sealed partial class TcpConnection
     /// <summary>tcp_set_ecn_low_from_dst(): the route's ecn_low feature, for both the active and the passive side.</summary>
     private EcnFlags LowFromRoute => Settings.EcnLow ? EcnFlags.Low : EcnFlags.None;
 
+    /// <summary>Every packet is ECT, retransmissions and pure ACKs too: the algorithm needs ECN (tcp_ca_needs_ecn()) or made ECT permanent.</summary>
+    private bool EctOnEveryPacket => Congestion.NeedsEcn || (EcnFlags & EcnFlags.EctPermanent) != 0;
+
     /// <summary>BBRv3's bbr_init(): with ECN and a shallow-marking route, every packet is ECT.</summary>
     internal void MakeEctPermanent()
     {
@@ -135,7 +138,7 @@ public sealed partial class TcpConnection
                     flags |= TcpFlags.Cwr;
                 }
             }
-            else if (!Congestion.NeedsEcn && (EcnFlags & EcnFlags.EctPermanent) == 0)
+            else if (!EctOnEveryPacket)
             {
                 _ectOnSocket = false;
             }
