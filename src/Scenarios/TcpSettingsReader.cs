@@ -14,7 +14,7 @@ internal static class TcpSettingsReader
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
         "sack", "dsack", "rack", "tlp", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
-        "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "ecn_low", "frto", "hystart", "pacing", "prr",
+        "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "ecn_low", "frto", "hystart", "pacing", "prr", "wmem_max", "rmem_max",
     ];
 
     public static TcpSettings Read(YamlMap map, TcpSettings inherited)
@@ -82,6 +82,8 @@ internal static class TcpSettingsReader
             EcnLow = map.Boolean("ecn_low") ?? settings.EcnLow,
             ReceiveBuffer = (int)(Positive(map, "receive_buffer", map.Size("receive_buffer")) ?? settings.ReceiveBuffer),
             SendBuffer = (int)(Positive(map, "send_buffer", map.Size("send_buffer")) ?? settings.SendBuffer),
+            WmemMax = (int)(Positive(map, "wmem_max", map.Size("wmem_max")) ?? settings.WmemMax),
+            RmemMax = (int)(Positive(map, "rmem_max", map.Size("rmem_max")) ?? settings.RmemMax),
             DupThresh = (int)(Positive(map, "dupthresh", map.Integer("dupthresh")) ?? settings.DupThresh),
             TimeWait = PositiveTime(map, "time_wait") ?? settings.TimeWait,
             SynRetries = (int)(NonNegative(map, "syn_retries") ?? settings.SynRetries),

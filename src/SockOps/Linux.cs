@@ -46,7 +46,10 @@ public static class Linux
     public const int BPF_TCP_NEW_SYN_RECV = 12;
 
     public const int SOL_SOCKET = 1;
+    public const int SO_SNDBUF = 7;
+    public const int SO_RCVBUF = 8;
     public const int SO_KEEPALIVE = 9;
+    public const int TCP_WINDOW_CLAMP = 10;
     public const int TCP_NODELAY = 1;
     public const int TCP_KEEPIDLE = 4;
     public const int TCP_KEEPINTVL = 5;

@@ -10,7 +10,7 @@ namespace NetSim.SockOps;
 /// sol_tcp_sockopt() and bpf_sol_tcp_setsockopt()) for the options modelled so far:
 /// TCP_CONGESTION, TCP_BPF_IW, TCP_BPF_SNDCWND_CLAMP, TCP_BPF_DELACK_MAX, TCP_BPF_RTO_MIN,
 /// TCP_BPF_SOCK_OPS_CB_FLAGS, TCP_NODELAY, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT,
-/// SO_KEEPALIVE and SO_MAX_PACING_RATE, each from the kernel version that allows it. An option
+/// TCP_WINDOW_CLAMP, SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE and SO_MAX_PACING_RATE, each from the kernel version that allows it. An option
 /// Linux has and this model does not yet is reported as a program error (with connection and
 /// op), never answered wrongly.
 /// </summary>
@@ -23,12 +23,15 @@ public sealed partial class SockOpsContext
         (Linux.SOL_TCP, Linux.TCP_BPF_IW, "SOL_TCP, TCP_BPF_IW", new(4, 13)),
         (Linux.SOL_TCP, Linux.TCP_BPF_SNDCWND_CLAMP, "SOL_TCP, TCP_BPF_SNDCWND_CLAMP", new(4, 13)),
         (Linux.SOL_SOCKET, Linux.SO_MAX_PACING_RATE, "SOL_SOCKET, SO_MAX_PACING_RATE", new(4, 13)),
+        (Linux.SOL_SOCKET, Linux.SO_SNDBUF, "SOL_SOCKET, SO_SNDBUF", new(4, 13)),
+        (Linux.SOL_SOCKET, Linux.SO_RCVBUF, "SOL_SOCKET, SO_RCVBUF", new(4, 13)),
         (Linux.SOL_SOCKET, Linux.SO_KEEPALIVE, "SOL_SOCKET, SO_KEEPALIVE", new(5, 9)),
         (Linux.SOL_TCP, Linux.TCP_KEEPIDLE, "SOL_TCP, TCP_KEEPIDLE", new(5, 9)),
         (Linux.SOL_TCP, Linux.TCP_KEEPINTVL, "SOL_TCP, TCP_KEEPINTVL", new(5, 9)),
         (Linux.SOL_TCP, Linux.TCP_KEEPCNT, "SOL_TCP, TCP_KEEPCNT", new(5, 9)),
         (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX, "SOL_TCP, TCP_BPF_DELACK_MAX", new(5, 10)),
         (Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN, "SOL_TCP, TCP_BPF_RTO_MIN", new(5, 10)),
+        (Linux.SOL_TCP, Linux.TCP_WINDOW_CLAMP, "SOL_TCP, TCP_WINDOW_CLAMP", new(5, 11)),
         (Linux.SOL_TCP, Linux.TCP_NODELAY, "SOL_TCP, TCP_NODELAY", new(6, 1)),
         (Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS, "SOL_TCP, TCP_BPF_SOCK_OPS_CB_FLAGS", new(6, 12)),
     ];
@@ -113,6 +116,25 @@ public sealed partial class SockOpsContext
 
                 _connection.SetMaxPacingRate(unchecked((uint)rate));
                 return 0;
+            case (Linux.SOL_SOCKET, Linux.SO_SNDBUF or Linux.SO_RCVBUF):
+                // sk_setsockopt(): a hint, never refused; capped at wmem_max / rmem_max and doubled.
+                if (!IntOption(value, out var size))
+                {
+                    return -Linux.EINVAL;
+                }
+
+                if (optname == Linux.SO_SNDBUF)
+                {
+                    _connection.SetSendBufferSize(size);
+                }
+                else
+                {
+                    _connection.SetReceiveBufferSize(size);
+                }
+
+                return 0;
+            case (Linux.SOL_TCP, Linux.TCP_WINDOW_CLAMP):
+                return IntOption(value, out var windowClamp) ? _connection.SetWindowClamp(windowClamp) : -Linux.EINVAL;
             case (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX or Linux.TCP_BPF_RTO_MIN):
                 // A timeout in jiffies, from TCP_TIMEOUT_MIN (2 jiffies) to 200 ms (TCP_DELACK_MAX, TCP_RTO_MIN).
                 if (!IntOption(value, out var us) || us < 0)
@@ -195,6 +217,12 @@ public sealed partial class SockOpsContext
                 return -Linux.EINVAL;
             case (Linux.SOL_SOCKET, Linux.SO_MAX_PACING_RATE):
                 return IntResult(value, (int)(uint)Math.Min(_connection.MaxPacingRate, uint.MaxValue));
+            case (Linux.SOL_SOCKET, Linux.SO_SNDBUF):
+                return IntResult(value, _connection.SendBufferSize);
+            case (Linux.SOL_SOCKET, Linux.SO_RCVBUF):
+                return IntResult(value, _connection.ReceiveBufferSize);
+            case (Linux.SOL_TCP, Linux.TCP_WINDOW_CLAMP):
+                return IntResult(value, (int)_connection.WindowClamp);
             case (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX):
                 return IntResult(value, (int)_connection.DelayedAckMax.Microseconds);
             case (Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN):

@@ -130,7 +130,7 @@ public sealed partial class TcpConnection
         }
 
         var increment = Math.Max(2 * Settings.Mss, 2 * length);
-        _rcvSsthresh += (uint)Math.Min(room, increment);
+        _rcvSsthresh = Math.Min(_rcvSsthresh + (uint)Math.Min(room, increment), WindowClamp);
         _quickAcks |= 1;
     }
 

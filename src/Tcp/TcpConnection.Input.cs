@@ -142,6 +142,7 @@ public sealed partial class TcpConnection
             _congestionInitialized = true;
         }
 
+        InitBufferSpace();
         if (establishedOp == SockOp.PassiveEstablishedCb)
         {
             SetState(TcpState.Established);

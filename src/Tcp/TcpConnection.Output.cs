@@ -347,7 +347,7 @@ public sealed partial class TcpConnection
     {
         var unit = 1L << RcvWscale;
         long allowed = _receiveBuffer.Capacity;
-        long full = Math.Min((long)ushort.MaxValue << RcvWscale, allowed);
+        long full = Math.Min(Math.Min((long)ushort.MaxValue << RcvWscale, allowed), WindowClamp);
         long mss = Math.Min(ReceiveMss, full);
         if (mss <= 0)
         {

@@ -46,6 +46,7 @@ public sealed partial class TcpConnection
         Reordering = settings.DupThresh;
         Mss = settings.Mss;
         _receiveBuffer = new ReceiveBuffer(settings.ReceiveBuffer);
+        _sendBufferSize = settings.SendBuffer;
         _retransmitTimer = new Timer(stack.Simulation, OnRetransmitTimer);
         _delayedAckTimer = new Timer(stack.Simulation, OnDelayedAckTimer);
         _timeWaitTimer = new Timer(stack.Simulation, OnTimeWaitTimer);
@@ -176,10 +177,10 @@ public sealed partial class TcpConnection
     /// <summary>Payload bytes sent and not yet acknowledged.</summary>
     public long BytesInFlight => SndNxt - SndUna;
 
-    public bool SendBufferFull => _bytesWritten - StreamAcked >= Settings.SendBuffer;
+    public bool SendBufferFull => _bytesWritten - StreamAcked >= _sendBufferSize;
 
     /// <summary>Payload bytes the application may still write now.</summary>
-    public long SendBufferSpace => Math.Max(0, Settings.SendBuffer - (_bytesWritten - StreamAcked));
+    public long SendBufferSpace => Math.Max(0, _sendBufferSize - (_bytesWritten - StreamAcked));
 
     private long StreamAcked => Math.Max(0, (SndUna - Iss) - 1);
 
@@ -392,15 +393,16 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// The first window to advertise (Linux tcp_select_initial_window()): the buffer rounded down to
-    /// whole segments, at most 65535 since a SYN's window is never scaled, and at most RWND_INIT's
+    /// The first window to advertise (Linux tcp_select_initial_window()): the buffer, at most the
+    /// window clamp, rounded down to whole segments, at most 65535 since a SYN's window is never scaled, and at most RWND_INIT's
     /// reply in segments when the program gives one. The segment is the MSS less the timestamps
     /// option when the peer's SYN already agreed to it (tcp_openreq_init_rwin()); a SYN's is the full MSS.
     /// </summary>
     private void InitReceiveWindow()
     {
         var segment = Settings.Mss - (TimestampsAgreed ? TimestampsOptionBytes : 0);
-        long space = _receiveBuffer.Capacity;
+        ClampInitialWindow();
+        long space = Math.Min(_receiveBuffer.Capacity, WindowClamp);
         if (space > segment)
         {
             space = space / segment * segment;

@@ -106,6 +106,39 @@ public sealed record TcpSettings
     /// </summary>
     public int WindowScaleShift => Math.Clamp(System.Numerics.BitOperations.Log2((uint)Math.Max(1, ReceiveBufferMax ?? ReceiveBuffer)) - 15, 0, 14);
 
+    /// <summary>net.core.wmem_max: the largest SO_SNDBUF request honoured (before doubling); Linux's default.</summary>
+    public int WmemMax { get; init; } = 212992;
+
+    /// <summary>net.core.rmem_max: the largest SO_RCVBUF request honoured (before doubling); Linux's default.</summary>
+    public int RmemMax { get; init; } = 212992;
+
+    /// <summary>SOCK_MIN_SNDBUF on x86-64: twice TCP_SKB_MIN_TRUESIZE.</summary>
+    public const int MinSendBufferSize = 4608;
+
+    /// <summary>SOCK_MIN_RCVBUF on x86-64: TCP_SKB_MIN_TRUESIZE.</summary>
+    public const int MinReceiveBufferSize = 2304;
+
+    /// <summary>
+    /// setsockopt(SO_SNDBUF) (sk_setsockopt()): the sk_sndbuf a request gives, at most wmem_max
+    /// doubled and at least SOCK_MIN_SNDBUF. The simulator's send buffer counts all of it as payload.
+    /// </summary>
+    public int SendBufferFor(int requested) => Doubled(requested, WmemMax, MinSendBufferSize);
+
+    /// <summary>
+    /// setsockopt(SO_RCVBUF) (__sock_set_rcvbuf()): the payload a request gives, half of the
+    /// sk_rcvbuf (at most rmem_max doubled, at least SOCK_MIN_RCVBUF), as tcp_win_from_space()
+    /// gives data at its default ratio.
+    /// </summary>
+    public int ReceiveBufferFor(int requested) => Doubled(requested, RmemMax, MinReceiveBufferSize) / 2;
+
+    /// <summary>min_t(u32, val, max), then min(val, INT_MAX / 2) doubled, at least <paramref name="minimum"/>.</summary>
+    private static int Doubled(int requested, int max, int minimum)
+    {
+        var value = (int)Math.Min((uint)requested, (uint)max);
+        value = Math.Min(value, int.MaxValue / 2);
+        return Math.Max(value * 2, minimum);
+    }
+
     /// <summary>Send buffer in bytes: how much the application may write ahead of what is acknowledged.</summary>
     public int SendBuffer { get; init; } = 1 << 20;
 

@@ -190,4 +190,102 @@ public class SockoptTests
         RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops => older = skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_NODELAY, 1), version: new Kernel.KernelVersion(5, 10));
         Assert.Equal(-Linux.EINVAL, older);
     }
+
+    [Theory]
+    [InlineData(Linux.SO_SNDBUF, 8123, 16246)]
+    [InlineData(Linux.SO_RCVBUF, 8123, 16246)]
+    [InlineData(Linux.SO_SNDBUF, 1_500_000, 425_984)]
+    [InlineData(Linux.SO_RCVBUF, 1_500_000, 425_984)]
+    [InlineData(Linux.SO_RCVBUF, -1, 425_984)]
+    [InlineData(Linux.SO_SNDBUF, 1, Tcp.TcpSettings.MinSendBufferSize)]
+    [InlineData(Linux.SO_RCVBUF, 1, Tcp.TcpSettings.MinReceiveBufferSize)]
+    public void SndbufAndRcvbufAreCappedAtTheCoreMaximumThenDoubled(int optname, int requested, int readBack)
+    {
+        // sk_setsockopt(): min_t(u32, val, wmem_max or rmem_max = 212992), doubled, at least SOCK_MIN_SNDBUF or SOCK_MIN_RCVBUF.
+        int? set = null;
+        int? get = null;
+        var client = RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops =>
+        {
+            set = skops.SetSockOpt(Linux.SOL_SOCKET, optname, requested);
+            get = Get(skops, Linux.SOL_SOCKET, optname);
+        });
+
+        Assert.Equal((0, readBack), (set, get));
+        Assert.Equal(readBack, optname == Linux.SO_SNDBUF ? client.SendBufferSize : client.ReceiveBufferSize);
+    }
+
+    [Fact]
+    public void SndbufLimitsWhatTheApplicationMayWriteAhead()
+    {
+        var client = RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops => skops.SetSockOpt(Linux.SOL_SOCKET, Linux.SO_SNDBUF, 8123));
+
+        Assert.Equal(16246, client.SendBufferSpace);
+        Assert.Equal(16246, client.Write(1_000_000));
+    }
+
+    [Fact]
+    public void RcvbufSetInConnectCbSizesTheSynWindowToHalfOfIt()
+    {
+        var net = new Loopback();
+        net.ClientPrograms.Attach(new RecordingProgram
+        {
+            OnRun = skops => skops.op == Linux.BPF_SOCK_OPS_TCP_CONNECT_CB ? skops.SetSockOpt(Linux.SOL_SOCKET, Linux.SO_RCVBUF, 8123) + 1 : 1,
+        });
+        net.ServerStack.Listen(80);
+
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+
+        // sk_rcvbuf 16246; tcp_full_space() gives half to data: 8123 bytes, five whole segments.
+        Assert.Equal(16246, client.ReceiveBufferSize);
+        Assert.Equal((uint)(8123 / net.Settings.Mss * net.Settings.Mss), client.RcvWnd);
+    }
+
+    [Fact]
+    public void WindowClampCapsEveryWindowOfferedAndReadsBack()
+    {
+        var net = new Loopback();
+        var readBack = 0;
+        int? clearOnOpenSocket = null;
+        net.ClientPrograms.Attach(new RecordingProgram
+        {
+            OnRun = skops =>
+            {
+                switch (skops.op)
+                {
+                    case Linux.BPF_SOCK_OPS_TCP_CONNECT_CB:
+                        skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_WINDOW_CLAMP, 9216);
+                        break;
+                    case Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
+                        readBack = Get(skops, Linux.SOL_TCP, Linux.TCP_WINDOW_CLAMP);
+                        clearOnOpenSocket = skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_WINDOW_CLAMP, 0);
+                        break;
+                }
+
+                return 1;
+            },
+        });
+        var listener = net.ServerStack.Listen(80);
+        listener.Accepted = child => net.Then(() => child.Write(300_000));
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        var received = 0L;
+        client.DataReceived = (c, _, n) =>
+        {
+            received += n;
+            c.Read(long.MaxValue);
+        };
+        var synWindow = client.RcvWnd;
+        var largest = 0u;
+        for (var t = SimTime.FromMicroseconds(50); t < SimTime.FromSeconds(1); t += SimTime.FromMicroseconds(50))
+        {
+            net.Simulation.Run(t);
+            largest = Math.Max(largest, client.RcvWnd);
+        }
+
+        // tcp_select_initial_window(): the clamp before rounding down to whole segments.
+        Assert.Equal((uint)(9216 / net.Settings.Mss * net.Settings.Mss), synWindow);
+        Assert.Equal((9216, -Linux.EINVAL), (readBack, clearOnOpenSocket));
+        Assert.Equal(300_000, received);
+        Assert.InRange(largest, 1u, 9216u);
+        Assert.Equal(9216u, client.WindowClamp);
+    }
 }

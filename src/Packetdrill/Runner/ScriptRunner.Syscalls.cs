@@ -299,8 +299,8 @@ public sealed partial class ScriptRunner
             "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
             "TCP_KEEPINTVL" => settings with { KeepAliveInterval = SimTime.FromSeconds(value) },
             "TCP_KEEPCNT" => settings with { KeepAliveProbes = (int)value },
-            "SO_RCVBUF" => settings with { ReceiveBuffer = (int)value },
-            "SO_SNDBUF" => settings with { SendBuffer = (int)value },
+            "SO_RCVBUF" => settings with { ReceiveBuffer = settings.ReceiveBufferFor((int)value) },
+            "SO_SNDBUF" => settings with { SendBuffer = settings.SendBufferFor((int)value) },
             _ => throw new ScriptFailedException($"setsockopt(): option {name} not supported by the simulator"),
         };
 
@@ -318,6 +318,16 @@ public sealed partial class ScriptRunner
         {
             socket.PendingSettings = changed;
             connection?.Settings = changed;
+        }
+
+        // A live socket's buffers resize in place.
+        if (name == "SO_RCVBUF")
+        {
+            connection?.SetReceiveBufferSize((int)value);
+        }
+        else if (name == "SO_SNDBUF")
+        {
+            connection?.SetSendBufferSize((int)value);
         }
 
         return SyscallOutcome.Return(0);

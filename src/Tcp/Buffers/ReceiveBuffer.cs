@@ -9,7 +9,8 @@ public sealed class ReceiveBuffer(int capacity)
 {
     private readonly SequenceRanges _ranges = new();
 
-    public int Capacity { get; } = capacity;
+    /// <summary>Payload bytes the buffer holds; SO_RCVBUF may change it.</summary>
+    public int Capacity { get; set; } = capacity;
 
     public int OutOfOrderBytes { get; private set; }
 

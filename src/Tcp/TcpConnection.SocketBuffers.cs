@@ -1,0 +1,89 @@
+namespace NetSim.Tcp;
+
+/// <summary>
+/// The socket's buffer sizes and the receive window clamp, as setsockopt() sets them: SO_SNDBUF,
+/// SO_RCVBUF (sk_setsockopt(): capped at net.core.wmem_max / rmem_max, then doubled for the
+/// kernel's bookkeeping, and locked against autotuning) and TCP_WINDOW_CLAMP
+/// (tcp_set_window_clamp()). The simulator's buffers hold payload: the send buffer counts the
+/// whole of sk_sndbuf, the receive buffer the half of sk_rcvbuf that tcp_win_from_space() gives
+/// to data at its default ratio.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    private int _sendBufferSize;
+
+    /// <summary>sk->sk_sndbuf: payload the application may have written and not had acknowledged.</summary>
+    public int SendBufferSize => _sendBufferSize;
+
+    /// <summary>sk->sk_rcvbuf: twice the payload the receive buffer holds.</summary>
+    public int ReceiveBufferSize => 2 * _receiveBuffer.Capacity;
+
+    /// <summary>-EINVAL.</summary>
+    public const int InvalidArgument = -22;
+
+    /// <summary>TCP_MAX_WSCALE: the largest window scale shift.</summary>
+    private const int MaxWindowScale = 14;
+
+    /// <summary>
+    /// tp->window_clamp: the largest window this side offers; 0 until tcp_select_initial_window()
+    /// takes the largest possible, which tcp_init_buffer_space() then trims to the buffer.
+    /// </summary>
+    public uint WindowClamp { get; private set; }
+
+    /// <summary>setsockopt(SO_SNDBUF) (<see cref="TcpSettings.SendBufferFor"/>); the writer hears of new room at once (sk_write_space()).</summary>
+    public void SetSendBufferSize(int requested)
+    {
+        _sendBufferSize = Settings.SendBufferFor(requested);
+        if (SendBufferSpace > 0 && State is TcpState.Established or TcpState.CloseWait)
+        {
+            SendSpaceAvailable?.Invoke(this);
+        }
+    }
+
+    /// <summary>
+    /// setsockopt(SO_RCVBUF) (<see cref="TcpSettings.ReceiveBufferFor"/>). The window follows from
+    /// the next segment on; the scale offered in the SYN stays.
+    /// </summary>
+    public void SetReceiveBufferSize(int requested) => _receiveBuffer.Capacity = Settings.ReceiveBufferFor(requested);
+
+    /// <summary>
+    /// setsockopt(TCP_WINDOW_CLAMP) (tcp_set_window_clamp()): 0 only on a closed socket; otherwise
+    /// at least SOCK_MIN_RCVBUF / 2. A smaller clamp lowers rcv_ssthresh to it; a larger one lets
+    /// rcv_ssthresh rise to the window already offered. Returns 0 or -EINVAL.
+    /// </summary>
+    public int SetWindowClamp(int value)
+    {
+        if (value == 0)
+        {
+            if (State != TcpState.Closed)
+            {
+                return InvalidArgument;
+            }
+
+            WindowClamp = 0;
+            return 0;
+        }
+
+        var clamp = (uint)Math.Max(value, TcpSettings.MinReceiveBufferSize / 2);
+        var previous = WindowClamp;
+        WindowClamp = clamp;
+        _rcvSsthresh = clamp < previous ? Math.Min(_rcvSsthresh, clamp) : Math.Max(Math.Min(RcvWnd, clamp), _rcvSsthresh);
+        return 0;
+    }
+
+    /// <summary>tcp_select_initial_window(): without a clamp, the largest window there is.</summary>
+    private void ClampInitialWindow()
+    {
+        if (WindowClamp == 0)
+        {
+            WindowClamp = (uint)ushort.MaxValue << MaxWindowScale;
+        }
+    }
+
+    /// <summary>tcp_init_buffer_space() at the end of tcp_init_transfer(): the clamp at most the buffer, and rcv_ssthresh at most the clamp.</summary>
+    private void InitBufferSpace()
+    {
+        WindowClamp = Math.Min(WindowClamp, (uint)_receiveBuffer.Capacity);
+        _rcvSsthresh = Math.Min(_rcvSsthresh, WindowClamp);
+    }
+}
