@@ -11,7 +11,7 @@ namespace NetSim.Scenarios;
 /// <summary>Reads <c>sockops</c>: which program, attached to which hosts' sockets, with which parameters.</summary>
 internal static class SockOpsReader
 {
-    private const string BuiltinPrefix = "builtin:";
+    private const string BuiltinPrefix = BuiltinPrograms.Prefix;
     private const string FilePrefix = "file:";
 
     public static List<SockOpsAttachment> Read(YamlMap root, Topology topology, KernelModel kernel, IReadOnlyList<FlowSpec> flows)
@@ -67,6 +67,11 @@ internal static class SockOpsReader
             return CongProgram(parameters);
         }
 
+        if (KernelSamples.All.TryGetValue(name, out var sample))
+        {
+            return KernelSampleProgram(name, sample.Parameters, parameters);
+        }
+
         if (name != "watch")
         {
             throw entry.Error("program", $"unknown program '{programName}'{YamlMap.DidYouMean(name, BuiltinPrograms.Names, BuiltinPrefix)} (valid: {valid})");
@@ -102,6 +107,25 @@ internal static class SockOpsReader
         }
 
         return new WatchProgram(flags, (int?)samples);
+    }
+
+    /// <summary>A samples/bpf program; its parameters are whole numbers, each defaulting to the sample's constant.</summary>
+    private static SockOpsProgram KernelSampleProgram(string name, IReadOnlyDictionary<string, int> defaults, YamlMap? parameters)
+    {
+        var values = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (parameters is not null)
+        {
+            parameters.RejectUnknownKeys([.. defaults.Keys]);
+            foreach (var key in defaults.Keys)
+            {
+                if (parameters.Integer(key) is { } value)
+                {
+                    values[key] = value is < int.MinValue or > int.MaxValue ? throw parameters.Error(key, "must fit in a C int") : (int)value;
+                }
+            }
+        }
+
+        return KernelSamples.Create(name, values);
     }
 
     private static CongProgram CongProgram(YamlMap? parameters)

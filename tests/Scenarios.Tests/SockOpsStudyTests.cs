@@ -28,6 +28,25 @@ public sealed class SockOpsStudyTests : IDisposable
     }
 
     [Fact]
+    public void TheKernelSamplesClampTheDataCentreFlowAndTheCoreBufferCapLimitsTheFarOne()
+    {
+        var (result, calls, _) = Run("sockops-datacenter-policy.yaml");
+
+        // builtin:clamp: a 10 ms SYN RTO, and cwnd never above 100 segments (timeseries.csv starts at IW 10).
+        Assert.Contains(calls, c => c.StartsWith("0,in-dc,web,1,BPF_SOCK_OPS_TIMEOUT_INIT,0 0 0,0x0,10,10,", StringComparison.Ordinal));
+        var rows = File.ReadAllLines(Path.Combine(result.OutputDirectory, "timeseries.csv")).Skip(1).Select(l => l.Split(',')).Where(f => f[1] == "in-dc").ToList();
+        var segment = long.Parse(rows[0][2], System.Globalization.CultureInfo.InvariantCulture) / 10;
+        Assert.All(rows, f => Assert.InRange(long.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture), 1, 100 * segment));
+
+        // builtin:iw asks for 1.5 MB buffers; rmem_max lets the receiver have 2 x 212992, half of it for data:
+        // one window of 212992 bytes per 80 ms round trip, whatever the 1 Gbit/s path could carry.
+        Assert.Contains(calls, c => c.Contains(",cross-dc,web,4,BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB,", StringComparison.Ordinal)
+            && c.Contains("setsockopt(SOL_TCP, TCP_BPF_IW, 40)=0", StringComparison.Ordinal));
+        var far = result.Flows.Single(f => f.Flow == "cross-dc");
+        Assert.InRange((double)far.GoodputMbps, 0.9 * 212_992 * 8 / 0.0802 / 1e6, 1.0 * 212_992 * 8 / 0.0802 / 1e6);
+    }
+
+    [Fact]
     public void RtoCallbacksStartOnlyAfterTheFirstRetransmissionAndEachTimeoutIsRecorded()
     {
         var (result, calls, _) = Run("sockops-rto-storm.yaml");

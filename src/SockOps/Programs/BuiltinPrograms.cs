@@ -3,7 +3,12 @@ namespace NetSim.SockOps.Programs;
 /// <summary>The programs a scenario can name as <c>builtin:NAME</c>, with the parameters each takes.</summary>
 public static class BuiltinPrograms
 {
-    public static IReadOnlyDictionary<string, string> Descriptions { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal)
+    /// <summary>How a scenario names a built-in program.</summary>
+    public const string Prefix = "builtin:";
+
+    public static IReadOnlyDictionary<string, string> Descriptions { get; } = new SortedDictionary<string, string>(
+        KernelSamples.All.ToDictionary(s => s.Key, s => s.Value.Description),
+        StringComparer.Ordinal)
     {
         ["cong"] = "as samples/bpf/tcp_cong_kern.c: NEEDS_ECN replies 1 (`ecn`, default true), both ESTABLISHED callbacks set TCP_CONGESTION to `algorithm` (default dctcp)",
         ["watch"] = "sets `flags` on ACTIVE/PASSIVE_ESTABLISHED; clears RTT after `rtt_samples` RTT callbacks per socket",

@@ -9,7 +9,7 @@ namespace NetSim.SockOps.Programs;
 /// </summary>
 public sealed class CongProgram(string algorithm, bool ecn) : SockOpsProgram
 {
-    public override string Name => "builtin:cong";
+    public override string Name => BuiltinPrograms.Prefix + "cong";
 
     public string Algorithm { get; } = algorithm;
 

@@ -1,0 +1,93 @@
+using NetSim.Sim.Kernel;
+using NetSim.SockOps.Programs;
+using NetSim.Tcp;
+
+namespace NetSim.SockOps.Tests;
+
+/// <summary>The samples/bpf tuning programs (tcp_synrto, tcp_rwnd, tcp_bufs, tcp_iw, tcp_clamp), attached to both ends as a cgroup would be.</summary>
+public class KernelSampleTests
+{
+    private sealed class Exchange
+    {
+        public Exchange(string sample, IReadOnlyDictionary<string, int>? parameters = null)
+        {
+            Net = new Loopback();
+            var program = KernelSamples.Create(sample, parameters ?? new Dictionary<string, int>());
+            Net.ClientPrograms.Attach(program);
+            Net.ServerPrograms.Attach(program);
+            Net.ClientPrograms.Invoked = Invocations.Add;
+            Net.ServerPrograms.Invoked = Invocations.Add;
+            var listener = Net.ServerStack.Listen(55601);
+            listener.Accepted = child => Server = child;
+            Client = Net.ClientStack.Connect(Net.Server.Address, 55601);
+            SynWindow = Client.RcvWnd;
+            SynRto = Client.Rto;
+            Net.Simulation.Run(SimTime.FromMilliseconds(5));
+        }
+
+        public Loopback Net { get; }
+        public TcpConnection Client { get; }
+        public TcpConnection? Server { get; private set; }
+        public uint SynWindow { get; }
+        public SimTime SynRto { get; }
+        public List<SockOpsInvocation> Invocations { get; } = [];
+
+        public int Reply(TcpConnection connection, Tcp.Hooks.SockOp op) => unchecked((int)Invocations.Single(i => i.Connection == connection && i.Op == op).Reply);
+    }
+
+    [Fact]
+    public void SynrtoSetsTheSynRtoInJiffiesAndLeavesEveryOtherOpAtMinusOne()
+    {
+        var run = new Exchange("synrto");
+
+        // HZ 1000: 10 jiffies are 10 ms.
+        Assert.Equal(SimTime.FromMilliseconds(10), run.SynRto);
+        Assert.Equal(10, run.Reply(run.Client, Tcp.Hooks.SockOp.TimeoutInit));
+        Assert.Equal(-1, run.Reply(run.Client, Tcp.Hooks.SockOp.RwndInit));
+        Assert.Equal(-1, run.Reply(run.Client, Tcp.Hooks.SockOp.ActiveEstablishedCb));
+    }
+
+    [Fact]
+    public void RwndOffersFortySegmentsInTheSyn()
+    {
+        var run = new Exchange("rwnd");
+
+        var segment = run.Net.Settings.Mss;
+        Assert.Equal((uint)(40 * segment), run.SynWindow);
+        Assert.Equal(40, run.Reply(run.Client, Tcp.Hooks.SockOp.RwndInit));
+    }
+
+    [Fact]
+    public void BufsSetsBothBuffersOnBothSidesCappedByTheCoreMaximum()
+    {
+        var run = new Exchange("bufs");
+
+        // 1,500,000 asked, rmem_max and wmem_max 212992 allowed, doubled.
+        Assert.Equal((425_984, 425_984), (run.Client.SendBufferSize, run.Client.ReceiveBufferSize));
+        Assert.Equal((425_984, 425_984), (run.Server!.SendBufferSize, run.Server.ReceiveBufferSize));
+        Assert.Equal(0, run.Reply(run.Client, Tcp.Hooks.SockOp.TcpConnectCb));
+        Assert.Equal(0, run.Reply(run.Client, Tcp.Hooks.SockOp.ActiveEstablishedCb));
+        Assert.Equal(-1, run.Reply(run.Client, Tcp.Hooks.SockOp.TimeoutInit));
+    }
+
+    [Fact]
+    public void IwSetsTheClientsInitialWindowAndBothSidesBuffers()
+    {
+        var run = new Exchange("iw", new Dictionary<string, int> { ["iw"] = 25 });
+
+        Assert.Equal(25u, run.Client.Window.Cwnd);
+        Assert.Equal((uint)(40 * run.Net.Settings.Mss), run.SynWindow);
+        Assert.Equal(425_984, run.Server!.SendBufferSize);
+    }
+
+    [Fact]
+    public void ClampLimitsCwndOnBothSidesWithSmallerBuffersAndAShortSynRto()
+    {
+        var run = new Exchange("clamp");
+
+        Assert.Equal((100u, 100u), (run.Client.Window.CwndClamp, run.Server!.Window.CwndClamp));
+        Assert.Equal((300_000, 300_000), (run.Client.SendBufferSize, run.Server.ReceiveBufferSize));
+        Assert.Equal(SimTime.FromMilliseconds(10), run.SynRto);
+        Assert.Equal(0, run.Reply(run.Server, Tcp.Hooks.SockOp.PassiveEstablishedCb));
+    }
+}
