@@ -45,6 +45,13 @@ public static class Linux
     public const int BPF_TCP_CLOSING = 11;
     public const int BPF_TCP_NEW_SYN_RECV = 12;
 
+    public const int SOL_IP = 0;
+    public const int IP_TOS = 1;
+    public const int SOL_IPV6 = 41;
+    public const int IPV6_TCLASS = 67;
+    public const int IPPROTO_TCP = 6;
+    public const int TCP_SAVE_SYN = 27;
+    public const int TCP_SAVED_SYN = 28;
     public const int SOL_SOCKET = 1;
     public const int SO_SNDBUF = 7;
     public const int SO_RCVBUF = 8;

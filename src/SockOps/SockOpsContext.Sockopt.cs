@@ -10,7 +10,8 @@ namespace NetSim.SockOps;
 /// sol_tcp_sockopt() and bpf_sol_tcp_setsockopt()) for the options modelled so far:
 /// TCP_CONGESTION, TCP_BPF_IW, TCP_BPF_SNDCWND_CLAMP, TCP_BPF_DELACK_MAX, TCP_BPF_RTO_MIN,
 /// TCP_BPF_SOCK_OPS_CB_FLAGS, TCP_NODELAY, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT,
-/// TCP_WINDOW_CLAMP, SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE and SO_MAX_PACING_RATE, each from the kernel version that allows it. An option
+/// TCP_WINDOW_CLAMP, TCP_SAVE_SYN, TCP_SAVED_SYN, IP_TOS, IPV6_TCLASS (refused: the simulated
+/// sockets are IPv4), SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE and SO_MAX_PACING_RATE, each from the kernel version that allows it. An option
 /// Linux has and this model does not yet is reported as a program error (with connection and
 /// op), never answered wrongly.
 /// </summary>
@@ -32,6 +33,10 @@ public sealed partial class SockOpsContext
         (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX, "SOL_TCP, TCP_BPF_DELACK_MAX", new(5, 10)),
         (Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN, "SOL_TCP, TCP_BPF_RTO_MIN", new(5, 10)),
         (Linux.SOL_TCP, Linux.TCP_WINDOW_CLAMP, "SOL_TCP, TCP_WINDOW_CLAMP", new(5, 11)),
+        (Linux.SOL_TCP, Linux.TCP_SAVE_SYN, "SOL_TCP, TCP_SAVE_SYN", new(5, 0)),
+        (Linux.SOL_TCP, Linux.TCP_SAVED_SYN, "SOL_TCP, TCP_SAVED_SYN", new(5, 0)),
+        (Linux.SOL_IPV6, Linux.IPV6_TCLASS, "SOL_IPV6, IPV6_TCLASS", new(4, 16)),
+        (Linux.SOL_IP, Linux.IP_TOS, "SOL_IP, IP_TOS", new(4, 19)),
         (Linux.SOL_TCP, Linux.TCP_NODELAY, "SOL_TCP, TCP_NODELAY", new(6, 1)),
         (Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS, "SOL_TCP, TCP_BPF_SOCK_OPS_CB_FLAGS", new(6, 12)),
     ];
@@ -135,6 +140,14 @@ public sealed partial class SockOpsContext
                 return 0;
             case (Linux.SOL_TCP, Linux.TCP_WINDOW_CLAMP):
                 return IntOption(value, out var windowClamp) ? _connection.SetWindowClamp(windowClamp) : -Linux.EINVAL;
+            case (Linux.SOL_TCP, Linux.TCP_SAVE_SYN):
+                return IntOption(value, out var saveSyn) ? _connection.SetSaveSyn(saveSyn) : -Linux.EINVAL;
+            case (Linux.SOL_IP, Linux.IP_TOS):
+                return IntOption(value, out var tos) ? _connection.SetTos(tos) : -Linux.EINVAL;
+            case (Linux.SOL_TCP, Linux.TCP_SAVED_SYN):
+            case (Linux.SOL_IPV6, Linux.IPV6_TCLASS):
+                // TCP_SAVED_SYN is read-only; an IPv6 option on an AF_INET socket is refused (sol_ipv6_sockopt()).
+                return -Linux.EINVAL;
             case (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX or Linux.TCP_BPF_RTO_MIN):
                 // A timeout in jiffies, from TCP_TIMEOUT_MIN (2 jiffies) to 200 ms (TCP_DELACK_MAX, TCP_RTO_MIN).
                 if (!IntOption(value, out var us) || us < 0)
@@ -223,6 +236,21 @@ public sealed partial class SockOpsContext
                 return IntResult(value, _connection.ReceiveBufferSize);
             case (Linux.SOL_TCP, Linux.TCP_WINDOW_CLAMP):
                 return IntResult(value, (int)_connection.WindowClamp);
+            case (Linux.SOL_TCP, Linux.TCP_SAVE_SYN):
+                return IntResult(value, _connection.SaveSyn);
+            case (Linux.SOL_IP, Linux.IP_TOS):
+                return IntResult(value, _connection.Tos);
+            case (Linux.SOL_TCP, Linux.TCP_SAVED_SYN):
+                // bpf_sol_tcp_getsockopt(): the first optlen bytes of the saved headers; -EINVAL without them or when optlen is longer.
+                if (_connection.SavedSyn is not { } saved || value.Length > saved.Length)
+                {
+                    return -Linux.EINVAL;
+                }
+
+                saved.AsSpan(0, value.Length).CopyTo(value);
+                return 0;
+            case (Linux.SOL_IPV6, Linux.IPV6_TCLASS):
+                return -Linux.EINVAL;
             case (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX):
                 return IntResult(value, (int)_connection.DelayedAckMax.Microseconds);
             case (Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN):

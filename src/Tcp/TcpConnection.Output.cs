@@ -265,6 +265,7 @@ public sealed partial class TcpConnection
         packet.DestinationPort = RemotePort;
         packet.SequenceNumber = seq.Value;
         packet.Flags = MarkEcn(packet, seq, payloadLength, flags);
+        packet.Tos = Tos;
         packet.PayloadLength = payloadLength;
         var syn = (flags & TcpFlags.Syn) != 0;
         var synAck = syn && (flags & TcpFlags.Ack) != 0;

@@ -135,6 +135,7 @@ public sealed class TcpStack : IPacketHandler
         var child = Create(listener.Settings, packet.Source, packet.DestinationPort, packet.SourcePort);
         child.Name = listener.Name;
         child.Listener = listener;
+        child.InheritFromListener(listener, packet);
         _connections.Add(key, child);
         child.AcceptSyn(packet, NextIss());
     }

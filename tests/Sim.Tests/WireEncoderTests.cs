@@ -58,7 +58,7 @@ public class WireEncoderTests
     }
 
     [Fact]
-    public void ADataSegmentCarriesItsPayloadAndEcnField()
+    public void ADataSegmentCarriesItsPayloadAndTosWithTheEcnField()
     {
         var data = new PacketPool().Rent();
         data.Source = Ipv4Address.Parse("10.0.0.1");
@@ -72,12 +72,13 @@ public class WireEncoderTests
         data.PayloadLength = 1460;
         data.StreamOffset = 1000;
         data.Ecn = EcnCodepoint.Ce;
+        data.Tos = 0xB8;
 
         var (ip, tcp) = Decode(WireEncoder.Encode(data));
 
         Assert.True(tcp.ValidTcpChecksum);
         Assert.Equal(1500, ip.TotalLength);
-        Assert.Equal((int)EcnCodepoint.Ce, ip.TypeOfService & 0b11);
+        Assert.Equal(0xB8 | (int)EcnCodepoint.Ce, ip.TypeOfService);
         Assert.Equal((7u, (ushort)1234, true, true), (tcp.AcknowledgmentNumber, tcp.WindowSize, tcp.Acknowledgment, tcp.Push));
         Assert.Equal(1460, tcp.PayloadData.Length);
         Assert.Equal(WireEncoder.PayloadByte(1000), tcp.PayloadData[0]);

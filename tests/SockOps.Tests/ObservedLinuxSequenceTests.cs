@@ -24,44 +24,7 @@ public class ObservedLinuxSequenceTests
         net.ClientPrograms.Invoked = i => log.Add(("client", clientProgram.Calls[^1]));
         net.ServerPrograms.Invoked = i => log.Add(("server", serverProgram.Calls[^1]));
 
-        // The selftest's single thread, one line after another; each waits for the previous one's effect.
-        var listener = net.ServerStack.Listen(12345);
-        TcpConnection? accepted = null;
-        long serverReceived = 0;
-        long clientReceived = 0;
-        listener.Accepted = child =>
-        {
-            accepted = child;
-            child.DataReceived = (c, _, n) =>
-            {
-                serverReceived += n;
-                if (serverReceived == 1000)
-                {
-                    net.Then(() => c.Write(500));
-                }
-            };
-            child.RemoteClosed = _ => net.Then(() =>
-            {
-                net.ClientStack.Simulation.Stop();
-            });
-        };
-        var client = net.ClientStack.Connect(net.Server.Address, 12345);
-        client.Established = c => net.Then(() => c.Write(1000));
-        client.DataReceived = (_, _, n) =>
-        {
-            clientReceived += n;
-            if (clientReceived == 500)
-            {
-                net.Then(() => accepted!.Shutdown());
-            }
-        };
-        client.RemoteClosed = c => c.Shutdown();
-
-        net.Simulation.Run(SimTime.FromSeconds(5));
-        net.Simulation.Run(net.Simulation.Now + SimTime.FromMilliseconds(1));
-        client.Close();
-        accepted!.Close();
-        listener.Close();
+        TcpbpfExchange.Run(net);
         return (log, net);
     }
 

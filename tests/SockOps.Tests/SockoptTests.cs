@@ -288,4 +288,66 @@ public class SockoptTests
         Assert.InRange(largest, 1u, 9216u);
         Assert.Equal(9216u, client.WindowClamp);
     }
+
+    [Fact]
+    public void IpTosKeepsTheEcnBitsForTcpAndIpv6OptionsAreRefusedOnIpv4()
+    {
+        int? tclass = null;
+        int? outOfRange = null;
+        var client = RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops =>
+        {
+            // __ip_sock_set_tos(): 0xe1 reads back 0xe0 on a TCP socket; sol_ipv6_sockopt() wants AF_INET6.
+            Assert.Equal(0, skops.SetSockOpt(Linux.SOL_IP, Linux.IP_TOS, 0xe1));
+            Assert.Equal(0xe0, Get(skops, Linux.SOL_IP, Linux.IP_TOS));
+            outOfRange = skops.SetSockOpt(Linux.SOL_IP, Linux.IP_TOS, 0x100);
+            tclass = skops.SetSockOpt(Linux.SOL_IPV6, Linux.IPV6_TCLASS, 0xff);
+        });
+
+        Assert.Equal((-Linux.EINVAL, -Linux.EINVAL), (outOfRange, tclass));
+        Assert.Equal(0xe0, client.Tos);
+    }
+
+    [Fact]
+    public void SavedSynGivesTheFirstOptlenBytesOfTheSynsHeadersOnlyWhenTheListenerSavedThem()
+    {
+        var net = new Loopback();
+        int? save = null;
+        int? tooLong = null;
+        var headers = new byte[40];
+        var withoutSave = 0;
+        net.ServerPrograms.Attach(new RecordingProgram
+        {
+            OnRun = skops =>
+            {
+                if (skops.op == Linux.BPF_SOCK_OPS_TCP_LISTEN_CB && skops.local_port == 80)
+                {
+                    save = skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_SAVE_SYN, 1);
+                }
+                else if (skops.op == Linux.BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB && skops.local_port == 80)
+                {
+                    tooLong = skops.bpf_getsockopt(Linux.SOL_TCP, Linux.TCP_SAVED_SYN, new byte[200], 200);
+                    Assert.Equal(0, skops.bpf_getsockopt(Linux.SOL_TCP, Linux.TCP_SAVED_SYN, headers, headers.Length));
+                }
+                else if (skops.op == Linux.BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
+                {
+                    withoutSave = skops.bpf_getsockopt(Linux.SOL_TCP, Linux.TCP_SAVED_SYN, new byte[40], 40);
+                }
+
+                return 1;
+            },
+        });
+        net.ServerStack.Listen(80);
+        net.ServerStack.Listen(81);
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        net.ClientStack.Connect(net.Server.Address, 81);
+        net.Simulation.Run(SimTime.FromMilliseconds(10));
+
+        Assert.Equal((0, -Linux.EINVAL, -Linux.EINVAL), (save, tooLong, withoutSave));
+
+        // IPv4 (version 4, 20-byte header, protocol 6), then the client's SYN: its ports, ISN and flags.
+        Assert.Equal((0x45, 6), (headers[0], headers[9]));
+        Assert.Equal(client.LocalPort, (ushort)((headers[20] << 8) | headers[21]));
+        Assert.Equal(client.Iss.Value, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(headers.AsSpan(24)));
+        Assert.Equal(0x02, headers[33]);
+    }
 }

@@ -22,6 +22,9 @@ public sealed class Packet
 
     public EcnCodepoint Ecn { get; set; }
 
+    /// <summary>The IP TOS byte's DSCP bits (the sender's IP_TOS); the ECN bits are <see cref="Ecn"/>.</summary>
+    public byte Tos { get; set; }
+
     /// <summary>When the packet entered the queue it waits in (for CoDel's sojourn time).</summary>
     public Kernel.SimTime EnqueuedAt { get; set; }
 
@@ -102,6 +105,7 @@ public sealed class Packet
         Ttl = 64;
         IpId = 0;
         Ecn = EcnCodepoint.NotEct;
+        Tos = 0;
         EnqueuedAt = default;
         SourcePort = 0;
         DestinationPort = 0;
@@ -129,6 +133,7 @@ public sealed class Packet
         copy.Ttl = Ttl;
         copy.IpId = IpId;
         copy.Ecn = Ecn;
+        copy.Tos = Tos;
         copy.EnqueuedAt = EnqueuedAt;
         copy.SourcePort = SourcePort;
         copy.DestinationPort = DestinationPort;

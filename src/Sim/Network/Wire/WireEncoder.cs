@@ -46,7 +46,7 @@ public static class WireEncoder
         {
             TimeToLive = packet.Ttl,
             Id = packet.IpId,
-            TypeOfService = (byte)packet.Ecn,
+            TypeOfService = (byte)(packet.Tos | (byte)packet.Ecn),
 
             // Don't Fragment, as Linux sets it on TCP with path MTU discovery.
             FragmentFlags = 0b010,

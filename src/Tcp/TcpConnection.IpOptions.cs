@@ -1,0 +1,67 @@
+using NetSim.Sim.Network;
+using NetSim.Sim.Network.Wire;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// Socket options about the IP layer and the SYN: IP_TOS (__ip_sock_set_tos()), and TCP_SAVE_SYN
+/// with TCP_SAVED_SYN (tcp_reqsk_record_syn(), tcp_saved_syn_len()): a listener that asks keeps the
+/// network and TCP headers of each connection's SYN for the accepted socket to read.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    /// <summary>The ECN bits of the TOS byte (INET_ECN_MASK), which TCP keeps to itself.</summary>
+    private const byte EcnMask = 0x03;
+
+    /// <summary>inet->tos without the ECN bits, on every packet this connection sends.</summary>
+    public byte Tos { get; private set; }
+
+    /// <summary>tp->save_syn on a listener: 0 off, 1 the IP and TCP headers, 2 with the link-layer header too.</summary>
+    public int SaveSyn { get; private set; }
+
+    /// <summary>tp->saved_syn: the headers of the SYN that opened this connection, when its listener saved them.</summary>
+    public byte[]? SavedSyn { get; private set; }
+
+    /// <summary>
+    /// setsockopt(IP_TOS) on a TCP socket (__ip_sock_set_tos()): -1 means 0; the ECN bits stay
+    /// TCP's. Returns 0, or -EINVAL outside -1..255.
+    /// </summary>
+    public int SetTos(int value)
+    {
+        if (value is < -1 or > 0xFF)
+        {
+            return InvalidArgument;
+        }
+
+        Tos = (byte)(Math.Max(value, 0) & ~EcnMask);
+        return 0;
+    }
+
+    /// <summary>setsockopt(TCP_SAVE_SYN) (do_tcp_setsockopt()): 0, 1 or 2; -EINVAL otherwise.</summary>
+    public int SetSaveSyn(int value)
+    {
+        if (value is < 0 or > 2)
+        {
+            return InvalidArgument;
+        }
+
+        SaveSyn = value;
+        return 0;
+    }
+
+    /// <summary>
+    /// What a connection takes from its listener when the SYN arrives: the TOS (inet_csk_clone_lock()
+    /// copies inet->tos, and the SYN-ACK carries it), save_syn, and with it the SYN's IP and TCP
+    /// headers as they were on the wire (tcp_reqsk_record_syn()). The simulator has no link layer,
+    /// so mode 2 keeps the same headers as mode 1.
+    /// </summary>
+    internal void InheritFromListener(TcpConnection listener, Packet syn)
+    {
+        Tos = listener.Tos;
+        SaveSyn = listener.SaveSyn;
+        if (SaveSyn > 0)
+        {
+            SavedSyn = WireEncoder.Encode(syn);
+        }
+    }
+}
