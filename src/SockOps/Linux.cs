@@ -50,6 +50,7 @@ public static class Linux
     public const int SOL_IPV6 = 41;
     public const int IPV6_TCLASS = 67;
     public const int IPPROTO_TCP = 6;
+    public const int TCP_MAXSEG = 2;
     public const int TCP_SAVE_SYN = 27;
     public const int TCP_SAVED_SYN = 28;
     public const int SOL_SOCKET = 1;

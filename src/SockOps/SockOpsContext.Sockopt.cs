@@ -10,7 +10,7 @@ namespace NetSim.SockOps;
 /// sol_tcp_sockopt() and bpf_sol_tcp_setsockopt()) for the options modelled so far:
 /// TCP_CONGESTION, TCP_BPF_IW, TCP_BPF_SNDCWND_CLAMP, TCP_BPF_DELACK_MAX, TCP_BPF_RTO_MIN,
 /// TCP_BPF_SOCK_OPS_CB_FLAGS, TCP_NODELAY, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT,
-/// TCP_WINDOW_CLAMP, TCP_SAVE_SYN, TCP_SAVED_SYN, IP_TOS, IPV6_TCLASS (refused: the simulated
+/// TCP_WINDOW_CLAMP, TCP_MAXSEG, TCP_SAVE_SYN, TCP_SAVED_SYN, IP_TOS, IPV6_TCLASS (refused: the simulated
 /// sockets are IPv4), SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE and SO_MAX_PACING_RATE, each from the kernel version that allows it. An option
 /// Linux has and this model does not yet is reported as a program error (with connection and
 /// op), never answered wrongly.
@@ -38,6 +38,7 @@ public sealed partial class SockOpsContext
         (Linux.SOL_IPV6, Linux.IPV6_TCLASS, "SOL_IPV6, IPV6_TCLASS", new(4, 16)),
         (Linux.SOL_IP, Linux.IP_TOS, "SOL_IP, IP_TOS", new(4, 19)),
         (Linux.SOL_TCP, Linux.TCP_NODELAY, "SOL_TCP, TCP_NODELAY", new(6, 1)),
+        (Linux.SOL_TCP, Linux.TCP_MAXSEG, "SOL_TCP, TCP_MAXSEG", new(6, 1)),
         (Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS, "SOL_TCP, TCP_BPF_SOCK_OPS_CB_FLAGS", new(6, 12)),
     ];
 
@@ -142,6 +143,8 @@ public sealed partial class SockOpsContext
                 return IntOption(value, out var windowClamp) ? _connection.SetWindowClamp(windowClamp) : -Linux.EINVAL;
             case (Linux.SOL_TCP, Linux.TCP_SAVE_SYN):
                 return IntOption(value, out var saveSyn) ? _connection.SetSaveSyn(saveSyn) : -Linux.EINVAL;
+            case (Linux.SOL_TCP, Linux.TCP_MAXSEG):
+                return IntOption(value, out var maxseg) ? _connection.SetUserMss(maxseg) : -Linux.EINVAL;
             case (Linux.SOL_IP, Linux.IP_TOS):
                 return IntOption(value, out var tos) ? _connection.SetTos(tos) : -Linux.EINVAL;
             case (Linux.SOL_TCP, Linux.TCP_SAVED_SYN):
@@ -238,6 +241,8 @@ public sealed partial class SockOpsContext
                 return IntResult(value, (int)_connection.WindowClamp);
             case (Linux.SOL_TCP, Linux.TCP_SAVE_SYN):
                 return IntResult(value, _connection.SaveSyn);
+            case (Linux.SOL_TCP, Linux.TCP_MAXSEG):
+                return IntResult(value, _connection.MaxSegmentOption);
             case (Linux.SOL_IP, Linux.IP_TOS):
                 return IntResult(value, _connection.Tos);
             case (Linux.SOL_TCP, Linux.TCP_SAVED_SYN):

@@ -43,7 +43,7 @@ public sealed partial class TcpConnection
     /// <summary>Linux tcp_initialize_rcv_mss(), at the end of the handshake.</summary>
     private void InitializeReceiveMss()
     {
-        var hint = Math.Min(Math.Min(Settings.Mss, Mss), (int)(RcvWnd / 2));
+        var hint = Math.Min(Math.Min(AdvertisedMss, Mss), (int)(RcvWnd / 2));
         ReceiveMss = Math.Max(Math.Min(hint, DefaultMss), MinimumMss);
     }
 
@@ -94,7 +94,7 @@ public sealed partial class TcpConnection
         var length = packet.PayloadLength;
         if (length >= ReceiveMss)
         {
-            ReceiveMss = Math.Min(length, Settings.Mss);
+            ReceiveMss = Math.Min(length, AdvertisedMss);
             return;
         }
 
@@ -129,7 +129,7 @@ public sealed partial class TcpConnection
             return;
         }
 
-        var increment = Math.Max(2 * Settings.Mss, 2 * length);
+        var increment = Math.Max(2 * AdvertisedMss, 2 * length);
         _rcvSsthresh = Math.Min(_rcvSsthresh + (uint)Math.Min(room, increment), WindowClamp);
         _quickAcks |= 1;
     }

@@ -597,6 +597,6 @@ public sealed partial class TcpConnection
         // RFC 9293 §3.7.1: without the option the peer accepts 536 bytes.
         var peerMss = mssOption == 0 ? 536 : mssOption;
         var pathMss = Stack.Host.MtuTowards(RemoteAddress) - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes;
-        Mss = Math.Min(Math.Min(Settings.Mss, peerMss), pathMss);
+        Mss = Math.Min(Math.Min(AdvertisedMss, peerMss), pathMss);
     }
 }

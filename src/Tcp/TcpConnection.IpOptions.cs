@@ -4,8 +4,8 @@ using NetSim.Sim.Network.Wire;
 namespace NetSim.Tcp;
 
 /// <summary>
-/// Socket options about the IP layer and the SYN: IP_TOS (__ip_sock_set_tos()), and TCP_SAVE_SYN
-/// with TCP_SAVED_SYN (tcp_reqsk_record_syn(), tcp_saved_syn_len()): a listener that asks keeps the
+/// Socket options about the IP layer and the SYN: IP_TOS (__ip_sock_set_tos()), TCP_MAXSEG
+/// (tp->rx_opt.user_mss), and TCP_SAVE_SYN with TCP_SAVED_SYN (tcp_reqsk_record_syn(), tcp_saved_syn_len()): a listener that asks keeps the
 /// network and TCP headers of each connection's SYN for the accepted socket to read.
 /// </summary>
 public sealed partial class TcpConnection
@@ -15,6 +15,34 @@ public sealed partial class TcpConnection
 
     /// <summary>inet->tos without the ECN bits, on every packet this connection sends.</summary>
     public byte Tos { get; private set; }
+
+    /// <summary>TCP_MIN_MSS and MAX_TCP_WINDOW: the range TCP_MAXSEG accepts besides 0.</summary>
+    private const int MinUserMss = 88;
+    private const int MaxUserMss = 32767;
+
+    /// <summary>tp->rx_opt.user_mss: TCP_MAXSEG's bound on the MSS advertised and used; 0 for none.</summary>
+    public int UserMss { get; private set; }
+
+    /// <summary>tp->advmss: the MSS this side announces and receives with, the configured one at most TCP_MAXSEG's (tcp_mss_clamp()).</summary>
+    private ushort AdvertisedMss => (ushort)(UserMss > 0 ? Math.Min(Settings.Mss, UserMss) : Settings.Mss);
+
+    /// <summary>
+    /// setsockopt(TCP_MAXSEG) (do_tcp_setsockopt()): 0 or 88..32767, else -EINVAL. It bounds the
+    /// MSS of a handshake still to come; an established connection keeps the MSS it has.
+    /// </summary>
+    public int SetUserMss(int value)
+    {
+        if (value != 0 && value is < MinUserMss or > MaxUserMss)
+        {
+            return InvalidArgument;
+        }
+
+        UserMss = value;
+        return 0;
+    }
+
+    /// <summary>getsockopt(TCP_MAXSEG): mss_cache, or the requested bound on a closed or listening socket.</summary>
+    public int MaxSegmentOption => UserMss > 0 && State is TcpState.Closed or TcpState.Listen ? UserMss : Mss;
 
     /// <summary>tp->save_syn on a listener: 0 off, 1 the IP and TCP headers, 2 with the link-layer header too.</summary>
     public int SaveSyn { get; private set; }
@@ -51,13 +79,14 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// What a connection takes from its listener when the SYN arrives: the TOS (inet_csk_clone_lock()
-    /// copies inet->tos, and the SYN-ACK carries it), save_syn, and with it the SYN's IP and TCP
+    /// copies inet->tos, and the SYN-ACK carries it), user_mss (tcp_conn_request()), save_syn, and with it the SYN's IP and TCP
     /// headers as they were on the wire (tcp_reqsk_record_syn()). The simulator has no link layer,
     /// so mode 2 keeps the same headers as mode 1.
     /// </summary>
     internal void InheritFromListener(TcpConnection listener, Packet syn)
     {
         Tos = listener.Tos;
+        UserMss = listener.UserMss;
         SaveSyn = listener.SaveSyn;
         if (SaveSyn > 0)
         {

@@ -271,7 +271,7 @@ public sealed partial class TcpConnection
         var synAck = syn && (flags & TcpFlags.Ack) != 0;
         if (syn)
         {
-            packet.MssOption = (ushort)Settings.Mss;
+            packet.MssOption = AdvertisedMss;
             var offerScaling = synAck ? _windowScalingAgreed : Settings.WindowScaling;
             packet.WindowScaleOption = offerScaling ? (sbyte)Settings.WindowScaleShift : (sbyte)-1;
             packet.SackPermitted = synAck ? SackAgreed : Settings.Sack;

@@ -400,7 +400,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private void InitReceiveWindow()
     {
-        var segment = Settings.Mss - (TimestampsAgreed ? TimestampsOptionBytes : 0);
+        var segment = AdvertisedMss - (TimestampsAgreed ? TimestampsOptionBytes : 0);
         ClampInitialWindow();
         long space = Math.Min(_receiveBuffer.Capacity, WindowClamp);
         if (space > segment)

@@ -350,4 +350,49 @@ public class SockoptTests
         Assert.Equal(client.Iss.Value, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(headers.AsSpan(24)));
         Assert.Equal(0x02, headers[33]);
     }
+
+    [Fact]
+    public void MaxsegBoundsTheMssOfTheHandshakeToComeAsSetgetSockoptTestsIt()
+    {
+        // progs/setget_sockopt.c test_tcp_maxseg(): set 1314 while not ESTABLISHED, read back at most 1314 once it is.
+        var net = new Loopback();
+        var results = new List<(int Op, int Result)>();
+        var established = 0;
+        var program = new RecordingProgram
+        {
+            OnRun = skops =>
+            {
+                switch (skops.op)
+                {
+                    case Linux.BPF_SOCK_OPS_TCP_LISTEN_CB:
+                    case Linux.BPF_SOCK_OPS_TCP_CONNECT_CB:
+                    case Linux.BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
+                        results.Add(((int)skops.op, skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_MAXSEG, 1314)));
+                        break;
+                    case Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
+                        established = Get(skops, Linux.SOL_TCP, Linux.TCP_MAXSEG);
+                        results.Add(((int)skops.op, skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_MAXSEG, 87)));
+                        break;
+                }
+
+                return 1;
+            },
+        };
+        net.ClientPrograms.Attach(program);
+        net.ServerPrograms.Attach(program);
+        var listener = net.ServerStack.Listen(80);
+        Tcp.TcpConnection? accepted = null;
+        listener.Accepted = child => accepted = child;
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        net.Simulation.Run(SimTime.FromMilliseconds(10));
+
+        Assert.Equal(
+            [(Linux.BPF_SOCK_OPS_TCP_LISTEN_CB, 0), (Linux.BPF_SOCK_OPS_TCP_CONNECT_CB, 0), (Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, -Linux.EINVAL), (Linux.BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB, 0)],
+            results);
+
+        // Both SYNs announce 1314 (the child inherits the listener's user_mss); less the timestamps, 1302 per segment.
+        Assert.Equal(1302, established);
+        Assert.Equal((1302, 1302), (client.Mss, accepted!.Mss));
+        Assert.Equal(1314, listener.MaxSegmentOption);
+    }
 }
