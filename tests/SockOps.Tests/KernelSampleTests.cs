@@ -90,4 +90,27 @@ public class KernelSampleTests
         Assert.Equal(SimTime.FromMilliseconds(10), run.SynRto);
         Assert.Equal(0, run.Reply(run.Server, Tcp.Hooks.SockOp.PassiveEstablishedCb));
     }
+
+    [Fact]
+    public void TosReflectGivesTheAcceptedSocketTheTosOfTheClientsSyn()
+    {
+        var net = new Loopback();
+        net.ClientPrograms.Attach(new RecordingProgram
+        {
+            OnRun = skops => skops.op == Linux.BPF_SOCK_OPS_TCP_CONNECT_CB ? 1 + skops.SetSockOpt(Linux.SOL_IP, Linux.IP_TOS, 0xb8) : 1,
+        });
+        net.ServerPrograms.Attach(KernelSamples.Create("tos_reflect", new Dictionary<string, int>()));
+        var invocations = new List<SockOpsInvocation>();
+        net.ServerPrograms.Invoked = invocations.Add;
+        var listener = net.ServerStack.Listen(80);
+        TcpConnection? accepted = null;
+        listener.Accepted = child => accepted = child;
+        net.ClientStack.Connect(net.Server.Address, 80);
+        net.Simulation.Run(SimTime.FromMilliseconds(5));
+
+        Assert.Equal(1, listener.SaveSyn);
+        Assert.Equal(0xb8, accepted!.Tos);
+        Assert.Equal(0u, invocations.Single(i => i.Op == Tcp.Hooks.SockOp.PassiveEstablishedCb).Reply);
+        Assert.Equal(uint.MaxValue, invocations.First(i => i.Op == Tcp.Hooks.SockOp.RwndInit).Reply);
+    }
 }
