@@ -67,6 +67,15 @@ internal static class SockOpsReader
             return CongProgram(parameters);
         }
 
+        if (name == "dumpstats")
+        {
+            parameters?.RejectUnknownKeys("interval_ms");
+            var interval = parameters?.Integer("interval_ms") ?? 1000;
+            return interval is < 1 or > int.MaxValue
+                ? throw parameters!.Error("interval_ms", "must be at least 1 ms")
+                : new DumpstatsProgram((ulong)interval * 1_000_000);
+        }
+
         if (KernelSamples.All.TryGetValue(name, out var sample))
         {
             return KernelSampleProgram(name, sample.Parameters, parameters);

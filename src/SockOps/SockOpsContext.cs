@@ -159,6 +159,12 @@ public sealed partial class SockOpsContext
         return 0;
     }
 
+    /// <summary>bpf_ktime_get_ns(): the monotonic clock in ns, here the simulated time since the run began.</summary>
+    public ulong bpf_ktime_get_ns() => (ulong)_connection.Simulation.Now.Nanoseconds;
+
+    /// <summary>bpf_printk(): a line for the trace pipe, which the simulator keeps with the program's other records (sockops_output.csv).</summary>
+    public int bpf_printk(string line) => bpf_output(line);
+
     /// <summary>The idiomatic form of <see cref="bpf_sock_ops_cb_flags_set"/>.</summary>
     public int CbFlagsSet(SockOpsCallbackFlags flags) => bpf_sock_ops_cb_flags_set((int)flags);
 

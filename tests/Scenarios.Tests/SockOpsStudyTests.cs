@@ -47,6 +47,27 @@ public sealed class SockOpsStudyTests : IDisposable
     }
 
     [Fact]
+    public void BuiltinDumpstatsWritesTheCountersToSockopsOutputEveryInterval()
+    {
+        var yaml = """
+            name: dumpstats
+            duration: 2s
+            hosts: [a, b]
+            links: [{ between: [a, b], rate: 100Mbps, delay: 5ms }]
+            flows: [{ name: f, from: a, to: b, app: { type: bulk } }]
+            sockops:
+              - { program: builtin:dumpstats, attach: { hosts: [a] }, params: { interval_ms: 500 } }
+            """;
+        var result = ScenarioRunner.Run(ScenarioParser.Parse(yaml, "dumpstats.yaml"), _temporary.Combine("dumpstats"));
+
+        // Two lines per dump, one dump per 500 ms of RTT callbacks: at 0.01 s, then about every half second.
+        var lines = File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops_output.csv")).Skip(1).ToList();
+        Assert.Equal(8, lines.Count);
+        Assert.Contains("dsack_dups=0 delivered=1", lines[0], StringComparison.Ordinal);
+        Assert.Contains("builtin:dumpstats", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RtoCallbacksStartOnlyAfterTheFirstRetransmissionAndEachTimeoutIsRecorded()
     {
         var (result, calls, _) = Run("sockops-rto-storm.yaml");

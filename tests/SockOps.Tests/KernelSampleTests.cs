@@ -113,4 +113,27 @@ public class KernelSampleTests
         Assert.Equal(0u, invocations.Single(i => i.Op == Tcp.Hooks.SockOp.PassiveEstablishedCb).Reply);
         Assert.Equal(uint.MaxValue, invocations.First(i => i.Op == Tcp.Hooks.SockOp.RwndInit).Reply);
     }
+
+    [Fact]
+    public void DumpstatsPrintsTheTcpCountersAtMostOncePerIntervalPerSocket()
+    {
+        var net = new Loopback(delayUs: 5_000);
+        net.ClientPrograms.Attach(new DumpstatsProgram(1_000_000_000));
+        var lines = new List<SockOpsOutput>();
+        net.ClientPrograms.Output = lines.Add;
+        var rtts = 0;
+        net.ClientPrograms.Invoked = i => rtts += i.Op == Tcp.Hooks.SockOp.RttCb ? 1 : 0;
+        net.ServerStack.Listen(80);
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        client.Established = c => c.Write(c.SendBufferSpace);
+        client.SendSpaceAvailable = c => c.Write(c.SendBufferSpace);
+        net.Simulation.Run(SimTime.FromSeconds(3.5));
+
+        // RTT_CB about once per 10 ms round trip, the counters printed at 0, 1, 2 and 3 s: two lines each.
+        Assert.True(rtts > 100, $"{rtts} RTT callbacks");
+        Assert.Equal(8, lines.Count);
+        Assert.Equal("dsack_dups=0 delivered=1", lines[0].Record);
+        Assert.StartsWith("delivered_ce=0 icsk_retransmits=0", lines[1].Record, StringComparison.Ordinal);
+        Assert.All(lines.Where((_, i) => i % 2 == 0).Zip(lines.Where((_, i) => i % 2 == 0).Skip(1)), p => Assert.True((p.Second.Time - p.First.Time).TotalSeconds >= 1));
+    }
 }

@@ -11,6 +11,7 @@ public static class BuiltinPrograms
         StringComparer.Ordinal)
     {
         ["cong"] = "as samples/bpf/tcp_cong_kern.c: NEEDS_ECN replies 1 (`ecn`, default true), both ESTABLISHED callbacks set TCP_CONGESTION to `algorithm` (default dctcp)",
+        ["dumpstats"] = "as samples/bpf/tcp_dumpstats_kern.c: RTT_CB on from TCP_CONNECT_CB; at most once per `interval_ms` (1000) per socket, prints dsack_dups, delivered, delivered_ce and icsk_retransmits to sockops_output.csv",
         ["watch"] = "sets `flags` on ACTIVE/PASSIVE_ESTABLISHED; clears RTT after `rtt_samples` RTT callbacks per socket",
     };
 
