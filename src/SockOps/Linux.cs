@@ -28,10 +28,6 @@ public static class Linux
     public const int BPF_SOCK_OPS_RETRANS_CB_FLAG = 0x2;
     public const int BPF_SOCK_OPS_STATE_CB_FLAG = 0x4;
     public const int BPF_SOCK_OPS_RTT_CB_FLAG = 0x8;
-    public const int BPF_SOCK_OPS_PARSE_ALL_HDR_OPT_CB_FLAG = 0x10;
-    public const int BPF_SOCK_OPS_PARSE_UNKNOWN_HDR_OPT_CB_FLAG = 0x20;
-    public const int BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG = 0x40;
-
     public const int BPF_TCP_ESTABLISHED = 1;
     public const int BPF_TCP_SYN_SENT = 2;
     public const int BPF_TCP_SYN_RECV = 3;
@@ -90,6 +86,20 @@ public static class Linux
     public const int EPERM = 1;
     public const int ENOENT = 2;
     public const int EINVAL = 22;
+    public const int ENOSPC = 28;
+    public const int ENOMSG = 42;
+    public const int EFAULT = 14;
+
+    /// <summary>bpf_load_hdr_opt() flag: search the SYN (the one a SYN-ACK answers, or the saved one).</summary>
+    public const ulong BPF_LOAD_HDR_OPT_TCP_SYN = 1;
+
+    public const int BPF_SOCK_OPS_PARSE_ALL_HDR_OPT_CB_FLAG = 0x10;
+    public const int BPF_SOCK_OPS_PARSE_UNKNOWN_HDR_OPT_CB_FLAG = 0x20;
+    public const int BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG = 0x40;
+
+    /// <summary>HDR_OPT_LEN_CB and WRITE_HDR_OPT_CB's args[0]: a normal segment, the tcp_current_mss() query, a SYN-ACK with a cookie.</summary>
+    public const int BPF_WRITE_HDR_TCP_CURRENT_MSS = 1;
+    public const int BPF_WRITE_HDR_TCP_SYNACK_COOKIE = 2;
     public const int EOPNOTSUPP = 95;
 }
 #pragma warning restore CA1707

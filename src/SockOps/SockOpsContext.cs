@@ -34,9 +34,10 @@ public sealed partial class SockOpsContext
     /// <summary>The socket, for C# programs that want more than Linux exposes (read-only use).</summary>
     public TcpConnection Connection => _connection;
 
-    internal void Prepare(TcpConnection connection, SockOp op, uint arg0, uint arg1, uint arg2, HelperCallLog? helperLog)
+    internal void Prepare(TcpConnection connection, SockOp op, uint arg0, uint arg1, uint arg2, HeaderOptionSegment? segment, HelperCallLog? helperLog)
     {
         _connection = connection;
+        _segment = segment;
         this.op = (uint)op;
         _args[0] = arg0;
         _args[1] = arg1;

@@ -76,7 +76,7 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
             : Scope;
     }
 
-    public int Call(TcpConnection connection, SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0)
+    public int Call(TcpConnection connection, SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, HeaderOptionSegment? segment = null)
     {
         if (_programs.Count == 0 || !Kernel.Invokes(op))
         {
@@ -92,7 +92,7 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
         var recording = Invoked is not null;
         _helperLog.Clear();
         var flagsBefore = connection.CallbackFlags;
-        _context.Prepare(connection, op, arg0, arg1, arg2, recording ? _helperLog : null);
+        _context.Prepare(connection, op, arg0, arg1, arg2, segment, recording ? _helperLog : null);
 
         var allSucceeded = true;
         var ran = false;
@@ -128,6 +128,7 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
             return 0;
         }
 
+        segment?.Failed = !allSucceeded;
         var result = allSucceeded ? (int)_context.reply : -1;
         if (recording)
         {

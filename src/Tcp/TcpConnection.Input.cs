@@ -50,7 +50,9 @@ public sealed partial class TcpConnection
         Rto = InitialTimeout();
         AcceptSynEcn(syn, CallSockOps(SockOp.NeedsEcn) == 1);
         _rtx.Append(new Buffers.SentSegment { Start = iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now });
+        _synBeingAnswered = syn;
         Transmit(iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
+        _synBeingAnswered = null;
         ArmRetransmitTimer();
     }
 
@@ -106,7 +108,7 @@ public sealed partial class TcpConnection
         _sndWl2 = ack;
         SndWnd = packet.Window;
         ProcessAck(packet);
-        FinishConnect(SockOp.ActiveEstablishedCb);
+        FinishConnect(SockOp.ActiveEstablishedCb, packet);
         SendAck();
         PushPendingFrames();
 
@@ -116,9 +118,10 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Linux tcp_finish_connect() and tcp_init_transfer(): ESTABLISHED, the initial window
-    /// (one segment if the SYN was retransmitted more than once), then the ESTABLISHED callback.
+    /// (one segment if the SYN was retransmitted more than once), then the ESTABLISHED callback,
+    /// which is given the segment that completed the handshake (bpf_skops_established()).
     /// </summary>
-    private void FinishConnect(SockOp establishedOp)
+    private void FinishConnect(SockOp establishedOp, Packet packet)
     {
         if (establishedOp == SockOp.ActiveEstablishedCb)
         {
@@ -135,7 +138,7 @@ public sealed partial class TcpConnection
         }
 
         // tcp_init_transfer(): the ESTABLISHED callback, then congestion control unless a program's TCP_CONGESTION initialised it.
-        CallSockOps(establishedOp);
+        CallSockOps(establishedOp, segment: ReceivedSegment(packet));
         if (!_congestionInitialized)
         {
             Congestion.Init(this);
@@ -228,6 +231,9 @@ public sealed partial class TcpConnection
             SendChallengeAck();
             return;
         }
+
+        // The segment passed tcp_validate_incoming(): the programs may parse its options.
+        ParseProgramOptions(packet);
 
         // Fifth: without ACK the segment is dropped.
         if ((flags & TcpFlags.Ack) == 0)
@@ -390,7 +396,7 @@ public sealed partial class TcpConnection
             AddRttSample(echoed);
         }
 
-        FinishConnect(SockOp.PassiveEstablishedCb);
+        FinishConnect(SockOp.PassiveEstablishedCb, packet);
         Established?.Invoke(this);
         Stack.OnPassiveOpenCompleted(this);
     }

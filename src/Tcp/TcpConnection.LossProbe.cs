@@ -111,7 +111,7 @@ public sealed partial class TcpConnection
         {
             _tlpRetransmitted = false;
             var before = PacketsOut;
-            if (CanSendNewData && SendNewSegment())
+            if (CanSendNewData && SendNewSegment(CurrentMss()))
             {
                 LossProbeSent();
             }

@@ -30,6 +30,7 @@ public sealed partial class TcpConnection
 
         // F-RTO step 2.b (tcp_xmit_recovery() with REXMIT_NEW): new data first; retransmit only if none could go.
         var newDataOnly = _frtoSendNew;
+        var mssNow = CurrentMss();
         _frtoSendNew = false;
         while (true)
         {
@@ -49,7 +50,7 @@ public sealed partial class TcpConnection
             {
                 RetransmitSegment(lost, CaState == CaState.Loss ? RetransmissionCause.Timeout : RetransmissionCause.FastRetransmit);
             }
-            else if (!CanSendNewData || !SendNewSegment())
+            else if (!CanSendNewData || !SendNewSegment(mssNow))
             {
                 break;
             }
@@ -106,11 +107,14 @@ public sealed partial class TcpConnection
 
     private SequenceNumber _cwndUsageSeq;
 
-    /// <summary>Sends the next new segment, at most <paramref name="limit"/> bytes, if the peer's window and Nagle allow it; false when nothing was sent.</summary>
-    private bool SendNewSegment(int limit = int.MaxValue)
+    /// <summary>
+    /// Sends the next new segment, at most <paramref name="mssNow"/> (tcp_current_mss()) and
+    /// <paramref name="limit"/> bytes, if the peer's window and Nagle allow it; false when nothing was sent.
+    /// </summary>
+    private bool SendNewSegment(int mssNow, int limit = int.MaxValue)
     {
         var unsent = _bytesWritten - _streamNext;
-        var length = (int)Math.Min(Math.Min(Mss, limit), unsent);
+        var length = (int)Math.Min(Math.Min(mssNow, limit), unsent);
         var fin = _finRequested && !_finSent && length == unsent;
         if (length == 0 && !fin)
         {
@@ -125,7 +129,7 @@ public sealed partial class TcpConnection
         }
 
         // Nagle with Minshall's refinement (Linux tcp_nagle_check()): hold a small segment while an earlier small one is unacknowledged.
-        if (length < Mss && !fin && !NoDelay && PacketsOut > 0 && _sndSml > SndUna)
+        if (length < mssNow && !fin && !NoDelay && PacketsOut > 0 && _sndSml > SndUna)
         {
             return false;
         }
@@ -149,7 +153,7 @@ public sealed partial class TcpConnection
         OnDataSent(nothingInFlight);
         _streamNext += length;
         SndNxt = end;
-        if (length < Mss)
+        if (length < mssNow)
         {
             _sndSml = end;
         }
@@ -291,6 +295,8 @@ public sealed partial class TcpConnection
             // Linux tcp_established_options(): as many blocks as fit in 40 bytes beside the timestamps.
             _sackBlocks.WriteTo(packet, packet.HasTimestamps ? 3 : 4);
         }
+
+        WriteProgramOptions(packet);
 
         if ((flags & TcpFlags.Ack) != 0)
         {

@@ -126,7 +126,7 @@ public sealed partial class TcpConnection
         var room = (SndUna + (int)SndWnd) - SndNxt;
         if (_bytesWritten > _streamNext && room > 0)
         {
-            SendNewSegment(Math.Min(room, Mss));
+            SendNewSegment(CurrentMss(), room);
             return;
         }
 

@@ -456,8 +456,8 @@ public sealed partial class TcpConnection
         RcvWscale = _windowScalingAgreed ? Settings.WindowScaleShift : 0;
     }
 
-    internal int CallSockOps(SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0) =>
-        SockOps?.Call(this, op, arg0, arg1, arg2) ?? 0;
+    internal int CallSockOps(SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, HeaderOptionSegment? segment = null) =>
+        SockOps?.Call(this, op, arg0, arg1, arg2, segment) ?? 0;
 
     private bool FlagSet(SockOpsCallbackFlags flag) => (CallbackFlags & flag) != 0 && !_handedToTimeWait;
 

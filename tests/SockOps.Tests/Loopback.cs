@@ -18,9 +18,9 @@ internal sealed class Loopback
         Client = network.AddHost("client", Ipv4Address.Parse("10.0.0.1"));
         Server = network.AddHost("server", Ipv4Address.Parse("10.0.0.2"));
         var delay = SimTime.FromMicroseconds(delayUs);
-        network.Connect(Client, Server,
-            new LinkChannel(Simulation, network.Pool, "c->s", 1_000_000_000, delay, 1500, new DropTailQueue(1000), forwardLoss ?? NoLoss.Instance),
-            new LinkChannel(Simulation, network.Pool, "s->c", 1_000_000_000, delay, 1500, new DropTailQueue(1000), NoLoss.Instance));
+        ClientToServer = new LinkChannel(Simulation, network.Pool, "c->s", 1_000_000_000, delay, 1500, new DropTailQueue(1000), forwardLoss ?? NoLoss.Instance);
+        ServerToClient = new LinkChannel(Simulation, network.Pool, "s->c", 1_000_000_000, delay, 1500, new DropTailQueue(1000), NoLoss.Instance);
+        network.Connect(Client, Server, ClientToServer, ServerToClient);
         Settings = (settings ?? TcpSettings.Linux) with { Hz = Kernel.Hz };
         ClientStack = new TcpStack(Simulation, Client, Settings);
         ServerStack = new TcpStack(Simulation, Server, Settings);
@@ -34,6 +34,8 @@ internal sealed class Loopback
     public Simulation Simulation { get; }
     public Host Client { get; }
     public Host Server { get; }
+    public LinkChannel ClientToServer { get; }
+    public LinkChannel ServerToClient { get; }
     public TcpSettings Settings { get; }
     public TcpStack ClientStack { get; }
     public TcpStack ServerStack { get; }

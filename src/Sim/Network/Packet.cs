@@ -71,6 +71,19 @@ public sealed class Packet
 
     public int PayloadLength { get; set; }
 
+    /// <summary>The most option bytes a TCP header holds (MAX_TCP_OPTION_SPACE).</summary>
+    public const int MaxOptionBytes = 40;
+
+    private readonly byte[] _extraOptions = new byte[MaxOptionBytes];
+
+    /// <summary>
+    /// Option bytes written after the kernel's own (by a sock_ops program's bpf_store_hdr_opt()),
+    /// NOP-padded to a multiple of four; the first <see cref="ExtraOptionsLength"/> count.
+    /// </summary>
+    public Span<byte> ExtraOptions => _extraOptions;
+
+    public int ExtraOptionsLength { get; set; }
+
     /// <summary>Bit errors on the way: the TCP checksum fails, so the receiver discards the segment (RFC 9293 §3.1).</summary>
     public bool Corrupted { get; set; }
 
@@ -84,11 +97,11 @@ public sealed class Packet
     /// <summary>
     /// Length of the TCP options in bytes as Linux lays them out (tcp_options_write()): MSS 4,
     /// timestamps 12 (SACK-permitted rides in their NOPs), else NOP NOP SACK-permitted 4, NOP window
-    /// scale 4, and SACK blocks 4 + 8 each.
+    /// scale 4, SACK blocks 4 + 8 each, and the extra options a sock_ops program wrote.
     /// </summary>
     public int TcpOptionsLength =>
         (MssOption != 0 ? 4 : 0) + (HasTimestamps ? 12 : SackPermitted ? 4 : 0) + (WindowScaleOption >= 0 ? 4 : 0)
-        + (SackBlockCount > 0 ? 4 + (8 * SackBlockCount) : 0);
+        + (SackBlockCount > 0 ? 4 + (8 * SackBlockCount) : 0) + ExtraOptionsLength;
 
     /// <summary>Bytes of the IP packet on the wire (IP header, TCP header, options, payload).</summary>
     public int SizeBytes => Ipv4HeaderBytes + TcpHeaderBytes + TcpOptionsLength + PayloadLength;
@@ -123,6 +136,7 @@ public sealed class Packet
         PayloadLength = 0;
         Corrupted = false;
         StreamOffset = 0;
+        ExtraOptionsLength = 0;
     }
 
     /// <summary>Copies every field into <paramref name="copy"/> (for duplication); the copy keeps its own <see cref="Id"/>.</summary>
@@ -152,6 +166,8 @@ public sealed class Packet
         copy.PayloadLength = PayloadLength;
         copy.Corrupted = Corrupted;
         copy.StreamOffset = StreamOffset;
+        copy.ExtraOptionsLength = ExtraOptionsLength;
+        _extraOptions.AsSpan(0, ExtraOptionsLength).CopyTo(copy._extraOptions);
     }
 
     public override string ToString() =>

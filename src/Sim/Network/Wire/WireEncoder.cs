@@ -63,7 +63,17 @@ public static class WireEncoder
         return ip.Bytes;
     }
 
-    /// <summary>The TCP options of the segment in Linux's order (<see cref="TcpOptionLayout"/>), padded to a multiple of four bytes (RFC 9293 §3.2).</summary>
+    /// <summary>The TCP header of the segment, options included: what a sock_ops program's skb_data points at.</summary>
+    public static byte[] TcpHeader(SimPacket packet)
+    {
+        var length = SimPacket.TcpHeaderBytes + packet.TcpOptionsLength;
+        return Encode(packet).AsSpan(SimPacket.Ipv4HeaderBytes, length).ToArray();
+    }
+
+    /// <summary>
+    /// The TCP options of the segment in Linux's order (<see cref="TcpOptionLayout"/>), padded to a
+    /// multiple of four bytes (RFC 9293 §3.2), then the extra options a sock_ops program wrote.
+    /// </summary>
     private static byte[] Options(SimPacket packet)
     {
         var bytes = new List<byte>();
@@ -105,6 +115,7 @@ public static class WireEncoder
             bytes.Add((byte)TcpOptionKind.End);
         }
 
+        bytes.AddRange(packet.ExtraOptions[..packet.ExtraOptionsLength]);
         return [.. bytes];
     }
 

@@ -1,0 +1,257 @@
+using NetSim.Sim.Network;
+using NetSim.Sim.Network.Wire;
+using NetSim.Tcp.Hooks;
+
+namespace NetSim.SockOps;
+
+#pragma warning disable IDE1006 // The fields and helpers keep the kernel's names, so C programs port unchanged.
+
+/// <summary>
+/// The segment of a header-option op and the three helpers that read and write TCP header
+/// options (Linux 5.10, net/core/filter.c bpf_sock_ops_load_hdr_opt(), bpf_sock_ops_store_hdr_opt(),
+/// bpf_sock_ops_reserve_hdr_opt()), with their error codes.
+/// </summary>
+public sealed partial class SockOpsContext
+{
+    /// <summary>The TCP header's fixed part, before the options.</summary>
+    private const int TcpHeaderBytes = 20;
+
+    private const byte EolOption = 0;
+    private const byte NopOption = 1;
+
+    /// <summary>RFC 6994's experimental kinds, searched by kind and magic.</summary>
+    private const byte ExperimentalOption = 254;
+    private const byte ExperimentalOption253 = 253;
+
+    private HeaderOptionSegment? _segment;
+
+    /// <summary>skb_len: the segment's TCP header and payload; for HDR_OPT_LEN_CB, whose header is not yet written, its payload.</summary>
+    public uint skb_len => _segment?.Packet is { } packet
+        ? (uint)(packet.PayloadLength + (_segment.Outgoing ? 0 : TcpHeaderBytes + packet.TcpOptionsLength))
+        : 0;
+
+    /// <summary>skb_tcp_flags: the segment's TCP flags.</summary>
+    public uint skb_tcp_flags => _segment?.Packet is { } packet ? (uint)packet.Flags : 0;
+
+    /// <summary>
+    /// skb_data to skb_data_end: the TCP header, options included (in WRITE_HDR_OPT_CB, the kernel's
+    /// options only); empty when there is no segment or its header is not yet written.
+    /// </summary>
+    public byte[] skb_data => _segment?.Packet is { } packet && !_segment.Outgoing ? WireEncoder.TcpHeader(packet) : [];
+
+    /// <summary>bpf_reserve_hdr_opt(skops, len, flags): only in HDR_OPT_LEN_CB; 0, -EPERM, -EINVAL (len below 2 or flags) or -ENOSPC.</summary>
+    public int bpf_reserve_hdr_opt(uint len, ulong flags)
+    {
+        RequireHelper("bpf_reserve_hdr_opt", 5, 10);
+        int result;
+        if (Op != SockOp.HdrOptLenCb || _segment is null)
+        {
+            result = -Linux.EPERM;
+        }
+        else if (flags != 0 || len < 2)
+        {
+            result = -Linux.EINVAL;
+        }
+        else if (len > _segment.Remaining)
+        {
+            result = -Linux.ENOSPC;
+        }
+        else
+        {
+            _segment.Remaining -= (int)len;
+            result = 0;
+        }
+
+        _helperLog?.Add($"reserve_hdr_opt({len})={result}");
+        return result;
+    }
+
+    /// <summary>
+    /// bpf_store_hdr_opt(skops, from, len, flags): only in WRITE_HDR_OPT_CB; the whole option
+    /// (kind, kind-length, data) after what is written already. -EINVAL for flags, len below 2, a
+    /// kind-length beyond len, a NOP or EOL, or an experimental option shorter than 4; -ENOSPC
+    /// without room; -EEXIST when the segment already has the option (an experimental one by its
+    /// magic), in that order.
+    /// </summary>
+    public int bpf_store_hdr_opt(byte[] from, uint len, ulong flags)
+    {
+        RequireHelper("bpf_store_hdr_opt", 5, 10);
+        var result = StoreOption(from, len, flags);
+        _helperLog?.Add($"store_hdr_opt(kind {(from.Length > 0 ? from[0] : 0)}, {len})={result}");
+        return result;
+    }
+
+    /// <summary>
+    /// bpf_load_hdr_opt(skops, searchby_res, len, flags): finds the option whose kind is
+    /// searchby_res[0] (with kind-length 0, or for an experimental kind 4 or 6 and its 2- or
+    /// 4-byte magic) in the segment, or with BPF_LOAD_HDR_OPT_TCP_SYN in the SYN; copies it into
+    /// searchby_res and returns its length. -EINVAL, -ENOMSG when absent, -ENOSPC (after copying
+    /// len bytes) when longer than len, -ENOENT without a SYN, -EPERM in HDR_OPT_LEN_CB.
+    /// </summary>
+    public int bpf_load_hdr_opt(byte[] searchby_res, uint len, ulong flags)
+    {
+        RequireHelper("bpf_load_hdr_opt", 5, 10);
+        var result = LoadOption(searchby_res, (int)Math.Min(len, (uint)searchby_res.Length), flags);
+        _helperLog?.Add($"load_hdr_opt(kind {(searchby_res.Length > 0 ? searchby_res[0] : 0)})={result}");
+        return result;
+    }
+
+    private int StoreOption(byte[] from, uint len, ulong flags)
+    {
+        if (Op != SockOp.WriteHdrOptCb || _segment?.Packet is not { } packet)
+        {
+            return -Linux.EPERM;
+        }
+
+        if (flags != 0 || len < 2 || len > from.Length)
+        {
+            return -Linux.EINVAL;
+        }
+
+        var kind = from[0];
+        var kindLength = from[1];
+        if (kindLength > len || kind is NopOption or EolOption)
+        {
+            return -Linux.EINVAL;
+        }
+
+        if (kindLength > _segment.Remaining)
+        {
+            return -Linux.ENOSPC;
+        }
+
+        // An experimental option is told apart by its magic; two bytes of it, as RFC 6994 allows 2 or 4.
+        var experimental = kind is ExperimentalOption or ExperimentalOption253;
+        if (experimental && kindLength < 4)
+        {
+            return -Linux.EINVAL;
+        }
+
+        var magicLength = experimental ? 2 : 0;
+        var written = packet.ExtraOptions[.._segment.Written];
+        var existing = Search(SegmentOptions(packet), kind, from.AsSpan(2, magicLength));
+        if (existing == -Linux.ENOMSG)
+        {
+            existing = Search(written, kind, from.AsSpan(2, magicLength));
+        }
+
+        if (existing >= 0)
+        {
+            return -Linux.EEXIST;
+        }
+
+        if (existing != -Linux.ENOMSG)
+        {
+            return existing;
+        }
+
+        from.AsSpan(0, kindLength).CopyTo(packet.ExtraOptions[_segment.Written..]);
+        _segment.Written += kindLength;
+        _segment.Remaining -= kindLength;
+        return 0;
+    }
+
+    private int LoadOption(byte[] result, int len, ulong flags)
+    {
+        if (len < 2 || (flags & ~Linux.BPF_LOAD_HDR_OPT_TCP_SYN) != 0)
+        {
+            return -Linux.EINVAL;
+        }
+
+        var kind = result[0];
+        var searchLength = result[1];
+        if (searchLength > len || kind is EolOption or NopOption)
+        {
+            return -Linux.EINVAL;
+        }
+
+        var experimental = kind is ExperimentalOption or ExperimentalOption253;
+        if (experimental ? searchLength is not (4 or 6) : searchLength != 0)
+        {
+            return -Linux.EINVAL;
+        }
+
+        byte[] options;
+        if ((flags & Linux.BPF_LOAD_HDR_OPT_TCP_SYN) != 0)
+        {
+            // bpf_sock_ops_get_syn(): the SYN a SYN-ACK answers, else the saved SYN's TCP header.
+            if (_segment?.Syn is { } syn)
+            {
+                options = SegmentOptions(syn);
+            }
+            else if (_connection.SavedSyn is { } saved)
+            {
+                var ipHeader = (saved[0] & 0x0F) * 4;
+                var tcpHeader = (saved[ipHeader + 12] >> 4) * 4;
+                options = saved[(ipHeader + TcpHeaderBytes)..(ipHeader + tcpHeader)];
+            }
+            else
+            {
+                return -Linux.ENOENT;
+            }
+        }
+        else if (_segment?.Packet is not { } packet || _segment.Outgoing)
+        {
+            return -Linux.EPERM;
+        }
+        else
+        {
+            options = SegmentOptions(packet);
+        }
+
+        var found = Search(options, kind, experimental ? result.AsSpan(2, searchLength - 2) : []);
+        if (found < 0)
+        {
+            return found;
+        }
+
+        var optionLength = options[found + 1];
+        var copied = Math.Min(optionLength, len);
+        options.AsSpan(found, copied).CopyTo(result);
+        return optionLength > len ? -Linux.ENOSPC : optionLength;
+    }
+
+    /// <summary>
+    /// The segment's options after its fixed header. While WRITE_HDR_OPT_CB runs, the segment
+    /// counts none of the program's options yet, so these are the kernel's alone.
+    /// </summary>
+    private static byte[] SegmentOptions(Packet packet) => WireEncoder.TcpHeader(packet)[TcpHeaderBytes..];
+
+    /// <summary>
+    /// bpf_search_tcp_opt(): the offset of the first option of <paramref name="kind"/> (with
+    /// <paramref name="magic"/> after kind and length, for an experimental kind); -ENOMSG when
+    /// absent, -EFAULT on a malformed option.
+    /// </summary>
+    private static int Search(ReadOnlySpan<byte> options, byte kind, ReadOnlySpan<byte> magic)
+    {
+        for (var i = 0; i < options.Length;)
+        {
+            var current = options[i];
+            if (current == EolOption)
+            {
+                return -Linux.ENOMSG;
+            }
+
+            if (current == NopOption)
+            {
+                i++;
+                continue;
+            }
+
+            if (options.Length - i < 2 || options[i + 1] < 2 || options.Length - i < options[i + 1])
+            {
+                return -Linux.EFAULT;
+            }
+
+            var length = options[i + 1];
+            if (current == kind && (magic.IsEmpty || (length - 2 >= magic.Length && options.Slice(i + 2, magic.Length).SequenceEqual(magic))))
+            {
+                return i;
+            }
+
+            i += length;
+        }
+
+        return -Linux.ENOMSG;
+    }
+}

@@ -1,0 +1,146 @@
+using NetSim.Sim.Network;
+using NetSim.Tcp.Hooks;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// TCP header options written and parsed by sock_ops programs (Linux 5.10; tcp_output.c
+/// bpf_skops_hdr_opt_len() and bpf_skops_write_hdr_opt(), tcp_input.c bpf_skops_parse_hdr()).
+/// With WRITE_HDR_OPT set, every segment built asks HDR_OPT_LEN_CB how much of the option space
+/// left after the kernel's options to reserve, then lets WRITE_HDR_OPT_CB fill it (what it leaves
+/// becomes NOPs); the current MSS shrinks by the reservation. PARSE_HDR_OPT_CB sees each segment
+/// accepted in a synchronized state, with PARSE_ALL, or with PARSE_UNKNOWN when the segment
+/// carries an option the kernel does not know.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    /// <summary>BPF_WRITE_HDR_TCP_CURRENT_MSS: HDR_OPT_LEN_CB's args[0] when tcp_current_mss() asks.</summary>
+    private const uint CurrentMssQuery = 1;
+
+    private const byte NopOption = 1;
+
+    /// <summary>TCPOPT_EXP (RFC 6994), and the magic of TCP Fast Open's experimental option, which Linux parses.</summary>
+    private const byte ExperimentalOption = 254;
+    private const int FastOpenMagic = 0xF989;
+
+    /// <summary>The kinds tcp_parse_options() understands: MSS, window scale, SACK-permitted, SACK, timestamps, MD5, AO, MPTCP, Fast Open.</summary>
+    private static readonly byte[] KnownOptionKinds = [2, 3, 4, 5, 8, 19, 29, 30, 34];
+
+    private readonly HeaderOptionSegment _headerSegment = new();
+
+    /// <summary>The SYN a SYN-ACK being built answers (the request socket's syn_skb), while it is built.</summary>
+    private Packet? _synBeingAnswered;
+
+    /// <summary>
+    /// tcp_current_mss(): mss_cache less the option space the programs reserve on an established
+    /// segment. The simulated MSS does not shrink for SACK blocks, so they are not counted here.
+    /// </summary>
+    private int CurrentMss()
+    {
+        if (!FlagSet(SockOpsCallbackFlags.WriteHdrOpt) || !IsFullSocket)
+        {
+            return Mss;
+        }
+
+        var remaining = Packet.MaxOptionBytes - (TimestampsAgreed ? TimestampsOptionBytes : 0);
+        return Mss - ReserveOptionSpace(null, null, remaining, CurrentMssQuery);
+    }
+
+    /// <summary>WRITE_HDR_OPT is set; a request socket building its SYN-ACK goes by its listener's flags (tcp_synack_options()).</summary>
+    private bool WritesProgramOptions =>
+        !_handedToTimeWait && ((IsFullSocket || Listener is null ? CallbackFlags : Listener.CallbackFlags) & SockOpsCallbackFlags.WriteHdrOpt) != 0;
+
+    /// <summary>bpf_skops_hdr_opt_len() then bpf_skops_write_hdr_opt() for a segment whose kernel options are in place.</summary>
+    private void WriteProgramOptions(Packet packet)
+    {
+        if (!WritesProgramOptions || (packet.Flags & TcpFlags.Rst) != 0)
+        {
+            return;
+        }
+
+        var remaining = Packet.MaxOptionBytes - packet.TcpOptionsLength;
+        if (remaining <= 0)
+        {
+            return;
+        }
+
+        var length = ReserveOptionSpace(packet, _synBeingAnswered, remaining, 0);
+        if (length == 0)
+        {
+            return;
+        }
+
+        var segment = _headerSegment.For(packet, _synBeingAnswered, length, outgoing: false);
+        CallSockOps(SockOp.WriteHdrOptCb, 0, segment: segment);
+        packet.ExtraOptions[segment.Written..length].Fill(NopOption);
+        packet.ExtraOptionsLength = length;
+    }
+
+    /// <summary>
+    /// HDR_OPT_LEN_CB: the bytes the programs reserved with bpf_reserve_hdr_opt(), rounded up to a
+    /// multiple of four; none when a program returned other than 1.
+    /// </summary>
+    private int ReserveOptionSpace(Packet? packet, Packet? syn, int remaining, uint query)
+    {
+        var segment = _headerSegment.For(packet, syn, remaining, outgoing: true);
+        CallSockOps(SockOp.HdrOptLenCb, query, segment: segment);
+        var reserved = remaining - segment.Remaining;
+        return segment.Failed || reserved <= 0 ? 0 : (reserved + 3) & ~3;
+    }
+
+    /// <summary>
+    /// bpf_skops_parse_hdr() at the end of tcp_validate_incoming(): not while the handshake is on
+    /// (the ESTABLISHED callbacks see those segments).
+    /// </summary>
+    private void ParseProgramOptions(Packet packet)
+    {
+        var parse = FlagSet(SockOpsCallbackFlags.ParseAllHdrOpt)
+            || (FlagSet(SockOpsCallbackFlags.ParseUnknownHdrOpt) && HasUnknownOption(packet));
+        if (parse && State is not (TcpState.SynReceived or TcpState.SynSent or TcpState.Listen))
+        {
+            CallSockOps(SockOp.ParseHdrOptCb, segment: _headerSegment.For(packet, null, 0, outgoing: false));
+        }
+    }
+
+    /// <summary>The segment that an ESTABLISHED callback is given (bpf_skops_established()'s skb).</summary>
+    private HeaderOptionSegment ReceivedSegment(Packet packet) => _headerSegment.For(packet, null, 0, outgoing: false);
+
+    /// <summary>
+    /// tcp_parse_options()' saw_unknown: an option of a kind Linux does not parse. The kernel's own
+    /// options are typed fields of the packet; only the extra bytes a program wrote can hold one.
+    /// </summary>
+    private static bool HasUnknownOption(Packet packet)
+    {
+        var options = packet.ExtraOptions[..packet.ExtraOptionsLength];
+        for (var i = 0; i < options.Length;)
+        {
+            var kind = options[i];
+            if (kind == 0)
+            {
+                return false;
+            }
+
+            if (kind == NopOption)
+            {
+                i++;
+                continue;
+            }
+
+            if (i + 1 >= options.Length || options[i + 1] < 2)
+            {
+                return false;
+            }
+
+            var fastOpenExperiment = kind == ExperimentalOption && options[i + 1] >= 4
+                && options[i + 2] == FastOpenMagic >> 8 && options[i + 3] == (FastOpenMagic & 0xFF);
+            if (Array.IndexOf(KnownOptionKinds, kind) < 0 && !fastOpenExperiment)
+            {
+                return true;
+            }
+
+            i += options[i + 1];
+        }
+
+        return false;
+    }
+}
