@@ -395,4 +395,38 @@ public class SockoptTests
         Assert.Equal((1302, 1302), (client.Mss, accepted!.Mss));
         Assert.Equal(1314, listener.MaxSegmentOption);
     }
+
+    [Fact]
+    public void SyncntSetInConnectCbLimitsTheSynRetransmissions()
+    {
+        // A path that loses everything: with TCP_SYNCNT 2 the client gives up after the SYN and 2 retransmissions
+        // beyond the tcp_syn_linear_timeouts ones (tcp_write_timeout(): max_retransmits = syn_retries + linear timeouts).
+        var net = new Loopback(forwardLoss: new Sim.Network.Loss.ScheduledLoss { Outage = true });
+        int? set = null;
+        int? refused = null;
+        var read = 0;
+        net.ClientPrograms.Attach(new RecordingProgram
+        {
+            OnRun = skops =>
+            {
+                if (skops.op == Linux.BPF_SOCK_OPS_TCP_CONNECT_CB)
+                {
+                    refused = skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_SYNCNT, 128);
+                    set = skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_SYNCNT, 2);
+                    read = Get(skops, Linux.SOL_TCP, Linux.TCP_SYNCNT);
+                }
+
+                return 1;
+            },
+        });
+        net.ServerStack.Listen(80);
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        net.Simulation.Run(SimTime.FromSeconds(60));
+
+        Assert.Equal((-Linux.EINVAL, 0, 2), (refused, set, read));
+        Assert.Equal(Tcp.TcpState.Closed, client.State);
+        Assert.Equal("ETIMEDOUT", client.Error);
+        Assert.Equal(2 + net.Settings.SynLinearTimeouts, client.Statistics.TotalRetransmissions);
+        Assert.True(net.Settings.SynRetries > 2);
+    }
 }
