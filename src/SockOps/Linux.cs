@@ -59,6 +59,7 @@ public static class Linux
     public const int TCP_KEEPINTVL = 5;
     public const int TCP_KEEPCNT = 6;
     public const int TCP_SYNCNT = 7;
+    public const int TCP_USER_TIMEOUT = 18;
     public const int TCP_BPF_DELACK_MAX = 1003;
     public const int TCP_BPF_RTO_MIN = 1004;
     public const int TCP_BPF_SOCK_OPS_CB_FLAGS = 1008;

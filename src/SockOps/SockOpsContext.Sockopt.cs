@@ -10,7 +10,7 @@ namespace NetSim.SockOps;
 /// sol_tcp_sockopt() and bpf_sol_tcp_setsockopt()) for the options modelled so far:
 /// TCP_CONGESTION, TCP_BPF_IW, TCP_BPF_SNDCWND_CLAMP, TCP_BPF_DELACK_MAX, TCP_BPF_RTO_MIN,
 /// TCP_BPF_SOCK_OPS_CB_FLAGS, TCP_NODELAY, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT,
-/// TCP_SYNCNT, TCP_WINDOW_CLAMP, TCP_MAXSEG, TCP_SAVE_SYN, TCP_SAVED_SYN, IP_TOS, IPV6_TCLASS (refused: the simulated
+/// TCP_SYNCNT, TCP_USER_TIMEOUT, TCP_WINDOW_CLAMP, TCP_MAXSEG, TCP_SAVE_SYN, TCP_SAVED_SYN, IP_TOS, IPV6_TCLASS (refused: the simulated
 /// sockets are IPv4), SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE and SO_MAX_PACING_RATE, each from the kernel version that allows it. An option
 /// Linux has and this model does not yet is reported as a program error (with connection and
 /// op), never answered wrongly.
@@ -31,6 +31,7 @@ public sealed partial class SockOpsContext
         (Linux.SOL_TCP, Linux.TCP_KEEPINTVL, "SOL_TCP, TCP_KEEPINTVL", new(5, 9)),
         (Linux.SOL_TCP, Linux.TCP_KEEPCNT, "SOL_TCP, TCP_KEEPCNT", new(5, 9)),
         (Linux.SOL_TCP, Linux.TCP_SYNCNT, "SOL_TCP, TCP_SYNCNT", new(5, 9)),
+        (Linux.SOL_TCP, Linux.TCP_USER_TIMEOUT, "SOL_TCP, TCP_USER_TIMEOUT", new(5, 9)),
         (Linux.SOL_TCP, Linux.TCP_BPF_DELACK_MAX, "SOL_TCP, TCP_BPF_DELACK_MAX", new(5, 10)),
         (Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN, "SOL_TCP, TCP_BPF_RTO_MIN", new(5, 10)),
         (Linux.SOL_TCP, Linux.TCP_WINDOW_CLAMP, "SOL_TCP, TCP_WINDOW_CLAMP", new(5, 11)),
@@ -203,6 +204,8 @@ public sealed partial class SockOpsContext
                 return 0;
             case (Linux.SOL_TCP, Linux.TCP_KEEPIDLE or Linux.TCP_KEEPINTVL or Linux.TCP_KEEPCNT):
                 return SetKeepaliveOption(optname, value);
+            case (Linux.SOL_TCP, Linux.TCP_USER_TIMEOUT):
+                return IntOption(value, out var userTimeout) ? _connection.SetUserTimeout(userTimeout) : -Linux.EINVAL;
             case (Linux.SOL_TCP, Linux.TCP_SYNCNT):
                 // tcp_sock_set_syncnt(): 1 to MAX_TCP_SYNCNT (127) SYN retransmissions before giving up.
                 if (!IntOption(value, out var syncnt) || syncnt is < 1 or > 127)
@@ -284,6 +287,8 @@ public sealed partial class SockOpsContext
                 return IntResult(value, _connection.Settings.KeepAliveProbes);
             case (Linux.SOL_TCP, Linux.TCP_SYNCNT):
                 return IntResult(value, _connection.Settings.SynRetries);
+            case (Linux.SOL_TCP, Linux.TCP_USER_TIMEOUT):
+                return IntResult(value, (int)_connection.UserTimeout.Milliseconds);
             default:
                 throw new SockOpsProgramException($"getsockopt({OptionName(level, optname)}) is not modelled yet");
         }

@@ -56,6 +56,7 @@ public sealed partial class TcpConnection
 
         var priorFack = PriorFack;
         ProbesOut = 0;
+        _probesStamp = SimTime.Never;
 
         // RFC 7323 §2.2: the peer's shift applies to every window but a SYN's.
         var window = (packet.Flags & TcpFlags.Syn) != 0 ? packet.Window : (uint)packet.Window << SndWscale;

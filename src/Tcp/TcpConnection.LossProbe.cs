@@ -70,14 +70,15 @@ public sealed partial class TcpConnection
     private SimTime RtoDelta() => PacketsOut == 0 ? SimTime.Zero : (_rtx[0].LastSent + Rto) - Simulation.Now;
 
     /// <summary>
-    /// Arms the retransmission timer for one RTO. In Linux the RTO, the loss probe and the
-    /// reordering timer share one timer (icsk_retransmit_timer), so arming one ends the others.
+    /// Arms the retransmission timer for one RTO, or <paramref name="after"/>. In Linux the RTO, the
+    /// loss probe and the reordering timer share one timer (icsk_retransmit_timer), so arming one
+    /// ends the others.
     /// </summary>
-    private void ArmRetransmitTimer()
+    private void ArmRetransmitTimer(SimTime? after = null)
     {
         _lossProbeTimer?.Cancel();
         _reoTimer?.Cancel();
-        _retransmitTimer.ArmAfter(Rto);
+        _retransmitTimer.ArmAfter(after ?? Rto);
     }
 
     /// <summary>

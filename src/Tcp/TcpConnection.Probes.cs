@@ -92,10 +92,17 @@ public sealed partial class TcpConnection
         if (PacketsOut > 0 || !HasUnsentData || _handedToTimeWait)
         {
             ProbesOut = 0;
+            _probesStamp = SimTime.Never;
             return;
         }
 
-        if (ProbesOut >= Settings.Retries2)
+        // tcp_probe_timer(): the user timeout counts from the first probe of the series.
+        if (_probesStamp == SimTime.Never)
+        {
+            _probesStamp = Simulation.Now;
+        }
+
+        if (ProbesOut >= Settings.Retries2 || UserTimeoutPassed(_probesStamp))
         {
             Abort("ETIMEDOUT");
             return;
@@ -107,6 +114,7 @@ public sealed partial class TcpConnection
         {
             ProbesOut = 0;
             _probeBackoff = 0;
+            _probesStamp = SimTime.Never;
             return;
         }
 
@@ -158,7 +166,8 @@ public sealed partial class TcpConnection
             return;
         }
 
-        if (ProbesOut >= Settings.KeepAliveProbes)
+        // tcp_keepalive_timer(): the user timeout, once a probe is out, in place of the probe count.
+        if (UserTimeout > SimTime.Zero ? ProbesOut > 0 && UserTimeoutPassed(_lastHeard) : ProbesOut >= Settings.KeepAliveProbes)
         {
             Stack.SendReset(this, SndNxt, RcvNxt, withAck: true);
             Abort("ETIMEDOUT");

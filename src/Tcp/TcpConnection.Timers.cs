@@ -56,7 +56,7 @@ public sealed partial class TcpConnection
             Rto = SimTime.Min(Rto * 2, Settings.MaxRto);
         }
 
-        ArmRetransmitTimer();
+        ArmRetransmitTimer(RtoClampedToUserTimeout());
 
         // retransmits_timed_out(sk, tcp_retries1 + 1) computes its horizon from tcp_timeout_init() in SYN-SENT.
         if (State == TcpState.SynSent)
@@ -69,8 +69,9 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Linux tcp_write_timeout(): in SYN-SENT a count (tcp_syn_retries plus the linear timeouts);
-    /// otherwise retransmits_timed_out() against the time a full exponential backoff from
-    /// TCP_RTO_MIN would take for tcp_retries2 retransmissions (tcp_model_timeout()).
+    /// otherwise retransmits_timed_out() against TCP_USER_TIMEOUT, or without one the time a full
+    /// exponential backoff from TCP_RTO_MIN would take for tcp_retries2 retransmissions
+    /// (tcp_model_timeout()).
     /// </summary>
     private bool WriteTimedOut()
     {
@@ -84,7 +85,9 @@ public sealed partial class TcpConnection
             return false;
         }
 
-        return Simulation.Now - _retransStamp >= ModelTimeout(Settings.Retries2, SimTime.FromMilliseconds(200));
+        return UserTimeout > SimTime.Zero
+            ? UserTimeoutPassed(_retransStamp)
+            : Simulation.Now - _retransStamp >= ModelTimeout(Settings.Retries2, SimTime.FromMilliseconds(200));
     }
 
     /// <summary>Linux tcp_model_timeout(): exponential backoff from <paramref name="rtoBase"/> until TCP_RTO_MAX, then linear.</summary>

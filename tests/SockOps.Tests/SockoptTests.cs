@@ -429,4 +429,50 @@ public class SockoptTests
         Assert.Equal(2 + net.Settings.SynLinearTimeouts, client.Statistics.TotalRetransmissions);
         Assert.True(net.Settings.SynRetries > 2);
     }
+
+    [Fact]
+    public void UserTimeoutAbortsUnacknowledgedDataAtItsDeadlineInsteadOfAfterTheRetries()
+    {
+        var loss = new Sim.Network.Loss.ScheduledLoss();
+        var net = new Loopback(forwardLoss: loss);
+        var read = 0;
+        int? refused = null;
+        var rtoCalls = new List<(uint Retransmits, uint WillAbort)>();
+        net.ClientPrograms.Attach(new RecordingProgram
+        {
+            OnRun = skops =>
+            {
+                if (skops.op == Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB)
+                {
+                    refused = skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_USER_TIMEOUT, -1);
+                    skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_USER_TIMEOUT, 3000);
+                    read = Get(skops, Linux.SOL_TCP, Linux.TCP_USER_TIMEOUT);
+                    skops.bpf_sock_ops_cb_flags_set(Linux.BPF_SOCK_OPS_RTO_CB_FLAG);
+                }
+                else if (skops.op == Linux.BPF_SOCK_OPS_RTO_CB)
+                {
+                    rtoCalls.Add((skops.args[0], skops.args[2]));
+                }
+
+                return 1;
+            },
+        });
+        net.ServerStack.Listen(80);
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        net.Simulation.Run(SimTime.FromMilliseconds(5));
+        loss.Outage = true;
+        var sent = net.Simulation.Now;
+        var abortedAt = SimTime.Never;
+        client.Closed = _ => abortedAt = net.Simulation.Now;
+        client.Write(10_000);
+        net.Simulation.Run(SimTime.FromSeconds(60));
+
+        Assert.Equal((-Linux.EINVAL, 3000), (refused, read));
+        Assert.Equal(("ETIMEDOUT", Tcp.TcpState.Closed), (client.Error, client.State));
+
+        // retransmits_timed_out() against 3 s from the first send, the last RTO clamped to fire then (tcp_clamp_rto_to_user_timeout()).
+        Assert.InRange((abortedAt - sent).TotalSeconds, 3.0, 3.002);
+        Assert.Equal(1u, rtoCalls[^1].WillAbort);
+        Assert.All(rtoCalls.SkipLast(1), c => Assert.Equal(0u, c.WillAbort));
+    }
 }
