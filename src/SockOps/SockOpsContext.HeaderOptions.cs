@@ -25,19 +25,24 @@ public sealed partial class SockOpsContext
 
     private HeaderOptionSegment? _segment;
 
-    /// <summary>skb_len: the segment's TCP header and payload; for HDR_OPT_LEN_CB, whose header is not yet written, its payload.</summary>
-    public uint skb_len => _segment?.Packet is { } packet
-        ? (uint)(packet.PayloadLength + (_segment.Outgoing ? 0 : TcpHeaderBytes + packet.TcpOptionsLength))
+    /// <summary>skb_len (5.10): the segment's TCP header and payload; for HDR_OPT_LEN_CB, whose header is not yet written, its payload.</summary>
+    public uint skb_len => RequireSkbField(nameof(skb_len)) is { } packet
+        ? (uint)(packet.PayloadLength + (_segment!.Outgoing ? 0 : TcpHeaderBytes + packet.TcpOptionsLength))
         : 0;
 
-    /// <summary>skb_tcp_flags: the segment's TCP flags.</summary>
-    public uint skb_tcp_flags => _segment?.Packet is { } packet ? (uint)packet.Flags : 0;
+    /// <summary>skb_tcp_flags (5.10): the segment's TCP flags.</summary>
+    public uint skb_tcp_flags => RequireSkbField(nameof(skb_tcp_flags)) is { } packet ? (uint)packet.Flags : 0;
 
     /// <summary>
-    /// skb_data to skb_data_end: the TCP header, options included (in WRITE_HDR_OPT_CB, the kernel's
-    /// options only); empty when there is no segment or its header is not yet written.
+    /// skb_data to skb_data_end (5.10): the TCP header, options included (in WRITE_HDR_OPT_CB, the
+    /// kernel's options only); empty when there is no segment or its header is not yet written.
     /// </summary>
-    public byte[] skb_data => _segment?.Packet is { } packet && !_segment.Outgoing ? WireEncoder.TcpHeader(packet) : [];
+    public byte[] skb_data => RequireSkbField(nameof(skb_data)) is { } packet && !_segment!.Outgoing ? WireEncoder.TcpHeader(packet) : [];
+
+    /// <summary>The segment behind the skb_* fields, which Linux 5.10 added to struct bpf_sock_ops.</summary>
+    private Packet? RequireSkbField(string field) => Kernel.Version >= new Kernel.KernelVersion(5, 10)
+        ? _segment?.Packet
+        : throw new SockOpsProgramException($"bpf_sock_ops.{field} does not exist in Linux {Kernel.Version} (added in 5.10)");
 
     /// <summary>bpf_reserve_hdr_opt(skops, len, flags): only in HDR_OPT_LEN_CB; 0, -EPERM, -EINVAL (len below 2 or flags) or -ENOSPC.</summary>
     public int bpf_reserve_hdr_opt(uint len, ulong flags)

@@ -255,4 +255,43 @@ public class HeaderOptionTests
         Assert.Equal(0, results["store"]);
         Assert.Equal(TcpState.Established, client.State);
     }
+
+    [Fact]
+    public void BeforeLinux510TheFlagsAreRefusedAndTheFieldsAndHelpersDoNotExist()
+    {
+        var net = new Loopback(new Kernel.KernelModel(new Kernel.KernelVersion(5, 4), 1000));
+        var refused = 0;
+        var failures = new List<string>();
+        net.ClientPrograms.Attach(new Tests.RecordingProgram
+        {
+            OnRun = skops =>
+            {
+                if (skops.Op == SockOp.TcpConnectCb)
+                {
+                    refused = skops.bpf_sock_ops_cb_flags_set(Linux.BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG | Linux.BPF_SOCK_OPS_PARSE_ALL_HDR_OPT_CB_FLAG);
+                    foreach (var use in new Action[] { () => _ = skops.skb_len, () => skops.bpf_reserve_hdr_opt(4, 0), () => skops.bpf_load_hdr_opt([2, 0, 0, 0], 4, 0) })
+                    {
+                        try
+                        {
+                            use();
+                        }
+                        catch (SockOpsProgramException ex)
+                        {
+                            failures.Add(ex.Message);
+                        }
+                    }
+                }
+
+                return 1;
+            },
+        });
+        net.ServerStack.Listen(80);
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        client.Established = c => c.Write(10_000);
+        net.Simulation.Run(SimTime.FromMilliseconds(5));
+
+        Assert.Equal(0x50, refused);
+        Assert.Equal(3, failures.Count);
+        Assert.All(failures, f => Assert.Contains("(added in 5.10)", f, StringComparison.Ordinal));
+    }
 }
