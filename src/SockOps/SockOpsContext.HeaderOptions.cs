@@ -16,9 +16,6 @@ public sealed partial class SockOpsContext
     /// <summary>The TCP header's fixed part, before the options.</summary>
     private const int TcpHeaderBytes = 20;
 
-    private const byte EolOption = 0;
-    private const byte NopOption = 1;
-
     /// <summary>RFC 6994's experimental kinds, searched by kind and magic.</summary>
     private const byte ExperimentalOption = 254;
     private const byte ExperimentalOption253 = 253;
@@ -115,7 +112,7 @@ public sealed partial class SockOpsContext
 
         var kind = from[0];
         var kindLength = from[1];
-        if (kindLength > len || kind is NopOption or EolOption)
+        if (kindLength > len || kind is (byte)TcpOptionKind.Nop or (byte)TcpOptionKind.End)
         {
             return -Linux.EINVAL;
         }
@@ -165,7 +162,7 @@ public sealed partial class SockOpsContext
 
         var kind = result[0];
         var searchLength = result[1];
-        if (searchLength > len || kind is EolOption or NopOption)
+        if (searchLength > len || kind is (byte)TcpOptionKind.End or (byte)TcpOptionKind.Nop)
         {
             return -Linux.EINVAL;
         }
@@ -229,34 +226,16 @@ public sealed partial class SockOpsContext
     /// </summary>
     private static int Search(ReadOnlySpan<byte> options, byte kind, ReadOnlySpan<byte> magic)
     {
-        for (var i = 0; i < options.Length;)
+        var walker = new TcpOptionWalker(options);
+        while (walker.MoveNext())
         {
-            var current = options[i];
-            if (current == EolOption)
+            var option = walker.Option;
+            if (walker.Kind == kind && (magic.IsEmpty || (option.Length - 2 >= magic.Length && option.Slice(2, magic.Length).SequenceEqual(magic))))
             {
-                return -Linux.ENOMSG;
+                return walker.Offset;
             }
-
-            if (current == NopOption)
-            {
-                i++;
-                continue;
-            }
-
-            if (options.Length - i < 2 || options[i + 1] < 2 || options.Length - i < options[i + 1])
-            {
-                return -Linux.EFAULT;
-            }
-
-            var length = options[i + 1];
-            if (current == kind && (magic.IsEmpty || (length - 2 >= magic.Length && options.Slice(i + 2, magic.Length).SequenceEqual(magic))))
-            {
-                return i;
-            }
-
-            i += length;
         }
 
-        return -Linux.ENOMSG;
+        return walker.Malformed ? -Linux.EFAULT : -Linux.ENOMSG;
     }
 }

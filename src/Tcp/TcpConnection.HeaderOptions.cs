@@ -17,8 +17,6 @@ public sealed partial class TcpConnection
     /// <summary>BPF_WRITE_HDR_TCP_CURRENT_MSS: HDR_OPT_LEN_CB's args[0] when tcp_current_mss() asks.</summary>
     private const uint CurrentMssQuery = 1;
 
-    private const byte NopOption = 1;
-
     /// <summary>TCPOPT_EXP (RFC 6994), and the magic of TCP Fast Open's experimental option, which Linux parses.</summary>
     private const byte ExperimentalOption = 254;
     private const int FastOpenMagic = 0xF989;
@@ -72,7 +70,7 @@ public sealed partial class TcpConnection
 
         var segment = _headerSegment.For(packet, _synBeingAnswered, length, outgoing: false);
         CallSockOps(SockOp.WriteHdrOptCb, 0, segment: segment);
-        packet.ExtraOptions[segment.Written..length].Fill(NopOption);
+        packet.ExtraOptions[segment.Written..length].Fill((byte)TcpOptionKind.Nop);
         packet.ExtraOptionsLength = length;
     }
 
@@ -111,34 +109,16 @@ public sealed partial class TcpConnection
     /// </summary>
     private static bool HasUnknownOption(Packet packet)
     {
-        var options = packet.ExtraOptions[..packet.ExtraOptionsLength];
-        for (var i = 0; i < options.Length;)
+        var options = new TcpOptionWalker(packet.ExtraOptions[..packet.ExtraOptionsLength]);
+        while (options.MoveNext())
         {
-            var kind = options[i];
-            if (kind == 0)
-            {
-                return false;
-            }
-
-            if (kind == NopOption)
-            {
-                i++;
-                continue;
-            }
-
-            if (i + 1 >= options.Length || options[i + 1] < 2)
-            {
-                return false;
-            }
-
-            var fastOpenExperiment = kind == ExperimentalOption && options[i + 1] >= 4
-                && options[i + 2] == FastOpenMagic >> 8 && options[i + 3] == (FastOpenMagic & 0xFF);
-            if (Array.IndexOf(KnownOptionKinds, kind) < 0 && !fastOpenExperiment)
+            var option = options.Option;
+            var fastOpenExperiment = option[0] == ExperimentalOption && option.Length >= 4
+                && option[2] == FastOpenMagic >> 8 && option[3] == (FastOpenMagic & 0xFF);
+            if (Array.IndexOf(KnownOptionKinds, option[0]) < 0 && !fastOpenExperiment)
             {
                 return true;
             }
-
-            i += options[i + 1];
         }
 
         return false;
