@@ -294,4 +294,50 @@ public class HeaderOptionTests
         Assert.Equal(3, failures.Count);
         Assert.All(failures, f => Assert.Contains("(added in 5.10)", f, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ClearingWriteHdrOptStopsTheOptionsFromTheNextSegmentOn()
+    {
+        var net = new Loopback();
+        var written = 0;
+        var lengthCallsAfterClearing = 0;
+        net.ClientPrograms.Attach(new Tests.RecordingProgram(SockOpsCallbackFlags.WriteHdrOpt)
+        {
+            OnRun = skops =>
+            {
+                switch (skops.Op)
+                {
+                    case SockOp.HdrOptLenCb when written >= 5:
+                        lengthCallsAfterClearing++;
+                        break;
+                    case SockOp.HdrOptLenCb:
+                        skops.bpf_reserve_hdr_opt(4, 0);
+                        break;
+                    case SockOp.WriteHdrOptCb:
+                        skops.bpf_store_hdr_opt([254, 4, .. Magic], 4, 0);
+                        if (++written == 5)
+                        {
+                            skops.CbFlagsSet(skops.CallbackFlags & ~SockOpsCallbackFlags.WriteHdrOpt);
+                        }
+
+                        break;
+                }
+
+                return 1;
+            },
+        });
+        var withOptions = new List<bool>();
+        net.ClientToServer.TransmissionStarted = (_, p) => withOptions.Add(p.ExtraOptionsLength > 0);
+        net.ServerStack.Listen(80);
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        client.Established = c => c.Write(50_000);
+        net.Simulation.Run(SimTime.FromMilliseconds(20));
+
+        // The SYN (flags set in CONNECT_CB), the handshake ACK and three data segments; nothing after.
+        Assert.Equal(5, written);
+        Assert.Equal([true, true, true, true, true], withOptions.Take(5));
+        Assert.True(withOptions.Count > 10);
+        Assert.All(withOptions.Skip(5), Assert.False);
+        Assert.Equal(0, lengthCallsAfterClearing);
+    }
 }
