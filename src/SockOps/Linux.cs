@@ -66,6 +66,25 @@ public static class Linux
     public const int SOL_TCP = 6;
     public const int SO_MAX_PACING_RATE = 47;
     public const int TCP_CONGESTION = 13;
+    public const int SO_REUSEADDR = 2;
+    public const int SO_PRIORITY = 12;
+    public const int SO_REUSEPORT = 15;
+    public const int SO_RCVLOWAT = 18;
+    public const int SO_BINDTODEVICE = 25;
+    public const int SO_MARK = 36;
+    public const int SO_BINDTOIFINDEX = 62;
+    public const int SO_TXREHASH = 74;
+    public const int TCP_THIN_LINEAR_TIMEOUTS = 16;
+    public const int TCP_NOTSENT_LOWAT = 25;
+    public const int IPV6_AUTOFLOWLABEL = 70;
+
+    /// <summary>bpf_getsockopt() from sock_ops only: the SYN's TCP header; with its IP header; with its link-layer header too.</summary>
+    public const int TCP_BPF_SYN = 1005;
+    public const int TCP_BPF_SYN_IP = 1006;
+    public const int TCP_BPF_SYN_MAC = 1007;
+
+    /// <summary>Linux's IFNAMSIZ: a device name with its NUL.</summary>
+    public const int IFNAMSIZ = 16;
     public const int TCP_BPF_IW = 1001;
     public const int TCP_BPF_SNDCWND_CLAMP = 1002;
 
@@ -91,6 +110,7 @@ public static class Linux
     public const int ENOSPC = 28;
     public const int ENOMSG = 42;
     public const int EFAULT = 14;
+    public const int ENODEV = 19;
 
     /// <summary>bpf_load_hdr_opt() flag: search the SYN (the one a SYN-ACK answers, or the saved one).</summary>
     public const ulong BPF_LOAD_HDR_OPT_TCP_SYN = 1;

@@ -176,21 +176,13 @@ public sealed partial class SockOpsContext
         byte[] options;
         if ((flags & Linux.BPF_LOAD_HDR_OPT_TCP_SYN) != 0)
         {
-            // bpf_sock_ops_get_syn(): the SYN a SYN-ACK answers, else the saved SYN's TCP header.
-            if (_segment?.Syn is { } syn)
-            {
-                options = SegmentOptions(syn);
-            }
-            else if (_connection.SavedSyn is { } saved)
-            {
-                var ipHeader = (saved[0] & 0x0F) * 4;
-                var tcpHeader = (saved[ipHeader + 12] >> 4) * 4;
-                options = saved[(ipHeader + TcpHeaderBytes)..(ipHeader + tcpHeader)];
-            }
-            else
+            // bpf_sock_ops_get_syn(TCP_BPF_SYN): the SYN a SYN-ACK answers, else the saved SYN; its options follow the fixed header.
+            if (GetSyn(Linux.TCP_BPF_SYN, out var synHeader) < 0)
             {
                 return -Linux.ENOENT;
             }
+
+            options = synHeader[TcpHeaderBytes..].ToArray();
         }
         else if (_segment?.Packet is not { } packet || _segment.Outgoing)
         {

@@ -180,7 +180,8 @@ public sealed partial class TcpConnection
             OnAckWhileProbing();
         }
 
-        if (advanced && State is TcpState.Established or TcpState.CloseWait)
+        // tcp_check_space(): the writer is woken when the stream is writeable again (sk_stream_write_space()).
+        if (advanced && State is TcpState.Established or TcpState.CloseWait && Writeable(wake: true))
         {
             SendSpaceAvailable?.Invoke(this);
         }

@@ -161,7 +161,8 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Linux __tcp_ack_snd_check(): ACK at once when more than one estimated segment is
-    /// unacknowledged and the window would not shrink, in quick-ACK mode, when asked to, or with
+    /// unacknowledged and either the reader still waits for SO_RCVLOWAT's bytes or the window
+    /// would not shrink, in quick-ACK mode, when asked to, or with
     /// data out of order; otherwise arm the delayed ACK.
     /// </summary>
     private void SendAckIfDue()
@@ -171,7 +172,8 @@ public sealed partial class TcpConnection
             return;
         }
 
-        if ((RcvNxt - _rcvWup > ReceiveMss && ComputeWindow() >= RcvWnd) || InQuickAckMode || _ackNow || _receiveBuffer.HasOutOfOrder
+        // A reader waiting for SO_RCVLOWAT bytes it does not have yet gets its ACK now, so the sender keeps sending.
+        if ((RcvNxt - _rcvWup > ReceiveMss && (_receiveBuffer.Unread < ReceiveLowWatermark || ComputeWindow() >= RcvWnd)) || InQuickAckMode || _ackNow || _receiveBuffer.HasOutOfOrder
             || Settings.AckEverySegment)
         {
             SendAck();

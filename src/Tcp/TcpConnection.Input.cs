@@ -266,6 +266,7 @@ public sealed partial class TcpConnection
         }
 
         SendAckIfDue();
+        WakeReaderIfReady();
         PushPendingFrames();
     }
 
@@ -505,22 +506,60 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// In-order bytes reach the application: at once for an application that reads as data
-    /// arrives, otherwise into the receive buffer until <see cref="Read"/>.
+    /// arrives and waits for no more than a byte; into the receive buffer for one that waits for
+    /// SO_RCVLOWAT's bytes (woken after the ACK decision, <see cref="WakeReaderIfReady"/>) and
+    /// for one that calls <see cref="Read"/>.
     /// </summary>
     private void Deliver(long streamOffset, int bytes)
     {
         RcvNxt += bytes;
         Statistics.BytesReceived += bytes;
-        if (ReadsOnArrival)
+        _receivedStreamEnd = streamOffset + bytes;
+        if (ReadsOnArrival && ReceiveLowWatermark == 1)
         {
             Statistics.BytesDelivered += bytes;
-        }
-        else
-        {
-            _receiveBuffer.AddInOrder(bytes);
+            DataReceived?.Invoke(this, streamOffset, bytes);
+            return;
         }
 
-        DataReceived?.Invoke(this, streamOffset, bytes);
+        _receiveBuffer.AddInOrder(bytes);
+        if (!ReadsOnArrival)
+        {
+            DataReceived?.Invoke(this, streamOffset, bytes);
+        }
+    }
+
+    /// <summary>The stream offset just past the last in-order byte received.</summary>
+    private long _receivedStreamEnd;
+
+    /// <summary>The peer's FIN has been taken in order (SOCK_DONE).</summary>
+    private bool _finReceived;
+
+    /// <summary>
+    /// Linux tcp_data_ready() with tcp_epollin_ready(): a reader that reads as data arrives is woken,
+    /// and reads all there is, once SO_RCVLOWAT's bytes are there, or the buffer is under pressure
+    /// (tcp_rmem_pressure(): more than 7/8 of it used), or what is left of the offered window is
+    /// no more than a segment, or the peer has finished (SOCK_DONE).
+    /// </summary>
+    private void WakeReaderIfReady()
+    {
+        var available = _receiveBuffer.Unread;
+        if (!ReadsOnArrival || available == 0)
+        {
+            return;
+        }
+
+        var capacity = _receiveBuffer.Capacity;
+        var ready = available >= ReceiveLowWatermark
+            || available + _receiveBuffer.OutOfOrderBytes > capacity - (capacity >> 3)
+            || ReceiveWindowNow <= ReceiveMss
+            || _finReceived;
+        if (ready)
+        {
+            var offset = _receivedStreamEnd - available;
+            Read(available);
+            DataReceived?.Invoke(this, offset, (int)available);
+        }
     }
 
     /// <summary>RFC 9293 §3.10.7.4 eighth step and Linux tcp_fin().</summary>
@@ -528,6 +567,8 @@ public sealed partial class TcpConnection
     {
         RcvNxt += 1;
         Statistics.BytesReceived++;
+        _finReceived = true;
+        WakeReaderIfReady();
         switch (State)
         {
             case TcpState.SynReceived:

@@ -88,6 +88,7 @@ public sealed partial class TcpConnection
         Tos = listener.Tos;
         UserMss = listener.UserMss;
         SaveSyn = listener.SaveSyn;
+        InheritSocketLevelOptions(listener);
         if (SaveSyn > 0)
         {
             SavedSyn = WireEncoder.Encode(syn);

@@ -318,7 +318,7 @@ public sealed partial class TcpConnection
 
         AdvanceDeparture(payloadLength);
 
-        Stack.Host.Send(packet);
+        SendOnBoundInterface(packet);
     }
 
     /// <summary>

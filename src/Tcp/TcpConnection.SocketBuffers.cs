@@ -44,7 +44,11 @@ public sealed partial class TcpConnection
     /// setsockopt(SO_RCVBUF) (<see cref="TcpSettings.ReceiveBufferFor"/>). The window follows from
     /// the next segment on; the scale offered in the SYN stays.
     /// </summary>
-    public void SetReceiveBufferSize(int requested) => _receiveBuffer.Capacity = Settings.ReceiveBufferFor(requested);
+    public void SetReceiveBufferSize(int requested)
+    {
+        _receiveBuffer.Capacity = Settings.ReceiveBufferFor(requested);
+        _receiveBufferLocked = true;
+    }
 
     /// <summary>
     /// setsockopt(TCP_WINDOW_CLAMP) (tcp_set_window_clamp()): 0 only on a closed socket; otherwise

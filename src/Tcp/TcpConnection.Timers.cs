@@ -9,6 +9,12 @@ namespace NetSim.Tcp;
 public sealed partial class TcpConnection
 {
     private SimTime _retransStamp;
+
+    /// <summary>TCP_THIN_LINEAR_RETRIES: linear timeouts a thin stream gets before backing off.</summary>
+    private const int ThinLinearRetries = 6;
+
+    /// <summary>tcp_stream_is_thin(): fewer than four segments out, past the initial slow start.</summary>
+    private bool IsThinStream => PacketsOut < 4 && Window.Ssthresh < CongestionWindow.InfiniteSsthresh;
     private int _totalRto;
     private int _synAckRetransmissions;
 
@@ -50,8 +56,13 @@ public sealed partial class TcpConnection
         _totalRto++;
         RetransmitSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout);
 
-        // tcp_syn_linear_timeouts: the first SYN retransmissions keep the initial RTO.
-        if (State != TcpState.SynSent || _totalRto > Settings.SynLinearTimeouts)
+        // A thin stream (TCP_THIN_LINEAR_TIMEOUTS) keeps an unbacked-off RTO for its first
+        // TCP_THIN_LINEAR_RETRIES timeouts; tcp_syn_linear_timeouts keeps the initial RTO for the first SYN retransmissions.
+        if (State == TcpState.Established && (ThinLinearTimeouts || Settings.ThinLinearTimeouts) && IsThinStream && Retransmits <= ThinLinearRetries)
+        {
+            Rto = Rtt.Rto;
+        }
+        else if (State != TcpState.SynSent || _totalRto > Settings.SynLinearTimeouts)
         {
             Rto = SimTime.Min(Rto * 2, Settings.MaxRto);
         }

@@ -179,8 +179,11 @@ public sealed partial class TcpConnection
 
     public bool SendBufferFull => _bytesWritten - StreamAcked >= _sendBufferSize;
 
-    /// <summary>Payload bytes the application may still write now.</summary>
-    public long SendBufferSpace => Math.Max(0, _sendBufferSize - (_bytesWritten - StreamAcked));
+    /// <summary>Payload bytes the application may still write now: the send buffer's room, within what TCP_NOTSENT_LOWAT allows.</summary>
+    public long SendBufferSpace => Math.Min(SendBufferRoom, NotSentRoom);
+
+    /// <summary>Room left in the send buffer (sk_stream_wspace()).</summary>
+    private long SendBufferRoom => Math.Max(0, _sendBufferSize - (_bytesWritten - StreamAcked));
 
     private long StreamAcked => Math.Max(0, (SndUna - Iss) - 1);
 
@@ -210,13 +213,26 @@ public sealed partial class TcpConnection
     internal bool AcceptQueueFull => Accepted is null && _acceptQueue.Count > Backlog;
 
     /// <summary>accept(): the oldest established child not yet accepted, or null (EAGAIN).</summary>
-    public TcpConnection? Accept() => _acceptQueue.TryDequeue(out var child) ? child : null;
+    public TcpConnection? Accept()
+    {
+        if (!_acceptQueue.TryDequeue(out var child))
+        {
+            return null;
+        }
+
+        child.IsAccepted = true;
+        return child;
+    }
+
+    /// <summary>Whether an application holds this child (sk->sk_socket is set): accept() has returned it.</summary>
+    public bool IsAccepted { get; private set; }
 
     /// <summary>A child finished its handshake: hand it to the application, or queue it for accept().</summary>
     internal void OnChildEstablished(TcpConnection child)
     {
         if (Accepted is { } accepted)
         {
+            child.IsAccepted = true;
             accepted(child);
         }
         else

@@ -154,6 +154,15 @@ public sealed record TcpSettings
     /// <summary>SYN-ACK retransmissions before the request is dropped (Linux tcp_synack_retries = 5).</summary>
     public int SynAckRetries { get; init; } = 5;
 
+    /// <summary>Linear RTOs for thin streams on every connection (Linux tcp_thin_linear_timeouts = 0; per socket TCP_THIN_LINEAR_TIMEOUTS).</summary>
+    public bool ThinLinearTimeouts { get; init; }
+
+    /// <summary>
+    /// Not-sent bytes beyond which a writer waits (Linux tcp_notsent_lowat; UINT_MAX, the default,
+    /// means no limit; per socket TCP_NOTSENT_LOWAT).
+    /// </summary>
+    public uint NotSentLowWatermark { get; init; } = uint.MaxValue;
+
     /// <summary>SYN retransmissions at a constant RTO before exponential backoff (Linux 6.x tcp_syn_linear_timeouts = 4).</summary>
     public int SynLinearTimeouts { get; init; } = 4;
 

@@ -62,4 +62,22 @@ public sealed class CongestionScenarioTests : IDisposable
         Assert.True(scenario.Flows[0].Tcp.EcnLow);
         Assert.Equal("bbr3", scenario.Flows[0].Tcp.Congestion);
     }
+
+    [Fact]
+    public void ThinLinearTimeoutsAndNotsentLowatAreReadAsSysctls()
+    {
+        var yaml = """
+            name: sysctls
+            duration: 1s
+            hosts: [a, b]
+            links: [{ between: [a, b], rate: 100Mbps, delay: 1ms }]
+            defaults: { thin_linear_timeouts: true }
+            flows:
+              - { name: f, from: a, to: b, app: { type: bulk, bytes: 100000 }, tcp: { notsent_lowat: 128KiB } }
+            """;
+        var scenario = ScenarioParser.Parse(yaml, "sysctls.yaml");
+
+        Assert.True(scenario.Flows[0].Tcp.ThinLinearTimeouts);
+        Assert.Equal(131072u, scenario.Flows[0].Tcp.NotSentLowWatermark);
+    }
 }

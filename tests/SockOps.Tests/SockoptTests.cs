@@ -8,7 +8,7 @@ namespace NetSim.SockOps.Tests;
 public class SockoptTests
 {
     /// <summary>Runs <paramref name="action"/> in the op given on the client (or the server's request socket for NEEDS_ECN) and returns the client connection.</summary>
-    private static Tcp.TcpConnection RunIn(int op, Action<SockOpsContext> action, bool server = false, Kernel.KernelVersion? version = null)
+    internal static Tcp.TcpConnection RunIn(int op, Action<SockOpsContext> action, bool server = false, Kernel.KernelVersion? version = null)
     {
         var net = new Loopback(version is { } v ? new Kernel.KernelModel(v, 1000) : null);
         Exception? failure = null;
@@ -129,7 +129,7 @@ public class SockoptTests
         Assert.Equal(125_000UL, client.MaxPacingRate);
     }
 
-    private static int Get(SockOpsContext skops, int level, int optname)
+    internal static int Get(SockOpsContext skops, int level, int optname)
     {
         var value = new byte[4];
         Assert.Equal(0, skops.bpf_getsockopt(level, optname, value, 4));

@@ -20,6 +20,22 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
         Forward(packet);
     }
 
+    /// <summary>
+    /// Sends a packet on the interface a socket is bound to (SO_BINDTODEVICE) whatever the routes
+    /// say; a socket bound to the loopback device (<paramref name="via"/> null) reaches no other host.
+    /// </summary>
+    public void Send(Packet packet, NetworkInterface? via)
+    {
+        packet.IpId = _nextIpId++;
+        if (via is null)
+        {
+            DropUnroutable(packet);
+            return;
+        }
+
+        via.Send(packet);
+    }
+
     /// <summary>The MTU of the first hop towards <paramref name="destination"/>: what Linux derives the advertised MSS from (the route's device MTU).</summary>
     public int MtuTowards(Ipv4Address destination)
     {
