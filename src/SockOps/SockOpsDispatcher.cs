@@ -15,15 +15,23 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
     private readonly List<SockOpsProgram> _programs = [];
     private readonly List<IReadOnlySet<ushort>?> _ports = [];
     private bool _anyNarrowed;
-    private readonly SockOpsContext _context;
-    private readonly HelperCallLog _helperLog = new();
+    private readonly NetSim.SockOps.Maps.BpfMaps _maps;
+
+    /// <summary>
+    /// One context and helper log per nesting depth: an op can run inside another, as Linux's
+    /// tcp_call_bpf() can (a program's setsockopt(TCP_CONGESTION, "nv") runs NV's init, which asks
+    /// BASE_RTT; a send it causes asks HDR_OPT_LEN), each with its own struct bpf_sock_ops on the stack.
+    /// </summary>
+    private readonly List<(SockOpsContext Context, HelperCallLog Log)> _frames = [];
+    private int _depth;
+    private Action<SockOpsOutput>? _output;
 
     /// <param name="maps">The run's maps, shared with the other groups' programs; a fresh set when null.</param>
     public SockOpsDispatcher(KernelModel kernel, string scope, NetSim.SockOps.Maps.BpfMaps? maps = null)
     {
         Kernel = kernel;
         Scope = scope;
-        _context = new SockOpsContext(kernel, maps ?? new NetSim.SockOps.Maps.BpfMaps());
+        _maps = maps ?? new NetSim.SockOps.Maps.BpfMaps();
     }
 
     public KernelModel Kernel { get; }
@@ -39,8 +47,15 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
     /// <summary>Receives what programs emit with bpf_output(); when null, the records are dropped, as perf events nobody reads.</summary>
     public Action<SockOpsOutput>? Output
     {
-        get => _context.Output;
-        set => _context.Output = value;
+        get => _output;
+        set
+        {
+            _output = value;
+            foreach (var frame in _frames)
+            {
+                frame.Context.Output = value;
+            }
+        }
     }
 
     public void Attach(SockOpsProgram program) => Attach(program, null);
@@ -89,10 +104,29 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
             arg1 = 0;
         }
 
+        if (_depth == _frames.Count)
+        {
+            _frames.Add((new SockOpsContext(Kernel, _maps) { Output = _output }, new HelperCallLog()));
+        }
+
+        var (context, helperLog) = _frames[_depth];
+        _depth++;
+        try
+        {
+            return Run(context, helperLog, connection, op, arg0, arg1, arg2, segment);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private int Run(SockOpsContext context, HelperCallLog helperLog, TcpConnection connection, SockOp op, uint arg0, uint arg1, uint arg2, HeaderOptionSegment? segment)
+    {
         var recording = Invoked is not null;
-        _helperLog.Clear();
+        helperLog.Clear();
         var flagsBefore = connection.CallbackFlags;
-        _context.Prepare(connection, op, arg0, arg1, arg2, segment, recording ? _helperLog : null);
+        context.Prepare(connection, op, arg0, arg1, arg2, segment, recording ? helperLog : null);
 
         var allSucceeded = true;
         var ran = false;
@@ -106,11 +140,11 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
 
             ran = true;
             var program = _programs[i];
-            _context.Program = program;
+            context.Program = program;
             int returned;
             try
             {
-                returned = program.Run(_context);
+                returned = program.Run(context);
             }
             catch (Exception ex)
             {
@@ -129,12 +163,12 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
         }
 
         segment?.Failed = !allSucceeded;
-        var result = allSucceeded ? (int)_context.reply : -1;
+        var result = allSucceeded ? (int)context.reply : -1;
         if (recording)
         {
             Invoked!(new SockOpsInvocation(
                 connection.Simulation.Now, connection, ScopeOf(connection), op, arg0, arg1, arg2, connection.IsFullSocket,
-                flagsBefore, connection.CallbackFlags, _context.reply, result, _helperLog.Describe(), error));
+                flagsBefore, connection.CallbackFlags, context.reply, result, helperLog.Describe(), error));
         }
 
         return result;

@@ -23,6 +23,13 @@ public sealed partial class TcpConnection
     /// <summary>Segments delivered to the peer, acknowledged or SACKed (tp->delivered).</summary>
     public long Delivered { get; private set; }
 
+    /// <summary>
+    /// ack_sample.in_flight of the ACK being processed (tcp_clean_rtx_queue()): mss_cache times the
+    /// segments delivered since the rate sample's prior_delivered, the data that was in flight when
+    /// the newest acknowledged segment left.
+    /// </summary>
+    public long AckSampleInFlight => (long)Mss * (Delivered - _rate.Sample.PriorDelivered);
+
     /// <summary>Of <see cref="Delivered"/>, those reported by ACKs carrying ECE (tp->delivered_ce).</summary>
     public long DeliveredCe { get; private set; }
 

@@ -88,4 +88,22 @@ public sealed class SockOpsStudyTests : IDisposable
         Assert.Equal(rtoCalls, output.Count);
         Assert.Contains(output, line => line.EndsWith("rto_storm,timeout 2 in a row: rto 528 jiffies", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void BaserttHoldsNvsQueueWhereThePlainNvFlowsClimbs()
+    {
+        var (result, calls, _) = Run("sockops-nv-basertt.yaml");
+
+        // BASE_RTT is asked by NV's init on both ends of the flow the program is attached to, and answered with 41000 us.
+        Assert.Equal(2, calls.Count(c => c.Contains(",based,", StringComparison.Ordinal) && c.Contains(",BPF_SOCK_OPS_BASE_RTT,0 0 0,0x0,41000,41000,", StringComparison.Ordinal)));
+        Assert.DoesNotContain(calls, c => c.Contains(",plain,", StringComparison.Ordinal));
+
+        // queue.csv logs each change of a link's queue; over the last 10 s the based path holds nine or ten packets, the plain one far more.
+        var rows = File.ReadAllLines(Path.Combine(result.OutputDirectory, "queue.csv")).Skip(1).Select(l => l.Split(','))
+            .Where(f => double.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture) >= 50).ToList();
+        double MeanQueue(string link) => rows.Where(f => f[1] == link).Average(f => int.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(MeanQueue("a2->b2"), 8, 11);
+        Assert.True(MeanQueue("a1->b1") > 40, $"plain queue {MeanQueue("a1->b1"):F1}");
+        Assert.All(result.Flows, f => Assert.True(f.GoodputMbps > 9.5m, $"{f.Flow}: {f.GoodputMbps} Mbit/s"));
+    }
 }

@@ -9,6 +9,7 @@ public static class CongestionControlRegistry
         ["bbr3"] = () => new Bbr3(),
         ["cubic"] = () => new Cubic(),
         ["dctcp"] = () => new Dctcp(),
+        ["nv"] = () => new Nv(),
         ["reno"] = () => new Reno(),
         ["vegas"] = () => new Vegas(),
     };
