@@ -23,6 +23,11 @@ public static class OpNames
         SockOp.ParseHdrOptCb => "BPF_SOCK_OPS_PARSE_HDR_OPT_CB",
         SockOp.HdrOptLenCb => "BPF_SOCK_OPS_HDR_OPT_LEN_CB",
         SockOp.WriteHdrOptCb => "BPF_SOCK_OPS_WRITE_HDR_OPT_CB",
+        SockOp.TstampSchedCb => "BPF_SOCK_OPS_TSTAMP_SCHED_CB",
+        SockOp.TstampSndSwCb => "BPF_SOCK_OPS_TSTAMP_SND_SW_CB",
+        SockOp.TstampSndHwCb => "BPF_SOCK_OPS_TSTAMP_SND_HW_CB",
+        SockOp.TstampAckCb => "BPF_SOCK_OPS_TSTAMP_ACK_CB",
+        SockOp.TstampSendmsgCb => "BPF_SOCK_OPS_TSTAMP_SENDMSG_CB",
         _ => $"op{(int)op}",
     };
 }

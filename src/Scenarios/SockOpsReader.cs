@@ -76,6 +76,17 @@ internal static class SockOpsReader
                 : new DumpstatsProgram((ulong)interval * 1_000_000);
         }
 
+        if (name is "tcpbpf" or "tcp_rtt" or "net_timestamping")
+        {
+            parameters?.RejectUnknownKeys();
+            return name switch
+            {
+                "tcpbpf" => new TcpbpfProgram(),
+                "tcp_rtt" => new TcpRttProgram(),
+                _ => new NetTimestampingProgram(),
+            };
+        }
+
         if (KernelSamples.All.TryGetValue(name, out var sample))
         {
             return KernelSampleProgram(name, sample.Parameters, parameters);

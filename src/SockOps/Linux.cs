@@ -23,6 +23,16 @@ public static class Linux
     public const int BPF_SOCK_OPS_PARSE_HDR_OPT_CB = 13;
     public const int BPF_SOCK_OPS_HDR_OPT_LEN_CB = 14;
     public const int BPF_SOCK_OPS_WRITE_HDR_OPT_CB = 15;
+    public const int BPF_SOCK_OPS_TSTAMP_SCHED_CB = 16;
+    public const int BPF_SOCK_OPS_TSTAMP_SND_SW_CB = 17;
+    public const int BPF_SOCK_OPS_TSTAMP_SND_HW_CB = 18;
+    public const int BPF_SOCK_OPS_TSTAMP_ACK_CB = 19;
+    public const int BPF_SOCK_OPS_TSTAMP_SENDMSG_CB = 20;
+
+    /// <summary>setsockopt(SOL_SOCKET) from BPF (6.15): the socket's BPF callback flags; SK_BPF_CB_TX_TIMESTAMPING is the only one.</summary>
+    public const int SK_BPF_CB_FLAGS = 1009;
+    public const int SK_BPF_CB_TX_TIMESTAMPING = 1;
+    public const int SK_BPF_CB_MASK = SK_BPF_CB_TX_TIMESTAMPING;
 
     public const int BPF_SOCK_OPS_RTO_CB_FLAG = 0x1;
     public const int BPF_SOCK_OPS_RETRANS_CB_FLAG = 0x2;

@@ -20,15 +20,58 @@ public sealed partial class SockOpsContext
     private const byte ExperimentalOption = 254;
     private const byte ExperimentalOption253 = 253;
 
-    private HeaderOptionSegment? _segment;
+    private SockOpsSkb? _segment;
 
-    /// <summary>skb_len (5.10): the segment's TCP header and payload; for HDR_OPT_LEN_CB, whose header is not yet written, its payload.</summary>
-    public uint skb_len => RequireSkbField(nameof(skb_len)) is { } packet
-        ? (uint)(packet.PayloadLength + (_segment!.Outgoing ? 0 : TcpHeaderBytes + packet.TcpOptionsLength))
-        : 0;
+    /// <summary>
+    /// skb_len (5.10): the segment's TCP header and payload; for HDR_OPT_LEN_CB, whose header is not
+    /// yet written, its payload; in the TX timestamping ops skb->len there (the IP packet at the
+    /// device, the payload in the write and retransmission queues).
+    /// </summary>
+    public uint skb_len => RequireSkbField(nameof(skb_len)) is var packet && _segment?.Length is { } length
+        ? (uint)length
+        : packet is not null ? (uint)(packet.PayloadLength + (_segment!.Outgoing ? 0 : TcpHeaderBytes + packet.TcpOptionsLength)) : 0;
 
-    /// <summary>skb_tcp_flags (5.10): the segment's TCP flags.</summary>
-    public uint skb_tcp_flags => RequireSkbField(nameof(skb_tcp_flags)) is { } packet ? (uint)packet.Flags : 0;
+    /// <summary>skb_tcp_flags (5.10): the segment's TCP flags; a queued skb of the timestamping ops has ACK (TCPHDR_ACK, tcp_skb_entail()).</summary>
+    public uint skb_tcp_flags => RequireSkbField(nameof(skb_tcp_flags)) is { } packet
+        ? (uint)packet.Flags
+        : _segment?.Length is not null ? (uint)TcpFlags.Ack : 0;
+
+    /// <summary>skb_hwtstamp (6.2): the hardware transmit timestamp in ns, in TSTAMP_SND_HW_CB; else 0.</summary>
+    public ulong skb_hwtstamp => Kernel.Version >= new Kernel.KernelVersion(6, 2)
+        ? (ulong)(_segment?.HardwareTimestampNs ?? 0)
+        : throw new SockOpsProgramException($"bpf_sock_ops.skb_hwtstamp does not exist in Linux {Kernel.Version} (added in 6.2)");
+
+    /// <summary>
+    /// skb_shinfo(skb)->tskey, which a C program reads through bpf_core_cast() of skops->skb: the
+    /// sequence number of the timestamped write's last byte; 0 outside the timestamping ops.
+    /// </summary>
+    public uint skb_tskey => _segment?.TsKey ?? 0;
+
+    /// <summary>
+    /// bpf_sock_ops_enable_tx_tstamp(skops, flags) (6.15): only in TSTAMP_SENDMSG_CB (else
+    /// -EOPNOTSUPP), then only with flags 0 (else -EINVAL); the write's last byte is then timestamped.
+    /// </summary>
+    public int bpf_sock_ops_enable_tx_tstamp(ulong flags)
+    {
+        RequireHelper("bpf_sock_ops_enable_tx_tstamp", 6, 15);
+        int result;
+        if (Op != SockOp.TstampSendmsgCb || _segment is null)
+        {
+            result = -Linux.EOPNOTSUPP;
+        }
+        else if (flags != 0)
+        {
+            result = -Linux.EINVAL;
+        }
+        else
+        {
+            _segment.TxTimestampRequested = true;
+            result = 0;
+        }
+
+        _helperLog?.Add($"enable_tx_tstamp({flags})={result}");
+        return result;
+    }
 
     /// <summary>
     /// skb_data to skb_data_end (5.10): the TCP header, options included (in WRITE_HDR_OPT_CB, the
@@ -46,7 +89,11 @@ public sealed partial class SockOpsContext
     {
         RequireHelper("bpf_reserve_hdr_opt", 5, 10);
         int result;
-        if (Op != SockOp.HdrOptLenCb || _segment is null)
+        if (!IsLockedTcpSock)
+        {
+            result = -Linux.EOPNOTSUPP;
+        }
+        else if (Op != SockOp.HdrOptLenCb || _segment is null)
         {
             result = -Linux.EPERM;
         }
@@ -78,7 +125,7 @@ public sealed partial class SockOpsContext
     public int bpf_store_hdr_opt(byte[] from, uint len, ulong flags)
     {
         RequireHelper("bpf_store_hdr_opt", 5, 10);
-        var result = StoreOption(from, len, flags);
+        var result = IsLockedTcpSock ? StoreOption(from, len, flags) : -Linux.EOPNOTSUPP;
         _helperLog?.Add($"store_hdr_opt(kind {(from.Length > 0 ? from[0] : 0)}, {len})={result}");
         return result;
     }
@@ -88,12 +135,13 @@ public sealed partial class SockOpsContext
     /// searchby_res[0] (with kind-length 0, or for an experimental kind 4 or 6 and its 2- or
     /// 4-byte magic) in the segment, or with BPF_LOAD_HDR_OPT_TCP_SYN in the SYN; copies it into
     /// searchby_res and returns its length. -EINVAL, -ENOMSG when absent, -ENOSPC (after copying
-    /// len bytes) when longer than len, -ENOENT without a SYN, -EPERM in HDR_OPT_LEN_CB.
+    /// len bytes) when longer than len, -ENOENT without a SYN, -EPERM in HDR_OPT_LEN_CB. All three
+    /// helpers refuse with -EOPNOTSUPP in the TX timestamping ops, which run without the socket lock.
     /// </summary>
     public int bpf_load_hdr_opt(byte[] searchby_res, uint len, ulong flags)
     {
         RequireHelper("bpf_load_hdr_opt", 5, 10);
-        var result = LoadOption(searchby_res, (int)Math.Min(len, (uint)searchby_res.Length), flags);
+        var result = IsLockedTcpSock ? LoadOption(searchby_res, (int)Math.Min(len, (uint)searchby_res.Length), flags) : -Linux.EOPNOTSUPP;
         _helperLog?.Add($"load_hdr_opt(kind {(searchby_res.Length > 0 ? searchby_res[0] : 0)})={result}");
         return result;
     }

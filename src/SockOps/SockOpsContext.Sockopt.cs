@@ -18,7 +18,7 @@ public sealed partial class SockOpsContext
     public int bpf_setsockopt(int level, int optname, byte[] optval, int optlen)
     {
         RequireHelper("bpf_setsockopt", 4, 13);
-        var result = SetSockOpt(level, optname, optval.AsSpan(0, Math.Clamp(optlen, 0, optval.Length)));
+        var result = !IsLockedTcpSock ? -Linux.EOPNOTSUPP : SetSockOpt(level, optname, optval.AsSpan(0, Math.Clamp(optlen, 0, optval.Length)));
         _helperLog?.Add($"setsockopt({OptionName(level, optname)}, {Describe(optname, optval, optlen)})={result}");
         return result;
     }
@@ -29,7 +29,12 @@ public sealed partial class SockOpsContext
         RequireHelper("bpf_getsockopt", 4, 15);
         var buffer = optval.AsSpan(0, Math.Clamp(optlen, 0, optval.Length));
         int result;
-        if (level == Linux.SOL_TCP && optname is >= Linux.TCP_BPF_SYN and <= Linux.TCP_BPF_SYN_MAC && Kernel.Version >= new Kernel.KernelVersion(5, 10))
+        if (!IsLockedTcpSock)
+        {
+            result = -Linux.EOPNOTSUPP;
+            buffer.Clear();
+        }
+        else if (level == Linux.SOL_TCP && optname is >= Linux.TCP_BPF_SYN and <= Linux.TCP_BPF_SYN_MAC && Kernel.Version >= new Kernel.KernelVersion(5, 10))
         {
             result = GetSynHeaders(optname, buffer);
         }

@@ -53,6 +53,15 @@ public sealed partial class SockOpsContext
                 return 0;
             case Linux.SO_TXREHASH:
                 return _connection.SetTxRehash(number);
+            case Linux.SK_BPF_CB_FLAGS:
+                // sk_bpf_set_get_cb_flags(): only the bits of SK_BPF_CB_MASK.
+                if ((number & ~Linux.SK_BPF_CB_MASK) != 0)
+                {
+                    return -Linux.EINVAL;
+                }
+
+                _connection.BpfCallbackFlags = number;
+                return 0;
             default:
                 return _connection.BindToInterfaceIndex(number);
         }
@@ -70,6 +79,7 @@ public sealed partial class SockOpsContext
         Linux.SO_REUSEADDR => IntResult(value, _connection.ReuseAddress ? 1 : 0),
         Linux.SO_REUSEPORT => IntResult(value, _connection.ReusePort ? 1 : 0),
         Linux.SO_TXREHASH => IntResult(value, _connection.TxRehash),
+        Linux.SK_BPF_CB_FLAGS => IntResult(value, _connection.BpfCallbackFlags),
         _ => IntResult(value, _connection.BoundInterfaceIndex),
     };
 }

@@ -34,7 +34,7 @@ public sealed partial class SockOpsContext
     /// <summary>The socket, for C# programs that want more than Linux exposes (read-only use).</summary>
     public TcpConnection Connection => _connection;
 
-    internal void Prepare(TcpConnection connection, SockOp op, uint arg0, uint arg1, uint arg2, HeaderOptionSegment? segment, HelperCallLog? helperLog)
+    internal void Prepare(TcpConnection connection, SockOp op, uint arg0, uint arg1, uint arg2, SockOpsSkb? segment, HelperCallLog? helperLog)
     {
         _connection = connection;
         _segment = segment;
@@ -81,7 +81,14 @@ public sealed partial class SockOpsContext
 
     public uint sk_txhash { get; set; }
 
-    private bool Full => _connection.IsFullSocket;
+    /// <summary>
+    /// The tcp_sock fields read 0 unless the socket is a full one whose lock the op holds
+    /// (is_locked_tcp_sock, 6.15): the TX timestamping ops run without it.
+    /// </summary>
+    private bool Full => _connection.IsFullSocket && IsLockedTcpSock;
+
+    /// <summary>The op runs with the socket locked: every op but the TX timestamping ones (is_locked_tcp_sock_ops()).</summary>
+    private bool IsLockedTcpSock => Op < SockOp.TstampSchedCb;
 
     public uint snd_cwnd => Full ? _connection.Window.Cwnd : 0;
     public uint srtt_us => Full ? (uint)_connection.SrttUs8ForSockOps : 0;
@@ -118,7 +125,8 @@ public sealed partial class SockOpsContext
         : throw new SockOpsProgramException($"bpf_sock_ops.sk does not exist in Linux {Kernel.Version} (added in 5.3)");
 
     /// <summary>
-    /// bpf_sock_ops_cb_flags_set() (net/core/filter.c): -EINVAL unless a full socket; otherwise
+    /// bpf_sock_ops_cb_flags_set() (net/core/filter.c): -EOPNOTSUPP in the TX timestamping ops,
+    /// -EINVAL unless a full socket; otherwise
     /// the flags are REPLACED by the bits this kernel supports and the other bits are returned.
     /// </summary>
     public int bpf_sock_ops_cb_flags_set(int argval)
@@ -129,7 +137,11 @@ public sealed partial class SockOpsContext
         }
 
         int result;
-        if (!_connection.IsFullSocket)
+        if (!IsLockedTcpSock)
+        {
+            result = -Linux.EOPNOTSUPP;
+        }
+        else if (!_connection.IsFullSocket)
         {
             result = -Linux.EINVAL;
         }
@@ -158,6 +170,21 @@ public sealed partial class SockOpsContext
         Output?.Invoke(new SockOpsOutput(_connection.Simulation.Now, _connection, Op, Program?.Name ?? string.Empty, record));
         _helperLog?.Add("output");
         return 0;
+    }
+
+    /// <summary>The key of a socket's cookie in its per-socket storage.</summary>
+    private static readonly object CookieKey = new();
+
+    /// <summary>bpf_get_socket_cookie(skops): the socket's cookie, given on first use from a run-wide counter (sock_gen_cookie()).</summary>
+    public ulong bpf_get_socket_cookie()
+    {
+        if (!_connection.SocketStorage.TryGetValue(CookieKey, out var cookie))
+        {
+            cookie = Maps.NextSocketCookie();
+            _connection.SocketStorage.Add(CookieKey, cookie);
+        }
+
+        return (ulong)cookie;
     }
 
     /// <summary>bpf_ktime_get_ns(): the monotonic clock in ns, here the simulated time since the run began.</summary>

@@ -91,7 +91,7 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
             : Scope;
     }
 
-    public int Call(TcpConnection connection, SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, HeaderOptionSegment? segment = null)
+    public int Call(TcpConnection connection, SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, SockOpsSkb? segment = null)
     {
         if (_programs.Count == 0 || !Kernel.Invokes(op))
         {
@@ -121,7 +121,7 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
         }
     }
 
-    private int Run(SockOpsContext context, HelperCallLog helperLog, TcpConnection connection, SockOp op, uint arg0, uint arg1, uint arg2, HeaderOptionSegment? segment)
+    private int Run(SockOpsContext context, HelperCallLog helperLog, TcpConnection connection, SockOp op, uint arg0, uint arg1, uint arg2, SockOpsSkb? segment)
     {
         var recording = Invoked is not null;
         helperLog.Clear();

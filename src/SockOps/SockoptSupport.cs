@@ -58,6 +58,7 @@ internal readonly record struct SockoptSupport(int Level, int Name, string Text,
         new(Linux.SOL_TCP, Linux.TCP_THIN_LINEAR_TIMEOUTS, "SOL_TCP, TCP_THIN_LINEAR_TIMEOUTS", V6_1, V6_1),
         new(Linux.SOL_IPV6, Linux.IPV6_AUTOFLOWLABEL, "SOL_IPV6, IPV6_AUTOFLOWLABEL", V6_1, V6_1),
         new(Linux.SOL_TCP, Linux.TCP_BPF_SOCK_OPS_CB_FLAGS, "SOL_TCP, TCP_BPF_SOCK_OPS_CB_FLAGS", new(6, 12), new(6, 12)),
+        new(Linux.SOL_SOCKET, Linux.SK_BPF_CB_FLAGS, "SOL_SOCKET, SK_BPF_CB_FLAGS", new(6, 15), new(6, 15)),
     ];
 
     public static SockoptSupport? Find(int level, int name)

@@ -91,6 +91,10 @@ public sealed partial class TcpConnection
             SndUna = ack;
             Statistics.BytesAcked += ack - priorUna;
             Retransmits = 0;
+            if (_txTimestampKeys.Count > 0)
+            {
+                TimestampAcked(priorUna);
+            }
 
             // Karn's rule (RFC 6298 §3): no sample from send times when retransmitted data is acknowledged
             // (FLAG_RETRANS_DATA_ACKED); then the SACK sample, then the echoed timestamp (RFC 7323 §4).

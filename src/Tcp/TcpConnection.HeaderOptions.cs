@@ -24,7 +24,7 @@ public sealed partial class TcpConnection
     /// <summary>The kinds tcp_parse_options() understands: MSS, window scale, SACK-permitted, SACK, timestamps, MD5, AO, MPTCP, Fast Open.</summary>
     private static readonly byte[] KnownOptionKinds = [2, 3, 4, 5, 8, 19, 29, 30, 34];
 
-    private readonly HeaderOptionSegment _headerSegment = new();
+    private readonly SockOpsSkb _headerSegment = new();
 
     /// <summary>The SYN a SYN-ACK being built answers (the request socket's syn_skb), while it is built.</summary>
     private Packet? _synBeingAnswered;
@@ -101,7 +101,7 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>The segment that an ESTABLISHED callback is given (bpf_skops_established()'s skb).</summary>
-    private HeaderOptionSegment ReceivedSegment(Packet packet) => _headerSegment.For(packet, null, 0, outgoing: false);
+    private SockOpsSkb ReceivedSegment(Packet packet) => _headerSegment.For(packet, null, 0, outgoing: false);
 
     /// <summary>
     /// tcp_parse_options()' saw_unknown: an option of a kind Linux does not parse. The kernel's own

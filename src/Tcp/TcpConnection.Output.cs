@@ -317,7 +317,7 @@ public sealed partial class TcpConnection
         }
 
         AdvanceDeparture(payloadLength);
-
+        TimestampOnTransmit(packet, seq, payloadLength);
         SendOnBoundInterface(packet);
     }
 

@@ -193,5 +193,6 @@ public sealed partial class TcpConnection
         ReceiveLowWatermark = listener.ReceiveLowWatermark;
         NotSentLowWatermark = listener.NotSentLowWatermark;
         ThinLinearTimeouts = listener.ThinLinearTimeouts;
+        BpfCallbackFlags = listener.BpfCallbackFlags;
     }
 }

@@ -298,6 +298,10 @@ public sealed partial class TcpConnection
         _rate.CheckAppLimited(_bytesWritten - _streamNext, Mss, PacketsInFlight, Window.Cwnd, LostOut, RetransOut, Delivered);
         var accepted = Math.Min(bytes, SendBufferSpace);
         _bytesWritten += accepted;
+        if (accepted > 0)
+        {
+            OnWriteQueued();
+        }
         if (State is TcpState.Established or TcpState.CloseWait)
         {
             PushPendingFrames();
@@ -472,7 +476,7 @@ public sealed partial class TcpConnection
         RcvWscale = _windowScalingAgreed ? Settings.WindowScaleShift : 0;
     }
 
-    internal int CallSockOps(SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, HeaderOptionSegment? segment = null) =>
+    internal int CallSockOps(SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, SockOpsSkb? segment = null) =>
         SockOps?.Call(this, op, arg0, arg1, arg2, segment) ?? 0;
 
     private bool FlagSet(SockOpsCallbackFlags flag) => (CallbackFlags & flag) != 0 && !_handedToTimeWait;

@@ -106,4 +106,58 @@ public sealed class SockOpsStudyTests : IDisposable
         Assert.True(MeanQueue("a1->b1") > 40, $"plain queue {MeanQueue("a1->b1"):F1}");
         Assert.All(result.Flows, f => Assert.True(f.GoodputMbps > 9.5m, $"{f.Flow}: {f.GoodputMbps} Mbit/s"));
     }
+
+    [Fact]
+    public void TxTimestampsPlaceTheRequestsDelayInTheNetworkOnceTheUploadFillsTheQueue()
+    {
+        var (result, calls, _) = Run("sockops-tx-timestamping.yaml");
+
+        // One record per request followed to its ACK: tskey, then the delays in the stack, the device queue, and to the ACK.
+        var records = File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops_output.csv")).Skip(1)
+            .Select(l => l.Split(','))
+            .Select(f => (Time: double.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture), Delays: f[5].Split(' ').Skip(1).Select(d => long.Parse(d.Split('=')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray()))
+            .ToList();
+        Assert.True(records.Count > 30, $"{records.Count} requests followed");
+        // A request reaches the device when it is written, unless it was lost: its retransmission's
+        // TSTAMP_SCHED_CB then measures from the write (the selftest's program overwrites sched_delay).
+        var rpc = result.Flows.Single(f => f.Flow == "rpc");
+        Assert.Equal(rpc.Retransmissions, records.Count(r => r.Delays[0] != 0));
+        Assert.All(records.Where(r => r.Delays[0] == 0), r => Assert.InRange(r.Delays[1], 0, 1_000_000));
+        Assert.All(records.Where(r => r.Time < 5), r => Assert.InRange(r.Delays[2], 40_000_000, 45_000_000));
+        Assert.All(records.Where(r => r.Time > 9), r => Assert.InRange(r.Delays[2], 150_000_000, 300_000_000));
+        Assert.Contains(calls, c => c.Contains(",BPF_SOCK_OPS_TSTAMP_SND_HW_CB,", StringComparison.Ordinal));
+        Assert.DoesNotContain(calls, c => c.Contains(",upload,", StringComparison.Ordinal) && c.Contains("TSTAMP", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheSelftestProgramsRunFromAScenarioAndPrintWhatTheyRecord()
+    {
+        var yaml = """
+            name: selftests
+            duration: 2s
+            hosts: [a, b]
+            links: [{ between: [a, b], rate: 100Mbps, delay: 5ms }]
+            flows:
+              - { name: exchange, from: a, to: b, app: { type: bulk, bytes: 1000 } }
+              - { name: timed, from: a, to: b, app: { type: bulk, bytes: 100KB } }
+            sockops:
+              - { program: builtin:tcpbpf, attach: { flows: [exchange] } }
+              - { program: builtin:tcp_rtt, attach: { flows: [timed] } }
+            """;
+        var result = ScenarioRunner.Run(ScenarioParser.Parse(yaml, "selftests.yaml"), _temporary.Combine("selftests"));
+        var lines = File.ReadAllLines(Path.Combine(result.OutputDirectory, "sockops_output.csv")).Skip(1).ToList();
+
+        // tcpbpf: ops 1-6, 10 and 11 (0xc7e); both ends close; the client's cb_flags_set(0x80) returned 0x80.
+        var tcpbpf = lines.Where(l => l.Contains("builtin:tcpbpf", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, tcpbpf.Count);
+        Assert.Contains("event_map=0xc7e", tcpbpf[^1], StringComparison.Ordinal);
+        Assert.Contains("bad_cb_test_rv=0x80 good_cb_test_rv=0", tcpbpf[^1], StringComparison.Ordinal);
+        Assert.Contains("num_close_events=2", tcpbpf[^1], StringComparison.Ordinal);
+
+        // tcp_rtt: one line per RTT callback on the client, counted 1, 2, 3, ... with delivered growing.
+        var rtt = lines.Where(l => l.Contains("builtin:tcp_rtt", StringComparison.Ordinal) && l.Contains(",timed,a,", StringComparison.Ordinal)).ToList();
+        Assert.True(rtt.Count >= 3, $"{rtt.Count} RTT callbacks");
+        Assert.All(rtt.Select((l, i) => (l, i)), x => Assert.Contains($"invoked={x.i + 1} ", x.l, StringComparison.Ordinal));
+        Assert.Contains("delivered=1 ", rtt[0], StringComparison.Ordinal);
+    }
 }

@@ -12,7 +12,7 @@ public class NvTests(ITestOutputHelper output)
     /// <summary>A sock_ops stand-in that answers BASE_RTT, as samples/bpf/tcp_basertt_kern.c does.</summary>
     private sealed class BaseRttReply(int us) : ISockOpsDispatcher
     {
-        public int Call(TcpConnection connection, SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, HeaderOptionSegment? segment = null) =>
+        public int Call(TcpConnection connection, SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, SockOpsSkb? segment = null) =>
             op == SockOp.BaseRtt ? us : 0;
     }
 

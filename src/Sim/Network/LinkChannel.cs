@@ -147,6 +147,12 @@ public sealed class LinkChannel : IEventHandler
 
         QueueLengthChanged?.Invoke(this);
         _transmitting = packet;
+        if (packet.TxTimestamps is { } timestamps)
+        {
+            packet.TxTimestamps = null;
+            timestamps.OnTransmitted(packet, packet.TxTimestampKey);
+        }
+
         TransmissionStarted?.Invoke(this, packet);
         var duration = TransmissionTime(packet.SizeBytes);
         Statistics.BusyNanoseconds += duration.Nanoseconds;

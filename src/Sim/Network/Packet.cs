@@ -84,6 +84,12 @@ public sealed class Packet
 
     public int ExtraOptionsLength { get; set; }
 
+    /// <summary>Who hears of this packet's transmit timestamps at its first device (SKBTX_BPF), or null.</summary>
+    public ITxTimestampObserver? TxTimestamps { get; set; }
+
+    /// <summary>The key the transmit timestamps report (skb_shinfo(skb)->tskey).</summary>
+    public uint TxTimestampKey { get; set; }
+
     /// <summary>Bit errors on the way: the TCP checksum fails, so the receiver discards the segment (RFC 9293 §3.1).</summary>
     public bool Corrupted { get; set; }
 
@@ -137,6 +143,8 @@ public sealed class Packet
         Corrupted = false;
         StreamOffset = 0;
         ExtraOptionsLength = 0;
+        TxTimestamps = null;
+        TxTimestampKey = 0;
     }
 
     /// <summary>Copies every field into <paramref name="copy"/> (for duplication); the copy keeps its own <see cref="Id"/>.</summary>

@@ -51,6 +51,7 @@ public sealed record KernelModel
         SockOp.TcpListenCb => new KernelVersion(4, 19),
         SockOp.RttCb => new KernelVersion(5, 3),
         SockOp.ParseHdrOptCb or SockOp.HdrOptLenCb or SockOp.WriteHdrOptCb => new KernelVersion(5, 10),
+        >= SockOp.TstampSchedCb => new KernelVersion(6, 15),
         _ => KernelVersion.Oldest,
     };
 

@@ -8,6 +8,10 @@ namespace NetSim.SockOps.Maps;
 public sealed class BpfMaps
 {
     private readonly Dictionary<string, BpfMap> _maps = new(StringComparer.Ordinal);
+    private ulong _lastSocketCookie;
+
+    /// <summary>The next socket cookie of the run (sock_gen_cookie(): unique, never 0, handed out on first use).</summary>
+    internal ulong NextSocketCookie() => ++_lastSocketCookie;
 
     public BpfHashMap<TKey, TValue> Hash<TKey, TValue>(string name, int maxEntries)
         where TKey : notnull

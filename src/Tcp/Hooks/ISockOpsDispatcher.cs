@@ -11,5 +11,5 @@ public interface ISockOpsDispatcher
     /// when every program returned 1, -1 when one returned 0, and 0 when none is attached.
     /// <paramref name="segment"/> is the segment of a header-option op or an ESTABLISHED callback.
     /// </summary>
-    int Call(TcpConnection connection, SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, HeaderOptionSegment? segment = null);
+    int Call(TcpConnection connection, SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, SockOpsSkb? segment = null);
 }

@@ -19,4 +19,9 @@ public enum SockOp
     ParseHdrOptCb = 13,
     HdrOptLenCb = 14,
     WriteHdrOptCb = 15,
+    TstampSchedCb = 16,
+    TstampSndSwCb = 17,
+    TstampSndHwCb = 18,
+    TstampAckCb = 19,
+    TstampSendmsgCb = 20,
 }
