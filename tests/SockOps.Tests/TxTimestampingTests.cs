@@ -144,4 +144,47 @@ public class TxTimestampingTests
         Assert.Equal(0, run.Program.NrActive);
         Assert.DoesNotContain(run.Calls, c => c.Op >= SockOp.TstampSchedCb);
     }
+
+    [Fact]
+    public void ClearingTheSocketFlagStopsTheSendmsgCallbackFromTheNextWriteOnButNotAMarkedSegments()
+    {
+        // Timestamping and RTT_CB on at ACTIVE_ESTABLISHED (after the SYN-ACK's RTT sample); the first
+        // RTT_CB, from the first write's ACK, clears SK_BPF_CB_FLAGS. A second write 10 us after the
+        // first is marked but held by Nagle until that ACK; a third follows at 50 ms.
+        var net = new Loopback();
+        var program = new NetTimestampingProgram();
+        var rttCalls = 0;
+        net.ClientPrograms.Attach(new RecordingProgram
+        {
+            OnRun = skops =>
+            {
+                if (skops.op == Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB)
+                {
+                    skops.bpf_sock_ops_cb_flags_set(Linux.BPF_SOCK_OPS_RTT_CB_FLAG);
+                }
+                else if (skops.op == Linux.BPF_SOCK_OPS_RTT_CB && ++rttCalls == 1)
+                {
+                    skops.SetSockOpt(Linux.SOL_SOCKET, Linux.SK_BPF_CB_FLAGS, 0);
+                }
+
+                return 1;
+            },
+        });
+        net.ClientPrograms.Attach(program);
+        net.ServerStack.Listen(80);
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        client.Established = c =>
+        {
+            net.Simulation.Schedule(net.Simulation.Now + SimTime.FromMicroseconds(10), () => c.Write(1000));
+            net.Simulation.Schedule(net.Simulation.Now + SimTime.FromMicroseconds(20), () => c.Write(1000));
+            net.Simulation.Schedule(net.Simulation.Now + SimTime.FromMilliseconds(50), () => c.Write(1000));
+        };
+        net.Simulation.Run(SimTime.FromSeconds(1));
+
+        // tcp_ack_tstamp() runs before the RTT sample's RTT_CB, which then clears the flag; the held
+        // segment keeps its mark and is followed to its ACK; the third write runs no SENDMSG.
+        Assert.Equal((2, 2, 2, 2), (program.NrSnd, program.NrSched, program.NrTxSw, program.NrAck));
+        Assert.Equal([(client.Iss + 1000).Value, (client.Iss + 2000).Value], program.Completed.Select(c => c.Key.TsKey));
+        Assert.Equal(0, client.BpfCallbackFlags);
+    }
 }
