@@ -43,7 +43,6 @@ public sealed partial class SockOpsContext
         _args[1] = arg1;
         _args[2] = arg2;
         _args[3] = 0;
-        sk_txhash = 0;
         _helperLog = helperLog;
     }
 
@@ -79,7 +78,18 @@ public sealed partial class SockOpsContext
     /// <summary>BPF_TCP_*; a request socket reads BPF_TCP_NEW_SYN_RECV.</summary>
     public uint state => _connection.IsFullSocket ? (uint)_connection.State : Linux.BPF_TCP_NEW_SYN_RECV;
 
-    public uint sk_txhash { get; set; }
+    /// <summary>sk->sk_txhash: readable and writable on a full socket (the write stays with the socket); 0 otherwise.</summary>
+    public uint sk_txhash
+    {
+        get => Full ? _connection.TxHash : 0;
+        set
+        {
+            if (Full)
+            {
+                _connection.TxHash = value;
+            }
+        }
+    }
 
     /// <summary>
     /// The tcp_sock fields read 0 unless the socket is a full one whose lock the op holds

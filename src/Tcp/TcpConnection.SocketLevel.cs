@@ -26,6 +26,22 @@ public sealed partial class TcpConnection
     /// <summary>sk->sk_reuseport.</summary>
     public bool ReusePort { get; set; }
 
+    /// <summary>sk->sk_txhash: the flow hash the connection's packets are sent with (0 on a listener).</summary>
+    public uint TxHash { get; set; }
+
+    /// <summary>
+    /// sk_rethink_txhash(), from tcp_write_timeout() at each retransmission timeout that does not
+    /// abort: a new random hash, to move the flow off a failing path, when the socket allows it
+    /// (sk_txrehash 1, or the default, which takes net.core.txrehash = 1).
+    /// </summary>
+    private void RethinkTxHash()
+    {
+        if (TxHash != 0 && TxRehash != 0)
+        {
+            TxHash = Stack.NextTxHash();
+        }
+    }
+
     /// <summary>sk->sk_txrehash: <see cref="TxRehashDefault"/>, 0 or 1.</summary>
     public int TxRehash { get; private set; } = TxRehashDefault;
 

@@ -48,6 +48,8 @@ public sealed partial class TcpConnection
             return;
         }
 
+        RethinkTxHash();
+
         Statistics.RetransmissionTimeouts++;
         _tlpHighSeq = null;
         Observer?.OnRetransmissionTimeout(this, Retransmits);
@@ -168,6 +170,9 @@ public sealed partial class TcpConnection
 
         _synAckRetransmissions++;
         Statistics.TotalRetransmissions++;
+
+        // tcp_rtx_synack(): each retransmitted SYN-ACK goes with a new hash when rehashing is on.
+        RethinkTxHash();
         ref var synAck = ref _rtx[0];
         synAck.EverRetransmitted = true;
         Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);

@@ -17,6 +17,7 @@ public sealed class TcpStack : IPacketHandler
     private readonly Dictionary<ConnectionKey, TcpConnection> _connections = [];
     private readonly Dictionary<ushort, TcpConnection> _listeners = [];
     private readonly System.Random _random;
+    private readonly System.Random _txHashRandom;
     private int _nextEphemeral;
 
     public TcpStack(Simulation simulation, Host host, TcpSettings settings)
@@ -25,6 +26,7 @@ public sealed class TcpStack : IPacketHandler
         Host = host;
         Settings = settings;
         _random = simulation.Random.Get($"tcp/{host.Name}");
+        _txHashRandom = simulation.Random.Get($"txhash/{host.Name}");
         _nextEphemeral = EphemeralLow + _random.Next(EphemeralHigh - EphemeralLow);
         host.Transport = this;
     }
@@ -76,6 +78,9 @@ public sealed class TcpStack : IPacketHandler
         }
 
         _connections.Add(new ConnectionKey(remoteAddress, remotePort, localPort), connection);
+
+        // tcp_v4_connect(): sk_set_txhash() before tcp_connect().
+        connection.TxHash = NextTxHash();
         connection.Connect(NextIss());
         return connection;
     }
@@ -136,6 +141,9 @@ public sealed class TcpStack : IPacketHandler
         child.Name = listener.Name;
         child.Listener = listener;
         child.InheritFromListener(listener, packet);
+
+        // tcp_conn_request(): the request's txhash, which the child keeps.
+        child.TxHash = NextTxHash();
         _connections.Add(key, child);
         child.AcceptSyn(packet, NextIss());
     }
@@ -217,6 +225,9 @@ public sealed class TcpStack : IPacketHandler
     }
 
     /// <summary>A connection's timestamp clock offset (Linux's per-connection tsoffset), from the host's seeded stream.</summary>
+    /// <summary>net_tx_rndhash(): a random flow hash, never 0.</summary>
+    internal uint NextTxHash() => Math.Max(1u, (uint)_txHashRandom.NextInt64(0, 1L << 32));
+
     internal uint NextTimestampOffset() => (uint)_random.NextInt64(0, 1L << 32);
 
     /// <summary>Initial sequence numbers come from the host's seeded stream, so runs repeat exactly.</summary>

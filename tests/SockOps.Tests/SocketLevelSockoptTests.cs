@@ -209,4 +209,61 @@ public class SocketLevelSockoptTests
         Assert.Equal(((uint)Linux.BPF_SOCK_OPS_HDR_OPT_LEN_CB, 40, 60), results[0]);
         Assert.Equal(((uint)Linux.BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB, -Linux.ENOENT, -Linux.ENOENT), results.Single(r => r.Op == Linux.BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB));
     }
+
+    [Theory]
+    [InlineData(-1, true)]
+    [InlineData(0, false)]
+    public void SkTxhashIsTheSocketsOwnAndEachTimeoutRehashesItUnlessTxrehashIsOff(int txrehash, bool rehashes)
+    {
+        // The path loses everything after the handshake: a written segment times out again and again.
+        var loss = new Sim.Network.Loss.ScheduledLoss();
+        var net = new Loopback(forwardLoss: loss);
+        var hashes = new List<(uint Op, uint Hash)>();
+        net.ClientPrograms.Attach(new RecordingProgram
+        {
+            OnRun = skops =>
+            {
+                if (skops.op == Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB)
+                {
+                    Set(skops, Linux.SOL_SOCKET, Linux.SO_TXREHASH, txrehash);
+                    skops.bpf_sock_ops_cb_flags_set(Linux.BPF_SOCK_OPS_RTO_CB_FLAG);
+                }
+
+                hashes.Add((skops.op, skops.sk_txhash));
+                return 1;
+            },
+        });
+        net.ServerStack.Listen(80);
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        client.Established = c => net.Then(() =>
+        {
+            loss.Outage = true;
+            c.Write(100);
+        });
+        net.Simulation.Run(SimTime.FromSeconds(10));
+
+        // One hash from connect() to the first timeout (net_tx_rndhash(): random, not 0); then a new
+        // one after each timeout, which RTO_CB (run before tcp_write_timeout() rethinks it) sees next time.
+        var first = hashes[0].Hash;
+        Assert.NotEqual(0u, first);
+        Assert.All(hashes.TakeWhile(h => h.Op != Linux.BPF_SOCK_OPS_RTO_CB), h => Assert.Equal(first, h.Hash));
+        var atTimeouts = hashes.Where(h => h.Op == Linux.BPF_SOCK_OPS_RTO_CB).Select(h => h.Hash).ToList();
+        Assert.True(atTimeouts.Count >= 3, $"{atTimeouts.Count} timeouts");
+        Assert.Equal(first, atTimeouts[0]);
+        Assert.Equal(rehashes ? atTimeouts.Count : 1, atTimeouts.Distinct().Count());
+        Assert.Equal(atTimeouts[^1] == client.TxHash, !rehashes);
+    }
+
+    [Fact]
+    public void AProgramsWriteToSkTxhashStaysWithTheSocket()
+    {
+        var read = 0u;
+        var client = SockoptTests.RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops =>
+        {
+            skops.sk_txhash = 0x12345f;
+            read = skops.sk_txhash;
+        });
+
+        Assert.Equal((0x12345fu, 0x12345fu), (read, client.TxHash));
+    }
 }
