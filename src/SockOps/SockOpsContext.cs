@@ -67,6 +67,12 @@ public sealed partial class SockOpsContext
 
     public uint local_ip4 => _connection.LocalAddress.NetworkOrder;
 
+    /// <summary>remote_ip6[4]: an AF_INET socket has no IPv6 address; all four words read 0.</summary>
+    public uint[] remote_ip6 => new uint[4];
+
+    /// <summary>local_ip6[4]: as <see cref="remote_ip6"/>.</summary>
+    public uint[] local_ip6 => new uint[4];
+
     /// <summary>The port in network byte order in a u32: bpf_ntohl(remote_port) is the port.</summary>
     public uint remote_port => BinaryPrimitives.ReverseEndianness((uint)_connection.RemotePort);
 
@@ -181,6 +187,15 @@ public sealed partial class SockOpsContext
         _helperLog?.Add("output");
         return 0;
     }
+
+    /// <summary>bpf_get_prandom_u32(): a pseudo-random number from the run's seeded stream.</summary>
+    public uint bpf_get_prandom_u32() => (uint)_connection.Simulation.Random.Get("bpf/prandom").NextInt64(0, 1L << 32);
+
+    /// <summary>bpf_perf_event_output() as a C# program calls it: the record goes to sockops_output.csv, as with <see cref="bpf_output"/>.</summary>
+    public int bpf_perf_event_output(string record) => bpf_output(record);
+
+    /// <summary>bpf_ringbuf_output() as a C# program calls it: the record goes to sockops_output.csv, as with <see cref="bpf_output"/>.</summary>
+    public int bpf_ringbuf_output(string record) => bpf_output(record);
 
     /// <summary>The key of a socket's cookie in its per-socket storage.</summary>
     private static readonly object CookieKey = new();

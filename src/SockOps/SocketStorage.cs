@@ -28,4 +28,7 @@ public sealed class SocketStorage<T>
         connection.SocketStorage.Add(this, created);
         return created;
     }
+
+    /// <summary>bpf_sk_storage_delete(&amp;map, sk): 0, or -ENOENT when the socket has no value.</summary>
+    public int Delete(SockOpsContext skops) => skops.Connection.SocketStorage.Remove(this) ? 0 : -Linux.ENOENT;
 }

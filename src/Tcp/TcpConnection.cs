@@ -28,6 +28,9 @@ public sealed partial class TcpConnection
     private bool _finRequested;
     private bool _finSent;
     private bool _orphaned;
+
+    /// <summary>close() has been called: the application no longer holds the socket (sock_orphan()).</summary>
+    public bool IsOrphaned => _orphaned;
     private bool _handedToTimeWait;
 
     internal TcpConnection(TcpStack stack, TcpSettings settings, Ipv4Address remoteAddress, ushort localPort, ushort remotePort)

@@ -20,6 +20,11 @@ public sealed class BpfMaps
     public BpfArrayMap<TValue> Array<TValue>(string name, int maxEntries)
         where TValue : class, new() => Get(name, maxEntries, () => new BpfArrayMap<TValue>(maxEntries));
 
+    public BpfSockMap SockMap(string name, int maxEntries) => Get(name, maxEntries, () => new BpfSockMap(maxEntries));
+
+    public BpfSockHash<TKey> SockHash<TKey>(string name, int maxEntries)
+        where TKey : notnull => Get(name, maxEntries, () => new BpfSockHash<TKey>(maxEntries));
+
     private T Get<T>(string name, int maxEntries, Func<T> create)
         where T : BpfMap
     {
