@@ -24,6 +24,10 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
     /// </summary>
     private readonly List<(SockOpsContext Context, HelperCallLog Log)> _frames = [];
     private int _depth;
+
+    /// <summary>Records of ops that ran inside another, held until it ends so the log keeps the order the ops began in.</summary>
+    private readonly List<(int Began, SockOpsInvocation Invocation)> _nestedRecords = [];
+    private int _began;
     private Action<SockOpsOutput>? _output;
 
     /// <param name="maps">The run's maps, shared with the other groups' programs; a fresh set when null.</param>
@@ -113,15 +117,19 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
         _depth++;
         try
         {
-            return Run(context, helperLog, connection, op, arg0, arg1, arg2, segment);
+            return Run(context, helperLog, _began++, connection, op, arg0, arg1, arg2, segment);
         }
         finally
         {
             _depth--;
+            if (_depth == 0)
+            {
+                _began = 0;
+            }
         }
     }
 
-    private int Run(SockOpsContext context, HelperCallLog helperLog, TcpConnection connection, SockOp op, uint arg0, uint arg1, uint arg2, SockOpsSkb? segment)
+    private int Run(SockOpsContext context, HelperCallLog helperLog, int began, TcpConnection connection, SockOp op, uint arg0, uint arg1, uint arg2, SockOpsSkb? segment)
     {
         var recording = Invoked is not null;
         helperLog.Clear();
@@ -166,11 +174,33 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
         var result = allSucceeded ? (int)context.reply : -1;
         if (recording)
         {
-            Invoked!(new SockOpsInvocation(
+            Record(began, new SockOpsInvocation(
                 connection.Simulation.Now, connection, ScopeOf(connection), op, arg0, arg1, arg2, connection.IsFullSocket,
                 flagsBefore, connection.CallbackFlags, context.reply, result, helperLog.Describe(), error));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Hands on a finished op's record once no op runs around it, followed by the records of the
+    /// ops that ran inside it, in the order they began: the log's order is the order ops started.
+    /// </summary>
+    private void Record(int began, SockOpsInvocation invocation)
+    {
+        if (_depth > 1)
+        {
+            _nestedRecords.Add((began, invocation));
+            return;
+        }
+
+        Invoked!(invocation);
+        _nestedRecords.Sort((a, b) => a.Began.CompareTo(b.Began));
+        foreach (var (_, nested) in _nestedRecords)
+        {
+            Invoked!(nested);
+        }
+
+        _nestedRecords.Clear();
     }
 }

@@ -74,5 +74,9 @@ public class BaserttTests
         Assert.Equal(120u, Assert.IsType<Nv>(client.Congestion).BaseRttUs);
         Assert.Equal(((uint)Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, 7u, 0u), afterSwitch);
         Assert.Equal(120u, calls.Single(c => c.Op == SockOp.BaseRtt).Reply);
+
+        // The log keeps the order the ops began in: BASE_RTT right after the op it ran inside.
+        var outer = calls.FindIndex(c => c.Op == SockOp.ActiveEstablishedCb);
+        Assert.Equal(SockOp.BaseRtt, calls[outer + 1].Op);
     }
 }
