@@ -69,7 +69,7 @@ public static class ScenarioBuilder
             var dispatcher = new SockOpsDispatcher(scenario.Kernel, $"host:{name}", built.Maps);
             foreach (var attachment in programsByHost[name])
             {
-                dispatcher.Attach(attachment.Program, attachment.Ports);
+                dispatcher.Attach(attachment.Program, attachment.Ports, attachment.StopOnError);
             }
 
             if (dispatcher.Programs.Count > 0)

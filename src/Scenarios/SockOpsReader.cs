@@ -20,7 +20,7 @@ internal static class SockOpsReader
         foreach (var (node, path) in root.Sequence("sockops"))
         {
             var entry = new YamlMap(root.File, path, node);
-            entry.RejectUnknownKeys("program", "attach", "params");
+            entry.RejectUnknownKeys("program", "attach", "params", "on_error");
             var programName = entry.RequireScalar("program");
             var attach = entry.RequireMap("attach");
             attach.RejectUnknownKeys("hosts", "flows", "ports");
@@ -42,7 +42,13 @@ internal static class SockOpsReader
                 throw attach.Error("hosts", "attach the program to at least one host (or name flows: their endpoints are the hosts)");
             }
 
-            attachments.Add(new SockOpsAttachment(programName, hosts, CreateProgram(entry, programName, entry.Map("params"), kernel), ports));
+            var stopOnError = entry.Scalar("on_error") switch
+            {
+                null or "continue" => false,
+                "stop" => true,
+                var other => throw entry.Error("on_error", $"unknown choice '{other}' (valid: continue, stop)"),
+            };
+            attachments.Add(new SockOpsAttachment(programName, hosts, CreateProgram(entry, programName, entry.Map("params"), kernel), ports, stopOnError));
         }
 
         return attachments;

@@ -14,6 +14,7 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
 {
     private readonly List<SockOpsProgram> _programs = [];
     private readonly List<IReadOnlySet<ushort>?> _ports = [];
+    private readonly List<bool> _stopOnError = [];
     private bool _anyNarrowed;
     private readonly NetSim.SockOps.Maps.BpfMaps _maps;
 
@@ -66,12 +67,15 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
 
     /// <summary>
     /// Attaches <paramref name="program"/> for the sockets whose local or remote port is one of
-    /// <paramref name="ports"/> (all of the group's sockets when null), after the programs already attached.
+    /// <paramref name="ports"/> (all of the group's sockets when null), after the programs already
+    /// attached. A program that throws is logged and the op takes its default, as a failing BPF
+    /// program's would; with <paramref name="stopOnError"/> the run stops there instead.
     /// </summary>
-    public void Attach(SockOpsProgram program, IReadOnlySet<ushort>? ports)
+    public void Attach(SockOpsProgram program, IReadOnlySet<ushort>? ports, bool stopOnError = false)
     {
         _programs.Add(program);
         _ports.Add(ports);
+        _stopOnError.Add(stopOnError);
         _anyNarrowed |= ports is not null;
     }
 
@@ -154,11 +158,16 @@ public sealed class SockOpsDispatcher : ISockOpsDispatcher
             {
                 returned = program.Run(context);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (!_stopOnError[i])
             {
                 // A BPF program cannot fail this way; the closest is returning 0, so the op's default applies.
                 returned = 0;
                 error = $"{program.Name}: {ex.GetType().Name}: {ex.Message}";
+            }
+            catch (Exception ex)
+            {
+                throw new SockOpsProgramException(
+                    $"{program.Name} failed in {op} on {connection} at {connection.Simulation.Now}: {ex.GetType().Name}: {ex.Message}", ex);
             }
 
             allSucceeded &= returned == 1;

@@ -112,6 +112,42 @@ public sealed class SourceProgramTests : IDisposable
     }
 
     [Fact]
+    public void WithOnErrorStopAThrowingProgramStopsTheRunAndLeavesNoResults()
+    {
+        File.WriteAllText(_temporary.Combine("program.cs"), """
+            public sealed class Thrower : SockOpsProgram
+            {
+                public override string Name => "thrower";
+
+                public override int Run(SockOpsContext skops) =>
+                    skops.op == BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB ? throw new InvalidOperationException("boom") : 1;
+            }
+            """);
+        var yaml = _temporary.Combine("scenario.yaml");
+        File.WriteAllText(yaml, Scenario("program.cs").Replace("params: {}", "on_error: stop", StringComparison.Ordinal));
+        var output = _temporary.Combine("out");
+
+        var error = Assert.Throws<SockOps.SockOpsProgramException>(() => ScenarioRunner.Run(ScenarioParser.ParseFile(yaml), output));
+
+        Assert.Contains("thrower failed in ActiveEstablishedCb on", error.Message, StringComparison.Ordinal);
+        Assert.Contains("InvalidOperationException: boom", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void AnUnknownOnErrorChoiceIsRefusedWithTheValidOnes()
+    {
+        File.WriteAllText(_temporary.Combine("program.cs"), "public sealed class P : SockOpsProgram { public override string Name => \"p\"; public override int Run(SockOpsContext skops) => 1; }");
+        var yaml = _temporary.Combine("scenario.yaml");
+        File.WriteAllText(yaml, Scenario("program.cs").Replace("params: {}", "on_error: halt", StringComparison.Ordinal));
+
+        var error = Assert.Throws<ScenarioException>(() => ScenarioParser.ParseFile(yaml));
+
+        Assert.Contains("on_error", error.Message, StringComparison.Ordinal);
+        Assert.Contains("valid: continue, stop", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ProgramsOnDifferentHostsShareAMapByName()
     {
         File.WriteAllText(_temporary.Combine("program.cs"), """
