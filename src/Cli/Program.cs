@@ -8,6 +8,9 @@ app.Configure(config =>
     config.AddCommand<RunCommand>("run")
         .WithDescription("Run a scenario and write its results (CSV tables and plots) under results/<name>.")
         .WithExample("run", "scenarios/quickstart.yaml");
+    config.AddCommand<SweepCommand>("sweep")
+        .WithDescription("Run a scenario's sweep (a grid of parameter values times seeds) on all cores, resuming an interrupted one; write sweep.csv, summary.csv with 95% confidence intervals, and figures.")
+        .WithExample("sweep", "scenarios/sweep-loss-vs-cc.yaml");
     config.AddCommand<ValidateCommand>("validate")
         .WithDescription("Check a scenario without running it: exit 0 when it is valid, 2 with the file, line and field of the first problem.")
         .WithExample("validate", "scenarios/dumbbell.yaml");

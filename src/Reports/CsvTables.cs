@@ -13,6 +13,27 @@ public static class CsvTables
         csv.WriteRecords(rows);
     }
 
+    /// <summary>A table whose columns are known only at run time (a sweep's parameters and flows): a header row, then the rows.</summary>
+    public static void WriteTable(string path, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        using var csv = CsvWriter.ToFile(path, WriterOptions);
+        foreach (var name in header)
+        {
+            csv.WriteField(name);
+        }
+
+        csv.EndRecord();
+        foreach (var row in rows)
+        {
+            foreach (var field in row)
+            {
+                csv.WriteField(field);
+            }
+
+            csv.EndRecord();
+        }
+    }
+
     public static List<T> Read<T>(string path)
     {
         using var csv = CsvReader.FromFile(path);

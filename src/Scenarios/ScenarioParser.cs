@@ -15,7 +15,7 @@ namespace NetSim.Scenarios;
 public static class ScenarioParser
 {
     private static readonly string[] TopLevelFields =
-        ["name", "seed", "duration", "kernel", "defaults", "hosts", "routers", "links", "dumbbell", "flows", "sockops", "trace", "pcap"];
+        ["name", "seed", "duration", "kernel", "defaults", "hosts", "routers", "links", "dumbbell", "flows", "sockops", "trace", "pcap", "sweep"];
 
     private static readonly Dictionary<string, TraceKind> TraceNames = new(StringComparer.Ordinal)
     {
@@ -35,7 +35,11 @@ public static class ScenarioParser
         return Parse(File.ReadAllText(path), path);
     }
 
-    public static Scenario Parse(string yaml, string file)
+    /// <summary>Parses a scenario's text; a <c>sweep</c> section, if any, is left to <see cref="Sweeps.SweepParser"/>.</summary>
+    public static Scenario Parse(string yaml, string file) => FromRoot(Load(yaml, file), file);
+
+    /// <summary>The YAML document of a scenario file: exactly one, whose syntax errors are located.</summary>
+    internal static YamlNode Load(string yaml, string file)
     {
         var stream = new YamlStream();
         try
@@ -52,7 +56,13 @@ public static class ScenarioParser
             throw new ScenarioException(file, 1, 1, "(file)", "a scenario file holds exactly one YAML document");
         }
 
-        var root = new YamlMap(file, string.Empty, stream.Documents[0].RootNode);
+        return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>Validates a scenario document already loaded (a sweep's points are such documents).</summary>
+    internal static Scenario FromRoot(YamlNode rootNode, string file)
+    {
+        var root = new YamlMap(file, string.Empty, rootNode);
         root.RejectUnknownKeys(TopLevelFields);
 
         var name = root.RequireScalar("name");

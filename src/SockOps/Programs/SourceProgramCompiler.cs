@@ -27,9 +27,18 @@ public static class SourceProgramCompiler
 
     private static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(LoadReferences);
 
+    /// <summary>Assemblies already built, by file and source text: a sweep's runs share one compilation and get fresh program objects.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Path, string Source), Lazy<Assembly>> Compiled = new();
+
     public static SockOpsProgram Compile(string path, IReadOnlyDictionary<string, string> parameters)
     {
         var source = File.ReadAllText(path);
+        var assembly = Compiled.GetOrAdd((Path.GetFullPath(path), source), key => new Lazy<Assembly>(() => Build(path, key.Source))).Value;
+        return Instantiate(path, assembly, parameters);
+    }
+
+    private static Assembly Build(string path, string source)
+    {
         var tree = CSharpSyntaxTree.ParseText(source, CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), path);
         var compilation = CSharpCompilation.Create(
             "sockops-" + Path.GetFileNameWithoutExtension(path),
@@ -49,8 +58,7 @@ public static class SourceProgramCompiler
         }
 
         image.Position = 0;
-        var assembly = new AssemblyLoadContext("sockops:" + path, isCollectible: false).LoadFromStream(image);
-        return Instantiate(path, assembly, parameters);
+        return new AssemblyLoadContext("sockops:" + path, isCollectible: false).LoadFromStream(image);
     }
 
     private static SockOpsProgram Instantiate(string path, Assembly assembly, IReadOnlyDictionary<string, string> parameters)
