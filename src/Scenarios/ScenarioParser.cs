@@ -95,7 +95,15 @@ public static class ScenarioParser
         CheckScheduledSegments(topology, flows);
         var sockops = SockOpsReader.Read(root, topology, kernel, flows);
         return new Scenario(name, file, (ulong)seed, duration, kernel, defaults, topology.Hosts, topology.Routers, topology.Links,
-            flows, sockops, ReadTrace(root), ReadCapture(root.Map("pcap"), topology));
+            flows, sockops, ReadTrace(root), ReadCapture(root.Map("pcap"), topology)) { ContentHash = Hash(rootNode) };
+    }
+
+    /// <summary>SHA-256 of the document written out again as YAML: the same scenario hashes the same however it was spelt out in the file's layout.</summary>
+    private static string Hash(YamlNode rootNode)
+    {
+        var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
+        new YamlStream(new YamlDocument(rootNode)).Save(text, assignAnchors: false);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     private static KernelModel ReadKernel(YamlMap? map)

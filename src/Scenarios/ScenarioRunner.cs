@@ -45,6 +45,8 @@ public static class ScenarioRunner
             }
 
             outcome = WriteTables(scenario, built, recorder, results, files);
+            files.Add("manifest.json");
+            RunManifest.Write(results.PathOf("manifest.json"), scenario, outcome.Events, wall.Elapsed, files);
             results.Commit();
         }
 

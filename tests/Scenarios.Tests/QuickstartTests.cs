@@ -74,12 +74,28 @@ public sealed class QuickstartTests : IDisposable
         var first = RunQuickstart("a");
         var second = RunQuickstart("b");
 
-        foreach (var file in first.Files)
+        foreach (var file in first.Files.Where(f => f != "manifest.json"))
         {
             Assert.True(
                 File.ReadAllBytes(Path.Combine(first.OutputDirectory, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(second.OutputDirectory, file))),
                 $"{file} differs between two runs");
         }
+
+        // The manifest differs only in what the run cost in wall time.
+        static Dictionary<string, string> Manifest(RunResult run)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run.OutputDirectory, "manifest.json")));
+            return json.RootElement.EnumerateObject()
+                .Where(p => p.Name is not ("wall_seconds" or "events_per_second"))
+                .ToDictionary(p => p.Name, p => p.Value.GetRawText(), StringComparer.Ordinal);
+        }
+
+        var manifest = Manifest(first);
+        Assert.Equal(manifest, Manifest(second));
+        Assert.Equal("\"quickstart\"", manifest["scenario"]);
+        Assert.Equal("1", manifest["seed"]);
+        Assert.Equal(64, manifest["scenario_sha256"].Trim('"').Length);
+        Assert.True(long.Parse(manifest["events"], System.Globalization.CultureInfo.InvariantCulture) > 10_000);
     }
 
     [Fact]

@@ -18,4 +18,8 @@ public sealed record Scenario(
     IReadOnlyList<FlowSpec> Flows,
     IReadOnlyList<SockOpsAttachment> SockOps,
     IReadOnlySet<TraceKind> Trace,
-    CaptureSpec Capture);
+    CaptureSpec Capture)
+{
+    /// <summary>SHA-256 of the scenario document as parsed (canonical YAML, a sweep point's values in place), in hex.</summary>
+    public string ContentHash { get; init; } = string.Empty;
+}
