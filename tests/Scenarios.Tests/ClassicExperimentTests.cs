@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace NetSim.Scenarios.Tests;
+
+/// <summary>The classic experiments of scenarios/ show what their descriptions say.</summary>
+public sealed class ClassicExperimentTests : IDisposable
+{
+    private readonly TemporaryDirectory _temporary = new();
+
+    public void Dispose() => _temporary.Dispose();
+
+    private RunResult Run(string scenario) =>
+        ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario(scenario)), _temporary.Combine(Guid.NewGuid().ToString("N")));
+
+    private static double Goodput(RunResult result, string flow) => (double)result.Flows.Single(f => f.Flow == flow).GoodputMbps;
+
+    private static IEnumerable<string[]> Rows(RunResult result, string file) =>
+        File.ReadAllLines(Path.Combine(result.OutputDirectory, file)).Skip(1).Select(l => l.Split(','));
+
+    private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void CubicTakesTheLargerShareFromRenoAtALargeBdp()
+    {
+        var result = Run("cubic-vs-reno.yaml");
+
+        Assert.True(Goodput(result, "cubic") > 1.4 * Goodput(result, "reno"), $"cubic {Goodput(result, "cubic"):F1}, reno {Goodput(result, "reno"):F1}");
+        Assert.True(Goodput(result, "cubic") + Goodput(result, "reno") > 45);
+    }
+
+    [Fact]
+    public void TheShortRttFlowTakesMoreThanTwiceTheLongOnesThroughput()
+    {
+        var result = Run("rtt-unfairness.yaml");
+
+        Assert.InRange(Goodput(result, "short-rtt") / Goodput(result, "long-rtt"), 2, 6);
+    }
+
+    [Fact]
+    public void IncastLeavesSomeServersWaitingForAnRtoWhileTheOthersFinishAtOnce()
+    {
+        var result = Run("incast.yaml");
+
+        // Every answer arrives; some servers lost their window's tail and waited out a 200 ms RTO.
+        Assert.All(result.Flows, f => Assert.Equal(64_000, f.BytesDelivered));
+        var stalled = result.Flows.Where(f => f.RtoCount > 0).ToList();
+        Assert.NotEmpty(stalled);
+        Assert.All(stalled, f => Assert.True((double)f.GoodputMbps < 5, $"{f.Flow}: {f.GoodputMbps} Mbit/s"));
+        Assert.Contains(result.Flows, f => f.RtoCount == 0 && (double)f.GoodputMbps > 50);
+    }
+
+    [Fact]
+    public void TheBloatedBufferTakesTheRttFromFortyMillisecondsToOverASecond()
+    {
+        var result = Run("bufferbloat.yaml");
+
+        // rtt.csv: time_s, flow, host, rtt_ms, ...; requests.csv: flow, request, sent_s, completed_s, completion_ms, ...
+        var rtt = Rows(result, "rtt.csv").Where(f => f[1] == "web").Select(f => (Time: Number(f[0]), Ms: Number(f[3]))).ToList();
+        Assert.All(rtt.Where(r => r.Time < 2), r => Assert.InRange(r.Ms, 38, 60));
+        Assert.Contains(rtt, r => r.Time > 15 && r.Ms > 1000);
+        var fetches = Rows(result, "requests.csv").Select(f => (Sent: Number(f[2]), Ms: Number(f[4]))).ToList();
+        Assert.All(fetches.Where(f => f.Sent < 2), f => Assert.True(f.Ms < 100, $"{f.Ms} ms"));
+        Assert.All(fetches.Where(f => f.Sent > 15), f => Assert.True(f.Ms > 800, $"{f.Ms} ms"));
+    }
+}
