@@ -15,7 +15,7 @@ namespace NetSim.Scenarios;
 public static class ScenarioParser
 {
     private static readonly string[] TopLevelFields =
-        ["name", "seed", "duration", "kernel", "defaults", "hosts", "routers", "links", "dumbbell", "flows", "sockops", "trace", "pcap", "sweep"];
+        ["name", "seed", "duration", "kernel", "defaults", "hosts", "routers", "links", "dumbbell", "flows", "sockops", "trace", "trace_interval", "pcap", "sweep"];
 
     private static readonly Dictionary<string, TraceKind> TraceNames = new(StringComparer.Ordinal)
     {
@@ -23,6 +23,7 @@ public static class ScenarioParser
         ["rtt"] = TraceKind.Rtt,
         ["sockops"] = TraceKind.SockOps,
         ["queue"] = TraceKind.Queue,
+        ["throughput"] = TraceKind.Throughput,
     };
 
     public static Scenario ParseFile(string path)
@@ -95,7 +96,11 @@ public static class ScenarioParser
         CheckScheduledSegments(topology, flows);
         var sockops = SockOpsReader.Read(root, topology, kernel, flows);
         return new Scenario(name, file, (ulong)seed, duration, kernel, defaults, topology.Hosts, topology.Routers, topology.Links,
-            flows, sockops, ReadTrace(root), ReadCapture(root.Map("pcap"), topology)) { ContentHash = Hash(rootNode) };
+            flows, sockops, ReadTrace(root), ReadCapture(root.Map("pcap"), topology))
+        {
+            ContentHash = Hash(rootNode),
+            TraceInterval = ReadTraceInterval(root, duration),
+        };
     }
 
     /// <summary>SHA-256 of the document written out again as YAML: the same scenario hashes the same however it was spelt out in the file's layout.</summary>
@@ -145,11 +150,19 @@ public static class ScenarioParser
         }
     }
 
+    private static SimTime ReadTraceInterval(YamlMap root, SimTime duration)
+    {
+        var interval = root.Duration("trace_interval") ?? SimTime.FromMilliseconds(100);
+        return interval >= SimTime.FromMicroseconds(1) && interval <= duration
+            ? interval
+            : throw root.Error("trace_interval", $"from 1us to the scenario's duration ({duration})");
+    }
+
     private static HashSet<TraceKind> ReadTrace(YamlMap root)
     {
         if (!root.Has("trace"))
         {
-            return [TraceKind.Cwnd, TraceKind.SockOps];
+            return [TraceKind.Cwnd, TraceKind.SockOps, TraceKind.Throughput];
         }
 
         var trace = new HashSet<TraceKind>();

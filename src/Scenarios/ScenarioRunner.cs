@@ -32,6 +32,12 @@ public static class ScenarioRunner
         using (var results = ResultsDirectory.Begin(outputDirectory))
         {
             var built = ScenarioBuilder.Build(scenario, recorder);
+            var throughput = new List<ThroughputRow>();
+            if (scenario.Trace.Contains(TraceKind.Throughput))
+            {
+                SampleThroughput(built, scenario, throughput);
+            }
+
             using (var capture = StartCaptures(built, results, files))
             {
                 var simulation = built.Simulation;
@@ -44,7 +50,7 @@ public static class ScenarioRunner
                 simulation.Run(scenario.Duration);
             }
 
-            outcome = WriteTables(scenario, built, recorder, results, files);
+            outcome = WriteTables(scenario, built, recorder, throughput, results, files);
             files.Add("manifest.json");
             RunManifest.Write(results.PathOf("manifest.json"), scenario, outcome.Events, wall.Elapsed, files);
             results.Commit();
@@ -57,6 +63,31 @@ public static class ScenarioRunner
             .ToList();
         return new RunResult(scenario, Path.GetFullPath(outputDirectory), files, outcome.Flows, outcome.Links, counts,
             outcome.Events, wall.Elapsed);
+    }
+
+    /// <summary>Every trace interval, each flow's goodput at its receiver over the interval just ended (throughput.csv).</summary>
+    private static void SampleThroughput(BuiltScenario built, Scenario scenario, List<ThroughputRow> rows)
+    {
+        var simulation = built.Simulation;
+        var interval = scenario.TraceInterval;
+        var last = new long[built.Flows.Count];
+        void Sample()
+        {
+            for (var i = 0; i < built.Flows.Count; i++)
+            {
+                var bytes = built.Flows[i].Receiver.BytesReceived;
+                rows.Add(new ThroughputRow(RunRecorder.Seconds(simulation.Now), built.Flows[i].Spec.Name,
+                    Math.Round((bytes - last[i]) * 8m * 1000m / interval.Nanoseconds, 6)));
+                last[i] = bytes;
+            }
+
+            if (simulation.Now + interval <= scenario.Duration)
+            {
+                simulation.Schedule(simulation.Now + interval, Sample);
+            }
+        }
+
+        simulation.Schedule(interval, Sample);
     }
 
     private sealed record RunOutcome(List<FlowRow> Flows, List<LinkRow> Links, long Events);
@@ -81,7 +112,7 @@ public static class ScenarioRunner
         return capture;
     }
 
-    private static RunOutcome WriteTables(Scenario scenario, BuiltScenario built, RunRecorder recorder, ResultsDirectory results, List<string> files)
+    private static RunOutcome WriteTables(Scenario scenario, BuiltScenario built, RunRecorder recorder, List<ThroughputRow> throughput, ResultsDirectory results, List<string> files)
     {
         var flows = built.Flows.Select(FlowSummary).ToList();
         var links = built.Network.Links
@@ -122,26 +153,15 @@ public static class ScenarioRunner
         }
 
         Table("events.csv", recorder.Events);
-        var mssByFlow = built.Flows
-            .Where(f => f.Sender.Connection is not null)
-            .ToDictionary(f => f.Spec.Name, f => f.Sender.Connection!.Mss, StringComparer.Ordinal);
-        if (scenario.Trace.Contains(TraceKind.Cwnd))
+        var traced = scenario.Trace;
+        if (traced.Contains(TraceKind.Cwnd))
         {
             Table("timeseries.csv", recorder.Timeseries);
-            var plot = CwndPlot.Create($"{scenario.Name}: congestion window of each sender", recorder.Timeseries, recorder.Events, mssByFlow, scenario.Duration.TotalSeconds);
-            CwndPlot.Save(plot, results.PathOf("cwnd.png"), results.PathOf("cwnd.svg"));
-            files.Add("cwnd.png");
-            files.Add("cwnd.svg");
         }
 
-        if (scenario.Trace.Contains(TraceKind.SockOps))
+        if (traced.Contains(TraceKind.SockOps))
         {
             Table("sockops.csv", recorder.SockOps);
-            var timeline = SockOpsTimelinePlot.Create($"{scenario.Name}: sock_ops callbacks and congestion window", recorder.SockOps,
-                recorder.Timeseries, mssByFlow, scenario.Duration.TotalSeconds);
-            SockOpsTimelinePlot.Save(timeline, results.PathOf("sockops.png"), results.PathOf("sockops.svg"));
-            files.Add("sockops.png");
-            files.Add("sockops.svg");
         }
 
         if (recorder.SockOpsOutput.Count > 0)
@@ -149,17 +169,32 @@ public static class ScenarioRunner
             Table("sockops_output.csv", recorder.SockOpsOutput);
         }
 
-        if (scenario.Trace.Contains(TraceKind.Rtt))
+        if (traced.Contains(TraceKind.Rtt))
         {
             Table("rtt.csv", recorder.Rtt);
         }
 
-        if (scenario.Trace.Contains(TraceKind.Queue))
+        if (traced.Contains(TraceKind.Queue))
         {
             Table("queue.csv", recorder.Queue);
             Table("link_events.csv", recorder.LinkEvents);
         }
 
+        if (traced.Contains(TraceKind.Throughput))
+        {
+            Table("throughput.csv", throughput);
+        }
+
+        var tables = new RunTables(scenario.Name, scenario.Duration.TotalSeconds, flows, recorder.Events,
+            traced.Contains(TraceKind.Cwnd) ? recorder.Timeseries : null,
+            traced.Contains(TraceKind.SockOps) ? recorder.SockOps : null,
+            traced.Contains(TraceKind.Rtt) ? recorder.Rtt : null,
+            traced.Contains(TraceKind.Queue) ? recorder.Queue : null,
+            traced.Contains(TraceKind.Throughput) ? throughput : null);
+        var figures = RunFigures.Draw(tables, results.PathOf);
+        files.AddRange(figures);
+        HtmlReport.WriteRun(results.PathOf("report.html"), tables, links, figures, results.PathOf);
+        files.Add("report.html");
         return new RunOutcome(flows, links, built.Simulation.EventsDispatched);
     }
 
@@ -193,6 +228,7 @@ public static class ScenarioRunner
             sender?.Statistics.EcnReductions ?? 0,
             sender?.State.ToString() ?? "not started",
             receiver?.State.ToString() ?? "no connection",
-            check);
+            check,
+            sender?.Mss ?? 0);
     }
 }

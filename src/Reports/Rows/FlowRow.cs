@@ -2,7 +2,7 @@ using CsvHelper;
 
 namespace NetSim.Reports.Rows;
 
-/// <summary>flows.csv: one row per flow, from the sender's and the receiver's counters.</summary>
+/// <summary>flows.csv: one row per flow, from the sender's and the receiver's counters, with the sender's MSS in use (what cwnd plots count in).</summary>
 [CsvRecord]
 public sealed partial record FlowRow(
     [CsvColumn("flow")] string Flow,
@@ -21,4 +21,5 @@ public sealed partial record FlowRow(
     [CsvColumn("ecn_reductions")] long EcnReductions,
     [CsvColumn("sender_state")] string SenderState,
     [CsvColumn("receiver_state")] string ReceiverState,
-    [CsvColumn("delivery_check")] string DeliveryCheck);
+    [CsvColumn("delivery_check")] string DeliveryCheck,
+    [CsvColumn("mss")] int Mss);

@@ -22,4 +22,7 @@ public sealed record Scenario(
 {
     /// <summary>SHA-256 of the scenario document as parsed (canonical YAML, a sweep point's values in place), in hex.</summary>
     public string ContentHash { get; init; } = string.Empty;
+
+    /// <summary>trace_interval: how often throughput.csv samples each flow's goodput (100 ms by default).</summary>
+    public SimTime TraceInterval { get; init; } = SimTime.FromMilliseconds(100);
 }

@@ -14,4 +14,7 @@ public enum TraceKind
 
     /// <summary>queue.csv: every change of every link queue's length; queue_events.csv: every drop and ECN mark, with its reason.</summary>
     Queue,
+
+    /// <summary>throughput.csv and throughput.png: each flow's goodput over every trace interval.</summary>
+    Throughput,
 }

@@ -58,6 +58,8 @@ public static class SweepRunner
             files.Add(name + ".svg");
         }
 
+        Replace(Path.Combine(outputDirectory, "report.html"), path => WriteReport(path, sweep, metrics, summaries, files, outputDirectory));
+        files.Add("report.html");
         return new SweepResult(sweep, Path.GetFullPath(outputDirectory), files, executed, resumed, metrics, runMetrics, summaries);
     }
 
@@ -97,6 +99,25 @@ public static class SweepRunner
                 Number(sweep.Seeds),
                 .. point.SelectMany(s => new[] { Number(s.Mean), Number(s.StandardDeviation), Number(s.Low), Number(s.High) }),
             ]));
+    }
+
+    /// <summary>report.html: each point's values with the common metrics as mean ± the 95% interval's half-width, then the figures.</summary>
+    private static void WriteReport(string path, SweepDefinition sweep, IReadOnlyList<string> metrics, IReadOnlyList<SweepSummary[]> summaries,
+        IReadOnlyList<string> files, string outputDirectory)
+    {
+        var shown = SweepMetrics.Common.Select(m => metrics.ToList().IndexOf(m)).ToList();
+        var header = new List<string> { "point" };
+        header.AddRange(sweep.Parameters.Select(p => p.Path));
+        header.AddRange(SweepMetrics.Common.Select(m => $"{m} (mean ± 95% CI)"));
+        var rows = summaries.Select((point, p) => (IReadOnlyList<string>)[
+            Number(p),
+            .. sweep.Runs[p * sweep.Seeds].Values,
+            .. shown.Select(m => point[m].HalfWidth > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{point[m].Mean:G6} ± {point[m].HalfWidth:G3}")
+                : point[m].Mean.ToString("G6", CultureInfo.InvariantCulture)),
+        ]);
+        var subtitle = $"{sweep.Points} points x {sweep.Seeds} seed(s) = {sweep.Runs.Count} runs; every run's results are under runs/, sweep.csv and summary.csv hold the numbers";
+        HtmlReport.WriteSweep(path, sweep.Name, subtitle, header, rows, files, f => Path.Combine(outputDirectory, f));
     }
 
     /// <summary>The figure of <paramref name="spec"/>: one series per combination of the other parameters' values.</summary>

@@ -1,0 +1,96 @@
+using NetSim.Reports.Rows;
+using ScottPlot;
+
+namespace NetSim.Reports.Plots;
+
+/// <summary>
+/// The run's figures over time besides cwnd: throughput.png (each flow's goodput per trace
+/// interval), rtt.png (each sender's RTT samples as dots, its SRTT as a line and its RTO as a wide pale line),
+/// and queue.png (the length of every link queue that ever held a packet, as steps).
+/// </summary>
+public static class TimePlots
+{
+    public static Plot Throughput(string title, IReadOnlyList<ThroughputRow> rows, double durationSeconds)
+    {
+        var plot = Timeline(title, "goodput (Mbit/s)", durationSeconds);
+        var palette = new ScottPlot.Palettes.Category10();
+        var flows = rows.Select(r => r.Flow).Distinct(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < flows.Count; i++)
+        {
+            var flow = rows.Where(r => r.Flow == flows[i]).ToList();
+            var line = plot.Add.Scatter(flow.Select(r => (double)r.TimeSeconds).ToArray(), flow.Select(r => (double)r.GoodputMbps).ToArray(), palette.GetColor(i));
+            line.ConnectStyle = ConnectStyle.StepVertical;
+            line.MarkerSize = 0;
+            line.LineWidth = 1.5f;
+            line.LegendText = flows[i];
+        }
+
+        plot.Axes.SetLimitsY(0, Math.Max(1, rows.Count == 0 ? 1 : (double)rows.Max(r => r.GoodputMbps)) * 1.1);
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    /// <param name="senders">Each flow's sending host: its samples are the ones of the data direction.</param>
+    public static Plot Rtt(string title, IReadOnlyList<RttRow> rows, IReadOnlyDictionary<string, string> senders, double durationSeconds)
+    {
+        var plot = Timeline(title, "milliseconds", durationSeconds);
+        var palette = new ScottPlot.Palettes.Category10();
+        var flows = senders.Keys.Order(StringComparer.Ordinal).ToList();
+        var highest = 1.0;
+        for (var i = 0; i < flows.Count; i++)
+        {
+            var samples = rows.Where(r => r.Flow == flows[i] && r.Host == senders[flows[i]]).ToList();
+            if (samples.Count == 0)
+            {
+                continue;
+            }
+
+            var color = palette.GetColor(i);
+            var times = samples.Select(r => (double)r.TimeSeconds).ToArray();
+            var dots = plot.Add.Markers(times, samples.Select(r => (double)r.RttMilliseconds).ToArray(), MarkerShape.FilledCircle, 3, color.WithAlpha(0.5));
+            dots.LegendText = $"{flows[i]} RTT samples";
+            var srtt = plot.Add.Scatter(times, samples.Select(r => (double)r.SrttMilliseconds).ToArray(), color);
+            srtt.MarkerSize = 0;
+            srtt.LineWidth = 1.5f;
+            srtt.LegendText = $"{flows[i]} SRTT";
+            var rto = plot.Add.Scatter(times, samples.Select(r => (double)r.RtoMilliseconds).ToArray(), color.WithAlpha(0.45));
+            rto.MarkerSize = 0;
+            rto.LineWidth = 3;
+            rto.LegendText = $"{flows[i]} RTO";
+            highest = Math.Max(highest, samples.Max(r => (double)Math.Max(r.RtoMilliseconds, r.RttMilliseconds)));
+        }
+
+        plot.Axes.SetLimitsY(0, highest * 1.1);
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    public static Plot Queue(string title, IReadOnlyList<QueueRow> rows, double durationSeconds)
+    {
+        var plot = Timeline(title, "packets queued", durationSeconds);
+        var palette = new ScottPlot.Palettes.Category10();
+        var links = rows.Where(r => r.Packets > 0).Select(r => r.Link).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < links.Count; i++)
+        {
+            var link = rows.Where(r => r.Link == links[i]).ToList();
+            var line = plot.Add.Scatter(link.Select(r => (double)r.TimeSeconds).ToArray(), link.Select(r => (double)r.Packets).ToArray(), palette.GetColor(i));
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
+            line.MarkerSize = 0;
+            line.LegendText = links[i];
+        }
+
+        plot.Axes.SetLimitsY(0, Math.Max(1, rows.Count == 0 ? 1 : rows.Max(r => r.Packets)) * 1.1);
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    private static Plot Timeline(string title, string yLabel, double durationSeconds)
+    {
+        var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel("time (s)");
+        plot.YLabel(yLabel);
+        plot.Axes.SetLimitsX(0, durationSeconds);
+        return plot;
+    }
+}
