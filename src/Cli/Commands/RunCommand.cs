@@ -22,6 +22,10 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         [CommandOption("-q|--quiet")]
         [Description("Print only the results folder.")]
         public bool Quiet { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print the outcome as JSON (results folder, flows, files), or the error, for scripts.")]
+        public bool Json { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -35,6 +39,11 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         {
             // Plain and unwrapped, on standard error, so that scripts and editors can read file:line:column.
             Console.Error.WriteLine($"error: {ex.Message}");
+            if (settings.Json)
+            {
+                JsonOutput.Error(ex);
+            }
+
             return ExitCodes.BadInput;
         }
 
@@ -42,17 +51,26 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         RunResult result;
         try
         {
-            result = settings.Quiet || Console.IsOutputRedirected
+            result = settings.Quiet || settings.Json || Console.IsOutputRedirected
                 ? ScenarioRunner.Run(scenario, output)
                 : RunWithProgress(scenario, output);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or SockOps.SockOpsProgramException)
         {
             Console.Error.WriteLine($"run failed: {ex.Message}");
+            if (settings.Json)
+            {
+                JsonOutput.Failure(ex.Message);
+            }
+
             return ExitCodes.RunFailed;
         }
 
-        if (settings.Quiet)
+        if (settings.Json)
+        {
+            JsonOutput.Run(result);
+        }
+        else if (settings.Quiet)
         {
             Console.WriteLine(result.OutputDirectory);
         }

@@ -30,6 +30,10 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         [CommandOption("-q|--quiet")]
         [Description("Print only the results folder.")]
         public bool Quiet { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print each point's parameters and metrics (mean, sd, 95% CI) as JSON, or the error, for scripts.")]
+        public bool Json { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -42,6 +46,11 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         catch (ScenarioException ex)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
+            if (settings.Json)
+            {
+                JsonOutput.Error(ex);
+            }
+
             return ExitCodes.BadInput;
         }
 
@@ -56,14 +65,25 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         SweepResult result;
         try
         {
-            result = settings.Quiet || Console.IsOutputRedirected
+            result = settings.Quiet || settings.Json || Console.IsOutputRedirected
                 ? SweepRunner.Run(sweep, output, jobs)
                 : RunWithProgress(sweep, output, jobs);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or SockOps.SockOpsProgramException)
         {
             Console.Error.WriteLine($"sweep failed: {ex.Message}");
+            if (settings.Json)
+            {
+                JsonOutput.Failure(ex.Message);
+            }
+
             return ExitCodes.RunFailed;
+        }
+
+        if (settings.Json)
+        {
+            JsonOutput.Sweep(result);
+            return ExitCodes.Success;
         }
 
         if (settings.Quiet)

@@ -20,6 +20,10 @@ namespace NetSim.Scenarios.Sweeps;
 /// </summary>
 public static class SweepParser
 {
+    /// <summary>Whether the scenario file at <paramref name="path"/> has a sweep section.</summary>
+    public static bool Declares(string path) =>
+        ScenarioParser.Load(File.ReadAllText(path), path) is YamlMappingNode root && root.Children.ContainsKey(new YamlScalarNode("sweep"));
+
     public static SweepDefinition ParseFile(string path)
     {
         if (!File.Exists(path))
