@@ -20,6 +20,8 @@ app.Configure(config =>
     config.AddCommand<PacketdrillCommand>("pkt")
         .WithDescription("Play packetdrill scripts against a simulated Linux TCP endpoint: each passes, or its failing line is shown with the expected and actual segment.")
         .WithExample("pkt", "tests/Packetdrill.Tests/scripts/handshake/passive-open.pkt");
+    config.AddCommand<SchemaCommand>("schema")
+        .WithDescription("Print the JSON Schema of the scenario format (kept in the repository as scenario.schema.json).");
     config.AddCommand<ProgramsCommand>("programs")
         .WithDescription("List the built-in sock_ops programs.");
 });

@@ -14,7 +14,7 @@ namespace NetSim.Scenarios;
 /// </summary>
 internal static class ApplicationReader
 {
-    private static readonly string[] Types = ["bulk", "onoff", "request_response"];
+    internal static readonly string[] Types = ["bulk", "onoff", "request_response"];
 
     public static ApplicationSpec Read(YamlMap app)
     {
@@ -22,10 +22,10 @@ internal static class ApplicationReader
         switch (type)
         {
             case "bulk":
-                app.RejectUnknownKeys("type", "bytes");
+                app.RejectUnknownKeys(ScenarioFields.BulkApp);
                 return new BulkApplicationSpec(PositiveSize(app, "bytes"));
             case "onoff":
-                app.RejectUnknownKeys("type", "on", "off", "rate", "bytes");
+                app.RejectUnknownKeys(ScenarioFields.OnOffApp);
                 var rate = app.Rate("rate");
                 if (rate is <= 0)
                 {
@@ -34,7 +34,7 @@ internal static class ApplicationReader
 
                 return new OnOffApplicationSpec(Period(app, "on", required: true)!, Period(app, "off", required: true)!, rate, PositiveSize(app, "bytes"));
             case "request_response":
-                app.RejectUnknownKeys("type", "request", "response", "think", "requests");
+                app.RejectUnknownKeys(ScenarioFields.RequestResponseApp);
                 var requests = app.Integer("requests");
                 if (requests is <= 0 or > int.MaxValue)
                 {
@@ -67,7 +67,7 @@ internal static class ApplicationReader
         if (app.Node(key) is YamlDotNet.RepresentationModel.YamlMappingNode)
         {
             var map = app.RequireMap(key);
-            map.RejectUnknownKeys("distribution", "mean", "shape");
+            map.RejectUnknownKeys(ScenarioFields.Period);
             var mean = map.Duration("mean") ?? throw map.Error("mean", "missing required field (a duration)");
             if (mean <= SimTime.Zero)
             {

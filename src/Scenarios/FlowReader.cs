@@ -14,7 +14,7 @@ internal static class FlowReader
         foreach (var (node, path) in root.Sequence("flows"))
         {
             var flow = new YamlMap(root.File, path, node);
-            flow.RejectUnknownKeys("name", "from", "to", "app", "start", "stop", "tcp");
+            flow.RejectUnknownKeys(ScenarioFields.Flow);
             var name = flow.Scalar("name") ?? $"flow{flows.Count}";
             var from = flow.RequireScalar("from");
             TopologyReader.RequireNode(flow, flow.RequireNode("from"), flow.FieldPath("from"), from, topology);
@@ -25,7 +25,7 @@ internal static class FlowReader
 
         if (root.Map("dumbbell") is { } dumbbell && dumbbell.Map("flow") is { } template)
         {
-            template.RejectUnknownKeys("app", "start", "stop", "tcp");
+            template.RejectUnknownKeys(ScenarioFields.FlowTemplate);
             var pairs = TopologyReader.DumbbellPairs(dumbbell);
             for (var i = 1; i <= pairs; i++)
             {

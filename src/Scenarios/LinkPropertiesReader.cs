@@ -12,10 +12,10 @@ namespace NetSim.Scenarios;
 /// </summary>
 internal static class LinkPropertiesReader
 {
-    public static readonly string[] Fields = ["rate", "delay", "mtu", "queue", "loss", "impair"];
+    public static readonly string[] Fields = ScenarioFields.LinkProperties;
 
-    private static readonly string[] QueueTypes = ["droptail", "red", "codel", "fq_codel", "threshold"];
-    private static readonly string[] LossTypes = ["none", "bernoulli", "periodic", "gilbert-elliott", "scheduled"];
+    internal static readonly string[] QueueTypes = ["droptail", "red", "codel", "fq_codel", "threshold"];
+    internal static readonly string[] LossTypes = ["none", "bernoulli", "periodic", "gilbert-elliott", "scheduled"];
 
     /// <summary>Reads both directions; absent fields come from <paramref name="template"/> when one is given (the dumbbell's).</summary>
     public static (ChannelSpec Forward, ChannelSpec Reverse) Read(YamlMap link, YamlMap? template = null)
@@ -93,7 +93,7 @@ internal static class LinkPropertiesReader
         switch (type)
         {
             case "droptail":
-                map.RejectUnknownKeys("type", "packets", "bytes");
+                map.RejectUnknownKeys(ScenarioFields.DropTailQueue);
                 var packets = map.Integer("packets");
                 var bytes = map.Size("bytes");
                 if (packets is not null && bytes is not null)
@@ -108,7 +108,7 @@ internal static class LinkPropertiesReader
 
                 return new DropTailSpec(packets is null && bytes is null ? 100 : (int?)packets, bytes);
             case "red":
-                map.RejectUnknownKeys("type", "min_th", "max_th", "max_p", "weight", "limit", "gentle", "ecn");
+                map.RejectUnknownKeys(ScenarioFields.RedQueue);
                 var red = new RedParameters(
                     map.Integer("min_th") ?? throw map.Error("min_th", "missing required field (packets)"),
                     map.Integer("max_th") ?? throw map.Error("max_th", "missing required field (packets)"),
@@ -128,15 +128,15 @@ internal static class LinkPropertiesReader
 
                 return new RedSpec(red);
             case "codel":
-                map.RejectUnknownKeys("type", "target", "interval", "limit", "ecn");
+                map.RejectUnknownKeys(ScenarioFields.CoDelQueue);
                 return new CoDelSpec(PositiveTime(map, "target", 5), PositiveTime(map, "interval", 100),
                     Limit(map, 1000), map.Boolean("ecn") ?? false);
             case "fq_codel":
-                map.RejectUnknownKeys("type", "target", "interval", "limit", "flows", "quantum", "ecn");
+                map.RejectUnknownKeys(ScenarioFields.FqCoDelQueue);
                 return new FqCoDelSpec(PositiveTime(map, "target", 5), PositiveTime(map, "interval", 100), Limit(map, 10240),
                     (int)Positive(map, "flows", 1024), (int)Positive(map, "quantum", 1514), map.Boolean("ecn") ?? true);
             case "threshold":
-                map.RejectUnknownKeys("type", "k", "limit");
+                map.RejectUnknownKeys(ScenarioFields.ThresholdQueue);
                 var k = map.Integer("k") ?? throw map.Error("k", "missing required field (marking threshold in packets)");
                 var limit = Limit(map, 1000);
                 if (k < 0 || k >= limit)
@@ -156,16 +156,16 @@ internal static class LinkPropertiesReader
         switch (type)
         {
             case "none":
-                map.RejectUnknownKeys("type");
+                map.RejectUnknownKeys(ScenarioFields.NoLoss);
                 return NoLossSpec.Instance;
             case "bernoulli":
-                map.RejectUnknownKeys("type", "p");
+                map.RejectUnknownKeys(ScenarioFields.BernoulliLoss);
                 return new BernoulliSpec(map.Probability("p") ?? throw map.Error("p", "missing required field"));
             case "periodic":
-                map.RejectUnknownKeys("type", "p", "every");
+                map.RejectUnknownKeys(ScenarioFields.PeriodicLoss);
                 return new PeriodicSpec(Period(map));
             case "gilbert-elliott":
-                map.RejectUnknownKeys("type", "p", "r", "loss_good", "loss_bad");
+                map.RejectUnknownKeys(ScenarioFields.GilbertElliottLoss);
                 var p = map.Probability("p") ?? throw map.Error("p", "missing required field (Good to Bad transition probability)");
                 var r = map.Probability("r") ?? throw map.Error("r", "missing required field (Bad to Good transition probability)");
                 if (p + r == 0)
@@ -175,7 +175,7 @@ internal static class LinkPropertiesReader
 
                 return new GilbertElliottSpec(p, r, map.Probability("loss_good") ?? 0, map.Probability("loss_bad") ?? 1);
             case "scheduled":
-                map.RejectUnknownKeys("type", "drop", "segments");
+                map.RejectUnknownKeys(ScenarioFields.ScheduledLoss);
                 var ordinals = new List<long>();
                 foreach (var (text, node, path) in map.ScalarSequence("drop"))
                 {
@@ -191,7 +191,7 @@ internal static class LinkPropertiesReader
                 foreach (var (node, path) in map.Sequence("segments"))
                 {
                     var segment = new YamlMap(map.File, path, node);
-                    segment.RejectUnknownKeys("flow", "seq", "times");
+                    segment.RejectUnknownKeys(ScenarioFields.ScheduledSegment);
                     var seq = segment.Integer("seq") ?? throw segment.Error("seq", "missing required field (sequence number relative to the ISN; the first data byte is 1)");
                     var times = segment.Integer("times") ?? 1;
                     if (seq is < 1 or > uint.MaxValue || times < 1)
@@ -230,12 +230,12 @@ internal static class LinkPropertiesReader
 
     private static Impairments ReadImpairments(YamlMap map)
     {
-        map.RejectUnknownKeys("reorder", "duplicate", "jitter", "corrupt");
+        map.RejectUnknownKeys(ScenarioFields.Impairments);
         var reorderFraction = 0.0;
         var reorderExtra = SimTime.Zero;
         if (map.Map("reorder") is { } reorder)
         {
-            reorder.RejectUnknownKeys("fraction", "extra");
+            reorder.RejectUnknownKeys(ScenarioFields.Reorder);
             reorderFraction = reorder.Probability("fraction") ?? throw reorder.Error("fraction", "missing required field");
             reorderExtra = reorder.Duration("extra") ?? throw reorder.Error("extra", "missing required field (the extra delay)");
         }
@@ -244,7 +244,7 @@ internal static class LinkPropertiesReader
         var jitterReorders = false;
         if (map.Map("jitter") is { } jitter)
         {
-            jitter.RejectUnknownKeys("max", "reorder");
+            jitter.RejectUnknownKeys(ScenarioFields.Jitter);
             jitterMax = jitter.Duration("max") ?? throw jitter.Error("max", "missing required field");
             jitterReorders = jitter.Boolean("reorder") ?? false;
         }

@@ -14,10 +14,7 @@ namespace NetSim.Scenarios;
 /// </summary>
 public static class ScenarioParser
 {
-    private static readonly string[] TopLevelFields =
-        ["name", "seed", "duration", "kernel", "defaults", "hosts", "routers", "links", "dumbbell", "flows", "sockops", "trace", "trace_interval", "pcap", "sweep"];
-
-    private static readonly Dictionary<string, TraceKind> TraceNames = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, TraceKind> TraceNames = new(StringComparer.Ordinal)
     {
         ["cwnd"] = TraceKind.Cwnd,
         ["rtt"] = TraceKind.Rtt,
@@ -64,7 +61,7 @@ public static class ScenarioParser
     internal static Scenario FromRoot(YamlNode rootNode, string file)
     {
         var root = new YamlMap(file, string.Empty, rootNode);
-        root.RejectUnknownKeys(TopLevelFields);
+        root.RejectUnknownKeys(ScenarioFields.Top);
 
         var name = root.RequireScalar("name");
         if (name.Length == 0 || name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ' ']) >= 0)
@@ -118,7 +115,7 @@ public static class ScenarioParser
             return KernelModel.Default;
         }
 
-        map.RejectUnknownKeys("version", "hz");
+        map.RejectUnknownKeys(ScenarioFields.Kernel);
         var version = KernelVersion.Newest;
         if (map.Scalar("version") is { } text
             && (!KernelVersion.TryParse(text, out version) || version < KernelVersion.Oldest || version > KernelVersion.Newest))
@@ -187,7 +184,7 @@ public static class ScenarioParser
             return CaptureSpec.None;
         }
 
-        map.RejectUnknownKeys("links", "hosts");
+        map.RejectUnknownKeys(ScenarioFields.Pcap);
         var linkNames = topology.Links.Select(l => l.Name).ToList();
         return new CaptureSpec(
             Names(map, "links", linkNames, "link"),

@@ -20,10 +20,10 @@ internal static class SockOpsReader
         foreach (var (node, path) in root.Sequence("sockops"))
         {
             var entry = new YamlMap(root.File, path, node);
-            entry.RejectUnknownKeys("program", "attach", "params", "on_error");
+            entry.RejectUnknownKeys(ScenarioFields.SockOpsEntry);
             var programName = entry.RequireScalar("program");
             var attach = entry.RequireMap("attach");
-            attach.RejectUnknownKeys("hosts", "flows", "ports");
+            attach.RejectUnknownKeys(ScenarioFields.Attach);
             var hosts = new List<string>();
             foreach (var (host, hostNode, hostPath) in attach.ScalarSequence("hosts"))
             {

@@ -8,7 +8,7 @@ namespace NetSim.Scenarios;
 /// <summary>Reads TCP settings (the scenario's <c>defaults:</c> and a flow's <c>tcp:</c>) over a base profile.</summary>
 internal static class TcpSettingsReader
 {
-    private static readonly string[] Fields =
+    internal static readonly string[] Fields =
     [
         "profile", "congestion", "mss", "initial_cwnd", "initial_rto", "min_rto", "max_rto", "rtt_estimator",
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",

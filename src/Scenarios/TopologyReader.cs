@@ -27,7 +27,7 @@ internal static class TopologyReader
         foreach (var (node, path) in root.Sequence("links"))
         {
             var link = new YamlMap(root.File, path, node);
-            link.RejectUnknownKeys(["between", .. LinkPropertiesReader.Fields]);
+            link.RejectUnknownKeys(ScenarioFields.Link);
             var ends = link.ScalarSequence("between");
             if (ends.Count != 2)
             {
@@ -69,7 +69,7 @@ internal static class TopologyReader
 
     private static void AddDumbbell(YamlMap dumbbell, Topology topology)
     {
-        dumbbell.RejectUnknownKeys("pairs", "bottleneck", "access", "flow");
+        dumbbell.RejectUnknownKeys(ScenarioFields.Dumbbell);
         var pairs = DumbbellPairs(dumbbell);
         var bottleneck = dumbbell.RequireMap("bottleneck");
         bottleneck.RejectUnknownKeys(LinkPropertiesReader.Fields);

@@ -35,7 +35,7 @@ public static class SweepParser
         var rootNode = ScenarioParser.Load(text, path);
         var root = new YamlMap(path, string.Empty, rootNode);
         var sweep = root.Map("sweep") ?? throw root.Error("sweep", "this scenario has no sweep section (netsim run runs it once)");
-        sweep.RejectUnknownKeys("parameters", "seeds", "plots");
+        sweep.RejectUnknownKeys(ScenarioFields.Sweep);
         var seeds = sweep.Integer("seeds") ?? 1;
         if (seeds is < 1 or > 10_000)
         {
@@ -148,7 +148,7 @@ public static class SweepParser
         foreach (var (node, nodePath) in sweep.Sequence("plots"))
         {
             var plot = new YamlMap(sweep.File, nodePath, node);
-            plot.RejectUnknownKeys("metric", "x", "series");
+            plot.RejectUnknownKeys(ScenarioFields.SweepPlot);
             var metric = Choice(plot, "metric", metrics);
             var x = Choice(plot, "x", paths);
             var series = plot.Scalar("series") is null ? null : Choice(plot, "series", paths);
