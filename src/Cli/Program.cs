@@ -12,7 +12,7 @@ app.Configure(config =>
         .WithDescription("Run a scenario's sweep (a grid of parameter values times seeds) on all cores, resuming an interrupted one; write sweep.csv, summary.csv with 95% confidence intervals, and figures.")
         .WithExample("sweep", "scenarios/sweep-loss-vs-cc.yaml");
     config.AddCommand<PlotCommand>("plot")
-        .WithDescription("Redraw a run's figures (PNG and SVG) and report.html from its CSV files alone.")
+        .WithDescription("Redraw a run's or a sweep's figures (PNG and SVG) and report.html from its CSV files alone.")
         .WithExample("plot", "results/quickstart");
     config.AddCommand<ValidateCommand>("validate")
         .WithDescription("Check a scenario without running it: exit 0 when it is valid, 2 with the file, line and field of the first problem.")

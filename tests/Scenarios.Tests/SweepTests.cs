@@ -134,6 +134,26 @@ public sealed class SweepTests : IDisposable
     }
 
     [Fact]
+    public void ASweepsFiguresAndReportAreRedrawnFromSummaryCsvAndItsManifest()
+    {
+        var sweep = SweepParser.ParseFile(Write(Grid));
+        var output = _temporary.Combine("replot");
+        var result = SweepRunner.Run(sweep, output, parallelism: 2);
+        var drawn = result.Files.Where(f => f.EndsWith(".png", StringComparison.Ordinal) || f.EndsWith(".svg", StringComparison.Ordinal) || f == "report.html")
+            .ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(output, f)));
+        foreach (var file in drawn.Keys)
+        {
+            File.Delete(Path.Combine(output, file));
+        }
+
+        Assert.True(SweepManifest.Describes(output));
+        var redrawn = SweepManifest.Replot(output);
+
+        Assert.Equal(drawn.Keys.Order(StringComparer.Ordinal), redrawn.Order(StringComparer.Ordinal));
+        Assert.All(drawn, d => Assert.Equal(d.Value, File.ReadAllBytes(Path.Combine(output, d.Key))));
+    }
+
+    [Fact]
     public void AScenarioWithoutASweepIsToldToRunInstead()
     {
         var error = Assert.Throws<ScenarioException>(() => SweepParser.ParseFile(Write(string.Empty)));
