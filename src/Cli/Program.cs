@@ -20,6 +20,10 @@ app.Configure(config =>
     config.AddCommand<PacketdrillCommand>("pkt")
         .WithDescription("Play packetdrill scripts against a simulated Linux TCP endpoint: each passes, or its failing line is shown with the expected and actual segment.")
         .WithExample("pkt", "tests/Packetdrill.Tests/scripts/handshake/passive-open.pkt");
+    config.AddCommand<BenchCommand>("bench")
+        .WithDescription("Time scenarios (bench/scenarios by default): wall time, events and packets per second, peak memory, each case in a process of its own.")
+        .WithExample("bench", "bench/scenarios/s1-single-flow.yaml");
+    config.AddCommand<BenchCaseCommand>("bench-case").IsHidden();
     config.AddCommand<SchemaCommand>("schema")
         .WithDescription("Print the JSON Schema of the scenario format (kept in the repository as scenario.schema.json).");
     config.AddCommand<ProgramsCommand>("programs")

@@ -1,0 +1,122 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using NetSim.Scenarios;
+using NetSim.Scenarios.Benchmarks;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace NetSim.Cli.Commands;
+
+/// <summary>
+/// <c>netsim bench [SCENARIO...]</c>: times scenarios (bench/scenarios/*.yaml by default; a sweep's
+/// points each) and prints wall time, events and packets per second and peak memory. Each case runs
+/// in a child process of its own, so its peak memory is its own.
+/// </summary>
+public sealed class BenchCommand : Command<BenchCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "[SCENARIO]")]
+        [Description("Scenario files. Default: bench/scenarios/*.yaml.")]
+        public string[] Scenarios { get; init; } = [];
+
+        [CommandOption("-r|--repeat <N>")]
+        [Description("Runs per case; the fastest counts. Default: 3.")]
+        public int Repeat { get; init; } = 3;
+
+        [CommandOption("--json")]
+        [Description("Print the measurements as JSON.")]
+        public bool Json { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var files = settings.Scenarios.Length > 0
+            ? settings.Scenarios
+            : [.. Directory.EnumerateFiles(Path.Combine("bench", "scenarios"), "*.yaml").Order(StringComparer.Ordinal)];
+        var measurements = new List<BenchmarkCase.Measurement>();
+        foreach (var file in files)
+        {
+            int cases;
+            try
+            {
+                cases = BenchmarkCase.Cases(file).Count;
+            }
+            catch (ScenarioException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            for (var i = 0; i < cases; i++)
+            {
+                if (RunCase(file, i, Math.Max(1, settings.Repeat)) is not { } measurement)
+                {
+                    return ExitCodes.RunFailed;
+                }
+
+                measurements.Add(measurement);
+                if (!settings.Json)
+                {
+                    Console.Error.WriteLine($"{measurement.Name}: {measurement.WallSeconds:F3} s");
+                }
+            }
+        }
+
+        if (settings.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(measurements, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            return ExitCodes.Success;
+        }
+
+        var table = new Table().Title($"netsim bench: best of {Math.Max(1, settings.Repeat)} on {Environment.ProcessorCount} cores");
+        foreach (var column in new[] { "case", "wall s", "simulated s", "events", "events/s", "packets forwarded/s", "peak MB" })
+        {
+            table.AddColumn(column == "case" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+        }
+
+        foreach (var m in measurements)
+        {
+            table.AddRow(
+                Markup.Escape(m.Name),
+                m.WallSeconds.ToString("F3", CultureInfo.InvariantCulture),
+                m.SimulatedSeconds.ToString("G", CultureInfo.InvariantCulture),
+                m.Events.ToString("N0", CultureInfo.InvariantCulture),
+                m.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+                m.PacketsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+                (m.PeakMemoryBytes / 1e6).ToString("F0", CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Runs case <paramref name="index"/> of <paramref name="file"/> in a child netsim and reads its measurement.</summary>
+    private static BenchmarkCase.Measurement? RunCase(string file, int index, int repeat)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        }
+
+        foreach (var arg in new[] { "bench-case", file, index.ToString(CultureInfo.InvariantCulture), "--repeat", repeat.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            Console.Error.WriteLine($"bench failed: {file} case {index} exited with {process.ExitCode}");
+            return null;
+        }
+
+        return JsonSerializer.Deserialize<BenchmarkCase.Measurement>(output, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+    }
+}
