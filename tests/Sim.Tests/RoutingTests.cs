@@ -68,6 +68,37 @@ public class RoutingTests
     }
 
     [Fact]
+    public void AmongEqualPathsTheInterfaceCreatedFirstWinsAndSingleInterfaceHostsKeepNoTable()
+    {
+        // A diamond: r1 reaches r4 through r2 (linked first) or r3, both two hops.
+        var sim = new Simulation(1);
+        var net = new Network.Network(sim);
+        var h1 = net.AddHost("h1", Ipv4Address.Parse("10.0.0.1"));
+        var h2 = net.AddHost("h2", Ipv4Address.Parse("10.0.0.2"));
+        var routers = Enumerable.Range(1, 4).Select(i => net.AddRouter($"r{i}", Ipv4Address.Parse($"10.255.0.{i}"))).ToArray();
+        void Link(Node a, Node b) => net.Connect(a, b,
+            new LinkChannel(sim, net.Pool, $"{a.Name}->{b.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance),
+            new LinkChannel(sim, net.Pool, $"{b.Name}->{a.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance));
+        Link(h1, routers[0]);
+        Link(routers[0], routers[1]);
+        Link(routers[0], routers[2]);
+        Link(routers[2], routers[3]);
+        Link(routers[1], routers[3]);
+        Link(routers[3], h2);
+        net.EnsureRoutes();
+
+        Assert.Equal(["h1", "r1", "r2", "r4", "h2"], ShortestPathRouting.Path(h1, h2)!.Select(n => n.Name));
+
+        // r4 reaches h1 through r3 or r2 alike: r3's link to r4 was made first.
+        Assert.Equal(["h2", "r4", "r3", "r1", "h1"], ShortestPathRouting.Path(h2, h1)!.Select(n => n.Name));
+
+        // Each host routes the other host (not itself) through its one interface.
+        Assert.Equal((1, 1), (h1.Routes.Count, h2.Routes.Count));
+        Assert.Null(h1.Routes.Lookup(h1.Address));
+        Assert.Equal(2, routers[3].Routes.Count);
+    }
+
+    [Fact]
     public void ADisconnectedHostHasNoRoute()
     {
         var (_, net, h1, _, _, _, _) = FiveNodes();
