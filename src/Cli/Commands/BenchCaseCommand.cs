@@ -16,7 +16,7 @@ public sealed class BenchCaseCommand : Command<BenchCaseCommand.Settings>
         public int Index { get; init; }
 
         [CommandOption("-r|--repeat <N>")]
-        public int Repeat { get; init; } = 3;
+        public int Repeat { get; init; } = 5;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
