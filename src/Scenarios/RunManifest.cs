@@ -39,7 +39,8 @@ internal static class RunManifest
         stream.WriteByte((byte)'\n');
     }
 
-    private static string Version { get; } =
+    /// <summary>The netsim version, without the source revision.</summary>
+    internal static string Version { get; } =
         typeof(RunManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(RunManifest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }

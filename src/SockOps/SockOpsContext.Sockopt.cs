@@ -34,7 +34,9 @@ public sealed partial class SockOpsContext
             result = -Linux.EOPNOTSUPP;
             buffer.Clear();
         }
-        else if (level == Linux.SOL_TCP && optname is >= Linux.TCP_BPF_SYN and <= Linux.TCP_BPF_SYN_MAC && Kernel.Version >= new Kernel.KernelVersion(5, 10))
+        // bpf_sock_ops_getsockopt() reads the SYN headers before __bpf_getsockopt()'s full-socket check.
+        else if (level == Linux.SOL_TCP && optname is >= Linux.TCP_BPF_SYN and <= Linux.TCP_BPF_SYN_MAC
+            && SockoptSupport.Find(level, optname)?.GetSince is { } since && Kernel.Version >= since)
         {
             result = GetSynHeaders(optname, buffer);
         }

@@ -80,10 +80,10 @@ public sealed partial class TcpConnection
         var mark = value < 0 ? int.MaxValue : value;
         if (throughSocketLayer && (Listener is null || IsAccepted))
         {
-            var rmemMax = 2L * (Settings.ReceiveBufferMax ?? Settings.ReceiveBuffer);
-            var cap = (int)((_receiveBufferLocked ? ReceiveBufferSize : rmemMax) >> 1);
+            // Half of sk_rcvbuf, or of tcp_rmem[2], is the payload capacity in this model's terms.
+            var cap = _receiveBufferLocked ? _receiveBuffer.Capacity : Settings.ReceiveBufferMax ?? Settings.ReceiveBuffer;
             mark = Math.Min(mark, cap);
-            if (!_receiveBufferLocked && 2L * mark > ReceiveBufferSize)
+            if (!_receiveBufferLocked && mark > _receiveBuffer.Capacity)
             {
                 _receiveBuffer.Capacity = mark;
                 WindowClamp = (uint)mark;

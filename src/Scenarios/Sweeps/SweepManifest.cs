@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 
 namespace NetSim.Scenarios.Sweeps;
@@ -16,7 +15,7 @@ public static class SweepManifest
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
-            json.WriteString("netsim_version", typeof(SweepManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]);
+            json.WriteString("netsim_version", RunManifest.Version);
             json.WriteString("sweep", sweep.Name);
             json.WriteString("scenario_file", Path.GetFileName(sweep.SourcePath));
             json.WriteNumber("seeds", sweep.Seeds);

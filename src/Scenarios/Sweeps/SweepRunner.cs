@@ -72,14 +72,12 @@ public static class SweepRunner
         header.Add("seed");
         header.AddRange(metrics);
         CsvTables.WriteTable(path, header, sweep.Runs.Select((run, i) =>
-            (IReadOnlyList<string>)[Number(run.Point), .. run.Values, run.Seed.ToString(CultureInfo.InvariantCulture), .. runMetrics[i].Select(Number)]));
+            (IReadOnlyList<string>)[Number(run.Point), .. run.Values, run.Seed.ToString(CultureInfo.InvariantCulture), .. runMetrics[i].Select(SweepTable.Number)]));
     }
 
 
 
 
-
-    private static string Number(double value) => double.IsNaN(value) ? string.Empty : value.ToString("G10", CultureInfo.InvariantCulture);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 

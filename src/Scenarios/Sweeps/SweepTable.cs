@@ -57,7 +57,8 @@ public sealed record SweepTable(
         return new SweepTable(name, seeds, parameters, metrics, points);
     }
 
-    private static string Number(double value) => double.IsNaN(value) ? string.Empty : value.ToString("G10", CultureInfo.InvariantCulture);
+    /// <summary>A number as the sweep's CSV files write it: ten significant digits, NaN as an empty field.</summary>
+    internal static string Number(double value) => double.IsNaN(value) ? string.Empty : value.ToString("G10", CultureInfo.InvariantCulture);
 
     private static double Parse(string text) => text.Length == 0 ? double.NaN : double.Parse(text, CultureInfo.InvariantCulture);
 }
