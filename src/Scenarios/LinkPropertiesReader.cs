@@ -7,7 +7,7 @@ using NetSim.Sim.Network.Queues;
 namespace NetSim.Scenarios;
 
 /// <summary>
-/// Reads a link's properties: rate, delay, mtu, queue, loss and impair, each either one value for
+/// Reads a link's properties: rate, delay, mtu, framing, queue, loss and impair, each either one value for
 /// both directions or <c>{ forward: ..., reverse: ... }</c>; forward carries the first host named to the second.
 /// </summary>
 internal static class LinkPropertiesReader
@@ -25,6 +25,7 @@ internal static class LinkPropertiesReader
         var rate = Directional(Source("rate"), "rate", (m, k) => m.Rate(k));
         var delay = Directional(Source("delay"), "delay", (m, k) => m.Duration(k));
         var mtu = Directional(Source("mtu"), "mtu", (m, k) => m.Size(k));
+        var framing = Directional(Source("framing"), "framing", (m, k) => m.Size(k));
         var queue = DirectionalMap(Source("queue"), "queue", ReadQueue);
         var loss = DirectionalMap(Source("loss"), "loss", ReadLoss);
         var impair = DirectionalMap(Source("impair"), "impair", ReadImpairments);
@@ -44,10 +45,17 @@ internal static class LinkPropertiesReader
                 throw Source("mtu").Error("mtu", $"an IPv4 MTU lies in [68, 65535] (got {m})");
             }
 
+            var f = Pick(framing, direction) ?? 0;
+            if (f is < 0 or > 1000)
+            {
+                throw Source("framing").Error("framing", $"link-layer framing lies in [0, 1000] bytes (got {f})");
+            }
+
             return new ChannelSpec(r, d, (int)m,
                 Pick(queue, direction) ?? new DropTailSpec(100, null),
                 Pick(loss, direction) ?? NoLossSpec.Instance,
-                Pick(impair, direction) ?? Impairments.None);
+                Pick(impair, direction) ?? Impairments.None,
+                (int)f);
         }
 
         return (Channel(0), Channel(1));

@@ -154,6 +154,7 @@ public static class ScenarioBuilder
             spec.Queue.Create(spec.Mtu, typicalTransmission, streams.Get($"queue/{name}")),
             spec.Loss.Create(streams.Get($"loss/{name}"), flowEndpoints),
             spec.Impairments,
-            spec.Impairments.Any ? streams.Get($"impair/{name}") : null);
+            spec.Impairments.Any ? streams.Get($"impair/{name}") : null,
+            spec.FramingBytes);
     }
 }

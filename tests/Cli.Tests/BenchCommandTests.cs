@@ -13,12 +13,12 @@ public sealed class BenchCommandTests
         Assert.True(exit == 0, errors);
         using var json = JsonDocument.Parse(output);
         var cases = json.RootElement.EnumerateArray().ToList();
-        Assert.Equal(["s1-single-flow reno", "s1-single-flow cubic"], cases.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(["s1-single-flow rfc5681", "s1-single-flow cubic"], cases.Select(c => c.GetProperty("name").GetString()));
         Assert.All(cases, c =>
         {
             Assert.Equal(60, c.GetProperty("simulated_seconds").GetDouble());
-            Assert.True(c.GetProperty("events").GetInt64() > 1_000_000);
-            Assert.True(c.GetProperty("packets_forwarded").GetInt64() > 500_000);
+            Assert.True(c.GetProperty("events").GetInt64() > 500_000);
+            Assert.True(c.GetProperty("packets_forwarded").GetInt64() > 300_000);
             Assert.True(c.GetProperty("wall_seconds").GetDouble() > 0);
             Assert.True(c.GetProperty("peak_memory_bytes").GetInt64() > 10_000_000);
         });

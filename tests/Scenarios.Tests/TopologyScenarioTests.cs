@@ -88,6 +88,28 @@ public sealed class TopologyScenarioTests : IDisposable
     }
 
     [Fact]
+    public void FramingIsReadPerDirectionAndDumbbellLinksTakeItFromTheirTemplate()
+    {
+        var scenario = ScenarioParser.Parse(TwoHops.Replace(
+            "- { between: [a, r], rate: 10Mbps, delay: 5ms }",
+            "- { between: [a, r], rate: 10Mbps, delay: 5ms, framing: { forward: 2, reverse: 38 } }"), "t.yaml");
+        Assert.Equal((2, 38), (scenario.Links[0].Forward.FramingBytes, scenario.Links[0].Reverse.FramingBytes));
+        Assert.Equal(0, scenario.Links[1].Forward.FramingBytes);
+
+        var s2 = ScenarioParser.ParseFile(Path.Combine(Repository.Root, "bench", "scenarios", "s2-dumbbell-100.yaml"));
+        Assert.All(s2.Links, link => Assert.Equal((2, 2), (link.Forward.FramingBytes, link.Reverse.FramingBytes)));
+    }
+
+    [Fact]
+    public void FramingBeyondAThousandBytesIsNamedAsTheError()
+    {
+        var error = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(TwoHops.Replace(
+            "- { between: [a, r], rate: 10Mbps, delay: 5ms }", "- { between: [a, r], rate: 10Mbps, delay: 5ms, framing: 1500 }"), "t.yaml"));
+        Assert.Equal("links[0].framing", error.Field);
+        Assert.Contains("[0, 1000]", error.Problem);
+    }
+
+    [Fact]
     public void ASmallerMtuFurtherAlongThePathIsTheSendersConfigurationError()
     {
         var scenario = ScenarioParser.Parse(TwoHops.Replace("- { between: [r, b], rate: 10Mbps, delay: 5ms }", "- { between: [r, b], rate: 10Mbps, delay: 5ms, mtu: 576 }"), "t.yaml");

@@ -15,13 +15,13 @@ public class LinkChannelTests
         public void Receive(Packet packet, NetworkInterface via) => Received.Add((packet.Id, Simulation!.Now));
     }
 
-    private static (Simulation Sim, Host Sender, Sink Sink, LinkChannel Channel) Build(int queue, ILossModel? loss = null, int mtu = 1500)
+    private static (Simulation Sim, Host Sender, Sink Sink, LinkChannel Channel) Build(int queue, ILossModel? loss = null, int mtu = 1500, int framing = 0)
     {
         var sim = new Simulation(1);
         var network = new Network.Network(sim);
         var sender = network.AddHost("a", Ipv4Address.Parse("10.0.0.1"));
         var receiver = network.AddHost("b", Ipv4Address.Parse("10.0.0.2"));
-        var forward = new LinkChannel(sim, network.Pool, "a->b", 10_000_000, SimTime.FromMilliseconds(20), mtu, new DropTailQueue(queue), loss ?? NoLoss.Instance);
+        var forward = new LinkChannel(sim, network.Pool, "a->b", 10_000_000, SimTime.FromMilliseconds(20), mtu, new DropTailQueue(queue), loss ?? NoLoss.Instance, framingBytes: framing);
         var reverse = new LinkChannel(sim, network.Pool, "b->a", 10_000_000, SimTime.FromMilliseconds(20), mtu, new DropTailQueue(queue), NoLoss.Instance);
         var sink = new Sink { Simulation = sim };
         network.Connect(sender, receiver, forward, reverse);
@@ -62,6 +62,19 @@ public class LinkChannelTests
         Assert.Equal(
             [SimTime.FromMicroseconds(21_200), SimTime.FromMicroseconds(22_400), SimTime.FromMicroseconds(23_600)],
             sink.Received.Select(r => r.At));
+    }
+
+    [Fact]
+    public void FramingLengthensEachTransmissionButNotThePacket()
+    {
+        var (sim, sender, sink, channel) = Build(queue: 10, framing: 2);
+        sender.Send(Full(sender));
+        sender.Send(Full(sender));
+        sim.Run(SimTime.FromSeconds(1));
+
+        // 1502 B on the wire at 10 Mbit/s: 1201.6 us each; the IP bytes counted stay 1500 each.
+        Assert.Equal([SimTime.FromNanoseconds(21_201_600), SimTime.FromNanoseconds(22_403_200)], sink.Received.Select(r => r.At));
+        Assert.Equal(3000, channel.Statistics.BytesTransmitted);
     }
 
     [Fact]

@@ -4,4 +4,5 @@ using NetSim.Sim.Network;
 namespace NetSim.Scenarios.Model;
 
 /// <summary>One direction of a link.</summary>
-public sealed record ChannelSpec(long RateBitsPerSecond, SimTime Delay, int Mtu, QueueSpec Queue, LossSpec Loss, Impairments Impairments);
+/// <param name="FramingBytes">Link-layer bytes each packet adds on the wire (<see cref="LinkChannel.FramingBytes"/>).</param>
+public sealed record ChannelSpec(long RateBitsPerSecond, SimTime Delay, int Mtu, QueueSpec Queue, LossSpec Loss, Impairments Impairments, int FramingBytes = 0);

@@ -77,6 +77,7 @@ public static class ScenarioSchema
             "rate" => Unit("Bit rate, e.g. 10Mbps or 1Gbit/s."),
             "delay" => Unit("One-way propagation delay, e.g. 20ms."),
             "mtu" => Integer("Largest IP packet in bytes.", minimum: 68),
+            "framing" => Integer("Link-layer bytes each packet adds on the wire (2 for ns-3's PPP, 38 for Ethernet with preamble and gap); default 0.", minimum: 0),
             "queue" => Variants("type", LinkPropertiesReader.QueueTypes, t => t switch
             {
                 "droptail" => ScenarioFields.DropTailQueue,

@@ -38,7 +38,8 @@ public sealed class LinkChannel : IEventHandler
         PacketQueue queue,
         ILossModel loss,
         Impairments? impairments = null,
-        System.Random? impairmentRandom = null)
+        System.Random? impairmentRandom = null,
+        int framingBytes = 0)
     {
         if (rateBitsPerSecond <= 0)
         {
@@ -48,6 +49,11 @@ public sealed class LinkChannel : IEventHandler
         if (delay < SimTime.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(delay), "a propagation delay cannot be negative");
+        }
+
+        if (framingBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(framingBytes), "link-layer framing cannot be negative");
         }
 
         Impairments = impairments ?? Impairments.None;
@@ -63,6 +69,7 @@ public sealed class LinkChannel : IEventHandler
         RateBitsPerSecond = rateBitsPerSecond;
         Delay = delay;
         Mtu = mtu;
+        FramingBytes = framingBytes;
         Queue = queue;
         Loss = loss;
         queue.Dropped = OnQueueDrop;
@@ -74,6 +81,13 @@ public sealed class LinkChannel : IEventHandler
     public long RateBitsPerSecond { get; }
     public SimTime Delay { get; }
     public int Mtu { get; }
+
+    /// <summary>
+    /// Link-layer bytes each packet takes on the wire beyond its IP packet (PPP's 2-byte protocol
+    /// field as ns-3 models it, 38 for Ethernet's header, FCS, preamble and inter-frame gap): they
+    /// lengthen its transmission, not its size.
+    /// </summary>
+    public int FramingBytes { get; }
     public PacketQueue Queue { get; }
     public ILossModel Loss { get; }
     public Impairments Impairments { get; }
@@ -154,7 +168,7 @@ public sealed class LinkChannel : IEventHandler
         }
 
         TransmissionStarted?.Invoke(this, packet);
-        var duration = TransmissionTime(packet.SizeBytes);
+        var duration = TransmissionTime(packet.SizeBytes + FramingBytes);
         Statistics.BusyNanoseconds += duration.Nanoseconds;
         _simulation.ScheduleAfter(duration, this, TransmissionComplete);
     }

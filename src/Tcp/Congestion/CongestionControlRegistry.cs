@@ -11,6 +11,7 @@ public static class CongestionControlRegistry
         ["dctcp"] = () => new Dctcp(),
         ["nv"] = () => new Nv(),
         ["reno"] = () => new Reno(),
+        ["rfc5681"] = () => new Rfc5681Reno(),
         ["vegas"] = () => new Vegas(),
     };
 
