@@ -59,7 +59,7 @@ public sealed class RunRecorder : ITcpConnectionObserver
     }
 
     private static LinkEventRow LinkEvent(LinkChannel channel, Packet packet, string kind, DropReason reason) => new(
-        Seconds(channel.Simulation.Now), channel.Name, kind, reason.ToString(),
+        Seconds(channel.Simulation.Now), channel.Name, kind, EnumText<DropReason>.Of(reason),
         $"{packet.Source}:{packet.SourcePort}", $"{packet.Destination}:{packet.DestinationPort}", packet.SequenceNumber, packet.PayloadLength);
 
     public void OnStateChanged(TcpConnection connection, TcpState from, TcpState to)
@@ -87,7 +87,7 @@ public sealed class RunRecorder : ITcpConnectionObserver
 
     public void OnRetransmission(TcpConnection connection, SequenceNumber start, int length, RetransmissionCause cause) =>
         Events.Add(new EventRow(Seconds(connection.Simulation.Now), connection.Name, connection.Stack.Host.Name,
-            "retransmit", start.Value, length, cause.ToString()));
+            "retransmit", start.Value, length, EnumText<RetransmissionCause>.Of(cause)));
 
     public void OnRetransmissionTimeout(TcpConnection connection, int retransmits) =>
         Events.Add(new EventRow(Seconds(connection.Simulation.Now), connection.Name, connection.Stack.Host.Name,

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using NetSim.Reports.Plots;
 using NetSim.Scenarios;
 using NetSim.Scenarios.Benchmarks;
 using Spectre.Console;
@@ -12,7 +13,8 @@ namespace NetSim.Cli.Commands;
 /// <summary>
 /// <c>netsim bench [SCENARIO...]</c>: times scenarios (bench/scenarios/*.yaml by default; a sweep's
 /// points each) and prints wall time, events and packets per second and peak memory. Each case runs
-/// in a child process of its own, so its peak memory is its own.
+/// in a child process of its own, so its peak memory is its own. <c>--plot</c> draws the cost per
+/// packet against the number of flows.
 /// </summary>
 public sealed class BenchCommand : Command<BenchCommand.Settings>
 {
@@ -29,6 +31,10 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         [CommandOption("--json")]
         [Description("Print the measurements as JSON.")]
         public bool Json { get; init; }
+
+        [CommandOption("--plot <PNG>")]
+        [Description("Also draw wall time per link transmission against flows, case by case (with an SVG beside it): the scaling curve of bench/scaling/*.yaml.")]
+        public string? Plot { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -65,6 +71,14 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
             }
         }
 
+        if (settings.Plot is { } plotPath)
+        {
+            var plot = ScalingPlot.Create(
+                $"netsim bench: cost per packet as flows grow ({Environment.ProcessorCount} cores)",
+                [.. measurements.Select(m => (m.Flows, m.NanosecondsPerPacket / 1000))]);
+            ScalingPlot.Save(plot, plotPath);
+        }
+
         if (settings.Json)
         {
             Console.WriteLine(JsonSerializer.Serialize(measurements, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
@@ -72,7 +86,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         }
 
         var table = new Table().Title($"netsim bench: best of {Math.Max(1, settings.Repeat)} runs, {Environment.ProcessorCount} cores");
-        foreach (var column in new[] { "case", "wall s", "simulated s", "events", "events/s", "packets forwarded/s", "peak MB" })
+        foreach (var column in new[] { "case", "flows", "wall s", "simulated s", "events", "events/s", "packets forwarded/s", "ns/packet", "peak MB" })
         {
             table.AddColumn(column == "case" ? new TableColumn(column) : new TableColumn(column).RightAligned());
         }
@@ -81,11 +95,13 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         {
             table.AddRow(
                 Markup.Escape(m.Name),
+                m.Flows.ToString("N0", CultureInfo.InvariantCulture),
                 m.WallSeconds.ToString("F3", CultureInfo.InvariantCulture),
                 m.SimulatedSeconds.ToString("G", CultureInfo.InvariantCulture),
                 m.Events.ToString("N0", CultureInfo.InvariantCulture),
                 m.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
                 m.PacketsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+                m.NanosecondsPerPacket.ToString("F0", CultureInfo.InvariantCulture),
                 (m.PeakMemoryBytes / 1e6).ToString("F0", CultureInfo.InvariantCulture));
         }
 

@@ -6,7 +6,8 @@ namespace NetSim.Sim.Kernel;
 /// dequeue scans forward from the current bucket, one bucket-width of time at a time. With the
 /// width near three times the mean separation of the earliest events and about one bucket per
 /// event, both operations take constant time on average. Equal times keep insertion order, which
-/// makes every run deterministic. Nodes live in pooled arrays that hold no object references
+/// makes every run deterministic; each bucket also keeps its tail, so an event at or after the
+/// latest of its bucket (thousands of timers due at the same instant) is appended without a walk. Nodes live in pooled arrays that hold no object references
 /// (handlers in a side array), so once grown to the peak load nothing is allocated.
 /// </summary>
 public sealed class EventCalendar
@@ -29,6 +30,7 @@ public sealed class EventCalendar
     private int _nodesUsed;
 
     private int[] _buckets = NewBuckets(MinBuckets);
+    private int[] _tails = NewBuckets(MinBuckets);
     private int _mask = MinBuckets - 1;
     private int _widthShift = 10;
 
@@ -47,6 +49,9 @@ public sealed class EventCalendar
     /// <summary>Work done per operation since the last check: list nodes walked on insert, empty buckets passed on dequeue.</summary>
     private long _work;
     private int _operations;
+
+    /// <summary>Operations since the calendar was last rebuilt: a rebuild relinks every event, so it waits for as many operations.</summary>
+    private long _operationsSinceResize;
 
     public int Count => _count;
 
@@ -80,6 +85,10 @@ public sealed class EventCalendar
     {
         var node = Locate();
         _buckets[_current] = _nodes[node].Next;
+        if (_tails[_current] == node)
+        {
+            _tails[_current] = Nil;
+        }
         var time = _nodes[node].Time;
         var handler = _handlers[node]!;
         var token = _tokens[node];
@@ -109,12 +118,17 @@ public sealed class EventCalendar
     /// </summary>
     private void CheckWidth()
     {
+        _operationsSinceResize++;
         if (++_operations < WorkCheckInterval)
         {
             return;
         }
 
-        if (_work > (long)MaxAverageWork * _operations && _recentCount == WidthSamples)
+        // Relinking at the width already in use would rebuild the same calendar: only a new width
+        // helps. A rebuild costs one step per pending event; waiting for as many operations since
+        // the last keeps that cost constant per operation however the estimate wanders.
+        if (_work > (long)MaxAverageWork * _operations && _recentCount == WidthSamples
+            && _operationsSinceResize >= _count && EstimateWidthShift() != _widthShift)
         {
             Resize(_mask + 1);
         }
@@ -180,6 +194,20 @@ public sealed class EventCalendar
         {
             _nodes[node].Next = head;
             _buckets[bucket] = node;
+            if (head == Nil)
+            {
+                _tails[bucket] = node;
+            }
+
+            return;
+        }
+
+        var tail = _tails[bucket];
+        if (!Before(node, tail))
+        {
+            _nodes[node].Next = Nil;
+            _nodes[tail].Next = node;
+            _tails[bucket] = node;
             return;
         }
 
@@ -224,9 +252,11 @@ public sealed class EventCalendar
     /// </summary>
     private void Resize(int bucketCount)
     {
+        _operationsSinceResize = 0;
         _widthShift = EstimateWidthShift();
         var old = _buckets;
         _buckets = NewBuckets(bucketCount);
+        _tails = NewBuckets(bucketCount);
         _mask = bucketCount - 1;
         var earliest = long.MaxValue;
         foreach (var head in old)

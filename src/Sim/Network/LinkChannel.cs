@@ -19,12 +19,13 @@ public sealed class LinkChannel : IEventHandler
 
     private readonly Simulation _simulation;
     private readonly PacketPool _pool;
-    private readonly Queue<(long ArrivalNs, Packet Packet)> _propagating = new();
+    private InlineQueue<(long ArrivalNs, Packet Packet)> _propagating = new();
     private readonly PriorityQueue<Packet, (long ArrivalNs, long Order)> _overtaking = new();
     private readonly System.Random? _impairmentRandom;
     private long _overtakingOrder;
     private long _lastFifoArrivalNs;
     private Packet? _transmitting;
+    private LinkChannelStatistics _statistics;
     private INode? _receiver;
     private NetworkInterface? _receiverInterface;
 
@@ -91,7 +92,7 @@ public sealed class LinkChannel : IEventHandler
     public PacketQueue Queue { get; }
     public ILossModel Loss { get; }
     public Impairments Impairments { get; }
-    public LinkChannelStatistics Statistics { get; } = new();
+    public ref readonly LinkChannelStatistics Statistics => ref _statistics;
 
     /// <summary>Raised when a packet is dropped, before it returns to the pool. Null costs nothing.</summary>
     public Action<LinkChannel, Packet, DropReason>? PacketDropped { get; set; }
@@ -126,7 +127,7 @@ public sealed class LinkChannel : IEventHandler
                 $"link {Name}: a {packet.SizeBytes}-byte packet exceeds the MTU of {Mtu} bytes; the sender's MSS is misconfigured");
         }
 
-        Statistics.PacketsEnqueued++;
+        _statistics.PacketsEnqueued++;
         Queue.Enqueue(packet, _simulation.Now);
         QueueLengthChanged?.Invoke(this);
         if (_transmitting is null)
@@ -169,7 +170,7 @@ public sealed class LinkChannel : IEventHandler
 
         TransmissionStarted?.Invoke(this, packet);
         var duration = TransmissionTime(packet.SizeBytes + FramingBytes);
-        Statistics.BusyNanoseconds += duration.Nanoseconds;
+        _statistics.BusyNanoseconds += duration.Nanoseconds;
         _simulation.ScheduleAfter(duration, this, TransmissionComplete);
     }
 
@@ -177,12 +178,12 @@ public sealed class LinkChannel : IEventHandler
     {
         var packet = _transmitting!;
         _transmitting = null;
-        Statistics.PacketsTransmitted++;
-        Statistics.BytesTransmitted += packet.SizeBytes;
+        _statistics.PacketsTransmitted++;
+        _statistics.BytesTransmitted += packet.SizeBytes;
 
         if (Loss.ShouldDrop(packet))
         {
-            Statistics.ChannelLosses++;
+            _statistics.ChannelLosses++;
             Drop(packet, DropReason.ChannelLoss);
         }
         else if (Impairments.Any)
@@ -220,14 +221,14 @@ public sealed class LinkChannel : IEventHandler
         if (Impairments.CorruptFraction > 0 && random.NextDouble() < Impairments.CorruptFraction)
         {
             packet.Corrupted = true;
-            Statistics.PacketsCorrupted++;
+            _statistics.PacketsCorrupted++;
         }
 
         if (Impairments.DuplicateFraction > 0 && random.NextDouble() < Impairments.DuplicateFraction)
         {
             var copy = _pool.Rent();
             packet.CopyTo(copy);
-            Statistics.PacketsDuplicated++;
+            _statistics.PacketsDuplicated++;
             PropagateOne(copy, random);
         }
 
@@ -244,7 +245,7 @@ public sealed class LinkChannel : IEventHandler
 
         if (Impairments.ReorderFraction > 0 && random.NextDouble() < Impairments.ReorderFraction)
         {
-            Statistics.PacketsReordered++;
+            _statistics.PacketsReordered++;
             PropagateOvertaking(packet, arrival + Impairments.ReorderExtraDelay.Nanoseconds);
         }
         else if (Impairments.JitterReorders)
@@ -270,20 +271,20 @@ public sealed class LinkChannel : IEventHandler
 
     private void Deliver(Packet packet)
     {
-        Statistics.PacketsDelivered++;
+        _statistics.PacketsDelivered++;
         PacketArriving?.Invoke(this, packet);
         _receiver!.Receive(packet, _receiverInterface!);
     }
 
     private void OnQueueDrop(Packet packet, DropReason reason)
     {
-        Statistics.QueueDrops++;
+        _statistics.QueueDrops++;
         Drop(packet, reason);
     }
 
     private void OnQueueMark(Packet packet, DropReason reason)
     {
-        Statistics.EcnMarks++;
+        _statistics.EcnMarks++;
         PacketMarked?.Invoke(this, packet, reason);
     }
 

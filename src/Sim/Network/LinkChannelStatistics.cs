@@ -1,7 +1,10 @@
 namespace NetSim.Sim.Network;
 
-/// <summary>Counters of one direction of a link, updated as packets pass.</summary>
-public sealed class LinkChannelStatistics
+/// <summary>
+/// Counters of one direction of a link, updated as packets pass. A struct held inside its channel,
+/// so counting a packet touches memory the channel's own fields already brought into cache.
+/// </summary>
+public struct LinkChannelStatistics
 {
     public long PacketsEnqueued { get; internal set; }
     public long PacketsTransmitted { get; internal set; }

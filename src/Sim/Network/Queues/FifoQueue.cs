@@ -5,15 +5,16 @@ namespace NetSim.Sim.Network.Queues;
 /// <summary>A discipline that serves in arrival order; subclasses decide which arrivals to admit.</summary>
 public abstract class FifoQueue : PacketQueue
 {
-    private readonly Queue<Packet> _packets = new();
+    private InlineQueue<Packet> _packets = new();
 
     public override Packet? Dequeue(SimTime now)
     {
-        if (!_packets.TryDequeue(out var packet))
+        if (_packets.Count == 0)
         {
             return null;
         }
 
+        var packet = _packets.Dequeue();
         Count--;
         Bytes -= packet.SizeBytes;
         return packet;
