@@ -95,17 +95,17 @@ public static class ScenarioParser
         return new Scenario(name, file, (ulong)seed, duration, kernel, defaults, topology.Hosts, topology.Routers, topology.Links,
             flows, sockops, ReadTrace(root), ReadCapture(root.Map("pcap"), topology))
         {
-            ContentHash = Hash(rootNode),
+            CanonicalText = Canonical(rootNode),
             TraceInterval = ReadTraceInterval(root, duration),
         };
     }
 
-    /// <summary>SHA-256 of the document written out again as YAML: the same scenario hashes the same however it was spelt out in the file's layout.</summary>
-    private static string Hash(YamlNode rootNode)
+    /// <summary>The document written out again as YAML, what <see cref="Scenario.ContentHash"/> hashes.</summary>
+    private static string Canonical(YamlNode rootNode)
     {
         var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
         new YamlStream(new YamlDocument(rootNode)).Save(text, assignAnchors: false);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+        return text.ToString();
     }
 
     private static KernelModel ReadKernel(YamlMap? map)

@@ -16,6 +16,15 @@ public sealed class TcpStack : IPacketHandler
 
     private readonly Dictionary<ConnectionKey, TcpConnection> _connections = [];
     private readonly Dictionary<ushort, TcpConnection> _listeners = [];
+
+    /// <summary>
+    /// The connection the last segment was for, checked before the table: a host's segments mostly
+    /// belong to one connection, and the table's arrays are memory a large network has long evicted
+    /// from cache by the time the next segment arrives (Linux's early demux keeps the socket on the
+    /// route for the same reason).
+    /// </summary>
+    private ConnectionKey _lastKey;
+    private TcpConnection? _lastConnection;
     private readonly System.Random _random;
     private readonly System.Random _txHashRandom;
     private int _nextEphemeral;
@@ -103,8 +112,14 @@ public sealed class TcpStack : IPacketHandler
         }
 
         var key = new ConnectionKey(packet.Source, packet.SourcePort, packet.DestinationPort);
-        if (_connections.TryGetValue(key, out var connection))
+        if (_lastConnection is not null && key == _lastKey)
         {
+            _lastConnection.OnSegment(packet);
+        }
+        else if (_connections.TryGetValue(key, out var connection))
+        {
+            _lastKey = key;
+            _lastConnection = connection;
             connection.OnSegment(packet);
         }
         else if (_listeners.TryGetValue(packet.DestinationPort, out var listener))
@@ -199,6 +214,10 @@ public sealed class TcpStack : IPacketHandler
         if (_connections.TryGetValue(key, out var existing) && existing == connection)
         {
             _connections.Remove(key);
+            if (_lastConnection == connection)
+            {
+                _lastConnection = null;
+            }
         }
     }
 
