@@ -8,7 +8,10 @@ internal static class ValidationFigure
     private const int Width = 1100;
     private const int Height = 600;
 
-    public static string Directory { get; } = Path.Combine(FindRoot(), "results", "validation");
+    /// <summary>The repository's root, where NetSim.sln is.</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string Directory { get; } = Path.Combine(Root, "results", "validation");
 
     public static string Save(Plot plot, string name)
     {

@@ -14,6 +14,9 @@ public sealed class RoutingTable
     private IReadOnlySet<Ipv4Address>? _reachable;
     private Ipv4Address _self;
 
+    /// <summary>The last destination a single-interface node found reachable: a host sends to few, and the shared set is memory a large network keeps out of cache.</summary>
+    private Ipv4Address _lastReachable;
+
     public int Count => _only is null ? _routes.Count : _reachable!.Count - (_reachable.Contains(_self) ? 1 : 0);
 
     public void Set(Ipv4Address destination, NetworkInterface via) => _routes[destination] = via;
@@ -25,10 +28,26 @@ public sealed class RoutingTable
         _only = via;
         _reachable = reachable;
         _self = self;
+        _lastReachable = default;
     }
 
-    public NetworkInterface? Lookup(Ipv4Address destination) =>
-        _only is null
-            ? _routes.GetValueOrDefault(destination)
-            : destination != _self && _reachable!.Contains(destination) ? _only : null;
+    public NetworkInterface? Lookup(Ipv4Address destination)
+    {
+        if (_only is null)
+        {
+            return _routes.GetValueOrDefault(destination);
+        }
+
+        if (destination != _lastReachable || destination == default)
+        {
+            if (destination == _self || !_reachable!.Contains(destination))
+            {
+                return null;
+            }
+
+            _lastReachable = destination;
+        }
+
+        return _only;
+    }
 }
