@@ -163,3 +163,48 @@ public class EventCalendarModelTests
         Assert.Equal(1000, calendar.Count);
     }
 }
+
+/// <summary>
+/// Issue 8: a rebuild relinks every pending event, so rebuilds must stay rare however unevenly the
+/// events are spaced. A large network is the hard case: packet events microseconds apart between
+/// batches of timers due at the same instant, which pull the width estimate one way and then the
+/// other.
+/// </summary>
+public class EventCalendarRebuildTests
+{
+    private sealed class Handler : IEventHandler
+    {
+        public void OnEvent(long token)
+        {
+        }
+    }
+
+    [Fact]
+    public void UnevenSpacingCostsAtMostOneRebuildPerPendingEventsWorthOfOperations()
+    {
+        const int Pending = 50_000;
+        const int Operations = 2_000_000;
+        var calendar = new EventCalendar();
+        var handler = new Handler();
+        var random = new System.Random(7);
+        // Timers fire on 1 ms ticks (as Linux's jiffies round them), so hundreds fall due at once.
+        long Due(long now) => random.Next(2) == 0
+            ? ((now + random.Next(200_000_000)) / 1_000_000 + 1) * 1_000_000
+            : now + random.Next(10_000);
+
+        for (var i = 0; i < Pending; i++)
+        {
+            calendar.Insert(Due(0), handler, i);
+        }
+
+        var growth = calendar.Rebuilds;
+        for (var i = 0; i < Operations; i++)
+        {
+            var (time, _, token) = calendar.RemoveFirst();
+            calendar.Insert(Due(time), handler, token);
+        }
+
+        Assert.Equal(Pending, calendar.Count);
+        Assert.InRange(calendar.Rebuilds - growth, 0, (Operations / Pending) + 1);
+    }
+}

@@ -63,6 +63,9 @@ public sealed class EventCalendar
 
     public int Count => _count;
 
+    /// <summary>Times every event was relinked into a new set of buckets (for tests of the rebuild policy).</summary>
+    internal long Rebuilds { get; private set; }
+
     public long NextTime => _count == 0 ? long.MaxValue : _nodes[Locate()].Time;
 
     public void Insert(long time, IEventHandler handler, long token)
@@ -262,6 +265,7 @@ public sealed class EventCalendar
     /// </summary>
     private void Resize(int bucketCount)
     {
+        Rebuilds++;
         _operationsSinceResize = 0;
         _widthShift = EstimateWidthShift();
         var old = _buckets;

@@ -89,6 +89,7 @@ public sealed class LinkChannel : IEventHandler
     /// lengthen its transmission, not its size.
     /// </summary>
     public int FramingBytes { get; }
+
     public PacketQueue Queue { get; }
     public ILossModel Loss { get; }
     public Impairments Impairments { get; }
