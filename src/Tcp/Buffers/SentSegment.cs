@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NetSim.Sim.Kernel;
 
 namespace NetSim.Tcp.Buffers;
@@ -5,8 +6,10 @@ namespace NetSim.Tcp.Buffers;
 /// <summary>
 /// A segment sent and not yet acknowledged: one entry of the retransmission queue, with the
 /// scoreboard bits Linux keeps in TCP_SKB_CB(skb)->sacked (TCPCB_SACKED_ACKED, TCPCB_LOST, TCPCB_SACKED_RETRANS,
-/// TCPCB_EVER_RETRANS).
+/// TCPCB_EVER_RETRANS). Laid out by the runtime (longs first, flags packed last) rather than in
+/// declaration order: 88 bytes instead of 104, so a window's ring is 15% less memory to walk.
 /// </summary>
+[StructLayout(LayoutKind.Auto)]
 public struct SentSegment
 {
     public SequenceNumber Start;
