@@ -110,6 +110,28 @@ public class RoutingTests
     }
 
     [Fact]
+    public void AHostGivenASecondInterfaceAfterRoutingRoutesThroughBoth()
+    {
+        var (sim, net, h1, h2, _, _, _) = FiveNodes();
+        net.EnsureRoutes();
+        Assert.Same(h1.Interfaces[0], h1.Routes.Lookup(h2.Address));
+
+        // A new router r4, reached only through a second interface of h1, with a host behind it.
+        var r4 = net.AddRouter("r4", Ipv4Address.Parse("10.255.0.4"));
+        var h3 = net.AddHost("h3", Ipv4Address.Parse("10.0.0.3"));
+        void Link(Node a, Node b) => net.Connect(a, b,
+            new LinkChannel(sim, net.Pool, $"{a.Name}->{b.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance),
+            new LinkChannel(sim, net.Pool, $"{b.Name}->{a.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance));
+        Link(h1, r4);
+        Link(r4, h3);
+        net.EnsureRoutes();
+
+        Assert.Same(h1.Interfaces[0], h1.Routes.Lookup(h2.Address));
+        Assert.Same(h1.Interfaces[1], h1.Routes.Lookup(h3.Address));
+        Assert.Equal(2, h1.Routes.Count);
+    }
+
+    [Fact]
     public void DuplicateNamesAndAddressesAreRefused()
     {
         var (_, net, _, _, _, _, _) = FiveNodes();

@@ -21,14 +21,22 @@ public sealed class RoutingTable
 
     public void Set(Ipv4Address destination, NetworkInterface via) => _routes[destination] = via;
 
+    /// <summary>Forgets every route, as the topology changed and they are computed again.</summary>
+    public void Clear()
+    {
+        _routes.Clear();
+        _only = null;
+        _reachable = null;
+        _lastReachable = default;
+    }
+
     /// <summary>The routes of a node whose one interface leads to every host of <paramref name="reachable"/> but itself.</summary>
     public void SetSingleInterface(NetworkInterface via, IReadOnlySet<Ipv4Address> reachable, Ipv4Address self)
     {
-        _routes.Clear();
+        Clear();
         _only = via;
         _reachable = reachable;
         _self = self;
-        _lastReachable = default;
     }
 
     public NetworkInterface? Lookup(Ipv4Address destination)

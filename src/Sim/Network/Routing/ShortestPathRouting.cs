@@ -16,16 +16,14 @@ public static class ShortestPathRouting
         {
             foreach (var node in members)
             {
-                switch (node.Interfaces.Count)
+                if (node.Interfaces.Count == 1)
                 {
-                    case 0:
-                        break;
-                    case 1:
-                        node.Routes.SetSingleInterface(node.Interfaces[0], hosts, node.Address);
-                        break;
-                    default:
-                        RoutesFrom(node);
-                        break;
+                    node.Routes.SetSingleInterface(node.Interfaces[0], hosts, node.Address);
+                }
+                else
+                {
+                    node.Routes.Clear();
+                    RoutesFrom(node);
                 }
             }
         }
