@@ -23,7 +23,7 @@ public sealed class BenchCaseCommand : Command<BenchCaseCommand.Settings>
     {
         var (name, _) = BenchmarkCase.Cases(settings.Scenario)[settings.Index];
         var measurement = BenchmarkCase.Run(name, () => BenchmarkCase.Cases(settings.Scenario)[settings.Index].Scenario, settings.Repeat);
-        Console.WriteLine(JsonSerializer.Serialize(measurement, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        Console.WriteLine(JsonSerializer.Serialize(measurement, BenchmarkCase.Json));
         return ExitCodes.Success;
     }
 }

@@ -25,7 +25,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         public string[] Scenarios { get; init; } = [];
 
         [CommandOption("-r|--repeat <N>")]
-        [Description("Runs per case; the fastest counts (the first runs of a process run unoptimised code). Default: 5.")]
+        [Description("Runs per case at least, and on until 3 s of simulation have run; the fastest counts (the first runs of a process run unoptimised code). Default: 5.")]
         public int Repeat { get; init; } = 5;
 
         [CommandOption("--json")]
@@ -81,11 +81,11 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
 
         if (settings.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(measurements, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            Console.WriteLine(JsonSerializer.Serialize(measurements, new JsonSerializerOptions(BenchmarkCase.Json) { WriteIndented = true }));
             return ExitCodes.Success;
         }
 
-        var table = new Table().Title($"netsim bench: best of {Math.Max(1, settings.Repeat)} runs, {Environment.ProcessorCount} cores");
+        var table = new Table().Title($"netsim bench: fastest of at least {Math.Max(1, settings.Repeat)} runs and {BenchmarkCase.MinimumTotalSeconds:0} s, {Environment.ProcessorCount} cores");
         foreach (var column in new[] { "case", "flows", "wall s", "simulated s", "events", "events/s", "packets forwarded/s", "ns/packet", "peak MB" })
         {
             table.AddColumn(column == "case" ? new TableColumn(column) : new TableColumn(column).RightAligned());
@@ -133,6 +133,6 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
             return null;
         }
 
-        return JsonSerializer.Deserialize<BenchmarkCase.Measurement>(output, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+        return JsonSerializer.Deserialize<BenchmarkCase.Measurement>(output, BenchmarkCase.Json);
     }
 }

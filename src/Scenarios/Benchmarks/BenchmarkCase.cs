@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using NetSim.Reports;
 using NetSim.Scenarios.Model;
 using NetSim.Scenarios.Sweeps;
@@ -28,6 +29,9 @@ public static class BenchmarkCase
         /// <summary>Wall time per link transmission, in nanoseconds: the cost that should stay flat as flows grow.</summary>
         public double NanosecondsPerPacket => WallSeconds * 1e9 / PacketsForwarded;
     }
+
+    /// <summary>How a measurement is written as JSON: between <c>netsim bench</c> and its child processes, and for scripts.</summary>
+    public static JsonSerializerOptions Json { get; } = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>Total simulation time after which a case that has made its repeats stops.</summary>
     public const double MinimumTotalSeconds = 3.0;
