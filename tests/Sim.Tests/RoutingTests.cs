@@ -25,16 +25,18 @@ public class RoutingTests
         var r1 = net.AddRouter("r1", Ipv4Address.Parse("10.255.0.1"));
         var r2 = net.AddRouter("r2", Ipv4Address.Parse("10.255.0.2"));
         var r3 = net.AddRouter("r3", Ipv4Address.Parse("10.255.0.3"));
-        void Link(Node a, Node b) => net.Connect(a, b,
-            new LinkChannel(sim, net.Pool, $"{a.Name}->{b.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance),
-            new LinkChannel(sim, net.Pool, $"{b.Name}->{a.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance));
-        Link(h1, r1);
-        Link(r1, r3);
-        Link(r3, r2);
-        Link(r1, r2);
-        Link(r2, h2);
+        Link(net, h1, r1);
+        Link(net, r1, r3);
+        Link(net, r3, r2);
+        Link(net, r1, r2);
+        Link(net, r2, h2);
         return (sim, net, h1, h2, r1, r2, r3);
     }
+
+    /// <summary>A 10 Mbit/s, 1 ms link between <paramref name="a"/> and <paramref name="b"/>.</summary>
+    private static void Link(Network.Network net, Node a, Node b) => net.Connect(a, b,
+        new LinkChannel(net.Simulation, net.Pool, $"{a.Name}->{b.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance),
+        new LinkChannel(net.Simulation, net.Pool, $"{b.Name}->{a.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance));
 
     [Fact]
     public void RoutesFollowTheFewestHopsInBothDirections()
@@ -76,15 +78,12 @@ public class RoutingTests
         var h1 = net.AddHost("h1", Ipv4Address.Parse("10.0.0.1"));
         var h2 = net.AddHost("h2", Ipv4Address.Parse("10.0.0.2"));
         var routers = Enumerable.Range(1, 4).Select(i => net.AddRouter($"r{i}", Ipv4Address.Parse($"10.255.0.{i}"))).ToArray();
-        void Link(Node a, Node b) => net.Connect(a, b,
-            new LinkChannel(sim, net.Pool, $"{a.Name}->{b.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance),
-            new LinkChannel(sim, net.Pool, $"{b.Name}->{a.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance));
-        Link(h1, routers[0]);
-        Link(routers[0], routers[1]);
-        Link(routers[0], routers[2]);
-        Link(routers[2], routers[3]);
-        Link(routers[1], routers[3]);
-        Link(routers[3], h2);
+        Link(net, h1, routers[0]);
+        Link(net, routers[0], routers[1]);
+        Link(net, routers[0], routers[2]);
+        Link(net, routers[2], routers[3]);
+        Link(net, routers[1], routers[3]);
+        Link(net, routers[3], h2);
         net.EnsureRoutes();
 
         Assert.Equal(["h1", "r1", "r2", "r4", "h2"], ShortestPathRouting.Path(h1, h2)!.Select(n => n.Name));
@@ -112,18 +111,15 @@ public class RoutingTests
     [Fact]
     public void AHostGivenASecondInterfaceAfterRoutingRoutesThroughBoth()
     {
-        var (sim, net, h1, h2, _, _, _) = FiveNodes();
+        var (_, net, h1, h2, _, _, _) = FiveNodes();
         net.EnsureRoutes();
         Assert.Same(h1.Interfaces[0], h1.Routes.Lookup(h2.Address));
 
         // A new router r4, reached only through a second interface of h1, with a host behind it.
         var r4 = net.AddRouter("r4", Ipv4Address.Parse("10.255.0.4"));
         var h3 = net.AddHost("h3", Ipv4Address.Parse("10.0.0.3"));
-        void Link(Node a, Node b) => net.Connect(a, b,
-            new LinkChannel(sim, net.Pool, $"{a.Name}->{b.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance),
-            new LinkChannel(sim, net.Pool, $"{b.Name}->{a.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance));
-        Link(h1, r4);
-        Link(r4, h3);
+        Link(net, h1, r4);
+        Link(net, r4, h3);
         net.EnsureRoutes();
 
         Assert.Same(h1.Interfaces[0], h1.Routes.Lookup(h2.Address));
