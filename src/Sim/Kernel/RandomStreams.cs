@@ -1,5 +1,4 @@
 using System.Text;
-using MathNet.Numerics.Random;
 
 namespace NetSim.Sim.Kernel;
 
@@ -16,7 +15,7 @@ public sealed class RandomStreams(ulong seed)
     {
         if (!_streams.TryGetValue(name, out var stream))
         {
-            stream = new Xoshiro256StarStar(DeriveSeed(seed, name), threadSafe: false);
+            stream = new Xoshiro256StarStarStream(DeriveSeed(seed, name));
             _streams.Add(name, stream);
         }
 
