@@ -109,7 +109,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private static bool HasUnknownOption(Packet packet)
     {
-        var options = new TcpOptionWalker(packet.ExtraOptions[..packet.ExtraOptionsLength]);
+        var options = new TcpOptionWalker(packet.WrittenExtraOptions);
         while (options.MoveNext())
         {
             var option = options.Option;

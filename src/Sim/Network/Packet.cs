@@ -74,15 +74,19 @@ public sealed class Packet
     /// <summary>The most option bytes a TCP header holds (MAX_TCP_OPTION_SPACE).</summary>
     public const int MaxOptionBytes = 40;
 
-    private readonly byte[] _extraOptions = new byte[MaxOptionBytes];
+    /// <summary>Made on first use: most packets never carry a program's options, and 470,000 in flight would hold 30 MB of them.</summary>
+    private byte[]? _extraOptions;
 
     /// <summary>
     /// Option bytes written after the kernel's own (by a sock_ops program's bpf_store_hdr_opt()),
     /// NOP-padded to a multiple of four; the first <see cref="ExtraOptionsLength"/> count.
     /// </summary>
-    public Span<byte> ExtraOptions => _extraOptions;
+    public Span<byte> ExtraOptions => _extraOptions ??= new byte[MaxOptionBytes];
 
     public int ExtraOptionsLength { get; set; }
+
+    /// <summary>The option bytes a program wrote: the first <see cref="ExtraOptionsLength"/> of <see cref="ExtraOptions"/>.</summary>
+    public ReadOnlySpan<byte> WrittenExtraOptions => ExtraOptionsLength == 0 ? default : _extraOptions.AsSpan(0, ExtraOptionsLength);
 
     /// <summary>Who hears of this packet's transmit timestamps at its first device (SKBTX_BPF), or null.</summary>
     public ITxTimestampObserver? TxTimestamps { get; set; }
@@ -175,7 +179,10 @@ public sealed class Packet
         copy.Corrupted = Corrupted;
         copy.StreamOffset = StreamOffset;
         copy.ExtraOptionsLength = ExtraOptionsLength;
-        _extraOptions.AsSpan(0, ExtraOptionsLength).CopyTo(copy._extraOptions);
+        if (ExtraOptionsLength > 0)
+        {
+            WrittenExtraOptions.CopyTo(copy.ExtraOptions);
+        }
     }
 
     public override string ToString() =>

@@ -115,7 +115,7 @@ public static class WireEncoder
             bytes.Add((byte)TcpOptionKind.End);
         }
 
-        bytes.AddRange(packet.ExtraOptions[..packet.ExtraOptionsLength]);
+        bytes.AddRange(packet.WrittenExtraOptions);
         return [.. bytes];
     }
 
