@@ -179,6 +179,14 @@ public sealed partial class TcpConnection
     /// </summary>
     private void RetransmitSegment(int index, RetransmissionCause cause)
     {
+        // __tcp_retransmit_skb(): a segment longer than tcp_current_mss() (a program has reserved
+        // option space since it was sent) is cut to it; the rest stays queued as a segment of its own.
+        var mss = CurrentMss();
+        if (_rtx[index].PayloadLength > mss)
+        {
+            _rtx.Split(index, mss);
+        }
+
         ref var segment = ref _rtx[index];
         var flags = (segment.Syn ? TcpFlags.Syn : TcpFlags.Ack) | (segment.Fin ? TcpFlags.Fin : TcpFlags.None) | (segment.Psh ? TcpFlags.Psh : TcpFlags.None);
         if (State != TcpState.SynSent && segment.Syn)

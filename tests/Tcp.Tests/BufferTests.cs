@@ -94,4 +94,47 @@ public class BufferTests
         Assert.Equal(0, queue.LostOut);
         Assert.Equal(0, queue.RetransOut);
     }
+    [Fact]
+    public void CuttingASegmentKeepsItsBitsAndCountsTheNewPartLikeTcpFragment()
+    {
+        var queue = new RetransmissionQueue();
+        for (var i = 0; i < 3; i++)
+        {
+            queue.Append(new SentSegment
+            {
+                Start = new SequenceNumber((uint)(i * 1448)),
+                SequenceLength = 1448 + (i == 2 ? 1 : 0),
+                PayloadLength = 1448,
+                StreamOffset = i * 1448,
+                Psh = i == 2,
+                Fin = i == 2,
+                FirstSent = SimTime.FromMilliseconds(i),
+            });
+        }
+
+        queue.MarkLostAfterTimeout(0, SimTime.FromSeconds(1));
+        queue.MarkRetransmitted(0);
+        Assert.Equal((3, 3, 1), (queue.Count, queue.LostOut, queue.RetransOut));
+
+        queue.Split(0, 1436);
+        queue.Split(3, 1436);
+
+        Assert.Equal((5, 5, 2), (queue.Count, queue.LostOut, queue.RetransOut));
+        Assert.Equal([0u, 1436u, 1448u, 2896u, 4332u], Enumerable.Range(0, 5).Select(i => queue[i].Start.Value));
+        Assert.Equal([1436, 12, 1448, 1436, 12], Enumerable.Range(0, 5).Select(i => queue[i].PayloadLength));
+        Assert.Equal([1436L, 1448, 2896, 4332], Enumerable.Range(1, 4).Select(i => queue[i].StreamOffset));
+        Assert.Equal(queue[4].Start + 13, queue[4].End);
+        Assert.True(queue[4].Fin && queue[4].Psh);
+        Assert.False(queue[3].Fin || queue[3].Psh);
+        Assert.True(queue[1].Retransmitted && queue[1].Lost && queue[1].EverRetransmitted);
+        Assert.Equal(SimTime.FromMilliseconds(2), queue[4].FirstSent);
+
+        // The next lost segment not yet retransmitted is the cut-off rest of the first.
+        Assert.Equal(2, queue.FirstLostNotRetransmitted());
+        Assert.Throws<ArgumentOutOfRangeException>(() => queue.Split(1, 12));
+
+        var acked = queue.RemoveAcked(new SequenceNumber(4345));
+        Assert.Equal(5, acked.Packets);
+        Assert.Equal((0, 0, 0), (queue.Count, queue.LostOut, queue.RetransOut));
+    }
 }

@@ -448,6 +448,61 @@ public sealed class RetransmissionQueue
         segment.EverRetransmitted = true;
     }
 
+    /// <summary>
+    /// Linux tcp_fragment() on the retransmission queue: cuts the segment at <paramref name="index"/>
+    /// after <paramref name="firstPayload"/> bytes into two queue entries. Both keep the scoreboard
+    /// bits and the send record (TCP_SKB_CB(buff)->sacked and ->tx are copied); FIN and PSH move to
+    /// the second, the SYN stays with the first. packets_out, and lost_out, retrans_out and
+    /// sacked_out where the bits are set, grow by one as tcp_adjust_pcount() makes them.
+    /// </summary>
+    public void Split(int index, int firstPayload)
+    {
+        ref var original = ref this[index];
+        if (firstPayload <= 0 || firstPayload >= original.PayloadLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstPayload), $"a {original.PayloadLength}-byte segment cannot be cut after {firstPayload} bytes");
+        }
+
+        if (Count == _ring.Length)
+        {
+            Grow();
+        }
+
+        for (var i = Count; i > index + 1; i--)
+        {
+            this[i] = this[i - 1];
+        }
+
+        ref var first = ref this[index];
+        var second = first;
+        var synLength = first.Syn ? 1 : 0;
+        second.Syn = false;
+        second.Start = first.Start + (synLength + firstPayload);
+        second.PayloadLength = first.PayloadLength - firstPayload;
+        second.SequenceLength = first.SequenceLength - synLength - firstPayload;
+        second.StreamOffset = first.StreamOffset + firstPayload;
+        first.PayloadLength = firstPayload;
+        first.SequenceLength = synLength + firstPayload;
+        first.Fin = false;
+        first.Psh = false;
+        this[index + 1] = second;
+        Count++;
+
+        SackedOut += second.Sacked ? 1 : 0;
+        LostOut += second.Lost ? 1 : 0;
+        RetransOut += second.Retransmitted ? 1 : 0;
+        if (_retransmitHint > index)
+        {
+            _retransmitHint++;
+        }
+
+        if (_lostHint > index)
+        {
+            _lostHint++;
+            _lostHintSacked += second.Sacked ? 1 : 0;
+        }
+    }
+
     private void Unmark(ref SentSegment segment)
     {
         if (segment.Sacked)
