@@ -25,9 +25,8 @@ public sealed partial class TcpConnection
     private SimTime ProbeInterval => SimTime.Min(ProbeBase * (1L << Math.Min(_probeBackoff, 30)), Settings.MaxRto);
 
     /// <summary>
-    /// SO_KEEPALIVE. Turning it on, or changing the keepalive settings while it is on, restarts
-    /// the timer for what is left of the idle time (Linux tcp_set_keepalive(),
-    /// tcp_sock_set_keepidle_locked()).
+    /// SO_KEEPALIVE. Turning it on, or changing the idle time while it is on, restarts the timer
+    /// for what is left of the idle time (Linux tcp_set_keepalive(), tcp_sock_set_keepidle_locked()).
     /// </summary>
     public bool KeepAlive
     {

@@ -65,14 +65,21 @@ public sealed partial class TcpConnection
 
     public TcpStack Stack { get; }
 
-    /// <summary>The constants in force; setsockopt() may replace them, and the change applies from their next use.</summary>
+    /// <summary>
+    /// The constants in force; setsockopt() may replace them, and the change applies from their next
+    /// use. Only a new keepalive idle time re-arms the keepalive timer (tcp_sock_set_keepidle_locked()).
+    /// </summary>
     public TcpSettings Settings
     {
         get => _settings;
         set
         {
+            var idleTimeChanged = value.KeepAliveTime != _settings.KeepAliveTime;
             _settings = value;
-            RestartKeepAliveTimer();
+            if (idleTimeChanged)
+            {
+                RestartKeepAliveTimer();
+            }
         }
     }
 

@@ -1,6 +1,4 @@
 using NetSim.Sim.Kernel;
-using NetSim.Sim.Network.Loss;
-using NetSim.Tcp.Apps;
 
 namespace NetSim.Tcp.Tests;
 
@@ -13,24 +11,13 @@ public class UserTimeoutTests
     public void AKeepaliveProbedPeerThatVanishedIsDroppedAtTheUserTimeoutOrAfterTheProbes(int userTimeoutMs, double abortAfterSeconds)
     {
         // Idle 10 s, then a probe every 5 s; nine unanswered probes end it at 55 s, or the user timeout of 20 s since the last segment heard.
-        var loss = new ScheduledLoss();
-        var settings = TcpSettings.Linux with
-        {
-            KeepAlive = true,
-            KeepAliveTime = SimTime.FromSeconds(10),
-            KeepAliveInterval = SimTime.FromSeconds(5),
-            KeepAliveProbes = 9,
-        };
-        var net = new TwoHostNetwork(forwardLossModel: loss, settings: settings, serverSettings: TcpSettings.Linux);
-        new SinkApplication(net.ServerStack, 80, TcpSettings.Linux).Install();
-        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        var keepAlive = new KeepAliveClient();
+        var net = keepAlive.Net;
+        var client = keepAlive.Connection;
         Assert.Equal(0, client.SetUserTimeout(userTimeoutMs));
         var established = SimTime.Never;
         var closed = SimTime.Never;
         client.Established = _ => established = net.Simulation.Now;
-
-        // Once the server has the handshake's last ACK, the client's segments stop arriving.
-        net.Simulation.Schedule(SimTime.FromSeconds(1), () => loss.Outage = true);
         client.Closed = _ => closed = net.Simulation.Now;
 
         net.Simulation.Run(SimTime.FromSeconds(120));
