@@ -55,6 +55,8 @@ public sealed partial class TcpConnection
         var priorPackets = PacketsOut;
 
         var priorFack = PriorFack;
+        var priorSackedOut = _rtx.SackedOut;
+        var priorDsacks = Statistics.DsacksReceived;
         ProbesOut = 0;
         _probesStamp = SimTime.Never;
 
@@ -72,6 +74,7 @@ public sealed partial class TcpConnection
         // The congestion control's sample (ca_rtt_us): from the last segment (S)ACKed.
         SimTime? caRtt = sackCaRttFrom == SimTime.Never ? null : Simulation.Now - sackCaRttFrom;
         var ackedPackets = 0;
+        var ackMaybeDelayed = false;
         if (advanced)
         {
             var acked = _rtx.RemoveAcked(ack, Simulation.Now, MinRttUs);
@@ -102,6 +105,7 @@ public sealed partial class TcpConnection
             {
                 rttSample = Simulation.Now - acked.OldestFirstSent;
                 caRtt ??= Simulation.Now - acked.NewestFirstSent;
+                ackMaybeDelayed = AckMaybeDelayed(packet, acked, ack - priorUna, priorSackedOut, newlySacked, priorDsacks);
             }
             else if (rttSample is null && acked.Packets > 0 && TimestampRtt(packet) is { } echoed)
             {
@@ -136,14 +140,12 @@ public sealed partial class TcpConnection
         var ece = IsEcnEcho(packet);
         CountDelivered(delivered, ece);
 
+        // tcp_ack_update_rtt(): the windowed minimum takes the congestion control's sample, then the
+        // estimator the first segment's.
         if (rttSample is { } sample)
         {
+            NoteMinRtt(caRtt ?? sample, ackMaybeDelayed);
             AddRttSample(sample);
-        }
-
-        if (caRtt is { } minCandidate)
-        {
-            NoteMinRtt(minCandidate);
         }
 
         if (IsFullSocket && State is not TcpState.SynSent)
@@ -424,6 +426,22 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
+    /// tcp_clean_rtx_queue()'s FLAG_ACK_MAYBE_DELAYED: the ACK wholly acknowledged one segment
+    /// shorter than the MSS, nothing was SACKed before it, nothing else was delivered since that
+    /// segment was sent, and the ACK carries no SACK, D-SACK or ECE and acknowledges no SYN:
+    /// typically a lone runt answered by a delayed ACK.
+    /// </summary>
+    private bool AckMaybeDelayed(Packet packet, Buffers.AckedSegments acked, int bytesAcked, int priorSackedOut, int newlySacked, long priorDsacks)
+    {
+        // tp->delivered at that point: a SACK connection has counted this ACK's segments, a Reno one not yet.
+        var delivered = Delivered + (SackAgreed ? newlySacked + acked.Packets - acked.PreviouslySacked : 0);
+        return acked.Packets == 1 && !acked.TrimmedHead && priorSackedOut == 0 && bytesAcked < Mss
+            && _rate.Sample.PriorDelivered + 1 == delivered
+            && newlySacked == 0 && Statistics.DsacksReceived == priorDsacks && !IsEcnEcho(packet)
+            && State is not (TcpState.SynSent or TcpState.SynReceived);
+    }
+
+    /// <summary>
     /// Linux tcp_ack_update_rtt(): feeds the estimator and calls RTT_CB where tcp_rtt_estimator()
     /// does, with the measurement and the new srtt as arguments. The kernel stores srtt_us after
     /// the callback, so during it the program still reads the previous value. Then tcp_set_rto(),
@@ -432,7 +450,6 @@ public sealed partial class TcpConnection
     private void AddRttSample(SimTime measured)
     {
         var previousSrtt = Rtt.SrttUs8;
-        NoteMinRtt(measured);
         var callback = Rtt.AddSample(measured.Microseconds, SndUna, SndNxt);
         if (callback && FlagSet(SockOpsCallbackFlags.Rtt))
         {

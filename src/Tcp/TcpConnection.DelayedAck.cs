@@ -275,7 +275,7 @@ public sealed partial class TcpConnection
             Congestion.CwndEvent(this, CaEvent.TxStart);
         }
 
-        LastSendJiffies = (uint)(Simulation.Now.Nanoseconds * Settings.Hz / 1_000_000_000L);
+        LastSendJiffies = Jiffies;
         if (_lastDataReceived is { } last && Simulation.Now - last < _ato)
         {
             _pingpong = true;

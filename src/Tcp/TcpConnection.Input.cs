@@ -390,10 +390,12 @@ public sealed partial class TcpConnection
         // Linux tcp_synack_rtt_meas(): the SYN-ACK's RTT from its send time, or, if it was retransmitted, from the echoed timestamp.
         if (!synAck.EverRetransmitted)
         {
+            NoteMinRtt(Simulation.Now - synAck.FirstSent, ackMaybeDelayed: false);
             AddRttSample(Simulation.Now - synAck.FirstSent);
         }
         else if (TimestampRtt(packet) is { } echoed)
         {
+            NoteMinRtt(echoed, ackMaybeDelayed: false);
             AddRttSample(echoed);
         }
 

@@ -35,16 +35,38 @@ public sealed partial class TcpConnection
 
     /// <summary>The reordering degree the sender assumes, in segments (tp->reordering; starts at tcp_reordering, 3).</summary>
     public int Reordering { get; private set; }
-    private long _minRttUs = long.MaxValue;
+
+    /// <summary>Linux sysctl tcp_min_rtt_wlen: how long tcp_min_rtt() remembers a sample, in seconds.</summary>
+    private const uint MinRttWindowSeconds = 300;
+
+    /// <summary>tp->rtt_min: the smallest RTT samples of the window, by jiffies; ~0U until the first (tcp_init_sock()).</summary>
+    private Congestion.WindowedMinMax _minRtt;
     private Timer? _reoTimer;
 
     /// <summary>RACK is in use: SACK agreed and the setting on (Linux tcp_is_rack()).</summary>
     private bool RackEnabled => SackAgreed && Settings.Rack;
 
-    /// <summary>The smallest RTT sample seen (tcp_min_rtt(); Linux keeps a 5-minute windowed minimum).</summary>
-    public long MinRttUs => _minRttUs == long.MaxValue ? 0 : _minRttUs;
+    /// <summary>
+    /// tcp_min_rtt(): the smallest RTT sample of the last five minutes, in microseconds; before any
+    /// sample, 4294967295 (~0U), which is also what sock_ops programs read in rtt_min.
+    /// </summary>
+    public long MinRttUs => (long)_minRtt.Best;
 
-    private void NoteMinRtt(SimTime sample) => _minRttUs = Math.Min(_minRttUs, Math.Max(1, sample.Microseconds));
+    /// <summary>
+    /// tcp_update_rtt_min(): a sample from an ACK that may have been delayed is skipped when it is
+    /// above the minimum (the filter would otherwise take the delay for path once the minimum ages
+    /// out); a zero sample counts as one jiffy.
+    /// </summary>
+    private void NoteMinRtt(SimTime sample, bool ackMaybeDelayed)
+    {
+        var rttUs = sample.Microseconds;
+        if (ackMaybeDelayed && rttUs > MinRttUs)
+        {
+            return;
+        }
+
+        _minRtt.RunningMin(MinRttWindowSeconds * (uint)Settings.Hz, Jiffies, (ulong)(rttUs > 0 ? rttUs : 1_000_000 / Settings.Hz));
+    }
 
     /// <summary>Linux tcp_rack_advance(), summed over the segments an ACK delivered: RACK.rtt from the last, RACK.xmit_ts from the latest sent.</summary>
     private void RackAdvance(RackSample sample)

@@ -61,6 +61,7 @@ public sealed partial class TcpConnection
         _rtx.LossObserver = this;
         _keepAlive = settings.KeepAlive;
         _noDelay = settings.NoDelay;
+        _minRtt.Reset(Jiffies, uint.MaxValue);
     }
 
     public TcpStack Stack { get; }
@@ -85,6 +86,9 @@ public sealed partial class TcpConnection
 
     private TcpSettings _settings;
     public Simulation Simulation => Stack.Simulation;
+
+    /// <summary>tcp_jiffies32: the simulated clock in ticks of the kernel's HZ, wrapping at 32 bits.</summary>
+    public uint Jiffies => (uint)(Simulation.Now.Nanoseconds * Settings.Hz / 1_000_000_000L);
 
     /// <summary>A label for traces: the flow name when an application sets one.</summary>
     public string Name { get; set; }

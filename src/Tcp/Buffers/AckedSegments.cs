@@ -5,7 +5,8 @@ namespace NetSim.Tcp.Buffers;
 /// <summary>
 /// What a cumulative ACK removed from the retransmission queue (Linux tcp_clean_rtx_queue()): the
 /// send times of the first and last segments never retransmitted nor SACKed (first_ackt, last_ackt),
-/// the RACK sample, and the lowest of those segments (reord, for reordering detection).
+/// the RACK sample, the lowest of those segments (reord, for reordering detection), and whether the
+/// ACK ended inside a segment, trimming it (the loop's last fully_acked false).
 /// </summary>
 public readonly record struct AckedSegments(
     int Packets,
@@ -14,4 +15,5 @@ public readonly record struct AckedSegments(
     SimTime OldestFirstSent,
     SimTime NewestFirstSent,
     RackSample Rack,
-    SequenceNumber? LowestOriginal);
+    SequenceNumber? LowestOriginal,
+    bool TrimmedHead);

@@ -77,6 +77,7 @@ public sealed class RetransmissionQueue
         var newestFirstSent = SimTime.Never;
         var rack = RackSample.None;
         SequenceNumber? lowestOriginal = null;
+        var trimmedHead = false;
         while (Count > 0)
         {
             ref var head = ref this[0];
@@ -132,12 +133,13 @@ public sealed class RetransmissionQueue
                 head.SequenceLength -= trimmed;
                 head.PayloadLength -= trimmed;
                 head.StreamOffset += trimmed;
+                trimmedHead = true;
             }
 
             break;
         }
 
-        return new AckedSegments(packets, sacked, retransmittedAcked, oldestFirstSent, newestFirstSent, rack, lowestOriginal);
+        return new AckedSegments(packets, sacked, retransmittedAcked, oldestFirstSent, newestFirstSent, rack, lowestOriginal, trimmedHead);
     }
 
     /// <summary>

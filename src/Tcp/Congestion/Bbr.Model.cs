@@ -82,7 +82,7 @@ public sealed partial class Bbr
         var bw = (ulong)rs.Delivered * BwUnit / (ulong)rs.IntervalUs;
         if (!rs.IsAppLimited || bw >= MaxBandwidth)
         {
-            _bw.Update(BwRtts, _rttCount, bw);
+            _bw.RunningMax(BwRtts, _rttCount, bw);
         }
     }
 

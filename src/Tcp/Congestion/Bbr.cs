@@ -40,7 +40,7 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
     private static readonly uint[] PacingGainCycle = [BbrUnit * 5 / 4, BbrUnit * 3 / 4, BbrUnit, BbrUnit, BbrUnit, BbrUnit, BbrUnit, BbrUnit];
 
     private Random? _random;
-    private WindowedMaxFilter _bw;
+    private WindowedMinMax _bw;
     private uint _minRttStamp;
     private uint _rttCount;
     private SimTime _cycleStamp;
@@ -67,7 +67,7 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
     /// <summary>A policer was detected and its rate is used (lt_use_bw).</summary>
     public bool UsingLongTermBandwidth => _ltUseBw;
 
-    private ulong MaxBandwidth => _bw.Max;
+    private ulong MaxBandwidth => _bw.Best;
 
     private ulong Bandwidth => _ltUseBw ? _ltBw : MaxBandwidth;
 

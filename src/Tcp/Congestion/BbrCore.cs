@@ -79,7 +79,7 @@ public abstract class BbrCore
 
     protected TcpConnection Connection => _connection ?? throw new InvalidOperationException("BBR runs once its connection is established");
 
-    protected uint Jiffies => (uint)(Connection.Simulation.Now.Nanoseconds * Connection.Settings.Hz / 1_000_000_000L);
+    protected uint Jiffies => Connection.Jiffies;
 
     /// <summary>The bandwidth the model paces and sizes cwnd with (bbr_bw()).</summary>
     protected abstract ulong ModelBandwidth { get; }

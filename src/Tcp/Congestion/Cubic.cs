@@ -63,7 +63,7 @@ public sealed class Cubic : ICongestionControl
     private TcpConnection Connection => _connection ?? throw new InvalidOperationException("CUBIC runs once its connection is established");
 
     /// <summary>tcp_jiffies32: the modelled kernel's jiffies.</summary>
-    private uint Jiffies => (uint)(Connection.Simulation.Now.Nanoseconds * Connection.Settings.Hz / 1_000_000_000L);
+    private uint Jiffies => Connection.Jiffies;
 
     private int Hz => Connection.Settings.Hz;
 

@@ -1,17 +1,19 @@
 namespace NetSim.Tcp.Congestion;
 
 /// <summary>
-/// Kathleen Nichols' windowed running maximum as Linux lib/minmax.c keeps it: the best, second
-/// and third best samples of the last <c>win</c> time units, each from a later part of the window,
-/// so the maximum expires smoothly. Time here is whatever the caller counts (BBR: round trips).
+/// Kathleen Nichols' windowed running maximum or minimum as Linux lib/minmax.c keeps it: the best,
+/// second and third best samples of the last <c>win</c> time units, each from a later part of the
+/// window, so the best expires smoothly. Time is whatever the caller counts (BBR's bandwidth:
+/// round trips; tcp_min_rtt(): jiffies). One filter is used one way only.
 /// </summary>
-public struct WindowedMaxFilter
+public struct WindowedMinMax
 {
     private (uint T, ulong V) _s0;
     private (uint T, ulong V) _s1;
     private (uint T, ulong V) _s2;
 
-    public readonly ulong Max => _s0.V;
+    /// <summary>minmax_get(): the best sample in the window.</summary>
+    public readonly ulong Best => _s0.V;
 
     /// <summary>minmax_reset(): every choice becomes this sample.</summary>
     public ulong Reset(uint t, ulong value)
@@ -21,7 +23,7 @@ public struct WindowedMaxFilter
     }
 
     /// <summary>minmax_running_max(): takes a sample at time <paramref name="t"/> and returns the maximum over the window.</summary>
-    public ulong Update(uint window, uint t, ulong value)
+    public ulong RunningMax(uint window, uint t, ulong value)
     {
         var sample = (t, value);
         if (value >= _s0.V || t - _s2.T > window)
@@ -34,6 +36,27 @@ public struct WindowedMaxFilter
             _s2 = _s1 = sample;
         }
         else if (value >= _s2.V)
+        {
+            _s2 = sample;
+        }
+
+        return SubWindowUpdate(window, sample);
+    }
+
+    /// <summary>minmax_running_min(): takes a sample at time <paramref name="t"/> and returns the minimum over the window.</summary>
+    public ulong RunningMin(uint window, uint t, ulong value)
+    {
+        var sample = (t, value);
+        if (value <= _s0.V || t - _s2.T > window)
+        {
+            return Reset(t, value);
+        }
+
+        if (value <= _s1.V)
+        {
+            _s2 = _s1 = sample;
+        }
+        else if (value <= _s2.V)
         {
             _s2 = sample;
         }
