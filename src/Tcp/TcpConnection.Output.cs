@@ -181,10 +181,15 @@ public sealed partial class TcpConnection
     {
         // __tcp_retransmit_skb(): a segment longer than tcp_current_mss() (a program has reserved
         // option space since it was sent) is cut to it; the rest stays queued as a segment of its own.
+        // A shorter one takes in those after it, up to the MSS and the peer's window.
         var mss = CurrentMss();
         if (_rtx[index].PayloadLength > mss)
         {
             _rtx.Split(index, mss);
+        }
+        else
+        {
+            CollapseRetransmission(index, mss);
         }
 
         ref var segment = ref _rtx[index];
@@ -241,6 +246,37 @@ public sealed partial class TcpConnection
         }
 
         Observer?.OnRetransmission(this, start, length, cause);
+    }
+
+    /// <summary>
+    /// Linux tcp_retrans_try_collapse() (sysctl tcp_retrans_collapse, on by default): while the
+    /// segment being retransmitted is shorter than min(MSS, the window left from its start), the
+    /// next sent segment joins it if it is not SACKed, fits in what is left and ends inside the
+    /// peer's window. A SYN takes in nothing.
+    /// </summary>
+    private void CollapseRetransmission(int index, int mss)
+    {
+        ref var to = ref _rtx[index];
+        var windowEnd = SndUna + (int)SndWnd;
+        var space = windowEnd - to.Start;
+        space = space <= 0 ? mss : Math.Min(space, mss);
+        if (to.Syn || to.Sacked || to.PayloadLength >= space)
+        {
+            return;
+        }
+
+        space -= to.PayloadLength;
+        while (index + 1 < _rtx.Count)
+        {
+            ref var next = ref _rtx[index + 1];
+            space -= next.PayloadLength;
+            if (next.Sacked || space < 0 || next.End > windowEnd)
+            {
+                return;
+            }
+
+            _rtx.MergeNext(index);
+        }
     }
 
     private void SendSyn()

@@ -97,20 +97,10 @@ public class BufferTests
     [Fact]
     public void CuttingASegmentKeepsItsBitsAndCountsTheNewPartLikeTcpFragment()
     {
-        var queue = new RetransmissionQueue();
-        for (var i = 0; i < 3; i++)
-        {
-            queue.Append(new SentSegment
-            {
-                Start = new SequenceNumber((uint)(i * 1448)),
-                SequenceLength = 1448 + (i == 2 ? 1 : 0),
-                PayloadLength = 1448,
-                StreamOffset = i * 1448,
-                Psh = i == 2,
-                Fin = i == 2,
-                FirstSent = SimTime.FromMilliseconds(i),
-            });
-        }
+        var queue = Sent(3, 1448);
+        queue[2].Psh = true;
+        queue[2].Fin = true;
+        queue[2].SequenceLength++;
 
         queue.MarkLostAfterTimeout(0, SimTime.FromSeconds(1));
         queue.MarkRetransmitted(0);
@@ -136,5 +126,50 @@ public class BufferTests
         var acked = queue.RemoveAcked(new SequenceNumber(4345));
         Assert.Equal(5, acked.Packets);
         Assert.Equal((0, 0, 0), (queue.Count, queue.LostOut, queue.RetransOut));
+    }
+
+    [Fact]
+    public void MergingTheNextSegmentTakesItsRangeFlagsAndCountsLikeTcpCollapseRetrans()
+    {
+        var queue = Sent(4, 100);
+        for (var i = 0; i < 4; i++)
+        {
+            queue[i].Psh = true;
+        }
+
+        queue.MarkLostAfterTimeout(0, SimTime.FromSeconds(1));
+        queue.MarkProbed(2, SimTime.FromSeconds(1));
+        Assert.Equal((4, 4), (queue.Count, queue.LostOut));
+
+        queue.MergeNext(0);
+        queue.MergeNext(0);
+
+        Assert.Equal((2, 2), (queue.Count, queue.LostOut));
+        Assert.Equal((0u, 300, 300), (queue[0].Start.Value, queue[0].PayloadLength, queue[0].SequenceLength));
+        Assert.True(queue[0].Psh && queue[0].EverRetransmitted);
+        Assert.Equal(SimTime.Zero, queue[0].FirstSent);
+        Assert.Equal((300u, 300L), (queue[1].Start.Value, queue[1].StreamOffset));
+        Assert.Equal(0, queue.FirstLostNotRetransmitted());
+        Assert.Equal(2, queue.RemoveAcked(new SequenceNumber(400)).Packets);
+        Assert.Equal((0, 0), (queue.Count, queue.LostOut));
+    }
+
+    /// <summary>A queue of <paramref name="count"/> segments of <paramref name="length"/> bytes from sequence 0, the i-th sent at i ms.</summary>
+    private static RetransmissionQueue Sent(int count, int length)
+    {
+        var queue = new RetransmissionQueue();
+        for (var i = 0; i < count; i++)
+        {
+            queue.Append(new SentSegment
+            {
+                Start = new SequenceNumber((uint)(i * length)),
+                SequenceLength = length,
+                PayloadLength = length,
+                StreamOffset = i * length,
+                FirstSent = SimTime.FromMilliseconds(i),
+            });
+        }
+
+        return queue;
     }
 }

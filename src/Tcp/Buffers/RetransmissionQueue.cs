@@ -505,6 +505,37 @@ public sealed class RetransmissionQueue
         }
     }
 
+    /// <summary>
+    /// Linux tcp_collapse_retrans(): the segment after <paramref name="index"/> joins it, bringing
+    /// its sequence range, PSH and FIN, and its ever-retransmitted mark; its own lost or retransmitted
+    /// count goes (tcp_adjust_pcount()). The loss-marking walk starts over
+    /// (tcp_clear_retrans_hints_partial()).
+    /// </summary>
+    public void MergeNext(int index)
+    {
+        ref var to = ref this[index];
+        ref var next = ref this[index + 1];
+        to.PayloadLength += next.PayloadLength;
+        to.SequenceLength += next.SequenceLength;
+        to.Fin |= next.Fin;
+        to.Psh |= next.Psh;
+        to.EverRetransmitted |= next.EverRetransmitted;
+        Unmark(ref next);
+        for (var i = index + 1; i < Count - 1; i++)
+        {
+            this[i] = this[i + 1];
+        }
+
+        this[Count - 1] = default;
+        Count--;
+        _lostHint = 0;
+        _lostHintSacked = 0;
+        if (_retransmitHint > index)
+        {
+            _retransmitHint--;
+        }
+    }
+
     private void Unmark(ref SentSegment segment)
     {
         if (segment.Sacked)
