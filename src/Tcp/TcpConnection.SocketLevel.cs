@@ -136,6 +136,9 @@ public sealed partial class TcpConnection
         }
     }
 
+    /// <summary>__sk_stream_is_writeable(sk, 1), as tcp_poll() asks it for POLLOUT.</summary>
+    public bool IsWriteable => Writeable(wake: true);
+
     /// <summary>
     /// __sk_stream_is_writeable(): room in the send buffer and, for a wake-up (wake = 1), fewer
     /// not-sent bytes than half the watermark (tcp_stream_memory_free(): notsent_bytes &lt;&lt; wake).

@@ -31,7 +31,8 @@ public class ScriptTests
 /// <summary>Python in <c>%{ }%</c> blocks: statements end at a newline or a semicolon, and each assert is checked.</summary>
 public class CodeBlockTests
 {
-    private const string Handshake = """
+    /// <summary>A listener's handshake up to accept() = 4, the preamble of the inline scripts.</summary>
+    internal const string Handshake = """
         0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
         +0  bind(3, ..., ...) = 0
         +0  listen(3, 1) = 0
@@ -51,5 +52,28 @@ public class CodeBlockTests
         var result = ScriptRunner.Run(Script.ScriptParser.Parse(Handshake + block + "\n"));
 
         Assert.Equal(passes, result.Passed);
+    }
+}
+
+/// <summary>poll(): a revents the endpoint does not give, or a malformed call, fails the script at its line.</summary>
+public class PollCallTests
+{
+    [Theory]
+    [InlineData("poll([{fd=4, events=POLLOUT, revents=POLLOUT}], 1, 0) = 1", null)]
+    [InlineData("poll([{fd=4, events=POLLIN|POLLOUT, revents=POLLIN|POLLOUT}], 1, 0) = 1", "revents POLLOUT, expected POLLIN|POLLOUT")]
+    [InlineData("poll([{fd=4, events=POLLOUT, revents=POLLOUT}], 2, 0) = 1", "nfds 2 but 1 descriptors listed")]
+    [InlineData("poll([{fd=9, events=POLLOUT, revents=POLLOUT}], 1, 0) = 1", "fd 9 is not open")]
+    [InlineData("poll([{fd=4, events=POLLSOON, revents=0}], 1, 0) = 0", "unknown event POLLSOON")]
+    [InlineData("poll([{fd=4, events=POLLOUT, revents=POLLOUT}], 1, 0) = 0", "returned 1, expected 0")]
+    public void WrongReventsAndMistakesAreReportedAtTheirLine(string call, string? failure)
+    {
+        var result = ScriptRunner.Run(Script.ScriptParser.Parse(CodeBlockTests.Handshake + "+0  " + call + "\n"));
+
+        Assert.Equal(failure is null, result.Passed);
+        if (failure is not null)
+        {
+            Assert.Equal(8, result.Failure!.Line);
+            Assert.Contains(failure, result.Failure.Message);
+        }
     }
 }

@@ -55,7 +55,8 @@ public sealed partial class ScriptRunner
         "setsockopt" => SetSocketOption(call),
         "getsockopt" => GetSocketOption(call),
         "fcntl" => Fcntl(call),
-        _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, read, recv, close, shutdown, setsockopt, getsockopt, fcntl)"),
+        "poll" => Poll(call),
+        _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, read, recv, close, shutdown, setsockopt, getsockopt, fcntl, poll)"),
     };
 
     /// <summary>Checks a call's result, errno and, for a blocking call, when it returned.</summary>
@@ -148,11 +149,26 @@ public sealed partial class ScriptRunner
     {
         var socket = SocketOf(call);
         var listener = _stack.Listen(ScriptPort, socket.PendingSettings, backlog: (int)IntegerArgument(call, 1));
-        listener.ReadsOnArrival = false;
-        listener.NoDelay = socket.PendingNoDelay;
-        listener.KeepAlive = socket.PendingKeepAlive;
+        ApplyPendingOptions(socket, listener);
         socket.Listener = listener;
         return SyscallOutcome.Return(0);
+    }
+
+    /// <summary>The options set on a socket before it listened or connected; a listener's children take them as they are cloned.</summary>
+    private static void ApplyPendingOptions(ScriptSocket socket, TcpConnection connection)
+    {
+        connection.ReadsOnArrival = false;
+        connection.NoDelay = socket.PendingNoDelay;
+        connection.KeepAlive = socket.PendingKeepAlive;
+        if (socket.PendingReceiveLowWatermark is { } receiveLowWatermark)
+        {
+            connection.SetReceiveLowWatermark(receiveLowWatermark, throughSocketLayer: true);
+        }
+
+        if (socket.PendingNotSentLowWatermark is { } notSentLowWatermark)
+        {
+            connection.SetNotSentLowWatermark(notSentLowWatermark);
+        }
     }
 
     private SyscallOutcome Accept(SyscallEvent call)
@@ -179,9 +195,7 @@ public sealed partial class ScriptRunner
     {
         var socket = SocketOf(call);
         var connection = _stack.Connect(RemoteAddress, ScriptPort, socket.PendingSettings);
-        connection.ReadsOnArrival = false;
-        connection.NoDelay = socket.PendingNoDelay;
-        connection.KeepAlive = socket.PendingKeepAlive;
+        ApplyPendingOptions(socket, connection);
         socket.Connection = connection;
         _socketUnderTest = connection;
         if (socket.NonBlocking)
@@ -237,7 +251,9 @@ public sealed partial class ScriptRunner
         var socket = SocketOf(call);
         var connection = ConnectionOf(call);
         var max = IntegerArgument(call, 2);
-        bool Ready() => connection.ReadableBytes > 0 || PeerClosed(connection) || connection.Error is not null;
+        // tcp_recvmsg(): a blocking read waits for sock_rcvlowat(): SO_RCVLOWAT's bytes, or as many as asked for if fewer.
+        var target = Math.Max(1, Math.Min(connection.ReceiveLowWatermark, max));
+        bool Ready() => connection.ReadableBytes >= target || PeerClosed(connection) || connection.Error is not null;
         SyscallOutcome Take()
         {
             if (connection.ReadableBytes > 0)
@@ -294,6 +310,7 @@ public sealed partial class ScriptRunner
         TcpSettings? changed = name switch
         {
             "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" => null,
+            "SO_RCVLOWAT" or "TCP_NOTSENT_LOWAT" => null,
             "TCP_NODELAY" => null,
             "SO_KEEPALIVE" => null,
             "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
@@ -328,6 +345,14 @@ public sealed partial class ScriptRunner
         else if (name == "SO_SNDBUF")
         {
             connection?.SetSendBufferSize((int)value);
+        }
+        else if (name == "SO_RCVLOWAT")
+        {
+            SetOrKeep(connection, c => c.SetReceiveLowWatermark((int)value, throughSocketLayer: true), () => socket.PendingReceiveLowWatermark = (int)value);
+        }
+        else if (name == "TCP_NOTSENT_LOWAT")
+        {
+            SetOrKeep(connection, c => c.SetNotSentLowWatermark((int)value), () => socket.PendingNotSentLowWatermark = (int)value);
         }
 
         return SyscallOutcome.Return(0);
@@ -367,6 +392,19 @@ public sealed partial class ScriptRunner
         }
 
         throw new ScriptFailedException($"fcntl(): only F_SETFL is supported by the simulator");
+    }
+
+    /// <summary>Sets an option on the listener or connection, or keeps it for when the socket becomes one.</summary>
+    private static void SetOrKeep(TcpConnection? connection, Action<TcpConnection> set, Action keep)
+    {
+        if (connection is null)
+        {
+            keep();
+        }
+        else
+        {
+            set(connection);
+        }
     }
 
     private static long BracketedNumber(SyscallEvent call, string argument) =>

@@ -20,6 +20,11 @@ internal sealed class ScriptSocket(int fd)
 
     public bool PendingKeepAlive { get; set; }
 
+    /// <summary>SO_RCVLOWAT and TCP_NOTSENT_LOWAT set before the connection exists.</summary>
+    public int? PendingReceiveLowWatermark { get; set; }
+
+    public int? PendingNotSentLowWatermark { get; set; }
+
     /// <summary>The error SO_ERROR reports once, then clears.</summary>
     public bool ErrorReported { get; set; }
 }
