@@ -140,12 +140,15 @@ public sealed partial class TcpConnection
     public bool IsWriteable => Writeable(wake: true);
 
     /// <summary>
-    /// __sk_stream_is_writeable(): room in the send buffer and, for a wake-up (wake = 1), fewer
-    /// not-sent bytes than half the watermark (tcp_stream_memory_free(): notsent_bytes &lt;&lt; wake).
+    /// __sk_stream_is_writeable(): room in the send buffer of at least half what it holds
+    /// (sk_stream_wspace() &gt;= sk_stream_min_wspace(), so a blocked writer wakes once a third of
+    /// the buffer is free) and, for a wake-up (wake = 1), fewer not-sent bytes than half the
+    /// watermark (tcp_stream_memory_free(): notsent_bytes &lt;&lt; wake).
     /// </summary>
     private bool Writeable(bool wake)
     {
-        if (SendBufferRoom <= 0)
+        var room = SendBufferRoom;
+        if (room <= 0 || room < (_bytesWritten - StreamAcked) / 2)
         {
             return false;
         }

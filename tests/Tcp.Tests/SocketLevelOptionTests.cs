@@ -98,6 +98,28 @@ public class SocketLevelOptionTests
         Assert.True(maxNotSent > net.Settings.SendBuffer / 2, $"{maxNotSent} bytes unsent at most");
     }
 
+    [Fact]
+    public void AWriterIsWokenOnlyOnceAThirdOfTheSendBufferIsFree()
+    {
+        // sk_stream_write_space() wakes the writer when sk_stream_wspace() >= sk_stream_min_wspace():
+        // free room at least half of what the buffer holds, a third of the buffer.
+        const int buffer = 90_000;
+        var net = new TwoHostNetwork(rateBps: 10_000_000, delayMs: 20, settings: TcpSettings.Linux with { SendBuffer = buffer });
+        new Apps.SinkApplication(net.ServerStack, 80, net.Settings).Install();
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        var roomAtWake = new List<long>();
+        client.Established = c => c.Write(c.SendBufferSpace);
+        client.SendSpaceAvailable = c =>
+        {
+            roomAtWake.Add(c.SendBufferSpace);
+            c.Write(c.SendBufferSpace);
+        };
+        net.Simulation.Run(SimTime.FromSeconds(5));
+
+        Assert.True(roomAtWake.Count > 10, $"{roomAtWake.Count} wake-ups");
+        Assert.All(roomAtWake, room => Assert.InRange(room, buffer / 3, buffer));
+    }
+
     [Theory]
     [InlineData(true, new[] { 1, 1, 1, 1, 1, 2, 4, 8 })]
     [InlineData(false, new[] { 2, 4, 8, 16, 32, 64 })]

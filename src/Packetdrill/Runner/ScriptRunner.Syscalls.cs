@@ -237,7 +237,8 @@ public sealed partial class ScriptRunner
                 return written == 0 && bytes > 0 ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.Return(written);
             }
 
-            return SyscallOutcome.WaitFor(() => connection.SendBufferSpace > 0 || connection.Error is not null, Continue);
+            // sk_stream_wait_memory(): a blocked writer is woken by sk_stream_write_space(), once the stream is writeable.
+            return SyscallOutcome.WaitFor(() => connection.IsWriteable || connection.Error is not null, Continue);
         }
 
         return Continue();
