@@ -108,6 +108,7 @@ public sealed partial class TcpConnection
             return;
         }
 
+        var probed = false;
         if (_tlpHighSeq is null)
         {
             _tlpRetransmitted = false;
@@ -115,17 +116,24 @@ public sealed partial class TcpConnection
             if (CanSendNewData && SendNewSegment(CurrentMss()))
             {
                 LossProbeSent();
+                probed = true;
             }
             else if (PacketsOut == before)
             {
                 TlpOriginalAppLimited = _rtx[PacketsOut - 1].TxAppLimited;
-                RetransmitSegment(PacketsOut - 1, RetransmissionCause.LossProbe);
-                _tlpRetransmitted = true;
-                LossProbeSent();
+                if (RetransmitSegment(PacketsOut - 1, RetransmissionCause.LossProbe))
+                {
+                    _tlpRetransmitted = true;
+                    LossProbeSent();
+                    probed = true;
+                }
             }
         }
 
-        ArmRetransmitTimer();
+        // After a probe the RTO restarts from now (icsk_pending reset before tcp_rearm_rto()); with
+        // none sent the probe timer is still the pending one, so tcp_rearm_rto() counts the RTO
+        // from the oldest segment's send, at least one jiffy on.
+        ArmRetransmitTimer(probed ? null : Settings.RoundUpToJiffy(SimTime.Max(RtoDelta(), SimTime.FromMicroseconds(1))));
         ReportVariables();
     }
 

@@ -48,7 +48,11 @@ public sealed partial class TcpConnection
             var lost = newDataOnly ? -1 : _rtx.FirstLostNotRetransmitted();
             if (lost >= 0)
             {
-                RetransmitSegment(lost, CaState == CaState.Loss ? RetransmissionCause.Timeout : RetransmissionCause.FastRetransmit);
+                // tcp_xmit_retransmit_queue(): a retransmission that cannot go ends the round.
+                if (!RetransmitSegment(lost, CaState == CaState.Loss ? RetransmissionCause.Timeout : RetransmissionCause.FastRetransmit))
+                {
+                    break;
+                }
             }
             else if (!CanSendNewData || !SendNewSegment(mssNow))
             {
@@ -175,21 +179,42 @@ public sealed partial class TcpConnection
     /// <summary>
     /// Linux tcp_retransmit_skb() and __tcp_retransmit_skb(): resends one queued segment;
     /// RETRANS_CB follows the send. A loss probe goes through __tcp_retransmit_skb() alone, so it
-    /// is not counted in retrans_out.
+    /// is not counted in retrans_out. False (-EAGAIN) when the segment lies beyond a window the
+    /// peer has shrunk and is not the first unacknowledged one.
     /// </summary>
-    private void RetransmitSegment(int index, RetransmissionCause cause)
+    private bool RetransmitSegment(int index, RetransmissionCause cause)
     {
-        // __tcp_retransmit_skb(): a segment longer than tcp_current_mss() (a program has reserved
-        // option space since it was sent) is cut to it; the rest stays queued as a segment of its own.
-        // A shorter one takes in those after it, up to the MSS and the peer's window.
+        // __tcp_retransmit_skb(): what may go is the current MSS (less than the segment when a
+        // program has reserved option space since it was sent) within the window left from the
+        // segment's start; with none left, only the first unacknowledged segment goes, as a probe.
+        // A longer segment is cut to it (tcp_fragment()), the rest staying queued as a segment of
+        // its own; a shorter one takes in those after it (tcp_retrans_try_collapse()).
         var mss = CurrentMss();
-        if (_rtx[index].PayloadLength > mss)
+        var availableWindow = SndUna + (int)SndWnd - _rtx[index].Start;
+        if (availableWindow <= 0)
         {
-            _rtx.Split(index, mss);
+            if (_rtx[index].Start != SndUna)
+            {
+                return false;
+            }
+
+            availableWindow = mss;
+        }
+
+        var length = mss;
+        if (length > availableWindow)
+        {
+            length = availableWindow / mss * mss;
+            length = length == 0 ? availableWindow : length;
+        }
+
+        if (_rtx[index].PayloadLength > length)
+        {
+            _rtx.Split(index, length);
         }
         else
         {
-            CollapseRetransmission(index, mss);
+            CollapseRetransmission(index, Math.Min(availableWindow, mss));
         }
 
         ref var segment = ref _rtx[index];
@@ -218,7 +243,7 @@ public sealed partial class TcpConnection
         }
 
         var start = segment.Start;
-        var length = segment.SequenceLength;
+        var sequenceLength = segment.SequenceLength;
         if (cause == RetransmissionCause.LossProbe)
         {
             _rtx.MarkProbed(index, Simulation.Now);
@@ -245,21 +270,20 @@ public sealed partial class TcpConnection
             CallSockOps(SockOp.RetransCb, start.Value, 1, 0);
         }
 
-        Observer?.OnRetransmission(this, start, length, cause);
+        Observer?.OnRetransmission(this, start, sequenceLength, cause);
+        return true;
     }
 
     /// <summary>
     /// Linux tcp_retrans_try_collapse() (sysctl tcp_retrans_collapse, on by default): while the
-    /// segment being retransmitted is shorter than min(MSS, the window left from its start), the
-    /// next sent segment joins it if it is not SACKed, fits in what is left and ends inside the
-    /// peer's window. A SYN takes in nothing.
+    /// segment being retransmitted is shorter than <paramref name="space"/> (the MSS within the
+    /// window left from its start), the next sent segment joins it if it is not SACKed, fits in
+    /// what is left and ends inside the peer's window. A SYN takes in nothing.
     /// </summary>
-    private void CollapseRetransmission(int index, int mss)
+    private void CollapseRetransmission(int index, int space)
     {
         ref var to = ref _rtx[index];
         var windowEnd = SndUna + (int)SndWnd;
-        var space = windowEnd - to.Start;
-        space = space <= 0 ? mss : Math.Min(space, mss);
         if (to.Syn || to.Sacked || to.PayloadLength >= space)
         {
             return;

@@ -56,6 +56,7 @@ public sealed partial class TcpConnection
         EnterLoss();
         Retransmits++;
         _totalRto++;
+        // The head is SND.UNA: it goes even into a closed window, as a probe.
         RetransmitSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout);
 
         // A thin stream (TCP_THIN_LINEAR_TIMEOUTS) keeps an unbacked-off RTO for its first
