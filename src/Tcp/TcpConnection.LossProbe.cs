@@ -82,8 +82,10 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_rearm_rto(): no timer once nothing is outstanding; otherwise the RTO, counted from
-    /// the oldest segment's send when it replaces a probe or reordering timer.
+    /// Linux tcp_rearm_rto() from an ACK: no timer once nothing is outstanding; otherwise a full
+    /// RTO from now. Linux counts it from the oldest segment's send instead when a probe or
+    /// reordering timer was the pending one (tcp_rto_delta_us()); only the loss-probe path here
+    /// does that so far.
     /// </summary>
     private void RearmRto()
     {
