@@ -74,6 +74,7 @@ public sealed partial class TcpConnection
         // The congestion control's sample (ca_rtt_us): from the last segment (S)ACKed.
         SimTime? caRtt = sackCaRttFrom == SimTime.Never ? null : Simulation.Now - sackCaRttFrom;
         var ackedPackets = 0;
+        var ece = IsEcnEcho(packet);
         var ackMaybeDelayed = false;
         if (advanced)
         {
@@ -105,7 +106,7 @@ public sealed partial class TcpConnection
             {
                 rttSample = Simulation.Now - acked.OldestFirstSent;
                 caRtt ??= Simulation.Now - acked.NewestFirstSent;
-                ackMaybeDelayed = AckMaybeDelayed(packet, acked, ack - priorUna, priorSackedOut, newlySacked, priorDsacks);
+                ackMaybeDelayed = AckMaybeDelayed(acked, ack - priorUna, priorSackedOut, newlySacked, priorDsacks, ece);
             }
             else if (rttSample is null && acked.Packets > 0 && TimestampRtt(packet) is { } echoed)
             {
@@ -137,15 +138,11 @@ public sealed partial class TcpConnection
 
         // tcp_clean_rtx_queue() counts what it delivered (tcp_count_delivered()) before the RTT
         // sample, so RTT_CB sees it; ECE makes the ACK dubious (FLAG_ECE in FLAG_CA_ALERT).
-        var ece = IsEcnEcho(packet);
         CountDelivered(delivered, ece);
 
-        // tcp_ack_update_rtt(): the windowed minimum takes the congestion control's sample, then the
-        // estimator the first segment's.
         if (rttSample is { } sample)
         {
-            NoteMinRtt(caRtt ?? sample, ackMaybeDelayed);
-            AddRttSample(sample);
+            AddRttSample(sample, caRtt ?? sample, ackMaybeDelayed);
         }
 
         if (IsFullSocket && State is not TcpState.SynSent)
@@ -431,24 +428,26 @@ public sealed partial class TcpConnection
     /// segment was sent, and the ACK carries no SACK, D-SACK or ECE and acknowledges no SYN:
     /// typically a lone runt answered by a delayed ACK.
     /// </summary>
-    private bool AckMaybeDelayed(Packet packet, Buffers.AckedSegments acked, int bytesAcked, int priorSackedOut, int newlySacked, long priorDsacks)
+    private bool AckMaybeDelayed(Buffers.AckedSegments acked, int bytesAcked, int priorSackedOut, int newlySacked, long priorDsacks, bool ece)
     {
         // tp->delivered at that point: a SACK connection has counted this ACK's segments, a Reno one not yet.
         var delivered = Delivered + (SackAgreed ? newlySacked + acked.Packets - acked.PreviouslySacked : 0);
         return acked.Packets == 1 && !acked.TrimmedHead && priorSackedOut == 0 && bytesAcked < Mss
             && _rate.Sample.PriorDelivered + 1 == delivered
-            && newlySacked == 0 && Statistics.DsacksReceived == priorDsacks && !IsEcnEcho(packet)
+            && newlySacked == 0 && Statistics.DsacksReceived == priorDsacks && !ece
             && State is not (TcpState.SynSent or TcpState.SynReceived);
     }
 
     /// <summary>
-    /// Linux tcp_ack_update_rtt(): feeds the estimator and calls RTT_CB where tcp_rtt_estimator()
-    /// does, with the measurement and the new srtt as arguments. The kernel stores srtt_us after
-    /// the callback, so during it the program still reads the previous value. Then tcp_set_rto(),
-    /// which also drops any backoff.
+    /// Linux tcp_ack_update_rtt(): the windowed minimum takes the congestion control's sample
+    /// <paramref name="caRtt"/> (tcp_update_rtt_min()), then the estimator <paramref name="measured"/>,
+    /// calling RTT_CB where tcp_rtt_estimator() does, with the measurement and the new srtt as
+    /// arguments. The kernel stores srtt_us after the callback, so during it the program still
+    /// reads the previous value. Then tcp_set_rto(), which also drops any backoff.
     /// </summary>
-    private void AddRttSample(SimTime measured)
+    private void AddRttSample(SimTime measured, SimTime caRtt, bool ackMaybeDelayed)
     {
+        NoteMinRtt(caRtt, ackMaybeDelayed);
         var previousSrtt = Rtt.SrttUs8;
         var callback = Rtt.AddSample(measured.Microseconds, SndUna, SndNxt);
         if (callback && FlagSet(SockOpsCallbackFlags.Rtt))

@@ -388,15 +388,9 @@ public sealed partial class TcpConnection
         Statistics.BytesAcked++;
 
         // Linux tcp_synack_rtt_meas(): the SYN-ACK's RTT from its send time, or, if it was retransmitted, from the echoed timestamp.
-        if (!synAck.EverRetransmitted)
+        if ((synAck.EverRetransmitted ? TimestampRtt(packet) : Simulation.Now - synAck.FirstSent) is { } synAckRtt)
         {
-            NoteMinRtt(Simulation.Now - synAck.FirstSent, ackMaybeDelayed: false);
-            AddRttSample(Simulation.Now - synAck.FirstSent);
-        }
-        else if (TimestampRtt(packet) is { } echoed)
-        {
-            NoteMinRtt(echoed, ackMaybeDelayed: false);
-            AddRttSample(echoed);
+            AddRttSample(synAckRtt, synAckRtt, ackMaybeDelayed: false);
         }
 
         FinishConnect(SockOp.PassiveEstablishedCb, packet);
@@ -538,10 +532,27 @@ public sealed partial class TcpConnection
     private bool _finReceived;
 
     /// <summary>
-    /// Linux tcp_data_ready() with tcp_epollin_ready(): a reader that reads as data arrives is woken,
-    /// and reads all there is, once SO_RCVLOWAT's bytes are there, or the buffer is under pressure
-    /// (tcp_rmem_pressure(): more than 7/8 of it used), or what is left of the offered window is
-    /// no more than a segment, or the peer has finished (SOCK_DONE).
+    /// Linux tcp_epollin_ready() with sk_rcvlowat, as tcp_data_ready() and tcp_poll() ask it: data
+    /// is waiting, and SO_RCVLOWAT's bytes are there, or the buffer is under pressure
+    /// (tcp_rmem_pressure(): more than 7/8 of it used), or what is left of the offered window is no
+    /// more than a segment.
+    /// </summary>
+    public bool EpollinReady
+    {
+        get
+        {
+            var available = _receiveBuffer.Unread;
+            var capacity = _receiveBuffer.Capacity;
+            return available > 0
+                && (available >= ReceiveLowWatermark
+                    || available + _receiveBuffer.OutOfOrderBytes > capacity - (capacity >> 3)
+                    || ReceiveWindowNow <= ReceiveMss);
+        }
+    }
+
+    /// <summary>
+    /// Linux tcp_data_ready(): a reader that reads as data arrives is woken, and reads all there is,
+    /// once <see cref="EpollinReady"/>, or with data waiting once the peer has finished (SOCK_DONE).
     /// </summary>
     private void WakeReaderIfReady()
     {
@@ -551,12 +562,7 @@ public sealed partial class TcpConnection
             return;
         }
 
-        var capacity = _receiveBuffer.Capacity;
-        var ready = available >= ReceiveLowWatermark
-            || available + _receiveBuffer.OutOfOrderBytes > capacity - (capacity >> 3)
-            || ReceiveWindowNow <= ReceiveMss
-            || _finReceived;
-        if (ready)
+        if (EpollinReady || _finReceived)
         {
             var offset = _receivedStreamEnd - available;
             Read(available);

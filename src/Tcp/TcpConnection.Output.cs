@@ -127,7 +127,7 @@ public sealed partial class TcpConnection
 
         // RFC 9293 §3.8.6.2.1 sender SWS avoidance: only what fits in the offered window (Linux tcp_snd_wnd_test()).
         var end = SndNxt + length + (fin ? 1 : 0);
-        if (end > SndUna + (int)SndWnd)
+        if (end > SendWindowEnd)
         {
             return false;
         }
@@ -190,7 +190,7 @@ public sealed partial class TcpConnection
         // A longer segment is cut to it (tcp_fragment()), the rest staying queued as a segment of
         // its own; a shorter one takes in those after it (tcp_retrans_try_collapse()).
         var mss = CurrentMss();
-        var availableWindow = SndUna + (int)SndWnd - _rtx[index].Start;
+        var availableWindow = SendWindowEnd - _rtx[index].Start;
         if (availableWindow <= 0)
         {
             if (_rtx[index].Start != SndUna)
@@ -283,7 +283,6 @@ public sealed partial class TcpConnection
     private void CollapseRetransmission(int index, int space)
     {
         ref var to = ref _rtx[index];
-        var windowEnd = SndUna + (int)SndWnd;
         if (to.Syn || to.Sacked || to.PayloadLength >= space)
         {
             return;
@@ -294,7 +293,7 @@ public sealed partial class TcpConnection
         {
             ref var next = ref _rtx[index + 1];
             space -= next.PayloadLength;
-            if (next.Sacked || space < 0 || next.End > windowEnd)
+            if (next.Sacked || space < 0 || next.End > SendWindowEnd)
             {
                 return;
             }

@@ -74,7 +74,7 @@ public sealed partial class TcpConnection
         }
 
         var next = (int)Math.Min(Mss, _bytesWritten - _streamNext);
-        if (SndNxt + next <= SndUna + (int)SndWnd)
+        if (SndNxt + next <= SendWindowEnd)
         {
             _probeBackoff = 0;
             _persistTimer.Cancel();
@@ -130,7 +130,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private void WriteWakeup()
     {
-        var room = (SndUna + (int)SndWnd) - SndNxt;
+        var room = SendWindowEnd - SndNxt;
         if (_bytesWritten > _streamNext && room > 0)
         {
             SendNewSegment(CurrentMss(), room);

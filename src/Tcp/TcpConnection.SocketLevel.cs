@@ -148,7 +148,7 @@ public sealed partial class TcpConnection
     private bool Writeable(bool wake)
     {
         var room = SendBufferRoom;
-        if (room <= 0 || room < (_bytesWritten - StreamAcked) / 2)
+        if (room <= 0 || room < SendBufferQueued / 2)
         {
             return false;
         }

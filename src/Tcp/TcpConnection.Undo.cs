@@ -252,7 +252,7 @@ public sealed partial class TcpConnection
                 _highSeq = SndNxt;
 
                 // Step 2.b: try new data, deferred until cwnd is updated; else conventional recovery.
-                if (_bytesWritten > _streamNext && SndUna + (int)SndWnd > SndNxt)
+                if (_bytesWritten > _streamNext && SendWindowEnd > SndNxt)
                 {
                     _frtoSendNew = true;
                     return 0;

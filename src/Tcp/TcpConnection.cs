@@ -125,6 +125,9 @@ public sealed partial class TcpConnection
     public SequenceNumber SndUna { get; private set; }
     public SequenceNumber SndNxt { get; private set; }
     public uint SndWnd { get; private set; }
+
+    /// <summary>tcp_wnd_end(): the first sequence number beyond the peer's offered window.</summary>
+    private SequenceNumber SendWindowEnd => SndUna + (int)SndWnd;
     private SequenceNumber _sndWl1;
     private SequenceNumber _sndWl2;
 
@@ -191,13 +194,16 @@ public sealed partial class TcpConnection
     /// <summary>Payload bytes sent and not yet acknowledged.</summary>
     public long BytesInFlight => SndNxt - SndUna;
 
-    public bool SendBufferFull => _bytesWritten - StreamAcked >= _sendBufferSize;
+    public bool SendBufferFull => SendBufferQueued >= _sendBufferSize;
+
+    /// <summary>Bytes the send buffer holds, sent or not, until acknowledged (sk_wmem_queued).</summary>
+    private long SendBufferQueued => _bytesWritten - StreamAcked;
 
     /// <summary>Payload bytes the application may still write now: the send buffer's room, within what TCP_NOTSENT_LOWAT allows.</summary>
     public long SendBufferSpace => Math.Min(SendBufferRoom, NotSentRoom);
 
     /// <summary>Room left in the send buffer (sk_stream_wspace()).</summary>
-    private long SendBufferRoom => Math.Max(0, _sendBufferSize - (_bytesWritten - StreamAcked));
+    private long SendBufferRoom => Math.Max(0, _sendBufferSize - SendBufferQueued);
 
     private long StreamAcked => Math.Max(0, (SndUna - Iss) - 1);
 

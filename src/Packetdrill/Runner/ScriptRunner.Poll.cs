@@ -109,7 +109,7 @@ public sealed partial class ScriptRunner
         var mask = 0;
         var receiveShutdown = PeerClosed(connection);
         var sendShutdown = ShutDownForWriting(connection) || connection.State == TcpState.Closed;
-        if ((receiveShutdown && sendShutdown) || connection.State == TcpState.Closed)
+        if (receiveShutdown && sendShutdown)
         {
             mask |= PollHup;
         }
@@ -121,8 +121,8 @@ public sealed partial class ScriptRunner
 
         if (connection.State is not (TcpState.SynSent or TcpState.SynReceived))
         {
-            // tcp_stream_is_readable(): SO_RCVLOWAT's bytes are waiting.
-            if (connection.ReadableBytes > 0 && connection.ReadableBytes >= connection.ReceiveLowWatermark)
+            // tcp_stream_is_readable(): tcp_epollin_ready() with SO_RCVLOWAT.
+            if (connection.EpollinReady)
             {
                 mask |= PollIn | PollRdNorm;
             }
