@@ -59,6 +59,7 @@ public sealed partial class TcpConnection
         var priorDsacks = Statistics.DsacksReceived;
         ProbesOut = 0;
         _probesStamp = SimTime.Never;
+        _lastAckReceived = Simulation.Now;
 
         // RFC 7323 §2.2: the peer's shift applies to every window but a SYN's.
         var window = (packet.Flags & TcpFlags.Syn) != 0 ? packet.Window : (uint)packet.Window << SndWscale;
@@ -125,12 +126,6 @@ public sealed partial class TcpConnection
                 _renoSackedOut = acked.Packets - 1 >= _renoSackedOut ? 0 : _renoSackedOut - (acked.Packets - 1);
                 CheckRenoReordering(acked.Packets);
             }
-
-            // RFC 6298 §5.2-5.3 (Linux tcp_set_xmit_timer()): a loss probe when one may go, else restart the RTO.
-            if (!ScheduleLossProbe(advancingRto: true))
-            {
-                RearmRto();
-            }
         }
 
         // Linux tcp_rack_update_reo_wnd(), after tcp_clean_rtx_queue().
@@ -152,6 +147,7 @@ public sealed partial class TcpConnection
 
         if (State is TcpState.SynSent)
         {
+            SetTransmitTimer(advanced);
             return;
         }
 
@@ -163,12 +159,15 @@ public sealed partial class TcpConnection
         }
 
         var lostBefore = LostOut;
+        _reoTimerArmedByAck = false;
         if (isDupAck || advanced || newlySacked > 0 || CaState != CaState.Open || ece)
         {
             var renoDelivered = FastRetransmitAlert(advanced, isDupAck, newlySacked > 0, ece);
             CountDelivered(renoDelivered, ece);
             delivered += renoDelivered;
         }
+
+        SetTransmitTimer(advanced && !_reoTimerArmedByAck);
 
         // Linux tcp_rate_gen(): the delivery-rate sample of this ACK, then tcp_cong_control().
         var rate = _rate.Sample;
@@ -187,6 +186,19 @@ public sealed partial class TcpConnection
         if (advanced && State is TcpState.Established or TcpState.CloseWait && Writeable(wake: true))
         {
             SendSpaceAvailable?.Invoke(this);
+        }
+    }
+
+    /// <summary>
+    /// Linux tcp_set_xmit_timer() at the end of tcp_ack(), for an ACK that acknowledged data
+    /// (FLAG_SET_XMIT_TIMER) and after which RACK did not arm the reordering timer (RFC 6298
+    /// §5.2-5.3): a loss probe when one may go in the state loss recovery left, else the RTO.
+    /// </summary>
+    private void SetTransmitTimer(bool dataAcked)
+    {
+        if (dataAcked && !ScheduleLossProbe(advancingRto: true))
+        {
+            RearmRto(ProbeOrReorderingPending);
         }
     }
 

@@ -52,8 +52,9 @@ public sealed partial class TcpConnection
             timeout = Settings.InitialRto;
         }
 
-        // If the RTO would come sooner, the probe goes then.
-        var rtoDelta = advancingRto ? Settings.MinRto : RtoDelta();
+        // If the RTO would come sooner, the probe goes then: a whole RTO from now when this ACK
+        // advances it, else what is left of the oldest segment's.
+        var rtoDelta = advancingRto ? Rto : RtoDelta();
         if (rtoDelta > SimTime.Zero)
         {
             timeout = SimTime.Min(timeout, Settings.RoundUpToJiffy(rtoDelta));
@@ -82,21 +83,27 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_rearm_rto() from an ACK: no timer once nothing is outstanding; otherwise a full
-    /// RTO from now. Linux counts it from the oldest segment's send instead when a probe or
-    /// reordering timer was the pending one (tcp_rto_delta_us()); only the loss-probe path here
-    /// does that so far.
+    /// icsk_pending is ICSK_TIME_LOSS_PROBE or ICSK_TIME_REO_TIMEOUT: the loss probe or the
+    /// reordering timer holds the connection's one retransmission timer.
     /// </summary>
-    private void RearmRto()
+    private bool ProbeOrReorderingPending => _lossProbeTimer?.IsArmed == true || ReorderingTimerPending;
+
+    /// <summary>
+    /// Linux tcp_rearm_rto(): no timer once nothing is outstanding; otherwise the RTO, a full one
+    /// from now, or, when a loss probe or the reordering timer was the pending one, what is left
+    /// of the oldest segment's (tcp_rto_delta_us(), at least a microsecond, in whole jiffies).
+    /// </summary>
+    private void RearmRto(bool probeOrReorderingPending)
     {
         if (PacketsOut == 0)
         {
             _lossProbeTimer?.Cancel();
+            _reoTimer?.Cancel();
             _retransmitTimer.Cancel();
             return;
         }
 
-        ArmRetransmitTimer();
+        ArmRetransmitTimer(probeOrReorderingPending ? Settings.RoundUpToJiffy(SimTime.Max(RtoDelta(), SimTime.FromMicroseconds(1))) : null);
     }
 
     /// <summary>
@@ -133,9 +140,8 @@ public sealed partial class TcpConnection
         }
 
         // After a probe the RTO restarts from now (icsk_pending reset before tcp_rearm_rto()); with
-        // none sent the probe timer is still the pending one, so tcp_rearm_rto() counts the RTO
-        // from the oldest segment's send, at least one jiffy on.
-        ArmRetransmitTimer(probed ? null : Settings.RoundUpToJiffy(SimTime.Max(RtoDelta(), SimTime.FromMicroseconds(1))));
+        // none sent the probe timer is still the pending one.
+        RearmRto(probeOrReorderingPending: !probed);
         ReportVariables();
     }
 

@@ -167,10 +167,11 @@ public sealed partial class TcpConnection
             _finSent = true;
         }
 
-        // RFC 6298 §5.1: start the timer when data is sent and it is not running.
-        if (wasIdle || !_retransmitTimer.IsArmed)
+        // RFC 6298 §5.1 (Linux tcp_event_new_data_sent()): the RTO starts with the first segment
+        // outstanding, and is recounted from the oldest segment's send over a pending loss probe.
+        if (wasIdle || _lossProbeTimer?.IsArmed == true)
         {
-            ArmRetransmitTimer();
+            RearmRto(probeOrReorderingPending: !wasIdle);
         }
 
         return true;
@@ -259,8 +260,9 @@ public sealed partial class TcpConnection
             Statistics.FastRetransmits++;
         }
 
-        // Linux tcp_xmit_retransmit_queue(): retransmitting the head restarts the RTO.
-        if (index == 0 && cause != RetransmissionCause.LossProbe)
+        // Linux tcp_xmit_retransmit_queue(): retransmitting the head restarts the RTO, unless the
+        // reordering timer holds the retransmission timer.
+        if (index == 0 && cause != RetransmissionCause.LossProbe && !ReorderingTimerPending)
         {
             ArmRetransmitTimer();
         }

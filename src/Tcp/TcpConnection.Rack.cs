@@ -43,6 +43,15 @@ public sealed partial class TcpConnection
     private Congestion.WindowedMinMax _minRtt;
     private Timer? _reoTimer;
 
+    /// <summary>The reordering timer armed while this ACK was processed (tcp_rack_mark_lost() returned true): the ACK sets no other timer.</summary>
+    private bool _reoTimerArmedByAck;
+
+    /// <summary>tcp_rack_reo_timeout() is running: icsk_pending is still ICSK_TIME_REO_TIMEOUT.</summary>
+    private bool _reorderingTimeoutRunning;
+
+    /// <summary>icsk_pending is ICSK_TIME_REO_TIMEOUT: armed, or running its expiry.</summary>
+    private bool ReorderingTimerPending => _reoTimer?.IsArmed == true || _reorderingTimeoutRunning;
+
     /// <summary>RACK is in use: SACK agreed and the setting on (Linux tcp_is_rack()).</summary>
     private bool RackEnabled => SackAgreed && Settings.Rack;
 
@@ -168,6 +177,7 @@ public sealed partial class TcpConnection
             _lossProbeTimer?.Cancel();
             var jiffies = (waitNs * Settings.Hz + 999_999_999L) / 1_000_000_000L + TimeoutMinJiffies;
             _reoTimer.ArmAfter(SimTime.Min(Settings.FromJiffies(jiffies), Rto));
+            _reoTimerArmedByAck = true;
         }
     }
 
@@ -182,6 +192,7 @@ public sealed partial class TcpConnection
             return;
         }
 
+        _reorderingTimeoutRunning = true;
         var priorInFlight = PacketsInFlight;
         var lostBefore = LostOut;
         _rtx.DetectLoss(_rack, (_rackRttUs + ReorderingWindowUs()) * 1000, Simulation.Now);
@@ -199,11 +210,9 @@ public sealed partial class TcpConnection
             PushPendingFrames();
         }
 
-        if (!_retransmitTimer.IsArmed && PacketsOut > 0)
-        {
-            RearmRto();
-        }
-
+        // The reordering timer is still the pending one: the RTO counts from the oldest segment's send.
+        _reorderingTimeoutRunning = false;
+        RearmRto(probeOrReorderingPending: true);
         ReportVariables();
     }
 }

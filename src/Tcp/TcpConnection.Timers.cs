@@ -10,6 +10,9 @@ public sealed partial class TcpConnection
 {
     private SimTime _retransStamp;
 
+    /// <summary>When the last acceptable ACK arrived (tp->rcv_tstamp).</summary>
+    private SimTime _lastAckReceived;
+
     /// <summary>TCP_THIN_LINEAR_RETRIES: linear timeouts a thin stream gets before backing off.</summary>
     private const int ThinLinearRetries = 6;
 
@@ -22,6 +25,7 @@ public sealed partial class TcpConnection
     /// Linux tcp_retransmit_timer(): RTO_CB (from tcp_write_timeout()) before any loss handling,
     /// abort when the retry limit is exhausted, else enter Loss, retransmit the head, back off.
     /// A passive open still in SYN-RECEIVED is a request socket, whose SYN-ACK timer runs no program.
+    /// A peer that shrank its window to zero under data in flight is probed instead (<see cref="ProbeShrunkenWindow"/>).
     /// </summary>
     private void OnRetransmitTimer()
     {
@@ -33,6 +37,13 @@ public sealed partial class TcpConnection
 
         if (PacketsOut == 0 || _handedToTimeWait)
         {
+            return;
+        }
+
+        _tlpHighSeq = null;
+        if (SndWnd == 0 && !_orphaned && State is not (TcpState.SynSent or TcpState.SynReceived))
+        {
+            ProbeShrunkenWindow();
             return;
         }
 
@@ -51,14 +62,61 @@ public sealed partial class TcpConnection
         RethinkTxHash();
 
         Statistics.RetransmissionTimeouts++;
-        _tlpHighSeq = null;
         Observer?.OnRetransmissionTimeout(this, Retransmits);
         EnterLoss();
         Retransmits++;
         _totalRto++;
-        // The head is SND.UNA: it goes even into a closed window, as a probe.
         RetransmitSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout);
+        BackOffRetransmitTimer();
+    }
 
+    /// <summary>
+    /// tcp_retransmit_timer()'s "receiver dastardly shrinks window" branch: with the peer's window
+    /// at zero and data in flight, the head goes as a zero-window probe (SND.UNA goes even into a
+    /// closed window) and the RTO backs off, but this is no timeout: no RTO_CB, no retry counted,
+    /// no tcp_write_timeout() limit. The connection is given up only once the peer has been silent,
+    /// and the probes unanswered, for twice TCP_RTO_MAX (tcp_rtx_probe0_timed_out()).
+    /// </summary>
+    private void ProbeShrunkenWindow()
+    {
+        if (ShrunkenWindowProbesTimedOut())
+        {
+            Abort("ETIMEDOUT");
+            return;
+        }
+
+        EnterLoss();
+        RetransmitSegment(0, RetransmissionCause.Timeout);
+        BackOffRetransmitTimer();
+    }
+
+    /// <summary>
+    /// Linux tcp_rtx_probe0_timed_out(): nothing heard for 2 * TCP_RTO_MAX (or the user timeout)
+    /// and the retransmissions that long without progress; past TCP_USER_TIMEOUT in any case.
+    /// </summary>
+    private bool ShrunkenWindowProbesTimedOut()
+    {
+        var retransmitting = Simulation.Now - (_retransStamp != SimTime.Zero ? _retransStamp : _rtx[0].LastSent);
+        var timeout = Settings.MaxRto * 2;
+        if (UserTimeout > SimTime.Zero)
+        {
+            if (retransmitting > UserTimeout)
+            {
+                return true;
+            }
+
+            timeout = SimTime.Min(timeout, UserTimeout);
+        }
+
+        return Simulation.Now - _lastAckReceived > timeout && retransmitting > timeout;
+    }
+
+    /// <summary>
+    /// tcp_retransmit_timer()'s out_reset_timer: the RTO doubles up to TCP_RTO_MAX and the timer
+    /// re-arms, clamped to the user timeout.
+    /// </summary>
+    private void BackOffRetransmitTimer()
+    {
         // A thin stream (TCP_THIN_LINEAR_TIMEOUTS) keeps an unbacked-off RTO for its first
         // TCP_THIN_LINEAR_RETRIES timeouts; tcp_syn_linear_timeouts keeps the initial RTO for the first SYN retransmissions.
         if (State == TcpState.Established && (ThinLinearTimeouts || Settings.ThinLinearTimeouts) && IsThinStream && Retransmits <= ThinLinearRetries)
