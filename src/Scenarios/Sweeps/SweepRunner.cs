@@ -75,10 +75,5 @@ public static class SweepRunner
             (IReadOnlyList<string>)[Number(run.Point), .. run.Values, run.Seed.ToString(CultureInfo.InvariantCulture), .. runMetrics[i].Select(SweepTable.Number)]));
     }
 
-
-
-
-
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
-
 }
