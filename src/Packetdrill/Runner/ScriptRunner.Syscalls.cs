@@ -359,12 +359,18 @@ public sealed partial class ScriptRunner
         return SyscallOutcome.Return(0);
     }
 
-    /// <summary>getsockopt(fd, SOL_SOCKET, SO_ERROR, [errno], [4]) checks the pending error and clears it; TCP_NODELAY reads back.</summary>
+    /// <summary>
+    /// getsockopt(fd, SOL_SOCKET, SO_ERROR, [errno], [4]) checks the pending error and clears it;
+    /// TCP_NODELAY, SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT and SO_SNDBUF (sk_sndbuf, the doubled
+    /// request) read back what the socket holds.
+    /// </summary>
     private SyscallOutcome GetSocketOption(SyscallEvent call)
     {
         var socket = SocketOf(call);
         var name = call.Arguments.Count > 2 ? call.Arguments[2] : "";
         var expected = call.Arguments.Count > 3 ? call.Arguments[3].Trim('[', ']', ' ') : "";
+        var connection = socket.Connection ?? socket.Listener;
+        var settings = connection?.Settings ?? socket.PendingSettings ?? _options.Settings;
         string actual;
         switch (name)
         {
@@ -376,12 +382,29 @@ public sealed partial class ScriptRunner
             case "TCP_NODELAY":
                 actual = (socket.Connection?.NoDelay ?? socket.PendingNoDelay) ? "1" : "0";
                 break;
+            case "SO_KEEPALIVE":
+                actual = (connection?.KeepAlive ?? socket.PendingKeepAlive) ? "1" : "0";
+                break;
+            case "TCP_KEEPIDLE":
+                actual = Number((long)settings.KeepAliveTime.TotalSeconds);
+                break;
+            case "TCP_KEEPINTVL":
+                actual = Number((long)settings.KeepAliveInterval.TotalSeconds);
+                break;
+            case "TCP_KEEPCNT":
+                actual = Number(settings.KeepAliveProbes);
+                break;
+            case "SO_SNDBUF":
+                actual = Number(connection?.SendBufferSize ?? settings.SendBuffer);
+                break;
             default:
                 throw new ScriptFailedException($"getsockopt(): option {name} not supported by the simulator");
         }
 
         return actual == expected ? SyscallOutcome.Return(0) : throw new ScriptFailedException($"getsockopt({name}) gave [{actual}], expected [{expected}]");
     }
+
+    private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private SyscallOutcome Fcntl(SyscallEvent call)
     {
