@@ -44,8 +44,8 @@ public sealed class TcpStack : IPacketHandler
 
     public Host Host { get; }
 
-    /// <summary>Settings for sockets created without their own.</summary>
-    public TcpSettings Settings { get; }
+    /// <summary>Settings for sockets created without their own: the host's sysctls, which apply to the sockets created after they change.</summary>
+    public TcpSettings Settings { get; set; }
 
     /// <summary>The sock_ops programs of this host's sockets (its cgroup); null runs none.</summary>
     public ISockOpsDispatcher? SockOps { get; set; }

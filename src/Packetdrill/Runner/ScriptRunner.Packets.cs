@@ -33,6 +33,7 @@ public sealed partial class ScriptRunner
         packet.PayloadLength = segment.PayloadLength;
         packet.StreamOffset = unchecked(segment.Start - _remoteIsn - 1);
         packet.Window = segment.Window ?? 0;
+        packet.Ecn = segment.Ecn?.Codepoint() ?? EcnCodepoint.NotEct;
         if (segment.HasFlag(TcpFlags.Ack))
         {
             packet.AcknowledgmentNumber = ToLive(segment.Ack ?? 0);
@@ -152,6 +153,11 @@ public sealed partial class ScriptRunner
             return $"flags: {SegmentText.Flags(actual.Flags)}, expected {SegmentText.Flags(segment.Flags)}";
         }
 
+        if (segment.Ecn is { } ecn && !ecn.Matches(actual.Ecn))
+        {
+            return $"IP ECN field: {ScriptEcnCodepoints.Name(actual.Ecn)}, expected {ecn.ToString().ToLowerInvariant()}";
+        }
+
         var seq = ToScript(actual.SequenceNumber);
         if (seq != segment.Start)
         {
@@ -224,11 +230,12 @@ public sealed partial class ScriptRunner
     {
         var options = TcpOptionLayout.Of(packet);
         var ack = packet.Flags.HasFlag(TcpFlags.Ack) ? packet.AcknowledgmentNumber : (uint?)null;
-        return $"> {SegmentText.Of(packet.Flags, ToScript(packet.SequenceNumber), packet.PayloadLength, ack, packet.Window, options)} at {Seconds(at)} s";
+        var ecn = packet.Ecn == EcnCodepoint.NotEct ? "" : $"[{ScriptEcnCodepoints.Name(packet.Ecn)}] ";
+        return $"> {ecn}{SegmentText.Of(packet.Flags, ToScript(packet.SequenceNumber), packet.PayloadLength, ack, packet.Window, options)} at {Seconds(at)} s";
     }
 
     private static string Describe(SegmentSpec segment, (long Low, long High)? window) =>
-        $"> {SegmentText.Of(segment)} at {(window is { } w ? TimeText(w) : "any time")}{(window is null ? "" : " s")}";
+        $"> {(segment.Ecn is { } ecn ? $"[{ecn.ToString().ToLowerInvariant()}] " : "")}{SegmentText.Of(segment)} at {(window is { } w ? TimeText(w) : "any time")}{(window is null ? "" : " s")}";
 
     private static string TimeText((long Low, long High) window) =>
         window.Low == window.High ? Seconds(window.Low) : $"{Seconds(window.Low)}~{Seconds(window.High)}";

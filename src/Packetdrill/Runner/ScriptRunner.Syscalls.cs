@@ -307,7 +307,7 @@ public sealed partial class ScriptRunner
         var name = call.Arguments.Count > 2 ? call.Arguments[2] : "";
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
         var connection = socket.Connection ?? socket.Listener;
-        var settings = connection?.Settings ?? socket.PendingSettings ?? _options.Settings;
+        var settings = connection?.Settings ?? socket.PendingSettings ?? _stack.Settings;
         TcpSettings? changed = name switch
         {
             "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" => null,
@@ -370,7 +370,7 @@ public sealed partial class ScriptRunner
         var name = call.Arguments.Count > 2 ? call.Arguments[2] : "";
         var expected = call.Arguments.Count > 3 ? call.Arguments[3].Trim('[', ']', ' ') : "";
         var connection = socket.Connection ?? socket.Listener;
-        var settings = connection?.Settings ?? socket.PendingSettings ?? _options.Settings;
+        var settings = connection?.Settings ?? socket.PendingSettings ?? _stack.Settings;
         string actual;
         switch (name)
         {

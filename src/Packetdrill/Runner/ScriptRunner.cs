@@ -94,7 +94,7 @@ public sealed partial class ScriptRunner
                 switch (scriptEvent)
                 {
                     case ShellEvent shell:
-                        _skipped.Add(shell.Line);
+                        RunShell(shell);
                         break;
                     case PacketEvent { Inbound: true } inbound:
                         WaitUntilStart(inbound.Time);

@@ -39,11 +39,13 @@ public static partial class ScriptParser
             if (backtick >= 0 && line.IndexOf('`', backtick + 1) < 0)
             {
                 // A shell command may run over several lines to its closing backtick.
+                var first = i;
                 while (++i < lines.Length && !lines[i].Contains('`'))
                 {
                 }
 
-                events.Add(new ShellEvent(number, new ScriptTime(ScriptTimeKind.Any, 0, 0, null), line));
+                var command = string.Join('\n', lines[first..Math.Min(i + 1, lines.Length)]).Trim();
+                events.Add(new ShellEvent(number, new ScriptTime(ScriptTimeKind.Any, 0, 0, null), command));
                 continue;
             }
 
@@ -121,6 +123,8 @@ public static partial class ScriptParser
             return new ShellEvent(line, new ScriptTime(ScriptTimeKind.Any, 0, 0, null), text);
         }
 
+        // A blocking call's end may stand apart from its start: +.002 ... 0.004 connect(...).
+        text = SpacedBlockingTime().Replace(text, "$1...$2 ", 1);
         var space = text.IndexOfAny([' ', '\t']);
         if (space < 0)
         {
@@ -200,6 +204,19 @@ public static partial class ScriptParser
         }
 
         var tokens = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        ScriptEcn? ecn = null;
+        if (tokens.Length > 0 && tokens[0].StartsWith('[') && tokens[0].EndsWith(']'))
+        {
+            ecn = ScriptEcnCodepoints.Parse(tokens[0][1..^1])
+                ?? throw new ScriptSyntaxException(file, line, $"unknown IP ECN field '{tokens[0]}' (expected [noecn], [ect0], [ect1], [ect01] or [ce])");
+            if (inbound && ecn == ScriptEcn.Ect01)
+            {
+                throw new ScriptSyntaxException(file, line, "an inbound segment needs one ECN codepoint, not [ect01]");
+            }
+
+            tokens = tokens[1..];
+        }
+
         if (tokens.Length < 2)
         {
             throw new ScriptSyntaxException(file, line, $"a segment needs flags and a sequence range, got '{text}'");
@@ -257,7 +274,7 @@ public static partial class ScriptParser
 
         // <...> accepts any options (packetdrill FLAG_OPTIONS_NOCHECK).
         var options = optionText is null || optionText.Trim() == "..." ? null : ParseOptions(file, line, optionText);
-        return new SegmentSpec(flags, start, end, length, ack, window, options);
+        return new SegmentSpec(flags, start, end, length, ack, window, options, ecn);
     }
 
     private static TcpFlags ParseFlags(string file, int line, string token)
@@ -388,6 +405,9 @@ public static partial class ScriptParser
 
         return arguments;
     }
+
+    [GeneratedRegex(@"^([^\s.]\S*?)\s+\.\.\.\s*([0-9.+]+)\s")]
+    private static partial Regex SpacedBlockingTime();
 
     [GeneratedRegex(@"^(\d+):(\d+)\((\d+)\)$")]
     private static partial Regex SequenceRange();

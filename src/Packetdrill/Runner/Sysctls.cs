@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using NetSim.Sim.Kernel;
+using NetSim.Tcp;
+using NetSim.Tcp.Congestion;
+
+namespace NetSim.Packetdrill.Runner;
+
+/// <summary>
+/// The Linux sysctls a script's shell lines set, as the kernel's packetdrill selftests write them
+/// (<c>sysctl -q net.ipv4.tcp_ecn=1</c>, <c>./set_sysctls.py /proc/sys/net/ipv4/tcp_sack=0</c>),
+/// applied to the defaults of the sockets created after them. Only the ones the model has a
+/// setting for are applied; the others leave the line reported as skipped.
+/// </summary>
+public static partial class Sysctls
+{
+    /// <summary>One assignment: the name after net.ipv4. or net.core. (or /proc/sys/net/...), and the value, unquoted.</summary>
+    public readonly record struct Assignment(string Name, string Value);
+
+    [GeneratedRegex(@"(?:net[./](?:ipv4|core)[./]|/proc/sys/net/(?:ipv4|core)/)(?<name>[a-z0-9_]+)=(?:""(?<value>[^""]*)""|'(?<value>[^']*)'|(?<value>[^\s`;]+))")]
+    private static partial Regex AssignmentPattern();
+
+    /// <summary>The sysctl assignments in a shell line, in order.</summary>
+    public static IReadOnlyList<Assignment> In(string shellText) =>
+        [.. AssignmentPattern().Matches(shellText).Select(m => new Assignment(m.Groups["name"].Value, m.Groups["value"].Value.Trim()))];
+
+    /// <summary>The settings with one sysctl applied; false when the model has no setting for it or the value is not one Linux takes.</summary>
+    public static bool TryApply(TcpSettings settings, Assignment sysctl, out TcpSettings applied)
+    {
+        applied = settings;
+        var numbers = sysctl.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var values = new long[numbers.Length];
+        for (var i = 0; i < numbers.Length; i++)
+        {
+            if (!long.TryParse(numbers[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]))
+            {
+                values = [];
+                break;
+            }
+        }
+
+        var one = values.Length == 1 ? values[0] : (long?)null;
+        TcpSettings? result = (sysctl.Name, one, values.Length) switch
+        {
+            ("tcp_ecn", >= 0 and <= 2, _) => settings with { Ecn = (int)one!.Value },
+            ("tcp_sack", { } v, _) => settings with { Sack = v != 0 },
+            ("tcp_dsack", { } v, _) => settings with { Dsack = v != 0 },
+            ("tcp_timestamps", { } v, _) => settings with { Timestamps = v != 0 },
+            ("tcp_window_scaling", { } v, _) => settings with { WindowScaling = v != 0 },
+            ("tcp_frto", { } v, _) => settings with { Frto = v != 0 },
+
+            // Tail loss probes are on with tcp_early_retrans 3 or 4 (tcp_schedule_loss_probe()).
+            ("tcp_early_retrans", >= 0 and <= 4, _) => settings with { TailLossProbe = one >= 3 },
+
+            // TCP_RACK_LOSS_DETECTION (0x1); the static-window and no-dupthresh bits are not modelled.
+            ("tcp_recovery", 0 or 1, _) => settings with { Rack = one == 1 },
+            ("tcp_reordering", > 0, _) => settings with { DupThresh = (int)one!.Value },
+            ("tcp_retries2", >= 0, _) => settings with { Retries2 = (int)one!.Value },
+            ("tcp_syn_retries", >= 1 and <= 127, _) => settings with { SynRetries = (int)one!.Value },
+            ("tcp_synack_retries", >= 0, _) => settings with { SynAckRetries = (int)one!.Value },
+            ("tcp_syn_linear_timeouts", >= 0, _) => settings with { SynLinearTimeouts = (int)one!.Value },
+            ("tcp_thin_linear_timeouts", { } v, _) => settings with { ThinLinearTimeouts = v != 0 },
+            ("tcp_keepalive_time", > 0, _) => settings with { KeepAliveTime = SimTime.FromSeconds(one!.Value) },
+            ("tcp_keepalive_intvl", > 0, _) => settings with { KeepAliveInterval = SimTime.FromSeconds(one!.Value) },
+            ("tcp_keepalive_probes", > 0, _) => settings with { KeepAliveProbes = (int)one!.Value },
+            ("tcp_notsent_lowat", >= 0, _) => settings with { NotSentLowWatermark = (uint)Math.Min(one!.Value, uint.MaxValue) },
+
+            // tcp_rmem and tcp_wmem: min, default, max. A socket's receive window offers half its
+            // buffer (tcp_full_space()), and the largest buffer sets the window scale.
+            ("tcp_rmem", _, 3) => settings with { ReceiveBuffer = (int)(values[1] / 2), ReceiveBufferMax = (int)values[2] },
+            ("tcp_wmem", _, 3) => settings with { SendBuffer = (int)values[1] },
+            ("rmem_max", > 0, _) => settings with { RmemMax = (int)one!.Value },
+            ("wmem_max", > 0, _) => settings with { WmemMax = (int)one!.Value },
+            ("tcp_congestion_control", _, _) when CongestionControlRegistry.Names.Contains(sysctl.Value) => settings with { Congestion = sysctl.Value },
+            _ => null,
+        };
+
+        if (result is null)
+        {
+            return false;
+        }
+
+        applied = result;
+        return true;
+    }
+}

@@ -1,0 +1,62 @@
+using NetSim.Packetdrill.Runner;
+using NetSim.Packetdrill.Script;
+using NetSim.Tcp;
+
+namespace NetSim.Packetdrill.Tests;
+
+/// <summary>Sysctl lines as the kernel's selftests write them, and which of them the model takes.</summary>
+public class SysctlsTests
+{
+    [Fact]
+    public void EveryWayASelftestWritesASysctlIsFound()
+    {
+        const string shell = "`./defaults.sh\nsysctl -q net.ipv4.tcp_ecn=1  # fully enabled\n./set_sysctls.py /proc/sys/net/ipv4/tcp_min_tso_segs=10\nsysctl -q net.ipv4.tcp_rmem=\"4096 131072 6291456\"`";
+
+        Assert.Equal(
+            [new("tcp_ecn", "1"), new("tcp_min_tso_segs", "10"), new("tcp_rmem", "4096 131072 6291456")],
+            Sysctls.In(shell));
+    }
+
+    [Fact]
+    public void KnownSysctlsChangeTheirSettings()
+    {
+        var settings = TcpSettings.Linux;
+        Assert.True(Sysctls.TryApply(settings, new("tcp_early_retrans", "2"), out var noProbe));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_rmem", "4096 131072 6291456"), out var buffers));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_congestion_control", "reno"), out var reno));
+
+        Assert.False(noProbe.TailLossProbe);
+        Assert.Equal((65536, 6291456), (buffers.ReceiveBuffer, buffers.ReceiveBufferMax));
+        Assert.Equal("reno", reno.Congestion);
+    }
+
+    [Theory]
+    [InlineData("tcp_min_tso_segs", "10")]
+    [InlineData("tcp_recovery", "4")]
+    [InlineData("tcp_ecn", "3")]
+    [InlineData("tcp_congestion_control", "no_such_algorithm")]
+    [InlineData("tcp_rmem", "4096 131072")]
+    public void WhatTheModelCannotTakeIsRefused(string name, string value)
+    {
+        Assert.False(Sysctls.TryApply(TcpSettings.Linux, new(name, value), out var unchanged));
+        Assert.Same(TcpSettings.Linux, unchanged);
+    }
+
+    [Fact]
+    public void TheIpEcnFieldIsReadBeforeTheFlags()
+    {
+        var script = ScriptParser.Parse("+0 > [ect01] P. 1:1001(1000) ack 1\n+0 < [ce] . 1:1001(1000) ack 1 win 100");
+
+        Assert.Equal([ScriptEcn.Ect01, ScriptEcn.Ce], script.Events.Cast<PacketEvent>().Select(p => p.Segment.Ecn));
+        Assert.Throws<ScriptSyntaxException>(() => ScriptParser.Parse("+0 < [ect01] . 1:1(0) ack 1 win 100"));
+        Assert.Throws<ScriptSyntaxException>(() => ScriptParser.Parse("+0 > [tos] . 1:1(0) ack 1"));
+    }
+
+    [Fact]
+    public void ABlockingCallsEndMayStandApart()
+    {
+        var call = Assert.IsType<SyscallEvent>(Assert.Single(ScriptParser.Parse("+.002 ... 0.004 connect(4, ..., ...) = 0").Events));
+
+        Assert.Equal(new ScriptTime(ScriptTimeKind.Relative, 2_000, 0, 4_000L), call.Time);
+    }
+}
