@@ -346,7 +346,7 @@ public sealed partial class TcpConnection
         {
             packet.MssOption = AdvertisedMss;
             var offerScaling = synAck ? _windowScalingAgreed : Settings.WindowScaling;
-            packet.WindowScaleOption = offerScaling ? (sbyte)Settings.WindowScaleShift : (sbyte)-1;
+            packet.WindowScaleOption = offerScaling ? (sbyte)OfferedWindowScale : (sbyte)-1;
             packet.SackPermitted = synAck ? SackAgreed : Settings.Sack;
         }
 

@@ -41,8 +41,32 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
+    /// The window scale this side offers (tcp_select_initial_window()): from the most its buffer may
+    /// grow to (tcp_rmem[2]), but no more than the window clamp, which a locked SO_RCVBUF sets to the
+    /// buffer's space (tcp_connect_init(), tcp_openreq_init_rwin()) and TCP_WINDOW_CLAMP lowers.
+    /// </summary>
+    private int OfferedWindowScale
+    {
+        get
+        {
+            long space = Settings.ReceiveBufferMax ?? Settings.ReceiveBuffer;
+            if (_receiveBufferLocked)
+            {
+                space = Math.Min(space, _receiveBuffer.Capacity);
+            }
+
+            if (WindowClamp > 0)
+            {
+                space = Math.Min(space, WindowClamp);
+            }
+
+            return TcpSettings.WindowScaleShiftFor(space);
+        }
+    }
+
+    /// <summary>
     /// setsockopt(SO_RCVBUF) (<see cref="TcpSettings.ReceiveBufferFor"/>). The window follows from
-    /// the next segment on; the scale offered in the SYN stays.
+    /// the next segment on; a scale already offered in a SYN stays.
     /// </summary>
     public void SetReceiveBufferSize(int requested)
     {

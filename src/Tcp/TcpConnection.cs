@@ -493,7 +493,7 @@ public sealed partial class TcpConnection
 
         // RFC 7323 §2.3: a shift above 14 is taken as 14.
         SndWscale = _windowScalingAgreed ? Math.Min((int)syn.WindowScaleOption, 14) : 0;
-        RcvWscale = _windowScalingAgreed ? Settings.WindowScaleShift : 0;
+        RcvWscale = _windowScalingAgreed ? OfferedWindowScale : 0;
     }
 
     internal int CallSockOps(SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, SockOpsSkb? segment = null) =>

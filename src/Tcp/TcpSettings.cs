@@ -104,7 +104,10 @@ public sealed record TcpSettings
     /// The shift this side offers, as Linux tcp_select_initial_window() computes it from the largest
     /// buffer: ilog2(space) - 15, within [0, 14] (RFC 7323 §2.3).
     /// </summary>
-    public int WindowScaleShift => Math.Clamp(System.Numerics.BitOperations.Log2((uint)Math.Max(1, ReceiveBufferMax ?? ReceiveBuffer)) - 15, 0, 14);
+    public int WindowScaleShift => WindowScaleShiftFor(ReceiveBufferMax ?? ReceiveBuffer);
+
+    /// <summary>tcp_select_initial_window()'s shift for a window of <paramref name="space"/> bytes: ilog2(space) - 15, within [0, 14].</summary>
+    public static int WindowScaleShiftFor(long space) => Math.Clamp(System.Numerics.BitOperations.Log2((ulong)Math.Max(1, space)) - 15, 0, 14);
 
     /// <summary>net.core.wmem_max: the largest SO_SNDBUF request honoured (before doubling); Linux's default.</summary>
     public int WmemMax { get; init; } = 212992;

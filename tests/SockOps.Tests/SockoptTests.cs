@@ -240,6 +240,28 @@ public class SockoptTests
         Assert.Equal((uint)(8123 / net.Settings.Mss * net.Settings.Mss), client.RcvWnd);
     }
 
+    [Theory]
+    [InlineData(Linux.SOL_SOCKET, Linux.SO_RCVBUF, 8123, 0)]
+    [InlineData(Linux.SOL_TCP, Linux.TCP_WINDOW_CLAMP, 300_000, 3)]
+    [InlineData(Linux.SOL_SOCKET, Linux.SO_SNDBUF, 8123, 7)]
+    public void ARcvbufOrClampSetInConnectCbLimitsTheWindowScaleOffered(int level, int optname, int value, int shift)
+    {
+        // tcp_connect_init(): a locked SO_RCVBUF makes the window clamp its space; tcp_select_initial_window()
+        // takes the scale from tcp_rmem[2] (6 MiB: 7) no larger than the clamp.
+        var net = new Loopback(settings: Tcp.TcpSettings.Linux with { ReceiveBuffer = 131072, ReceiveBufferMax = 6 << 20 });
+        net.ClientPrograms.Attach(new RecordingProgram
+        {
+            OnRun = skops => skops.op == Linux.BPF_SOCK_OPS_TCP_CONNECT_CB ? skops.SetSockOpt(level, optname, value) + 1 : 1,
+        });
+        net.ServerStack.Listen(80);
+
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        net.Simulation.Run(SimTime.FromSeconds(1));
+
+        Assert.Equal(Tcp.TcpState.Established, client.State);
+        Assert.Equal(shift, client.RcvWscale);
+    }
+
     [Fact]
     public void WindowClampCapsEveryWindowOfferedAndReadsBack()
     {

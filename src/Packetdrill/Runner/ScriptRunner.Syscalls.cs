@@ -317,7 +317,9 @@ public sealed partial class ScriptRunner
             "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
             "TCP_KEEPINTVL" => settings with { KeepAliveInterval = SimTime.FromSeconds(value) },
             "TCP_KEEPCNT" => settings with { KeepAliveProbes = (int)value },
-            "SO_RCVBUF" => settings with { ReceiveBuffer = settings.ReceiveBufferFor((int)value) },
+            // SOCK_RCVBUF_LOCK: the buffer no longer grows, and its space clamps the window, so
+            // the window scale offered too (tcp_openreq_init_rwin(), tcp_select_initial_window()).
+            "SO_RCVBUF" => settings with { ReceiveBuffer = settings.ReceiveBufferFor((int)value), ReceiveBufferMax = settings.ReceiveBufferFor((int)value) },
             "SO_SNDBUF" => settings with { SendBuffer = settings.SendBufferFor((int)value) },
             _ => throw new ScriptFailedException($"setsockopt(): option {name} not supported by the simulator"),
         };
