@@ -15,7 +15,7 @@ internal static class TcpSettingsReader
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
         "sack", "dsack", "rack", "tlp", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
         "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "ecn_low", "frto", "hystart", "pacing", "prr", "wmem_max", "rmem_max",
-        "thin_linear_timeouts", "notsent_lowat",
+        "thin_linear_timeouts", "notsent_lowat", "slow_start_after_idle",
     ];
 
     public static TcpSettings Read(YamlMap map, TcpSettings inherited)
@@ -91,6 +91,7 @@ internal static class TcpSettingsReader
             SynAckRetries = (int)(NonNegative(map, "synack_retries") ?? settings.SynAckRetries),
             SynLinearTimeouts = (int)(NonNegative(map, "syn_linear_timeouts") ?? settings.SynLinearTimeouts),
             ThinLinearTimeouts = map.Boolean("thin_linear_timeouts") ?? settings.ThinLinearTimeouts,
+            SlowStartAfterIdle = map.Boolean("slow_start_after_idle") ?? settings.SlowStartAfterIdle,
             NotSentLowWatermark = (uint?)Positive(map, "notsent_lowat", map.Size("notsent_lowat")) ?? settings.NotSentLowWatermark,
             Retries2 = (int)(NonNegative(map, "retries2") ?? settings.Retries2),
             NoDelay = map.Boolean("nodelay") ?? settings.NoDelay,

@@ -132,6 +132,10 @@ public sealed partial class TcpConnection
         Window.Cwnd = Statistics.TotalRetransmissions > 1 ? 1u : (uint)Settings.InitialCwnd;
         SetCaState(CaState.Open);
         InitializeReceiveMss();
+
+        // The idle time starts here, so that the first data written restarts no window
+        // (tp->lsndtime in tcp_finish_connect() and tcp_create_openreq_child()).
+        LastSendJiffies = Jiffies;
         if (_keepAlive)
         {
             _keepAliveTimer.ArmAfter(Settings.KeepAliveTime);

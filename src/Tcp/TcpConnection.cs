@@ -317,6 +317,11 @@ public sealed partial class TcpConnection
         // Linux tcp_sendmsg_locked(): is the application what limits sending?
         _rate.CheckAppLimited(_bytesWritten - _streamNext, Mss, PacketsInFlight, Window.Cwnd, LostOut, RetransOut, Delivered);
         var accepted = Math.Min(bytes, SendBufferSpace);
+        if (accepted > 0)
+        {
+            RestartWindowAfterIdle();
+        }
+
         _bytesWritten += accepted;
         if (accepted > 0)
         {

@@ -161,6 +161,13 @@ public sealed record TcpSettings
     public bool ThinLinearTimeouts { get; init; }
 
     /// <summary>
+    /// Restart the window after an idle RTO (RFC 2861, RFC 5681 §4.1; Linux tcp_slow_start_after_idle = 1):
+    /// a write after nothing was sent for longer than the RTO finds cwnd halved for each RTO idle,
+    /// down to the initial window.
+    /// </summary>
+    public bool SlowStartAfterIdle { get; init; } = true;
+
+    /// <summary>
     /// Not-sent bytes beyond which a writer waits (Linux tcp_notsent_lowat; UINT_MAX, the default,
     /// means no limit; per socket TCP_NOTSENT_LOWAT).
     /// </summary>

@@ -60,6 +60,7 @@ public static partial class Sysctls
             ("tcp_synack_retries", >= 0, _) => settings with { SynAckRetries = (int)one!.Value },
             ("tcp_syn_linear_timeouts", >= 0, _) => settings with { SynLinearTimeouts = (int)one!.Value },
             ("tcp_thin_linear_timeouts", { } v, _) => settings with { ThinLinearTimeouts = v != 0 },
+            ("tcp_slow_start_after_idle", { } v, _) => settings with { SlowStartAfterIdle = v != 0 },
             ("tcp_keepalive_time", > 0, _) => settings with { KeepAliveTime = SimTime.FromSeconds(one!.Value) },
             ("tcp_keepalive_intvl", > 0, _) => settings with { KeepAliveInterval = SimTime.FromSeconds(one!.Value) },
             ("tcp_keepalive_probes", > 0, _) => settings with { KeepAliveProbes = (int)one!.Value },

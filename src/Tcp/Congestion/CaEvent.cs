@@ -9,6 +9,9 @@ public enum CaEvent
     /// <summary>The end of a CWR or Recovery reduction: cwnd set to ssthresh (CA_EVENT_COMPLETE_CWR).</summary>
     CompleteCwr,
 
+    /// <summary>The window restarted after an idle period (CA_EVENT_CWND_RESTART, from tcp_cwnd_restart()).</summary>
+    CwndRestart,
+
     /// <summary>A retransmission timeout (CA_EVENT_LOSS, from tcp_enter_loss()).</summary>
     Loss,
 

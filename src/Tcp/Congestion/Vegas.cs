@@ -50,10 +50,10 @@ public sealed class Vegas : ICongestionControl
         }
     }
 
-    /// <summary>tcp_vegas_cwnd_event(): sending after idle starts measuring over.</summary>
+    /// <summary>tcp_vegas_cwnd_event(): sending after idle, or a window restarted after idle, starts measuring over.</summary>
     public void CwndEvent(TcpConnection connection, CaEvent caEvent)
     {
-        if (caEvent == CaEvent.TxStart)
+        if (caEvent is CaEvent.TxStart or CaEvent.CwndRestart)
         {
             Init(connection);
         }
