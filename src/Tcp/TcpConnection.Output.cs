@@ -171,7 +171,7 @@ public sealed partial class TcpConnection
         // outstanding, and is recounted from the oldest segment's send over a pending loss probe.
         if (wasIdle || _lossProbeTimer?.IsArmed == true)
         {
-            RearmRto(probeOrReorderingPending: !wasIdle);
+            RearmRto(ProbeOrReorderingPending);
         }
 
         return true;

@@ -49,7 +49,7 @@ public sealed partial class TcpConnection
     {
         get
         {
-            long space = Settings.ReceiveBufferMax ?? Settings.ReceiveBuffer;
+            long space = Settings.LargestReceiveBuffer;
             if (_receiveBufferLocked)
             {
                 space = Math.Min(space, _receiveBuffer.Capacity);

@@ -81,7 +81,7 @@ public sealed partial class TcpConnection
         if (throughSocketLayer && (Listener is null || IsAccepted))
         {
             // Half of sk_rcvbuf, or of tcp_rmem[2], is the payload capacity in this model's terms.
-            var cap = _receiveBufferLocked ? _receiveBuffer.Capacity : Settings.ReceiveBufferMax ?? Settings.ReceiveBuffer;
+            var cap = _receiveBufferLocked ? _receiveBuffer.Capacity : Settings.LargestReceiveBuffer;
             mark = Math.Min(mark, cap);
             if (!_receiveBufferLocked && mark > _receiveBuffer.Capacity)
             {

@@ -320,11 +320,7 @@ public sealed partial class TcpConnection
         if (accepted > 0)
         {
             RestartWindowAfterIdle();
-        }
-
-        _bytesWritten += accepted;
-        if (accepted > 0)
-        {
+            _bytesWritten += accepted;
             OnWriteQueued();
         }
         if (State is TcpState.Established or TcpState.CloseWait)

@@ -104,7 +104,10 @@ public sealed record TcpSettings
     /// The shift this side offers, as Linux tcp_select_initial_window() computes it from the largest
     /// buffer: ilog2(space) - 15, within [0, 14] (RFC 7323 §2.3).
     /// </summary>
-    public int WindowScaleShift => WindowScaleShiftFor(ReceiveBufferMax ?? ReceiveBuffer);
+    public int WindowScaleShift => WindowScaleShiftFor(LargestReceiveBuffer);
+
+    /// <summary>The most the receive buffer may grow to (tcp_rmem[2]): <see cref="ReceiveBufferMax"/>, else the fixed buffer.</summary>
+    public int LargestReceiveBuffer => ReceiveBufferMax ?? ReceiveBuffer;
 
     /// <summary>tcp_select_initial_window()'s shift for a window of <paramref name="space"/> bytes: ilog2(space) - 15, within [0, 14].</summary>
     public static int WindowScaleShiftFor(long space) => Math.Clamp(System.Numerics.BitOperations.Log2((ulong)Math.Max(1, space)) - 15, 0, 14);

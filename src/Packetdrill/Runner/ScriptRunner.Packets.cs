@@ -155,7 +155,7 @@ public sealed partial class ScriptRunner
 
         if (segment.Ecn is { } ecn && !ecn.Matches(actual.Ecn))
         {
-            return $"IP ECN field: {ScriptEcnCodepoints.Name(actual.Ecn)}, expected {ecn.ToString().ToLowerInvariant()}";
+            return $"IP ECN field: {ScriptEcnCodepoints.Name(actual.Ecn)}, expected {ecn.Name()}";
         }
 
         var seq = ToScript(actual.SequenceNumber);
@@ -235,7 +235,7 @@ public sealed partial class ScriptRunner
     }
 
     private static string Describe(SegmentSpec segment, (long Low, long High)? window) =>
-        $"> {(segment.Ecn is { } ecn ? $"[{ecn.ToString().ToLowerInvariant()}] " : "")}{SegmentText.Of(segment)} at {(window is { } w ? TimeText(w) : "any time")}{(window is null ? "" : " s")}";
+        $"> {(segment.Ecn is { } ecn ? $"[{ecn.Name()}] " : "")}{SegmentText.Of(segment)} at {(window is { } w ? TimeText(w) : "any time")}{(window is null ? "" : " s")}";
 
     private static string TimeText((long Low, long High) window) =>
         window.Low == window.High ? Seconds(window.Low) : $"{Seconds(window.Low)}~{Seconds(window.High)}";

@@ -307,7 +307,7 @@ public sealed partial class ScriptRunner
         var name = call.Arguments.Count > 2 ? call.Arguments[2] : "";
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
         var connection = socket.Connection ?? socket.Listener;
-        var settings = connection?.Settings ?? socket.PendingSettings ?? _stack.Settings;
+        var settings = SettingsOf(socket);
         TcpSettings? changed = name switch
         {
             "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" => null,
@@ -372,7 +372,7 @@ public sealed partial class ScriptRunner
         var name = call.Arguments.Count > 2 ? call.Arguments[2] : "";
         var expected = call.Arguments.Count > 3 ? call.Arguments[3].Trim('[', ']', ' ') : "";
         var connection = socket.Connection ?? socket.Listener;
-        var settings = connection?.Settings ?? socket.PendingSettings ?? _stack.Settings;
+        var settings = SettingsOf(socket);
         string actual;
         switch (name)
         {
@@ -406,7 +406,10 @@ public sealed partial class ScriptRunner
         return actual == expected ? SyscallOutcome.Return(0) : throw new ScriptFailedException($"getsockopt({name}) gave [{actual}], expected [{expected}]");
     }
 
-    private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The settings a socket's options read and change: its connection's or listener's, those set before it had one, or the stack's sysctls.</summary>
+    private TcpSettings SettingsOf(ScriptSocket socket) => (socket.Connection ?? socket.Listener)?.Settings ?? socket.PendingSettings ?? _stack.Settings;
 
     private SyscallOutcome Fcntl(SyscallEvent call)
     {

@@ -49,6 +49,9 @@ public static class ScriptEcnCodepoints
         _ => null,
     };
 
+    /// <summary>The name the field is written with, without its brackets.</summary>
+    public static string Name(this ScriptEcn written) => written.ToString().ToLowerInvariant();
+
     /// <summary>The name packetdrill writes for a codepoint.</summary>
     public static string Name(EcnCodepoint codepoint) => codepoint switch
     {
