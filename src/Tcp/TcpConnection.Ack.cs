@@ -348,6 +348,12 @@ public sealed partial class TcpConnection
         {
             var changed = window != SndWnd;
             SndWnd = window;
+            if (changed && HasUnsentData)
+            {
+                // tcp_ack_update_window(): data waiting on a window that moves may have idled.
+                RestartWindowAfterIdle();
+            }
+
             _maxWindow = Math.Max(_maxWindow, window);
             _sndWl1 = seq;
             _sndWl2 = ack;

@@ -3,8 +3,9 @@ using NetSim.Tcp.Congestion;
 namespace NetSim.Tcp;
 
 /// <summary>
-/// Restarting an idle connection (RFC 2861; RFC 5681 §4.1), as Linux tcp_skb_entail() calls
-/// tcp_slow_start_after_idle_check() and tcp_cwnd_restart(): data written with nothing in flight,
+/// Restarting an idle connection (RFC 2861; RFC 5681 §4.1), as Linux tcp_skb_entail() (a write
+/// that queues a new skb) and tcp_ack_update_window() (a window that moves under unsent data) call
+/// tcp_slow_start_after_idle_check() and tcp_cwnd_restart(): data with nothing in flight,
 /// after nothing was sent for longer than the RTO, finds the window halved for each RTO of the
 /// idle time, no lower than the restart window (the initial window, or cwnd if smaller); ssthresh
 /// keeps what the window had learnt (tcp_current_ssthresh()). An algorithm with its own model of

@@ -122,7 +122,7 @@ public sealed partial class TcpConnection
         {
             _tlpRetransmitted = false;
             var before = PacketsOut;
-            if (CanSendNewData && SendNewSegment(CurrentMss()))
+            if (CanSendNewData && SendNewPacket(CurrentMss(), Math.Max(CwndQuota(), 1)) > 0)
             {
                 LossProbeSent();
                 probed = true;
@@ -130,7 +130,7 @@ public sealed partial class TcpConnection
             else if (PacketsOut == before)
             {
                 TlpOriginalAppLimited = _rtx[PacketsOut - 1].TxAppLimited;
-                if (RetransmitSegment(PacketsOut - 1, RetransmissionCause.LossProbe))
+                if (RetransmitSegment(PacketsOut - 1, RetransmissionCause.LossProbe, packetContinues: false, morePacket: false))
                 {
                     _tlpRetransmitted = true;
                     LossProbeSent();

@@ -17,7 +17,13 @@ public sealed partial class TcpConnection
     /// Linux tcp_xmit_retransmit_queue() then tcp_write_xmit(): while the congestion window has
     /// room, retransmit segments marked lost, then send new data the peer's window allows.
     /// </summary>
-    private void PushPendingFrames()
+    private void PushPendingFrames() => PushPendingFrames(pushOne: false);
+
+    /// <summary>
+    /// <paramref name="pushOne"/>: tcp_push_one(), tcp_write_xmit() for one packet of new data
+    /// from the head skb and no retransmissions.
+    /// </summary>
+    private void PushPendingFrames(bool pushOne)
     {
         if (_handedToTimeWait || State is TcpState.Closed or TcpState.Listen or TcpState.SynSent or TcpState.SynReceived)
         {
@@ -45,16 +51,17 @@ public sealed partial class TcpConnection
                 break;
             }
 
-            var lost = newDataOnly ? -1 : _rtx.FirstLostNotRetransmitted();
+            int segments;
+            var lost = newDataOnly || pushOne ? -1 : _rtx.FirstLostNotRetransmitted();
             if (lost >= 0)
             {
                 // tcp_xmit_retransmit_queue(): a retransmission that cannot go ends the round.
-                if (!RetransmitSegment(lost, CaState == CaState.Loss ? RetransmissionCause.Timeout : RetransmissionCause.FastRetransmit))
+                if ((segments = RetransmitPacket(lost, mssNow)) == 0)
                 {
                     break;
                 }
             }
-            else if (!CanSendNewData || !SendNewSegment(mssNow))
+            else if (!CanSendNewData || (segments = SendNewPacket(mssNow, CwndQuota())) == 0)
             {
                 break;
             }
@@ -65,10 +72,14 @@ public sealed partial class TcpConnection
 
             if (CaState is CaState.Recovery or CaState.Cwr)
             {
-                _prrOut++;
+                _prrOut += segments;
             }
 
             sent = true;
+            if (pushOne && sentNew)
+            {
+                break;
+            }
         }
 
         if (sent || cwndLimited)
@@ -113,12 +124,14 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Sends the next new segment, at most <paramref name="mssNow"/> (tcp_current_mss()) and
-    /// <paramref name="limit"/> bytes, if the peer's window and Nagle allow it; false when nothing was sent.
+    /// <paramref name="limit"/> bytes, if the peer's window and Nagle allow it; false when nothing
+    /// was sent. <paramref name="packetContinues"/>: earlier segments of the same TSO packet have
+    /// gone, so the segment that ends it carries the PSH __tcp_transmit_skb() forces on the packet.
     /// </summary>
-    private bool SendNewSegment(int mssNow, int limit = int.MaxValue)
+    private bool SendNewSegment(int mssNow, int limit, bool packetContinues, out int length)
     {
         var unsent = _bytesWritten - _streamNext;
-        var length = (int)Math.Min(Math.Min(mssNow, limit), unsent);
+        length = (int)Math.Min(Math.Min(mssNow, limit), unsent);
         var fin = _finRequested && !_finSent && length == unsent;
         if (length == 0 && !fin)
         {
@@ -132,12 +145,16 @@ public sealed partial class TcpConnection
             return false;
         }
 
-        // Nagle with Minshall's refinement (Linux tcp_nagle_check()): hold a small segment while an earlier small one is unacknowledged.
-        if (length < mssNow && !fin && !NoDelay && PacketsOut > 0 && _sndSml > SndUna)
+        // Nagle with Minshall's refinement (Linux tcp_nagle_test()); a FIN is never held.
+        if (length < mssNow && !fin && NagleHolds(partial: true))
         {
             return false;
         }
 
+        // PSH: the segment ends an skb tcp_mark_push() marked, which retransmissions keep; or it
+        // ends a TSO packet of several segments. A bare FIN carries ACK and FIN only (tcp_send_fin()).
+        var pushed = length > 0 && _writeQueue.PushedAt(_streamNext + length);
+        var endsPacket = length == limit || fin;
         var segment = new SentSegment
         {
             Start = SndNxt,
@@ -145,15 +162,16 @@ public sealed partial class TcpConnection
             PayloadLength = length,
             StreamOffset = _streamNext,
             Fin = fin,
-            Psh = length > 0 && length == unsent,
+            Psh = pushed,
+            EndsPacket = endsPacket,
             FirstSent = Simulation.Now,
         };
+        var psh = pushed || (packetContinues && endsPacket);
         var wasIdle = PacketsOut == 0;
         var nothingInFlight = PacketsInFlight == 0;
         _rate.SkbSent(ref segment, PacketsOut, PacketsInFlight, Counts, Simulation.Now);
         _rtx.Append(segment);
-        // PSH marks the last data written (Linux tcp_mark_push()); a bare FIN carries ACK and FIN only (tcp_send_fin()).
-        Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (segment.Psh ? TcpFlags.Psh : TcpFlags.None));
+        Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (psh ? TcpFlags.Psh : TcpFlags.None));
         OnDataSent(nothingInFlight);
         _streamNext += length;
         SndNxt = end;
@@ -178,12 +196,32 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
+    /// tcp_xmit_retransmit_queue(): the lost segments from <paramref name="index"/> that went in one
+    /// packet go again as one TSO packet, as many as cwnd (without tcp_cwnd_test()'s halving) and
+    /// the TSO size allow (__tcp_retransmit_skb() cuts the skb there); returns the segments sent.
+    /// </summary>
+    private int RetransmitPacket(int index, int mssNow)
+    {
+        var cause = CaState == CaState.Loss ? RetransmissionCause.Timeout : RetransmissionCause.FastRetransmit;
+        var count = _rtx.LostRun(index, (int)Math.Min(Window.Cwnd - PacketsInFlight, TsoSegments(mssNow)));
+        var sent = 0;
+        while (sent < count && RetransmitSegment(index + sent, cause, sent > 0, sent < count - 1))
+        {
+            sent++;
+        }
+
+        return sent;
+    }
+
+    /// <summary>
     /// Linux tcp_retransmit_skb() and __tcp_retransmit_skb(): resends one queued segment;
     /// RETRANS_CB follows the send. A loss probe goes through __tcp_retransmit_skb() alone, so it
     /// is not counted in retrans_out. False (-EAGAIN) when the segment lies beyond a window the
-    /// peer has shrunk and is not the first unacknowledged one.
+    /// peer has shrunk and is not the first unacknowledged one. <paramref name="packetContinues"/>
+    /// and <paramref name="morePacket"/>: segments of the same TSO packet went before it and follow
+    /// it; the last of several carries the PSH __tcp_transmit_skb() forces on the packet.
     /// </summary>
-    private bool RetransmitSegment(int index, RetransmissionCause cause)
+    private bool RetransmitSegment(int index, RetransmissionCause cause, bool packetContinues, bool morePacket)
     {
         // __tcp_retransmit_skb(): what may go is the current MSS (less than the segment when a
         // program has reserved option space since it was sent) within the window left from the
@@ -219,7 +257,9 @@ public sealed partial class TcpConnection
         }
 
         ref var segment = ref _rtx[index];
-        var flags = (segment.Syn ? TcpFlags.Syn : TcpFlags.Ack) | (segment.Fin ? TcpFlags.Fin : TcpFlags.None) | (segment.Psh ? TcpFlags.Psh : TcpFlags.None);
+        segment.EndsPacket = !morePacket;
+        var psh = segment.Psh || (packetContinues && !morePacket);
+        var flags = (segment.Syn ? TcpFlags.Syn : TcpFlags.Ack) | (segment.Fin ? TcpFlags.Fin : TcpFlags.None) | (psh ? TcpFlags.Psh : TcpFlags.None);
         if (State != TcpState.SynSent && segment.Syn)
         {
             flags |= TcpFlags.Ack;

@@ -133,7 +133,10 @@ public sealed partial class TcpConnection
         var room = SendWindowEnd - SndNxt;
         if (_bytesWritten > _streamNext && room > 0)
         {
-            SendNewSegment(CurrentMss(), room);
+            var mss = CurrentMss();
+            var length = (int)Math.Min(Math.Min(room, mss), _writeQueue.HeadEnd(_streamNext) - _streamNext);
+            _writeQueue.PushProbe(_streamNext, _streamNext + length);
+            SendNewSegment(mss, length, packetContinues: false, out _);
             return;
         }
 

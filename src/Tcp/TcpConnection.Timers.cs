@@ -66,7 +66,7 @@ public sealed partial class TcpConnection
         EnterLoss();
         Retransmits++;
         _totalRto++;
-        RetransmitSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout);
+        RetransmitSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout, packetContinues: false, morePacket: false);
         BackOffRetransmitTimer();
     }
 
@@ -86,7 +86,7 @@ public sealed partial class TcpConnection
         }
 
         EnterLoss();
-        RetransmitSegment(0, RetransmissionCause.Timeout);
+        RetransmitSegment(0, RetransmissionCause.Timeout, packetContinues: false, morePacket: false);
         BackOffRetransmitTimer();
     }
 

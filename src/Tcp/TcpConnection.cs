@@ -319,9 +319,11 @@ public sealed partial class TcpConnection
         var accepted = Math.Min(bytes, SendBufferSpace);
         if (accepted > 0)
         {
-            RestartWindowAfterIdle();
-            _bytesWritten += accepted;
+            QueueWrite(accepted);
             OnWriteQueued();
+
+            // tcp_push(): the model has no MSG_MORE or TCP_CORK, so the write's last skb is pushed.
+            _writeQueue.MarkTailPush(_bytesWritten);
         }
         if (State is TcpState.Established or TcpState.CloseWait)
         {

@@ -171,6 +171,12 @@ public sealed record TcpSettings
     public bool SlowStartAfterIdle { get; init; } = true;
 
     /// <summary>
+    /// The fewest segments in a TSO packet (Linux tcp_min_tso_segs = 2), unless the congestion
+    /// algorithm sets its own (BBR's min_tso_segs); where TSO packets end is where PSH falls.
+    /// </summary>
+    public uint MinTsoSegments { get; init; } = 2;
+
+    /// <summary>
     /// Not-sent bytes beyond which a writer waits (Linux tcp_notsent_lowat; UINT_MAX, the default,
     /// means no limit; per socket TCP_NOTSENT_LOWAT).
     /// </summary>

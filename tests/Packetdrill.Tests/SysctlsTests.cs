@@ -24,14 +24,17 @@ public class SysctlsTests
         Assert.True(Sysctls.TryApply(settings, new("tcp_early_retrans", "2"), out var noProbe));
         Assert.True(Sysctls.TryApply(settings, new("tcp_rmem", "4096 131072 6291456"), out var buffers));
         Assert.True(Sysctls.TryApply(settings, new("tcp_congestion_control", "reno"), out var reno));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_min_tso_segs", "10"), out var bigPackets));
 
         Assert.False(noProbe.TailLossProbe);
         Assert.Equal((65536, 6291456), (buffers.ReceiveBuffer, buffers.ReceiveBufferMax));
         Assert.Equal("reno", reno.Congestion);
+        Assert.Equal(10u, bigPackets.MinTsoSegments);
     }
 
     [Theory]
-    [InlineData("tcp_min_tso_segs", "10")]
+    [InlineData("tcp_tso_win_divisor", "100")]
+    [InlineData("tcp_min_tso_segs", "0")]
     [InlineData("tcp_recovery", "4")]
     [InlineData("tcp_ecn", "3")]
     [InlineData("tcp_congestion_control", "no_such_algorithm")]

@@ -95,7 +95,9 @@ public class Bbr3Tests(ITestOutputHelper output)
         Assert.Equal(EcnFlags.Ok | EcnFlags.Low | EcnFlags.EctPermanent, low.Flags & (EcnFlags.Ok | EcnFlags.Low | EcnFlags.EctPermanent));
         Assert.InRange(low.Bbr.EcnAlpha, 1u, 255u);
         Assert.True(low.MeanQueue < plain.MeanQueue / 2, "answering CE marks keeps the queue shorter");
-        Assert.True(low.MaxQueue < 40, $"max queue {low.MaxQueue}");
+        // At 1 Gbit/s a millisecond of pacing fills a 64 KiB TSO packet (45 segments), which lands in
+        // the queue at once: above the marking threshold the queue holds at most two of them.
+        Assert.True(low.MaxQueue < 15 + (2 * 45), $"max queue {low.MaxQueue}");
         Assert.Equal(0, low.Retransmissions);
         Assert.True(low.Busy > 0.97, $"busy {low.Busy:P1}");
     }

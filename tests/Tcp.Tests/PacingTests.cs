@@ -40,11 +40,25 @@ public class PacingTests
         var expected = 2.0 * connection.Window.Cwnd * connection.Mss / (connection.Rtt.SrttUs8 / 8e6);
         Assert.InRange(connection.PacingRate, 0.9 * expected, 1.1 * expected);
 
-        // Unpaced, slow start sends two segments back to back per ACK (12 us apart at 1 Gbit/s);
-        // paced, data segments leave at least MSS / rate apart once ten have gone.
+        // Pacing holds TSO packets, not segments (tcp_pacing_check() per skb): a packet's segments
+        // leave back to back (12 us apart at 1 Gbit/s), about a millisecond of the pacing rate and
+        // two segments at least (tcp_tso_autosize()). Unpaced, slow start sends its segments as
+        // fast as the ACKs come back, 12 to 24 us apart; paced, packets leave at least their
+        // length at the pacing rate apart once ten segments have gone.
         var gaps = departures.Skip(10).Zip(departures.Skip(11), (a, b) => (b - a).Nanoseconds).ToList();
         var spacing = connection.Mss * 1e9 / connection.PacingRate;
-        Assert.True(gaps.Min() >= 0.4 * spacing, $"smallest gap {gaps.Min()} ns, pacing spacing {spacing:F0} ns");
+        const long backToBack = 13_000;
+        var betweenPackets = gaps.Where(g => g > backToBack).ToList();
+        Assert.NotEmpty(betweenPackets);
+        Assert.True(betweenPackets.Min() >= 0.4 * spacing, $"smallest gap between packets {betweenPackets.Min()} ns, pacing spacing {spacing:F0} ns");
+
+        var longestPacket = Math.Max(2, (int)((connection.PacingRate >> 10) / (ulong)connection.Mss));
+        var run = 1;
+        foreach (var gap in gaps)
+        {
+            run = gap <= backToBack ? run + 1 : 1;
+            Assert.True(run <= longestPacket, $"{run} segments back to back, a TSO packet holds {longestPacket}");
+        }
     }
 
     private static (SinkApplication Sink, BulkSendApplication Sender, TwoHostNetwork Net) Bulk(TcpSettings settings)

@@ -433,6 +433,32 @@ public sealed class RetransmissionQueue
         return -1;
     }
 
+    /// <summary>
+    /// How many segments from <paramref name="index"/>, at most <paramref name="max"/>, go again as
+    /// one packet (tcp_xmit_retransmit_queue()): lost, not yet retransmitted and contiguous, within
+    /// the packet the first was last sent in, since Linux retransmits one skb at a time.
+    /// </summary>
+    public int LostRun(int index, int max)
+    {
+        var run = 0;
+        while (run < max && index + run < Count)
+        {
+            ref var segment = ref this[index + run];
+            if (!segment.Lost || segment.Retransmitted)
+            {
+                break;
+            }
+
+            run++;
+            if (segment.EndsPacket || (index + run < Count && this[index + run].Start != segment.End))
+            {
+                break;
+            }
+        }
+
+        return run;
+    }
+
     public void MarkRetransmitted(int index, SimTime now = default)
     {
         ref var segment = ref this[index];
@@ -487,6 +513,7 @@ public sealed class RetransmissionQueue
         first.SequenceLength = synLength + firstPayload;
         first.Fin = false;
         first.Psh = false;
+        first.EndsPacket = false;
         this[index + 1] = second;
         Count++;
 
@@ -519,6 +546,7 @@ public sealed class RetransmissionQueue
         to.SequenceLength += next.SequenceLength;
         to.Fin |= next.Fin;
         to.Psh |= next.Psh;
+        to.EndsPacket = next.EndsPacket;
         to.EverRetransmitted |= next.EverRetransmitted;
         Unmark(ref next);
         for (var i = index + 1; i < Count - 1; i++)

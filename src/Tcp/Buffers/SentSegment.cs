@@ -25,8 +25,14 @@ public struct SentSegment
     public bool Syn;
     public bool Fin;
 
-    /// <summary>Sent with PSH, the last of the data written (Linux keeps it in the skb's tcp_flags for retransmissions).</summary>
+    /// <summary>Ends an skb tcp_mark_push() marked: sent with PSH, and retransmitted with it (Linux keeps it in the skb's tcp_flags).</summary>
     public bool Psh;
+
+    /// <summary>
+    /// The last segment of the TSO packet it was last sent in: where Linux's retransmission queue
+    /// has an skb boundary, which a retransmitted packet does not cross.
+    /// </summary>
+    public bool EndsPacket;
 
     /// <summary>When the segment was first sent, for RTT samples (Karn's rule voids retransmitted ones).</summary>
     public SimTime FirstSent;

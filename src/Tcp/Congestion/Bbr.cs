@@ -161,14 +161,18 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
     /// <summary>bbr_rate_bytes_per_sec(): bandwidth times gain in bytes per second, less the 1% pacing margin.</summary>
     protected override ulong RateBytesPerSecond(ulong rate, uint gain) => ScaledRate(rate, gain, PacingMarginPercent);
 
+    /// <summary>bbr_min_tso_segs(): one segment per TSO packet below 1.2 Mbit/s of pacing, two above.</summary>
+    public uint MinTsoSegments(TcpConnection connection) => connection.PacingRate < (MinTsoRate >> 3) ? 1u : 2u;
+
+    uint? ICongestionControl.MinTsoSegments(TcpConnection connection) => MinTsoSegments(connection);
+
     /// <summary>bbr_tso_segs_goal(): segments in a TSO burst at this pacing rate (about 1 ms of it), 2 at least above 1.2 Mbit/s.</summary>
     protected override uint TsoSegmentsGoal()
     {
         var connection = Connection;
         var rate = connection.PacingRate;
-        var bytes = Math.Min(rate >> PacingShift, MaxTsoBytes);
-        var minimum = rate < (MinTsoRate >> 3) ? 1u : 2u;
-        var segments = Math.Max((uint)(bytes / (ulong)connection.Mss), minimum);
+        var bytes = Math.Min(rate >> PacingShift, (ulong)TcpConnection.GsoMaxSize);
+        var segments = Math.Max((uint)(bytes / (ulong)connection.Mss), MinTsoSegments(connection));
         return Math.Min(segments, 0x7Fu);
     }
 

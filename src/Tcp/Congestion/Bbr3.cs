@@ -260,7 +260,7 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
             bytes += GsoLegacyMaxSize >> (int)halvings;
         }
 
-        bytes = Math.Min(bytes, MaxTsoBytes);
+        bytes = Math.Min(bytes, (ulong)TcpConnection.GsoMaxSize);
         return Math.Max((uint)(bytes / (ulong)connection.Mss), MinTsoSegments);
     }
 

@@ -21,9 +21,6 @@ public abstract class BbrCore
     /// <summary>bbr_pacing_margin_percent: pace 1% below the estimate, to keep queues low.</summary>
     protected const uint PacingMarginPercent = 1;
 
-    /// <summary>GSO_LEGACY_MAX_SIZE - 1 - MAX_TCP_HEADER: the largest TSO burst.</summary>
-    protected const ulong MaxTsoBytes = 65536 - 1 - 320;
-
     /// <summary>sk_pacing_shift: a TSO burst is about 1 ms (2^-10 s) at the pacing rate.</summary>
     protected const int PacingShift = 10;
 

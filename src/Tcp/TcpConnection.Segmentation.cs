@@ -1,0 +1,181 @@
+using NetSim.Sim.Network;
+using NetSim.Tcp.Buffers;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// How Linux cuts the byte stream before it reaches the wire: tcp_sendmsg_locked() queues writes in
+/// skbs of up to the size goal (<see cref="WriteQueue"/>), and tcp_write_xmit() sends the front of
+/// the head skb as one TSO/GSO packet of as many segments as cwnd, the peer's window and the TSO
+/// size (tcp_tso_autosize()) allow. The NIC, or GSO, cuts that packet into MSS-sized segments that
+/// leave back to back; the simulator sends those segments. Where the packets end decides PSH:
+/// __tcp_transmit_skb() forces it on a packet of more than one segment (to flush GRO at the
+/// receiver), and segmentation leaves it on the packet's last segment.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    /// <summary>
+    /// sk_gso_max_size (sk_dst_gso_max_size()): the device's GSO_LEGACY_MAX_SIZE of 64 KiB less
+    /// MAX_TCP_HEADER + 1, MAX_TCP_HEADER being 320 bytes in a distribution kernel's x86-64 build.
+    /// </summary>
+    public const int GsoMaxSize = 65536 - 1 - 320;
+
+    /// <summary>GSO_MAX_SEGS: the most segments in one GSO packet (sk_gso_max_segs).</summary>
+    private const int GsoMaxSegments = 65535;
+
+    /// <summary>sysctl tcp_tso_rtt_log: the RTT-based TSO allowance halves every 2^9 us of minimum RTT.</summary>
+    private const int TsoRttLog = 9;
+
+    /// <summary>sk_pacing_shift: a TSO packet holds about 1/2^10 s of the pacing rate.</summary>
+    private const int PacingShift = 10;
+
+    private readonly WriteQueue _writeQueue = new();
+
+    /// <summary>
+    /// tcp_sendmsg_locked() copying <paramref name="bytes"/>: into the unsent tail skb up to the size
+    /// goal, then into new skbs (tcp_skb_entail(), where a restart after idle is checked); the first
+    /// bytes of a write clear the tail's PSH. A full skb with more to copy is pushed at once when
+    /// more than half the peer's largest window was written since the last push (forced_push()), or
+    /// else sent on its own if it is the send head (tcp_push_one()). So a long write starts to
+    /// leave while it is copied, and the skb's unsent rest, which later bytes fill up again, keeps
+    /// its PSH: that is where later segments end and which of them carry PSH.
+    /// </summary>
+    private void QueueWrite(long bytes)
+    {
+        var sizeGoal = SizeGoal(CurrentMss());
+        var copied = false;
+        while (bytes > 0)
+        {
+            var copy = _writeQueue.TailRoom(_streamNext, sizeGoal);
+            if (copy <= 0)
+            {
+                _writeQueue.Entail(_bytesWritten);
+                RestartWindowAfterIdle();
+                copy = sizeGoal;
+            }
+
+            copy = Math.Min(copy, bytes);
+            if (!copied)
+            {
+                _writeQueue.ClearTailPush();
+                copied = true;
+            }
+
+            _bytesWritten += copy;
+            _writeQueue.ExtendTail(_bytesWritten);
+            bytes -= copy;
+            if (bytes == 0 || _writeQueue.TailRoom(_streamNext, sizeGoal) > 0)
+            {
+                continue;
+            }
+
+            if (_writeQueue.ForcedPush(_bytesWritten, _maxWindow))
+            {
+                _writeQueue.MarkTailPush(_bytesWritten);
+                PushPendingFrames();
+            }
+            else if (_writeQueue.HeadIsTail(_streamNext))
+            {
+                PushPendingFrames(pushOne: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// tcp_xmit_size_goal(): the most bytes tcp_sendmsg() puts in one skb, sk_gso_max_size bounded
+    /// to half the peer's largest window (tcp_bound_to_half_wnd()), in whole segments, one at least.
+    /// </summary>
+    private int SizeGoal(int mssNow)
+    {
+        var cutoff = _maxWindow > DefaultMss ? _maxWindow >> 1 : _maxWindow;
+        var headerLength = Packet.TcpHeaderBytes + (TimestampsAgreed ? TimestampsOptionBytes : 0);
+        var goal = cutoff > 0 && GsoMaxSize > cutoff ? (int)Math.Max(cutoff, (uint)(68 - headerLength)) : GsoMaxSize;
+        var segments = Math.Min(goal / mssNow, GsoMaxSegments);
+        return Math.Max(segments * mssNow, mssNow);
+    }
+
+    /// <summary>
+    /// tcp_tso_segs() and tcp_tso_autosize(): segments per TSO packet, about a millisecond at the
+    /// pacing rate plus 64 KiB halved for every 512 us of minimum RTT (big packets to close peers),
+    /// at most sk_gso_max_size and at least the algorithm's min_tso_segs or <see cref="TcpSettings.MinTsoSegments"/>.
+    /// </summary>
+    private int TsoSegments(int mssNow)
+    {
+        var bytes = PacingRate >> PacingShift;
+        var halvings = MinRttUs >> TsoRttLog;
+        if (halvings < 32)
+        {
+            bytes += (ulong)(GsoMaxSize >> (int)halvings);
+        }
+
+        bytes = Math.Min(bytes, (ulong)GsoMaxSize);
+        var segments = Math.Max((uint)(bytes / (ulong)mssNow), Congestion.MinTsoSegments(this) ?? Settings.MinTsoSegments);
+        return (int)Math.Min(segments, GsoMaxSegments);
+    }
+
+    /// <summary>
+    /// tcp_cwnd_test(): the segments cwnd lets go in the next TSO packet, at most half of cwnd so
+    /// that at least two packets are in flight; none when cwnd is full.
+    /// </summary>
+    private int CwndQuota()
+    {
+        var inFlight = PacketsInFlight;
+        var cwnd = Window.Cwnd;
+        return inFlight >= cwnd ? 0 : (int)Math.Min(Math.Max(cwnd >> 1, 1), cwnd - inFlight);
+    }
+
+    /// <summary>
+    /// tcp_write_xmit() for the skb at the send head: sends as much of it as goes in one TSO packet
+    /// of at most <paramref name="quota"/> segments (tcp_mss_split_point()); returns the segments
+    /// sent, none when the window, Nagle or the data stops it. The segments go back to back, unpaced between them: the pacing check is per packet.
+    /// </summary>
+    private int SendNewPacket(int mssNow, int quota)
+    {
+        var limit = PacketLimit(mssNow, quota);
+        var sent = 0;
+        while (limit > 0 && SendNewSegment(mssNow, limit, sent > 0, out var length))
+        {
+            sent++;
+            limit -= length;
+        }
+
+        return sent;
+    }
+
+    /// <summary>
+    /// The bytes of the head skb that leave now as one packet: one segment when the skb holds no more
+    /// (tcp_init_tso_segs()); otherwise tcp_mss_split_point() with the segments cwnd leaves room for,
+    /// at most the TSO size: the whole allowance when the window admits it and more data follows
+    /// the skb, else what the window admits of the skb, less a last partial segment held back.
+    /// </summary>
+    private int PacketLimit(int mssNow, int quota)
+    {
+        var skbLength = _writeQueue.HeadEnd(_streamNext) - _streamNext;
+        if (skbLength <= mssNow)
+        {
+            return skbLength > 0 ? (int)skbLength : mssNow;
+        }
+
+        var maxLength = (long)mssNow * Math.Min(quota, TsoSegments(mssNow));
+        var window = (long)(SendWindowEnd - SndNxt);
+        if (maxLength <= window && !_writeQueue.HeadIsTail(_streamNext))
+        {
+            return (int)Math.Min(maxLength, skbLength);
+        }
+
+        var needed = Math.Min(skbLength, window);
+        if (maxLength <= needed)
+        {
+            return (int)maxLength;
+        }
+
+        // A partial last segment waits while Nagle holds it, and also when the peer's window, not
+        // the data, cuts the skb short: in Linux tcp_tso_should_defer() defers such a sliver at
+        // the window's edge until more of the window opens, and the model has no TSO deferral.
+        var partial = needed % mssNow;
+        return (int)(partial != 0 && (needed < skbLength || NagleHolds(partial: true)) ? needed - partial : needed);
+    }
+
+    /// <summary>Linux tcp_nagle_check() with Minshall's refinement: a partial segment waits while an earlier small one is unacknowledged.</summary>
+    private bool NagleHolds(bool partial) => partial && !NoDelay && PacketsOut > 0 && _sndSml > SndUna;
+}
