@@ -181,7 +181,7 @@ public sealed partial class TcpConnection
         }
 
         // First: is the segment acceptable (RFC 9293 §3.10.7.4, the four cases)?
-        if (!SequenceAcceptable(seq, packet.SequenceLength))
+        if (!SequenceAcceptable(seq, packet.SequenceLength, (flags & TcpFlags.Fin) != 0))
         {
             if ((flags & TcpFlags.Syn) != 0 && (flags & TcpFlags.Rst) == 0)
             {
@@ -294,10 +294,26 @@ public sealed partial class TcpConnection
     /// <summary>
     /// Linux tcp_sequence(), its form of RFC 9293 §3.10.7.4's four cases: the segment, SYN and FIN
     /// counted, must not end before the left edge of the window last advertised (rcv_wup) nor
-    /// start beyond its right edge. Data outside the window is trimmed later (tcp_data_queue()).
+    /// start beyond its right edge. Since Linux 6.17 one that starts inside but ends beyond the
+    /// right edge is taken whole, untrimmed, only while no data waits to be read, and dropped
+    /// otherwise (SKB_DROP_REASON_TCP_INVALID_END_SEQUENCE); a FIN alone may stick out.
     /// </summary>
-    private bool SequenceAcceptable(SequenceNumber seq, int sequenceLength) =>
-        seq + sequenceLength >= _rcvWup && seq <= RcvNxt + (int)ReceiveWindowNow;
+    private bool SequenceAcceptable(SequenceNumber seq, int sequenceLength, bool fin)
+    {
+        var end = seq + sequenceLength;
+        var right = RcvNxt + (int)ReceiveWindowNow;
+        if (end < _rcvWup)
+        {
+            return false;
+        }
+
+        if (end <= right || end - (fin ? 1 : 0) <= right)
+        {
+            return true;
+        }
+
+        return seq <= right && _receiveBuffer.Unread == 0;
+    }
 
     /// <summary>
     /// Fifth step, the ACK field, per state. Returns false when processing stops here.
@@ -433,18 +449,13 @@ public sealed partial class TcpConnection
             start = RcvNxt;
         }
 
-        var windowEnd = _rcvWup + (int)RcvWnd;
-        if (start >= windowEnd)
+        // Out of the window, a zero-window probe for one: ACK at once, keep nothing. What starts
+        // inside is kept whole (tcp_sequence() has checked where it ends).
+        if (start >= _rcvWup + (int)RcvWnd)
         {
-            // Out of the window, a zero-window probe for one: ACK at once, keep nothing.
             EnterQuickAckMode(Settings.QuickAcks);
             ScheduleImmediateAck();
             return;
-        }
-
-        if (end > windowEnd)
-        {
-            end = windowEnd;
         }
 
         if (start > RcvNxt)
