@@ -12,10 +12,14 @@ public sealed class PacketdrillCommandTests : IDisposable
     [Fact]
     public void PassingScriptsExitZeroWithTheirTotals()
     {
-        var (exit, output, _) = Netsim.Run("pkt", Script("handshake/passive-open.pkt"), Script("close/active-close.pkt"));
+        var flushing = Path.Combine(_folder, "passive-open.pkt");
+        File.WriteAllText(flushing, File.ReadAllText(Script("handshake/passive-open.pkt")).Replace("`../common/defaults.sh`", "`ip tcp_metrics flush all`", StringComparison.Ordinal));
+
+        var (exit, output, _) = Netsim.Run("pkt", flushing, Script("close/active-close.pkt"));
 
         Assert.Equal(0, exit);
         Assert.Contains("passive-open.pkt: passed (1 line(s) skipped: 3)", output);
+        Assert.Contains("active-close.pkt: passed\n", output.ReplaceLineEndings("\n"));
         Assert.Contains("2 passed, 0 failed", output);
     }
 

@@ -53,6 +53,29 @@ public class CodeBlockTests
 
         Assert.Equal(passes, result.Passed);
     }
+
+    /// <summary>The statements the suites check congestion control with: variables kept from block to block, arithmetic, print.</summary>
+    [Theory]
+    [InlineData("%{ print(tcpi_snd_cwnd); cwnd = 10 }%\n%{ cwnd += 2; assert tcpi_snd_cwnd + 2 == cwnd, 'cwnd=%d' % cwnd }%", true)]
+    [InlineData("%{ cwnd = 4 * (2 + 1) - 2 }%\n%{ assert tcpi_snd_cwnd == cwnd }%", true)]
+    [InlineData("%{ cwnd = 21 // 2 }%\n%{ cwnd -= 1; assert tcpi_snd_cwnd == cwnd }%", false)]
+    [InlineData("%{ assert tcpi_snd_cwnd == cwnd }%", false)]
+    public void VariablesAndArithmeticAreEvaluated(string blocks, bool passes)
+    {
+        var result = ScriptRunner.Run(Script.ScriptParser.Parse(Handshake + blocks + "\n"));
+
+        Assert.Equal(passes, result.Passed);
+        Assert.Empty(result.SkippedLines);
+    }
+
+    [Fact]
+    public void OtherPythonIsSkippedNotFailed()
+    {
+        var result = ScriptRunner.Run(Script.ScriptParser.Parse(Handshake + "%{ assert tcpi_snd_cwnd == 10 and tcpi_ca_state == 0 }%\n"));
+
+        Assert.True(result.Passed);
+        Assert.Equal([8], result.SkippedLines);
+    }
 }
 
 /// <summary>poll(): a revents the endpoint does not give, or a malformed call, fails the script at its line.</summary>

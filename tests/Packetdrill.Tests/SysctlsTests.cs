@@ -45,6 +45,58 @@ public class SysctlsTests
         Assert.Same(TcpSettings.Linux, unchanged);
     }
 
+    /// <summary>defaults.sh is the suites' configuration, not a stock kernel's: among others, no ECN (tcp_ecn 0 where a kernel has 2).</summary>
+    [Theory]
+    [InlineData("`./defaults.sh`\n", "S.")]
+    [InlineData("`../common/defaults.sh`\n", "S.")]
+    [InlineData("", "SE.")]
+    [InlineData("`./defaults.sh\nsysctl -q net.ipv4.tcp_ecn=2`\n", "SE.")]
+    public void DefaultsShSetsTheSuitesSysctls(string shell, string synAckFlags)
+    {
+        var script = shell + """
+            0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+            +0  bind(3, ..., ...) = 0
+            +0  listen(3, 1) = 0
+            +0  < SEW 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>
+
+            """ + $"+0  > {synAckFlags} 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 8>\n";
+
+        var result = ScriptRunner.Run(ScriptParser.Parse(script));
+
+        Assert.True(result.Passed, result.ToString());
+        Assert.Empty(result.SkippedLines);
+    }
+
+    /// <summary>
+    /// An fq qdisc on the tun device paces the sockets created after it: once ACKed, the eight
+    /// segments cwnd lets go leave as TSO packets a few milliseconds apart, not all at once as
+    /// under defaults.sh's pfifo.
+    /// </summary>
+    [Theory]
+    [InlineData("tc qdisc replace dev tun0 root fq", false)]
+    [InlineData("tc qdisc add dev tun0 root pfifo", true)]
+    public void AnFqQdiscOnTheTunDevicePaces(string qdisc, bool allAtOnce)
+    {
+        var script = $"`./defaults.sh\n{qdisc}`\n" + """
+            0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+            +0  bind(3, ..., ...) = 0
+            +0  listen(3, 1) = 0
+            +0  < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>
+            +0  > S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 8>
+            +.1 < . 1:1(0) ack 1 win 257
+            +0  accept(3, ..., ...) = 4
+            +0  write(4, ..., 20000) = 20000
+            +0  > P. 1:10001(10000) ack 1
+            +.1 < . 1:1(0) ack 4001 win 257
+            +0  > P. 10001:18001(8000) ack 1
+
+            """;
+
+        var result = ScriptRunner.Run(ScriptParser.Parse(script));
+
+        Assert.Equal(allAtOnce, result.Passed);
+    }
+
     [Fact]
     public void TheIpEcnFieldIsReadBeforeTheFlags()
     {

@@ -6,10 +6,11 @@ namespace NetSim.Packetdrill.Runner;
 public sealed record PacketdrillOptions
 {
     /// <summary>
-    /// The endpoint's settings: the Linux profile as the kernel's packetdrill selftests configure it
-    /// (tools/testing/selftests/net/packetdrill/defaults.sh): tcp_rmem "4096 540000 15 MiB", of whose
-    /// default buffer tcp_full_space() offers half and whose maximum sets window scale 8; tcp_wmem
-    /// default 256 KiB; tcp_syn_retries 5.
+    /// The endpoint's settings before any shell line: the Linux profile with the buffers the kernel's
+    /// packetdrill selftests set (tools/testing/selftests/net/packetdrill/defaults.sh): tcp_rmem
+    /// "4096 540000 15 MiB", of whose default buffer tcp_full_space() offers half and whose maximum
+    /// sets window scale 8; tcp_wmem default 256 KiB; tcp_syn_retries 5. A script's own
+    /// <c>./defaults.sh</c> line applies the rest of that file.
     /// </summary>
     public TcpSettings Settings { get; init; } = TcpSettings.Linux with
     {

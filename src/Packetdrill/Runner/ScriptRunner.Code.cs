@@ -7,41 +7,59 @@ namespace NetSim.Packetdrill.Runner;
 
 /// <summary>
 /// <c>%{ }%</c> blocks: packetdrill reads the socket's TCP_INFO at the block's time and runs the
-/// Python later. Here each <c>assert tcpi_x OP value</c> statement is checked at the block's time;
-/// a block with other Python is reported as skipped.
+/// Python later, all blocks in one interpreter. Here the statements the suites use to check
+/// congestion control are run at the block's time: <c>assert A OP B[, message]</c>,
+/// <c>name = A</c>, <c>name += A</c> and <c>name -= A</c> (variables keep their values from block
+/// to block) and <c>print(...)</c>, which prints nothing; A and B are integer expressions of
+/// literals, variables, TCP_INFO fields and constants with <c>+ - * //</c> and parentheses. A
+/// block with other Python is reported as skipped.
 /// </summary>
 public sealed partial class ScriptRunner
 {
+    private readonly Dictionary<string, long> _pythonVariables = [];
     private TcpConnection? _socketUnderTest;
 
     private void RunCode(CodeEvent code)
     {
-        var assertions = new List<Match>();
+        var statements = new List<Match>();
         // Python statements end at a newline or a semicolon.
         foreach (var raw in code.Code.Split('\n', ';'))
         {
             var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
+            if (line.Length == 0 || line.StartsWith('#') || PrintCall().IsMatch(line))
             {
                 continue;
             }
 
-            var match = Assertion().Match(line);
-            if (!match.Success)
+            var match = Statement().Match(line);
+            if (!match.Success || Keyword().IsMatch(line.StartsWith("assert ", StringComparison.Ordinal) ? line[7..] : line))
             {
                 _skipped.Add(code.Line);
                 return;
             }
 
-            assertions.Add(match);
+            statements.Add(match);
         }
 
         var connection = _socketUnderTest ?? throw new ScriptFailedException("%{ }%: no connection to read TCP_INFO from yet");
-        foreach (var assertion in assertions)
+        foreach (var statement in statements)
         {
-            var left = Value(connection, assertion.Groups["left"].Value);
-            var right = Value(connection, assertion.Groups["right"].Value);
-            var op = assertion.Groups["op"].Value;
+            if (statement.Groups["name"].Success)
+            {
+                var value = Evaluate(connection, statement.Groups["value"].Value);
+                var name = statement.Groups["name"].Value;
+                _pythonVariables[name] = statement.Groups["assign"].Value switch
+                {
+                    "+=" => Variable(name) + value,
+                    "-=" => Variable(name) - value,
+                    _ => value,
+                };
+                continue;
+            }
+
+            var (leftText, op, rightText) = (statement.Groups["left"].Value, statement.Groups["op"].Value, statement.Groups["right"].Value);
+            var left = Evaluate(connection, leftText);
+            var right = Evaluate(connection, rightText);
             var holds = op switch
             {
                 "==" => left == right,
@@ -54,16 +72,93 @@ public sealed partial class ScriptRunner
             if (!holds)
             {
                 throw new ScriptFailedException(
-                    $"assertion failed at {Seconds(_simulation.Now)} s: {assertion.Groups["left"].Value} {op} {assertion.Groups["right"].Value} ({left} {op} {right})");
+                    $"assertion failed at {Seconds(_simulation.Now)} s: {leftText.Trim()} {op} {rightText.Trim()} ({left} {op} {right})");
             }
         }
     }
 
-    private static long Value(TcpConnection connection, string term) =>
-        long.TryParse(term, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? number
-        : TcpInfo.Field(connection, term) ?? TcpInfo.Constant(term)
-        ?? throw new ScriptFailedException($"%{{ }}%: '{term}' is not a TCP_INFO field or constant the simulator knows");
+    private long Variable(string name) =>
+        _pythonVariables.TryGetValue(name, out var value) ? value : throw new ScriptFailedException($"%{{ }}%: '{name}' is used before it is assigned");
 
-    [GeneratedRegex(@"^assert\s+(?<left>[A-Za-z_][A-Za-z0-9_]*|-?\d+)\s*(?<op>==|!=|<=|>=|<|>)\s*(?<right>[A-Za-z_][A-Za-z0-9_]*|-?\d+)\s*(,.*)?$")]
-    private static partial Regex Assertion();
+    /// <summary>An integer expression: sums of products of literals, names and parenthesised expressions.</summary>
+    private long Evaluate(TcpConnection connection, string expression)
+    {
+        var tokens = Token().Matches(expression).Select(m => m.Value).ToList();
+        var position = 0;
+        var value = Sum();
+        return position == tokens.Count ? value : throw new ScriptFailedException($"%{{ }}%: cannot read '{expression.Trim()}'");
+
+        long Sum()
+        {
+            var sum = Product();
+            while (position < tokens.Count && tokens[position] is "+" or "-")
+            {
+                var op = tokens[position++];
+                var term = Product();
+                sum = op == "+" ? sum + term : sum - term;
+            }
+
+            return sum;
+        }
+
+        long Product()
+        {
+            var product = Atom();
+            while (position < tokens.Count && tokens[position] is "*" or "//")
+            {
+                var op = tokens[position++];
+                var factor = Atom();
+                product = op == "*" ? product * factor : (long)Math.Floor((double)product / factor);
+            }
+
+            return product;
+        }
+
+        long Atom()
+        {
+            if (position == tokens.Count)
+            {
+                throw new ScriptFailedException($"%{{ }}%: '{expression.Trim()}' ends too soon");
+            }
+
+            var token = tokens[position++];
+            if (token == "(")
+            {
+                var inner = Sum();
+                if (position == tokens.Count || tokens[position++] != ")")
+                {
+                    throw new ScriptFailedException($"%{{ }}%: unbalanced parentheses in '{expression.Trim()}'");
+                }
+
+                return inner;
+            }
+
+            if (token == "-")
+            {
+                return -Atom();
+            }
+
+            return Value(connection, token);
+        }
+    }
+
+    private long Value(TcpConnection connection, string term) =>
+        long.TryParse(term, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number
+        : _pythonVariables.TryGetValue(term, out var variable) ? variable
+        : TcpInfo.Field(connection, term) ?? TcpInfo.Constant(term)
+        ?? throw new ScriptFailedException($"%{{ }}%: '{term}' is not a TCP_INFO field or constant the simulator knows, nor a variable");
+
+    /// <summary>An assertion with an optional message, or an assignment; expressions are checked when evaluated.</summary>
+    [GeneratedRegex(@"^(?:assert\s+(?<left>[\w\s+\-*/()]+?)\s*(?<op>==|!=|<=|>=|<|>)\s*(?<right>[\w\s+\-*/()]+?)\s*(,.*)?|(?<name>[A-Za-z_]\w*)\s*(?<assign>\+=|-=|=)\s*(?<value>[\w\s+\-*/()]+?))$")]
+    private static partial Regex Statement();
+
+    /// <summary>Python's words that make an expression more than arithmetic.</summary>
+    [GeneratedRegex(@"\b(?:and|or|not|in|is|if|else|lambda|for|True|False|None)\b")]
+    private static partial Regex Keyword();
+
+    [GeneratedRegex(@"^print\(.*\)$")]
+    private static partial Regex PrintCall();
+
+    [GeneratedRegex(@"\d+|[A-Za-z_]\w*|//|[-+*()]")]
+    private static partial Regex Token();
 }

@@ -1,34 +1,59 @@
+using System.Text.RegularExpressions;
 using NetSim.Packetdrill.Script;
+using NetSim.Tcp;
 
 namespace NetSim.Packetdrill.Runner;
 
 public sealed partial class ScriptRunner
 {
     /// <summary>
+    /// The sysctls of the packetdrill suites' <c>defaults.sh</c> (the kernel's selftests and
+    /// google/packetdrill's <c>common/</c> set the same TCP values) that differ from a stock kernel
+    /// or that the model has a setting for: notably no ECN and no restart after idle. Its
+    /// <c>tc qdisc add dev tun0 root pfifo</c> leaves the device unpaced.
+    /// </summary>
+    private static readonly Sysctls.Assignment[] DefaultsSh =
+    [
+        new("tcp_rmem", "4096 540000 15728640"), new("tcp_wmem", "4096 262144 4194304"),
+        new("tcp_timestamps", "1"), new("tcp_syn_retries", "5"), new("tcp_synack_retries", "5"),
+        new("tcp_frto", "2"), new("tcp_sack", "1"), new("tcp_dsack", "1"), new("tcp_reordering", "3"),
+        new("tcp_congestion_control", "cubic"), new("tcp_slow_start_after_idle", "0"),
+        new("tcp_early_retrans", "4"), new("tcp_recovery", "1"), new("tcp_ecn", "0"),
+        new("tcp_notsent_lowat", "4294967295"),
+    ];
+
+    /// <summary>
     /// A shell line in backticks. Its sysctl assignments (<see cref="Sysctls"/>) become the
-    /// defaults of the sockets created after it; <c>./defaults.sh</c> is the configuration the
-    /// runner starts from. A line with any other command, or a sysctl the model has no setting
-    /// for, is reported as skipped, with whatever it set that the model has still applied.
+    /// defaults of the sockets created after it, as do <c>defaults.sh</c> (<see cref="DefaultsSh"/>)
+    /// and an fq qdisc on the tun device (<c>tc qdisc replace dev tun0 root fq</c>: pacing). A line
+    /// with any other command, or a sysctl the model has no setting for, is reported as skipped,
+    /// with whatever it set that the model has still applied; comments are ignored.
     /// </summary>
     private void RunShell(ShellEvent shell)
     {
         var understood = true;
         foreach (var command in shell.Text.Trim('`', ' ', '\n').Split(['\n', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            if (command.StartsWith('#'))
+            {
+                continue;
+            }
+
+            if (command is "./defaults.sh" || command.EndsWith("/common/defaults.sh", StringComparison.Ordinal))
+            {
+                understood &= Apply(DefaultsSh) & Configure(settings => settings with { Pacing = false });
+                continue;
+            }
+
+            if (FqQdisc().IsMatch(command))
+            {
+                Configure(settings => settings with { Pacing = true });
+                continue;
+            }
+
             var sysctls = Sysctls.In(command);
             var isSysctl = sysctls.Count > 0 && (command.StartsWith("sysctl ", StringComparison.Ordinal) || command.StartsWith("./set_sysctls.py ", StringComparison.Ordinal));
-            understood &= isSysctl || command == "./defaults.sh";
-            foreach (var sysctl in sysctls)
-            {
-                if (Sysctls.TryApply(_stack.Settings, sysctl, out var applied))
-                {
-                    _stack.Settings = applied;
-                }
-                else
-                {
-                    understood = false;
-                }
-            }
+            understood &= isSysctl & Apply(sysctls);
         }
 
         if (!understood)
@@ -36,4 +61,32 @@ public sealed partial class ScriptRunner
             _skipped.Add(shell.Line);
         }
     }
+
+    /// <summary>Applies each sysctl the model has; false if any it has not.</summary>
+    private bool Apply(IEnumerable<Sysctls.Assignment> sysctls)
+    {
+        var all = true;
+        foreach (var sysctl in sysctls)
+        {
+            if (Sysctls.TryApply(_stack.Settings, sysctl, out var applied))
+            {
+                _stack.Settings = applied;
+            }
+            else
+            {
+                all = false;
+            }
+        }
+
+        return all;
+    }
+
+    private bool Configure(Func<TcpSettings, TcpSettings> change)
+    {
+        _stack.Settings = change(_stack.Settings);
+        return true;
+    }
+
+    [GeneratedRegex(@"^tc qdisc (?:add|replace) dev tun0 root fq(?:\s|$)")]
+    private static partial Regex FqQdisc();
 }

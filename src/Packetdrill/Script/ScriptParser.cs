@@ -77,14 +77,26 @@ public static partial class ScriptParser
         return new PacketdrillScript(file, events, options);
     }
 
-    /// <summary>Blanks out comments, keeping line breaks so that line numbers stay right.</summary>
+    /// <summary>
+    /// Blanks out comments, keeping line breaks so that line numbers stay right. Python in
+    /// <c>%{ }%</c> and shell in backticks are kept whole, as packetdrill's lexer takes them
+    /// (<c>//</c> there is Python's floor division, or part of a command).
+    /// </summary>
     private static string StripComments(string text)
     {
         var result = new System.Text.StringBuilder(text.Length);
         var i = 0;
         while (i < text.Length)
         {
-            if (text[i] == '/' && i + 1 < text.Length && text[i + 1] == '/')
+            var verbatimEnd = text[i] == '`' ? text.IndexOf('`', i + 1) + 1
+                : text[i] == '%' && i + 1 < text.Length && text[i + 1] == '{' ? text.IndexOf("}%", i + 2, StringComparison.Ordinal) + 2
+                : -1;
+            if (verbatimEnd > i)
+            {
+                result.Append(text, i, verbatimEnd - i);
+                i = verbatimEnd;
+            }
+            else if (text[i] == '/' && i + 1 < text.Length && text[i + 1] == '/')
             {
                 while (i < text.Length && text[i] != '\n')
                 {
