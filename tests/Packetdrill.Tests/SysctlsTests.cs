@@ -77,14 +77,7 @@ public class SysctlsTests
     [InlineData("tc qdisc add dev tun0 root pfifo", true)]
     public void AnFqQdiscOnTheTunDevicePaces(string qdisc, bool allAtOnce)
     {
-        var script = $"`./defaults.sh\n{qdisc}`\n" + """
-            0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-            +0  bind(3, ..., ...) = 0
-            +0  listen(3, 1) = 0
-            +0  < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>
-            +0  > S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 8>
-            +.1 < . 1:1(0) ack 1 win 257
-            +0  accept(3, ..., ...) = 4
+        var script = $"`./defaults.sh\n{qdisc}`\n" + CodeBlockTests.Handshake + """
             +0  write(4, ..., 20000) = 20000
             +0  > P. 1:10001(10000) ack 1
             +.1 < . 1:1(0) ack 4001 win 257

@@ -235,7 +235,7 @@ public sealed class Cubic : ICongestionControl
         _cnt = Math.Max(_cnt, 2u);
     }
 
-    /// <summary>hystart_update(): leave slow start when ACK trains stretch past half the minimum delay, or when the round's delay grows by an eighth (4-16 ms).</summary>
+    /// <summary>hystart_update(): leave slow start when an ACK train stretches past the minimum delay (plus hystart_ack_delay(), halved unless paced), or when the round's delay grows by an eighth (4-16 ms).</summary>
     private void HystartUpdate(TcpConnection connection, uint delay)
     {
         if (connection.SndUna > _endSeq)
@@ -254,8 +254,16 @@ public sealed class Cubic : ICongestionControl
         {
             _lastAck = now;
 
-            // Without pacing the threshold is half the minimum delay (hystart_ack_delay() is 0).
-            if (now - _roundStart > _delayMin >> 1)
+            // The train may stretch to the minimum delay plus hystart_ack_delay(); halved when
+            // nothing paces the flow (sk_pacing_status SK_PACING_NONE), as pacing may have spread
+            // slow start's packets over up to half an RTT.
+            var threshold = _delayMin + AckDelayUs(connection.PacingRate);
+            if (!connection.PacingEnabled)
+            {
+                threshold >>= 1;
+            }
+
+            if (now - _roundStart > threshold)
             {
                 _found = true;
                 window.Ssthresh = window.Cwnd;
@@ -273,6 +281,13 @@ public sealed class Cubic : ICongestionControl
             window.Ssthresh = window.Cwnd;
         }
     }
+
+    /// <summary>
+    /// hystart_ack_delay(): the time a 64 KiB GSO packet takes four times over at the pacing rate,
+    /// at most a millisecond; none while no pacing rate is set.
+    /// </summary>
+    private static uint AckDelayUs(ulong pacingRate) =>
+        pacingRate is 0 or TcpConnection.Unpaced ? 0 : (uint)Math.Min(1000UL, (ulong)TcpConnection.GsoMaxSize * 4 * 1_000_000 / pacingRate);
 
     private void Reset()
     {
