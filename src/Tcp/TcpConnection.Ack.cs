@@ -182,9 +182,21 @@ public sealed partial class TcpConnection
             OnAckWhileProbing();
         }
 
+        // tcp_clean_rtx_queue(): with everything acknowledged the busy clock stops.
+        if (PacketsOut == 0)
+        {
+            ChronoStop(Chrono.Busy);
+        }
+
         // tcp_check_space(): the writer is woken when the stream is writeable again (sk_stream_write_space()).
         if (advanced && State is TcpState.Established or TcpState.CloseWait && Writeable(wake: true))
         {
+            if (_noSpace)
+            {
+                _noSpace = false;
+                ChronoStop(Chrono.SndbufLimited);
+            }
+
             SendSpaceAvailable?.Invoke(this);
         }
     }

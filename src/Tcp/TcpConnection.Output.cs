@@ -33,6 +33,7 @@ public sealed partial class TcpConnection
         var sent = false;
         var sentNew = false;
         var cwndLimited = false;
+        _rwndLimited = false;
 
         // F-RTO step 2.b (tcp_xmit_recovery() with REXMIT_NEW): new data first; retransmit only if none could go.
         var newDataOnly = _frtoSendNew;
@@ -82,6 +83,16 @@ public sealed partial class TcpConnection
             }
         }
 
+        // tcp_write_xmit(): the clock of the peer's window runs while it holds back the next segment.
+        if (_rwndLimited)
+        {
+            ChronoStart(Chrono.RwndLimited);
+        }
+        else
+        {
+            ChronoStop(Chrono.RwndLimited);
+        }
+
         if (sent || cwndLimited)
         {
             ValidateCwnd(cwndLimited);
@@ -109,7 +120,11 @@ public sealed partial class TcpConnection
         ReportVariables();
     }
 
-    /// <summary>Linux tcp_cwnd_validate(): remembers, per window of data, whether cwnd was the limit.</summary>
+    /// <summary>
+    /// Linux tcp_cwnd_validate(): remembers, per window of data, whether cwnd was the limit. When it
+    /// was not, and everything written has gone while the writer waits on the send buffer, the
+    /// send buffer is what limits (TCP_CHRONO_SNDBUF_LIMITED).
+    /// </summary>
     private void ValidateCwnd(bool cwndLimited)
     {
         if (SndUna >= _cwndUsageSeq || cwndLimited || (!Window.IsCwndLimited && PacketsOut > Window.MaxPacketsOut))
@@ -118,7 +133,15 @@ public sealed partial class TcpConnection
             Window.MaxPacketsOut = (uint)PacketsOut;
             _cwndUsageSeq = SndNxt;
         }
+
+        if (!Window.CwndLimited && _noSpace && _bytesWritten == _streamNext && State is TcpState.Established or TcpState.CloseWait)
+        {
+            ChronoStart(Chrono.SndbufLimited);
+        }
     }
+
+    /// <summary>The peer's window held back the next segment in this round (tcp_write_xmit()'s is_rwnd_limited).</summary>
+    private bool _rwndLimited;
 
     private SequenceNumber _cwndUsageSeq;
 
@@ -142,6 +165,7 @@ public sealed partial class TcpConnection
         var end = SndNxt + length + (fin ? 1 : 0);
         if (end > SendWindowEnd)
         {
+            _rwndLimited = true;
             return false;
         }
 

@@ -49,6 +49,12 @@ public sealed partial class TcpConnection
             var copy = _writeQueue.TailRoom(_streamNext, sizeGoal);
             if (copy <= 0)
             {
+                // tcp_add_write_queue_tail(): the first unsent skb starts the busy clock.
+                if (_bytesWritten == _streamNext)
+                {
+                    ChronoStart(Chrono.Busy);
+                }
+
                 _writeQueue.Entail(_bytesWritten);
                 RestartWindowAfterIdle();
                 copy = sizeGoal;
@@ -133,6 +139,9 @@ public sealed partial class TcpConnection
     {
         var limit = PacketLimit(mssNow, quota);
         var sent = 0;
+
+        // No whole segment of the skb fits in the peer's window (tcp_snd_wnd_test()).
+        _rwndLimited |= limit <= 0;
         while (limit > 0 && SendNewSegment(mssNow, limit, sent > 0, out var length))
         {
             sent++;

@@ -325,6 +325,9 @@ public sealed partial class TcpConnection
             // tcp_push(): the model has no MSG_MORE or TCP_CORK, so the write's last skb is pushed.
             _writeQueue.MarkTailPush(_bytesWritten);
         }
+
+        // wait_for_space: a writer the buffer holds back sets SOCK_NOSPACE before the push.
+        _noSpace |= accepted < bytes;
         if (State is TcpState.Established or TcpState.CloseWait)
         {
             PushPendingFrames();
@@ -398,6 +401,12 @@ public sealed partial class TcpConnection
                 break;
             default:
                 return;
+        }
+
+        // tcp_send_fin(): a FIN with no unsent data to ride on is an skb of its own, queued.
+        if (_bytesWritten == _streamNext)
+        {
+            ChronoStart(Chrono.Busy);
         }
 
         PushPendingFrames();

@@ -60,6 +60,8 @@ public class CodeBlockTests
     [InlineData("%{ cwnd = 4 * (2 + 1) - 2 }%\n%{ assert tcpi_snd_cwnd == cwnd }%", true)]
     [InlineData("%{ cwnd = 21 // 2 }%\n%{ cwnd -= 1; assert tcpi_snd_cwnd == cwnd }%", false)]
     [InlineData("%{ assert tcpi_snd_cwnd == cwnd }%", false)]
+    [InlineData("%{ assert 9 <= tcpi_snd_cwnd <= 10;\\\n   assert tcpi_snd_cwnd < 11 }%", true)]
+    [InlineData("%{ assert 9 <= tcpi_snd_cwnd <= 10 < 10 }%", false)]
     public void VariablesAndArithmeticAreEvaluated(string blocks, bool passes)
     {
         var result = ScriptRunner.Run(Script.ScriptParser.Parse(Handshake + blocks + "\n"));

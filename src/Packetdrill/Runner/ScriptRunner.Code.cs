@@ -8,7 +8,7 @@ namespace NetSim.Packetdrill.Runner;
 /// <summary>
 /// <c>%{ }%</c> blocks: packetdrill reads the socket's TCP_INFO at the block's time and runs the
 /// Python later, all blocks in one interpreter. Here the statements the suites use to check
-/// congestion control are run at the block's time: <c>assert A OP B[, message]</c>,
+/// congestion control are run at the block's time: <c>assert A OP B [OP C...][, message]</c>,
 /// <c>name = A</c>, <c>name += A</c> and <c>name -= A</c> (variables keep their values from block
 /// to block) and <c>print(...)</c>, which prints nothing; A and B are integer expressions of
 /// literals, variables, TCP_INFO fields and constants with <c>+ - * //</c> and parentheses. A
@@ -22,8 +22,8 @@ public sealed partial class ScriptRunner
     private void RunCode(CodeEvent code)
     {
         var statements = new List<Match>();
-        // Python statements end at a newline or a semicolon.
-        foreach (var raw in code.Code.Split('\n', ';'))
+        // Python statements end at a newline or a semicolon; a backslash continues the line.
+        foreach (var raw in code.Code.Replace("\\\n", " ", StringComparison.Ordinal).Split('\n', ';'))
         {
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#') || PrintCall().IsMatch(line))
@@ -57,22 +57,26 @@ public sealed partial class ScriptRunner
                 continue;
             }
 
-            var (leftText, op, rightText) = (statement.Groups["left"].Value, statement.Groups["op"].Value, statement.Groups["right"].Value);
-            var left = Evaluate(connection, leftText);
-            var right = Evaluate(connection, rightText);
-            var holds = op switch
+            // A chain a <= b <= c holds when each comparison does, as in Python.
+            var parts = Comparison().Split(statement.Groups["test"].Value);
+            var values = parts.Where((_, i) => i % 2 == 0).Select(part => Evaluate(connection, part)).ToList();
+            for (var i = 1; i < parts.Length; i += 2)
             {
-                "==" => left == right,
-                "!=" => left != right,
-                "<" => left < right,
-                "<=" => left <= right,
-                ">" => left > right,
-                _ => left >= right,
-            };
-            if (!holds)
-            {
-                throw new ScriptFailedException(
-                    $"assertion failed at {Seconds(_simulation.Now)} s: {leftText.Trim()} {op} {rightText.Trim()} ({left} {op} {right})");
+                var (left, op, right) = (values[i / 2], parts[i], values[(i / 2) + 1]);
+                var holds = op switch
+                {
+                    "==" => left == right,
+                    "!=" => left != right,
+                    "<" => left < right,
+                    "<=" => left <= right,
+                    ">" => left > right,
+                    _ => left >= right,
+                };
+                if (!holds)
+                {
+                    throw new ScriptFailedException(
+                        $"assertion failed at {Seconds(_simulation.Now)} s: {statement.Groups["test"].Value.Trim()} ({string.Join(' ', parts.Select((p, j) => j % 2 == 0 ? values[j / 2].ToString(CultureInfo.InvariantCulture) : p))})");
+                }
             }
         }
     }
@@ -149,8 +153,11 @@ public sealed partial class ScriptRunner
         ?? throw new ScriptFailedException($"%{{ }}%: '{term}' is not a TCP_INFO field or constant the simulator knows, nor a variable");
 
     /// <summary>An assertion with an optional message, or an assignment; expressions are checked when evaluated.</summary>
-    [GeneratedRegex(@"^(?:assert\s+(?<left>[\w\s+\-*/()]+?)\s*(?<op>==|!=|<=|>=|<|>)\s*(?<right>[\w\s+\-*/()]+?)\s*(,.*)?|(?<name>[A-Za-z_]\w*)\s*(?<assign>\+=|-=|=)\s*(?<value>[\w\s+\-*/()]+?))$")]
+    [GeneratedRegex(@"^(?:assert\s+(?<test>[\w\s+\-*/()]+?(?:(?:==|!=|<=|>=|<|>)[\w\s+\-*/()]+?)+)\s*(,.*)?|(?<name>[A-Za-z_]\w*)\s*(?<assign>\+=|-=|=)\s*(?<value>[\w\s+\-*/()]+?))$")]
     private static partial Regex Statement();
+
+    [GeneratedRegex(@"(==|!=|<=|>=|<|>)")]
+    private static partial Regex Comparison();
 
     /// <summary>Python's words that make an expression more than arithmetic.</summary>
     [GeneratedRegex(@"\b(?:and|or|not|in|is|if|else|lambda|for|True|False|None)\b")]

@@ -411,8 +411,11 @@ public sealed partial class ScriptRunner
     /// <summary>The settings a socket's options read and change: its connection's or listener's, those set before it had one, or the stack's sysctls.</summary>
     private TcpSettings SettingsOf(ScriptSocket socket) => (socket.Connection ?? socket.Listener)?.Settings ?? socket.PendingSettings ?? _stack.Settings;
 
+    /// <summary>fcntl(F_SETFL) sets or clears O_NONBLOCK; fcntl(F_GETFL) returns O_RDWR (2), with O_NONBLOCK (0x800) when set.</summary>
     private SyscallOutcome Fcntl(SyscallEvent call)
     {
+        const long ReadWrite = 0x2;
+        const long NonBlocking = 0x800;
         var socket = SocketOf(call);
         if (call.Arguments.Count > 2 && call.Arguments[1] == "F_SETFL")
         {
@@ -420,7 +423,12 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Return(0);
         }
 
-        throw new ScriptFailedException($"fcntl(): only F_SETFL is supported by the simulator");
+        if (call.Arguments.Count == 2 && call.Arguments[1] == "F_GETFL")
+        {
+            return SyscallOutcome.Return(ReadWrite | (socket.NonBlocking ? NonBlocking : 0));
+        }
+
+        throw new ScriptFailedException($"fcntl(): only F_GETFL and F_SETFL are supported by the simulator");
     }
 
     /// <summary>Sets an option on the listener or connection, or keeps it for when the socket becomes one.</summary>

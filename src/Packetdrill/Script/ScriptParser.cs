@@ -365,8 +365,12 @@ public static partial class ScriptParser
             throw new ScriptSyntaxException(file, line, $"{name}(): expected '= result' after the call");
         }
 
+        // A result may be written in hex, as fcntl(F_GETFL)'s flags are: = 0x2 (flags O_RDWR).
         var words = result[1..].Trim().Split([' ', '\t'], 3, StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length == 0 || !long.TryParse(words[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        var hex = words.Length > 0 && words[0].StartsWith("0x", StringComparison.OrdinalIgnoreCase);
+        if (words.Length == 0 || !(hex
+            ? long.TryParse(words[0].AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value)
+            : long.TryParse(words[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value)))
         {
             throw new ScriptSyntaxException(file, line, $"{name}(): expected a number after '='");
         }

@@ -36,10 +36,10 @@ public abstract class FlowSource(TcpStack stack, Ipv4Address destination, ushort
         return Connection;
     }
 
-    /// <summary>Writes up to <paramref name="bytes"/>, as many as the send buffer takes; returns how many.</summary>
+    /// <summary>write(): asks to write <paramref name="bytes"/>; the send buffer takes what it has room for (a writer it holds back sets SOCK_NOSPACE); returns how many.</summary>
     protected long Write(long bytes)
     {
-        var written = Connection!.Write(Math.Min(bytes, Connection.SendBufferSpace));
+        var written = Connection!.Write(bytes);
         BytesWritten += written;
         return written;
     }

@@ -84,7 +84,7 @@ public sealed class RequestResponseServer : IFlowReceiver
             return;
         }
 
-        var written = connection.Write(Math.Min(left, connection.SendBufferSpace));
+        var written = connection.Write(left);
         ResponseBytesWritten += written;
         _exchanges[connection] = (received, left - written);
     }
