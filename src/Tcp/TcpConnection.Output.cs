@@ -169,8 +169,9 @@ public sealed partial class TcpConnection
             return false;
         }
 
-        // Nagle with Minshall's refinement (Linux tcp_nagle_test()); a FIN is never held.
-        if (length < mssNow && !fin && NagleHolds(partial: true))
+        // Nagle with Minshall's refinement (Linux tcp_nagle_test()), for the last skb queued only:
+        // one that more data follows goes at once (TCP_NAGLE_PUSH); a FIN is never held.
+        if (length < mssNow && !fin && _writeQueue.HeadIsTail(_streamNext) && NagleHolds(partial: true))
         {
             return false;
         }

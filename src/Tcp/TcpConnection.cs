@@ -307,7 +307,13 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>Queues <paramref name="bytes"/> of application data; returns how many fit in the send buffer.</summary>
-    public long Write(long bytes)
+    public long Write(long bytes) => Write(bytes, endOfRecord: false);
+
+    /// <summary>
+    /// send(): <see cref="Write(long)"/>, and with <paramref name="endOfRecord"/> (MSG_EOR) the last
+    /// skb, if the whole write fitted, ends a record: later writes start a new skb.
+    /// </summary>
+    public long Write(long bytes, bool endOfRecord)
     {
         if (_finRequested || State is not (TcpState.Established or TcpState.CloseWait or TcpState.SynSent or TcpState.SynReceived))
         {
@@ -324,6 +330,10 @@ public sealed partial class TcpConnection
 
             // tcp_push(): the model has no MSG_MORE or TCP_CORK, so the write's last skb is pushed.
             _writeQueue.MarkTailPush(_bytesWritten);
+            if (endOfRecord && accepted == bytes)
+            {
+                _writeQueue.MarkTailEor();
+            }
         }
 
         // wait_for_space: a writer the buffer holds back sets SOCK_NOSPACE before the push.

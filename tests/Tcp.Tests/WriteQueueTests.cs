@@ -78,6 +78,19 @@ public class WriteQueueTests
         Assert.Equal(4000, queue.HeadEnd(1000));
     }
 
+    [Fact]
+    public void AnEndOfRecordTakesNoMoreBytes()
+    {
+        var queue = new WriteQueue();
+        Copy(queue, written: 0, bytes: 1000, sendHead: 0);
+        queue.MarkTailEor();
+
+        Assert.Equal(0, queue.TailRoom(0, SizeGoal));
+        Copy(queue, written: 1000, bytes: 500, sendHead: 0);
+        Assert.Equal(1000, queue.HeadEnd(0));
+        Assert.Equal(1500, queue.HeadEnd(1000));
+    }
+
     /// <summary>Whatever the writes and however far sending has gone, skbs end in order past the send head and none holds more than the size goal.</summary>
     [Property]
     public bool SkbsStayOrderedAndWithinTheSizeGoal(PositiveInt[] writes, byte sendShare)

@@ -223,6 +223,7 @@ public sealed partial class ScriptRunner
         }
 
         var nonBlocking = SocketOf(call).NonBlocking;
+        var endOfRecord = call.Name == "send" && call.Arguments.Count > 3 && call.Arguments[3].Split('|').Any(flag => flag.Trim() == "MSG_EOR");
         long written = 0;
         SyscallOutcome Continue()
         {
@@ -231,7 +232,7 @@ public sealed partial class ScriptRunner
                 return written > 0 ? SyscallOutcome.Return(written) : SyscallOutcome.Fail(failure);
             }
 
-            written += connection.Write(bytes - written);
+            written += connection.Write(bytes - written, endOfRecord);
             if (written == bytes || nonBlocking)
             {
                 return written == 0 && bytes > 0 ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.Return(written);

@@ -25,14 +25,23 @@ public sealed class WriteQueue
     public long TailRoom(long sendHead, int sizeGoal)
     {
         DropSent(sendHead);
-        return _count > 0 ? sizeGoal - TailLength(sendHead) : 0;
+        return _count > 0 && !Tail.Eor ? sizeGoal - TailLength(sendHead) : 0;
+    }
+
+    /// <summary>send(MSG_EOR): the tail skb ends a record, and later bytes go in new skbs (tcp_skb_can_collapse_to()).</summary>
+    public void MarkTailEor()
+    {
+        if (_count > 0)
+        {
+            Tail.Eor = true;
+        }
     }
 
     /// <summary>tcp_skb_entail(): an empty skb joins the tail of the queue at stream offset <paramref name="start"/>.</summary>
     public void Entail(long start)
     {
         Grow();
-        _skbs[(_head + _count) % _skbs.Length] = new Skb(start, false);
+        _skbs[(_head + _count) % _skbs.Length] = new Skb(start, false, false);
         _count++;
     }
 
@@ -106,7 +115,7 @@ public sealed class WriteQueue
         {
             Grow();
             _head = (_head + _skbs.Length - 1) % _skbs.Length;
-            _skbs[_head] = new Skb(probeEnd, true);
+            _skbs[_head] = new Skb(probeEnd, true, false);
             _count++;
         }
     }
@@ -147,5 +156,5 @@ public sealed class WriteQueue
         }
     }
 
-    private record struct Skb(long End, bool Push);
+    private record struct Skb(long End, bool Push, bool Eor);
 }
