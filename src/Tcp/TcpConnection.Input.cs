@@ -154,6 +154,13 @@ public sealed partial class TcpConnection
         {
             SetState(TcpState.Established);
         }
+
+        // The handshake's RTT sets the first pacing rate, and with it the first TSO packets' size
+        // (tcp_rcv_state_process() in SYN-RECV; tcp_ack() of the SYN-ACK), unless the algorithm paces itself.
+        if (Congestion is not IModelBasedCongestionControl)
+        {
+            UpdatePacingRate();
+        }
     }
 
     /// <summary>RFC 9293 §3.10.7.4: every state after the handshake has started.</summary>
