@@ -101,22 +101,29 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// tcp_tso_segs() and tcp_tso_autosize(): segments per TSO packet, about a millisecond at the
-    /// pacing rate plus 64 KiB halved for every 512 us of minimum RTT (big packets to close peers),
-    /// at most sk_gso_max_size and at least the algorithm's min_tso_segs or <see cref="TcpSettings.MinTsoSegments"/>.
+    /// tcp_tso_segs(): segments per TSO packet, from tcp_tso_autosize() with sk_gso_max_size as the
+    /// allowance and the algorithm's min_tso_segs or <see cref="TcpSettings.MinTsoSegments"/>.
     /// </summary>
-    private int TsoSegments(int mssNow)
+    private int TsoSegments(int mssNow) =>
+        (int)Math.Min(TsoAutosize(PacingRate, MinRttUs, GsoMaxSize, mssNow, Congestion.MinTsoSegments(this) ?? Settings.MinTsoSegments), GsoMaxSegments);
+
+    /// <summary>
+    /// tcp_tso_autosize(), and BBRv3's bbr_tso_segs_generic() with GSO_LEGACY_MAX_SIZE as the
+    /// allowance: about a millisecond at the pacing rate plus <paramref name="allowance"/> bytes
+    /// halved for every 512 us of minimum RTT (big packets to close peers), at most
+    /// sk_gso_max_size, in segments of <paramref name="mss"/>, <paramref name="minSegments"/> at least.
+    /// </summary>
+    public static uint TsoAutosize(ulong pacingRate, long minRttUs, int allowance, int mss, uint minSegments)
     {
-        var bytes = PacingRate >> PacingShift;
-        var halvings = MinRttUs >> TsoRttLog;
+        var bytes = pacingRate >> PacingShift;
+        var halvings = minRttUs >> TsoRttLog;
         if (halvings < 32)
         {
-            bytes += (ulong)(GsoMaxSize >> (int)halvings);
+            bytes += (ulong)(allowance >> (int)halvings);
         }
 
         bytes = Math.Min(bytes, (ulong)GsoMaxSize);
-        var segments = Math.Max((uint)(bytes / (ulong)mssNow), Congestion.MinTsoSegments(this) ?? Settings.MinTsoSegments);
-        return (int)Math.Min(segments, GsoMaxSegments);
+        return Math.Max((uint)(bytes / (ulong)mss), minSegments);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using NetSim.Packetdrill.Script;
-using NetSim.Tcp;
 
 namespace NetSim.Packetdrill.Runner;
 
@@ -41,13 +40,14 @@ public sealed partial class ScriptRunner
 
             if (command is "./defaults.sh" || command.EndsWith("/common/defaults.sh", StringComparison.Ordinal))
             {
-                understood &= Apply(DefaultsSh) & Configure(settings => settings with { Pacing = false });
+                _stack.Settings = _stack.Settings with { Pacing = false };
+                understood &= Apply(DefaultsSh);
                 continue;
             }
 
             if (FqQdisc().IsMatch(command))
             {
-                Configure(settings => settings with { Pacing = true });
+                _stack.Settings = _stack.Settings with { Pacing = true };
                 continue;
             }
 
@@ -79,12 +79,6 @@ public sealed partial class ScriptRunner
         }
 
         return all;
-    }
-
-    private bool Configure(Func<TcpSettings, TcpSettings> change)
-    {
-        _stack.Settings = change(_stack.Settings);
-        return true;
     }
 
     [GeneratedRegex(@"^tc qdisc (?:add|replace) dev tun0 root fq(?:\s|$)")]

@@ -25,7 +25,6 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     private const uint MinRttWindowSeconds = 10;
     private const uint ProbeRttWindowMs = 5000;
     private const uint ProbeRttCwndGain = BbrUnit * 1 / 2;
-    private const int TsoRttShift = 9;
     private const uint StartupCwndGain = BbrUnit * 2;
     private const uint DrainGain = BbrUnit * 1000 / 2885;
     private const uint SteadyCwndGain = BbrUnit * 2;
@@ -34,7 +33,7 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     private const uint ExtraAckedWindowRtts = 5;
 
     /// <summary>GSO_LEGACY_MAX_SIZE: the RTT-based TSO allowance starts from it.</summary>
-    private const ulong GsoLegacyMaxSize = 65536;
+    private const int GsoLegacyMaxSize = 65536;
     private const uint MinTsoSegments = 2;
 
     private static readonly uint[] PacingGainByPhase = [BbrUnit * 5 / 4, BbrUnit * 91 / 100, BbrUnit, BbrUnit];
@@ -250,19 +249,8 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     /// bbr_tso_segs_goal(): segments in a TSO burst, about 1 ms at the pacing rate plus an allowance
     /// of 64 KB halved for every 512 us of minimum RTT; two at least.
     /// </summary>
-    protected override uint TsoSegmentsGoal()
-    {
-        var connection = Connection;
-        var bytes = connection.PacingRate >> PacingShift;
-        var halvings = MinRttUs >> TsoRttShift;
-        if (halvings < 32)
-        {
-            bytes += GsoLegacyMaxSize >> (int)halvings;
-        }
-
-        bytes = Math.Min(bytes, (ulong)TcpConnection.GsoMaxSize);
-        return Math.Max((uint)(bytes / (ulong)connection.Mss), MinTsoSegments);
-    }
+    protected override uint TsoSegmentsGoal() =>
+        TcpConnection.TsoAutosize(Connection.PacingRate, MinRttUs, GsoLegacyMaxSize, Connection.Mss, MinTsoSegments);
 
     /// <summary>bbr_quantization_budget(): at least three TSO bursts and four segments; two more while probing up.</summary>
     private uint QuantizationBudget(uint cwnd)
