@@ -23,4 +23,29 @@ public sealed class BenchCommandTests
             Assert.True(c.GetProperty("peak_memory_bytes").GetInt64() > 10_000_000);
         });
     }
+
+    [Fact]
+    public void AMissingScenarioIsNamedNotThrown()
+    {
+        var (exit, _, errors) = Netsim.Run("bench", "bench/scenarios/no-such-file.yaml");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("no-such-file.yaml", errors);
+        Assert.Contains("no such file", errors);
+    }
+
+    [Theory]
+    [InlineData(new[] { "bench-case" }, "usage: netsim bench-case SCENARIO INDEX")]
+    [InlineData(new[] { "bench-case", "bench/scenarios/s1-single-flow.yaml", "one" }, "usage: netsim bench-case SCENARIO INDEX")]
+    [InlineData(new[] { "bench-case", "bench/scenarios/s1-single-flow.yaml", "0", "--repeat" }, "usage: netsim bench-case SCENARIO INDEX")]
+    [InlineData(new[] { "bench-case", "bench/scenarios/s1-single-flow.yaml", "2" }, "has 2 benchmark case(s); there is no case 2")]
+    [InlineData(new[] { "bench-case", "bench/scenarios/no-such-file.yaml", "0" }, "no-such-file.yaml:0:0: (file): no such file")]
+    public void TheChildCommandRejectsWhatItCannotRun(string[] args, string message)
+    {
+        var (exit, output, errors) = Netsim.Run(args);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Contains(message, errors);
+    }
 }

@@ -81,7 +81,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
 
         if (settings.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(measurements, new JsonSerializerOptions(BenchmarkCase.Json) { WriteIndented = true }));
+            Console.WriteLine(JsonSerializer.Serialize(measurements, new JsonSerializerOptions(MeasurementJson.Options) { WriteIndented = true }));
             return ExitCodes.Success;
         }
 
@@ -119,7 +119,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
             start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
         }
 
-        foreach (var arg in new[] { "bench-case", file, index.ToString(CultureInfo.InvariantCulture), "--repeat", repeat.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { BenchCaseCommand.Name, file, index.ToString(CultureInfo.InvariantCulture), "--repeat", repeat.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }
@@ -133,6 +133,6 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
             return null;
         }
 
-        return JsonSerializer.Deserialize<BenchmarkCase.Measurement>(output, BenchmarkCase.Json);
+        return JsonSerializer.Deserialize<BenchmarkCase.Measurement>(output, MeasurementJson.Options);
     }
 }

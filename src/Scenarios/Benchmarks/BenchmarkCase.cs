@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using NetSim.Reports;
 using NetSim.Scenarios.Model;
 using NetSim.Scenarios.Sweeps;
@@ -32,9 +31,6 @@ public static class BenchmarkCase
         public double NanosecondsPerPacket => WallSeconds * 1e9 / PacketsForwarded;
     }
 
-    /// <summary>How a measurement is written as JSON: between <c>netsim bench</c> and its child processes, and for scripts.</summary>
-    public static JsonSerializerOptions Json { get; } = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>Total simulation time after which a case that has made its repeats stops.</summary>
     public const double MinimumTotalSeconds = 3.0;
 
@@ -58,7 +54,6 @@ public static class BenchmarkCase
     /// </summary>
     public static Measurement Run(string name, Func<Scenario> scenario, int repeats)
     {
-        using var process = Process.GetCurrentProcess();
         Measurement? best = null;
         var peakMemory = 0L;
         var total = 0.0;
@@ -77,8 +72,7 @@ public static class BenchmarkCase
             total += wall.Elapsed.TotalSeconds;
             if (runs == 1)
             {
-                process.Refresh();
-                peakMemory = process.PeakWorkingSet64;
+                peakMemory = PeakWorkingSet.OfThisProcess();
             }
 
             var measurement = new Measurement(name, wall.Elapsed.TotalSeconds, run.Duration.TotalSeconds, built.Simulation.EventsDispatched, packets, 0, run.Flows.Count, 0, allocated);

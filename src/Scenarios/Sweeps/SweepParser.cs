@@ -22,7 +22,9 @@ public static class SweepParser
 {
     /// <summary>Whether the scenario file at <paramref name="path"/> has a sweep section.</summary>
     public static bool Declares(string path) =>
-        ScenarioParser.Load(File.ReadAllText(path), path) is YamlMappingNode root && root.Children.ContainsKey(new YamlScalarNode("sweep"));
+        File.Exists(path)
+            ? ScenarioParser.Load(File.ReadAllText(path), path) is YamlMappingNode root && root.Children.ContainsKey(new YamlScalarNode("sweep"))
+            : throw new ScenarioException(path, 0, 0, "(file)", "no such file");
 
     public static SweepDefinition ParseFile(string path)
     {
