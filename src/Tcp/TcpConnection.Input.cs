@@ -202,13 +202,6 @@ public sealed partial class TcpConnection
             return;
         }
 
-        // RFC 7323 §4.3 (Linux tcp_replace_ts_recent()): remember TSval of a segment at or before the last ACK sent.
-        if (TimestampsAgreed && packet.HasTimestamps && seq <= _rcvWup)
-        {
-            _tsRecent = packet.TsVal;
-            _tsRecentValid = true;
-        }
-
         // Second: RST. RFC 5961 §3.2: only an exact match resets (Linux also takes RCV.NXT - 1 once
         // the peer's FIN is in, tcp_reset_check()); anywhere else in the window earns a challenge ACK.
         if ((flags & TcpFlags.Rst) != 0)
@@ -330,6 +323,11 @@ public sealed partial class TcpConnection
     private bool OnAckField(Packet packet)
     {
         var ack = new SequenceNumber(packet.AcknowledgmentNumber);
+        if (State is TcpState.SynReceived or TcpState.TimeWait)
+        {
+            ReplaceTsRecent(packet);
+        }
+
         if (State == TcpState.SynReceived)
         {
             if (!(ack > SndUna && ack <= SndNxt))
@@ -355,16 +353,24 @@ public sealed partial class TcpConnection
         }
 
         // RFC 5961 §5.2 as Linux tcp_ack(): an ACK for data not yet sent, or older than the
-        // largest window, is dropped; ESTABLISHED drops it silently, other states answer with a
-        // challenge ACK (tcp_rcv_state_process()), and an old ACK is ignored but its data kept.
-        if (ack > SndNxt || ack < SndUna - (int)Math.Min(_maxWindow, int.MaxValue))
+        // largest window, is dropped and answered with a (rate-limited) challenge ACK (for data
+        // not yet sent in ESTABLISHED too since Linux 7.1, "tcp: send a challenge ACK on SEG.ACK >
+        // SND.NXT"); an old ACK within it is ignored but its data kept. The window it may lag by
+        // is no more than the bytes acknowledged so far, so it cannot reach back before the
+        // first byte sent.
+        var maxLag = Math.Min(Math.Min(_maxWindow, int.MaxValue), Statistics.BytesAcked);
+        if (ack > SndNxt || ack < SndUna - (int)maxLag)
         {
-            if (State != TcpState.Established || ack < SndNxt)
-            {
-                SendChallengeAck();
-            }
-
+            SendChallengeAck();
             return false;
+        }
+
+        // Linux tcp_ack(): TS.Recent moves only once the ACK is known good, and not on an old ACK
+        // (one below SND.UNA goes to old_ack first): a segment acknowledging data never sent
+        // cannot plant a TSval that would make PAWS drop what follows.
+        if (ack >= SndUna)
+        {
+            ReplaceTsRecent(packet);
         }
 
         ProcessAck(packet);
@@ -389,6 +395,16 @@ public sealed partial class TcpConnection
         }
 
         return true;
+    }
+
+    /// <summary>RFC 7323 §4.3 (Linux tcp_replace_ts_recent()): remember TSval of a segment at or before the last ACK sent.</summary>
+    private void ReplaceTsRecent(Packet packet)
+    {
+        if (TimestampsAgreed && packet.HasTimestamps && new SequenceNumber(packet.SequenceNumber) <= _rcvWup)
+        {
+            _tsRecent = packet.TsVal;
+            _tsRecentValid = true;
+        }
     }
 
     private void CompletePassiveOpen(Packet packet)
