@@ -428,7 +428,6 @@ public sealed partial class TcpConnection
         SndWnd = (uint)packet.Window << SndWscale;
         _sndWl1 = new SequenceNumber(packet.SequenceNumber);
         _sndWl2 = SndUna;
-        Statistics.BytesAcked++;
 
         // Linux tcp_synack_rtt_meas(): the SYN-ACK's RTT from its send time, or, if it was retransmitted, from the echoed timestamp.
         if ((synAck.EverRetransmitted ? TimestampRtt(packet) : Simulation.Now - synAck.FirstSent) is { } synAckRtt)

@@ -37,7 +37,10 @@ public sealed class TcpConnectionStatistics
     /// <summary>Window reductions for an ECN echo: entries into the CWR state (tcp_enter_cwr()).</summary>
     public long EcnReductions { get; internal set; }
 
-    /// <summary>Sequence space acknowledged by the peer, SYN and FIN included (tp->bytes_acked).</summary>
+    /// <summary>
+    /// Sequence space acknowledged by the peer, FIN included (tp->bytes_acked); the SYN only on an
+    /// active open: a passive socket is born with its SYN-ACK acknowledged (tcp_create_openreq_child()).
+    /// </summary>
     public long BytesAcked { get; internal set; }
 
     /// <summary>Sequence space received in order, FIN included (tp->bytes_received).</summary>

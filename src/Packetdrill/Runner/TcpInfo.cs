@@ -31,6 +31,12 @@ internal static class TcpInfo
         "tcpi_reordering" => c.Reordering,
         "tcpi_snd_wscale" => c.SndWscale,
         "tcpi_rcv_wscale" => c.RcvWscale,
+        "tcpi_bytes_acked" => c.Statistics.BytesAcked,
+        "tcpi_bytes_received" => c.Statistics.BytesReceived,
+        "tcpi_segs_out" => c.Statistics.SegmentsOut,
+        "tcpi_segs_in" => c.Statistics.SegmentsIn,
+        "tcpi_data_segs_out" => c.Statistics.DataSegmentsOut,
+        "tcpi_data_segs_in" => c.Statistics.DataSegmentsIn,
         _ => null,
     };
 
