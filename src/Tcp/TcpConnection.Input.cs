@@ -417,7 +417,7 @@ public sealed partial class TcpConnection
 
             // The socket options a child inherits from its listener (sk_clone_lock()).
             _keepAlive = listener._keepAlive;
-            _noDelay = listener._noDelay;
+            _nonagle = listener._nonagle;
             ReadsOnArrival = listener.ReadsOnArrival;
         }
 

@@ -62,6 +62,7 @@ public sealed partial class TcpConnection
 
         _retransmitTimer.Cancel();
         _reoTimer?.Cancel();
+        _persistTimer.Cancel();
         _lossProbeTimer ??= new Timer(Simulation, SendLossProbe);
         _lossProbeTimer.ArmAfter(timeout);
         return true;
@@ -72,13 +73,14 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Arms the retransmission timer for one RTO, or <paramref name="after"/>. In Linux the RTO, the
-    /// loss probe and the reordering timer share one timer (icsk_retransmit_timer), so arming one
-    /// ends the others.
+    /// loss probe, the reordering timer and the zero-window probe timer share one timer
+    /// (icsk_retransmit_timer, icsk_pending saying which), so arming one ends the others.
     /// </summary>
     private void ArmRetransmitTimer(SimTime? after = null)
     {
         _lossProbeTimer?.Cancel();
         _reoTimer?.Cancel();
+        _persistTimer.Cancel();
         _retransmitTimer.ArmAfter(after ?? Rto);
     }
 
@@ -99,6 +101,7 @@ public sealed partial class TcpConnection
         {
             _lossProbeTimer?.Cancel();
             _reoTimer?.Cancel();
+            _persistTimer.Cancel();
             _retransmitTimer.Cancel();
             return;
         }
@@ -107,8 +110,9 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_send_loss_probe(): at most one probe outstanding; new data if the window allows,
-    /// otherwise the last segment again (RETRANS_CB runs for it, as __tcp_retransmit_skb() calls it).
+    /// Linux tcp_send_loss_probe(): at most one probe outstanding; new data if the window allows
+    /// (tcp_write_xmit() with TCP_NAGLE_OFF: Nagle and the cork never hold a probe), otherwise the
+    /// last segment again (RETRANS_CB runs for it, as __tcp_retransmit_skb() calls it).
     /// </summary>
     private void SendLossProbe()
     {
@@ -122,7 +126,7 @@ public sealed partial class TcpConnection
         {
             _tlpRetransmitted = false;
             var before = PacketsOut;
-            if (CanSendNewData && SendNewPacket(CurrentMss(), Math.Max(CwndQuota(), 1)) > 0)
+            if (CanSendNewData && SendNewPacket(CurrentMss(), Math.Max(CwndQuota(), 1), Nagle.Off) > 0)
             {
                 LossProbeSent();
                 probed = true;

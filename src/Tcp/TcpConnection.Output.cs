@@ -17,13 +17,14 @@ public sealed partial class TcpConnection
     /// Linux tcp_xmit_retransmit_queue() then tcp_write_xmit(): while the congestion window has
     /// room, retransmit segments marked lost, then send new data the peer's window allows.
     /// </summary>
-    private void PushPendingFrames() => PushPendingFrames(pushOne: false);
+    private void PushPendingFrames() => PushPendingFrames(pushOne: false, _nonagle);
 
     /// <summary>
     /// <paramref name="pushOne"/>: tcp_push_one(), tcp_write_xmit() for one packet of new data
-    /// from the head skb and no retransmissions.
+    /// from the head skb and no retransmissions. <paramref name="nonagle"/>: the Nagle rules for
+    /// the last skb queued (tcp_write_xmit()'s nonagle), the socket's own or a caller's.
     /// </summary>
-    private void PushPendingFrames(bool pushOne)
+    private void PushPendingFrames(bool pushOne, Nagle nonagle)
     {
         if (_handedToTimeWait || State is TcpState.Closed or TcpState.Listen or TcpState.SynSent or TcpState.SynReceived)
         {
@@ -62,7 +63,7 @@ public sealed partial class TcpConnection
                     break;
                 }
             }
-            else if (!CanSendNewData || (segments = SendNewPacket(mssNow, CwndQuota())) == 0)
+            else if (!CanSendNewData || (segments = SendNewPacket(mssNow, CwndQuota(), nonagle)) == 0)
             {
                 break;
             }
@@ -151,7 +152,7 @@ public sealed partial class TcpConnection
     /// was sent. <paramref name="packetContinues"/>: earlier segments of the same TSO packet have
     /// gone, so the segment that ends it carries the PSH __tcp_transmit_skb() forces on the packet.
     /// </summary>
-    private bool SendNewSegment(int mssNow, int limit, bool packetContinues, out int length)
+    private bool SendNewSegment(int mssNow, int limit, bool packetContinues, Nagle nonagle, out int length)
     {
         var unsent = _bytesWritten - _streamNext;
         length = (int)Math.Min(Math.Min(mssNow, limit), unsent);
@@ -169,9 +170,9 @@ public sealed partial class TcpConnection
             return false;
         }
 
-        // Nagle with Minshall's refinement (Linux tcp_nagle_test()), for the last skb queued only:
-        // one that more data follows goes at once (TCP_NAGLE_PUSH); a FIN is never held.
-        if (length < mssNow && !fin && _writeQueue.HeadIsTail(_streamNext) && NagleHolds(partial: true))
+        // Nagle with Minshall's refinement, or the cork (Linux tcp_nagle_test()), for the last skb
+        // queued only: one that more data follows goes at once (TCP_NAGLE_PUSH); a FIN is never held.
+        if (length < mssNow && !fin && _writeQueue.HeadIsTail(_streamNext) && NagleHolds(partial: true, nonagle))
         {
             return false;
         }

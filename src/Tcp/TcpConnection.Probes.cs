@@ -136,7 +136,7 @@ public sealed partial class TcpConnection
             var mss = CurrentMss();
             var length = (int)Math.Min(Math.Min(room, mss), _writeQueue.HeadEnd(_streamNext) - _streamNext);
             _writeQueue.PushProbe(_streamNext, _streamNext + length);
-            SendNewSegment(mss, length, packetContinues: false, out _);
+            SendNewSegment(mss, length, packetContinues: false, Nagle.Push, out _);
             return;
         }
 

@@ -175,6 +175,7 @@ public sealed partial class TcpConnection
             _reoTimer ??= new Timer(Simulation, OnReorderingTimer);
             _retransmitTimer.Cancel();
             _lossProbeTimer?.Cancel();
+            _persistTimer.Cancel();
             var jiffies = (waitNs * Settings.Hz + 999_999_999L) / 1_000_000_000L + TimeoutMinJiffies;
             _reoTimer.ArmAfter(SimTime.Min(Settings.FromJiffies(jiffies), Rto));
             _reoTimerArmedByAck = true;

@@ -56,6 +56,7 @@ public sealed partial class TcpConnection
                 }
 
                 _writeQueue.Entail(_bytesWritten);
+                _nonagle &= ~Nagle.Push;
                 RestartWindowAfterIdle();
                 copy = sizeGoal;
             }
@@ -78,11 +79,11 @@ public sealed partial class TcpConnection
             if (_writeQueue.ForcedPush(_bytesWritten, _maxWindow))
             {
                 _writeQueue.MarkTailPush(_bytesWritten);
-                PushPendingFrames();
+                PushPendingFrames(pushOne: false, Nagle.Push);
             }
             else if (_writeQueue.HeadIsTail(_streamNext))
             {
-                PushPendingFrames(pushOne: true);
+                PushPendingFrames(pushOne: true, Nagle.Push);
             }
         }
     }
@@ -142,14 +143,14 @@ public sealed partial class TcpConnection
     /// of at most <paramref name="quota"/> segments (tcp_mss_split_point()); returns the segments
     /// sent, none when the window, Nagle or the data stops it. The segments go back to back, unpaced between them: the pacing check is per packet.
     /// </summary>
-    private int SendNewPacket(int mssNow, int quota)
+    private int SendNewPacket(int mssNow, int quota, Nagle nonagle)
     {
-        var limit = PacketLimit(mssNow, quota);
+        var limit = PacketLimit(mssNow, quota, nonagle);
         var sent = 0;
 
         // No whole segment of the skb fits in the peer's window (tcp_snd_wnd_test()).
         _rwndLimited |= limit <= 0;
-        while (limit > 0 && SendNewSegment(mssNow, limit, sent > 0, out var length))
+        while (limit > 0 && SendNewSegment(mssNow, limit, sent > 0, nonagle, out var length))
         {
             sent++;
             limit -= length;
@@ -164,7 +165,7 @@ public sealed partial class TcpConnection
     /// at most the TSO size: the whole allowance when the window admits it and more data follows
     /// the skb, else what the window admits of the skb, less a last partial segment held back.
     /// </summary>
-    private int PacketLimit(int mssNow, int quota)
+    private int PacketLimit(int mssNow, int quota, Nagle nonagle)
     {
         var skbLength = _writeQueue.HeadEnd(_streamNext) - _streamNext;
         if (skbLength <= mssNow)
@@ -189,9 +190,6 @@ public sealed partial class TcpConnection
         // the data, cuts the skb short: in Linux tcp_tso_should_defer() defers such a sliver at
         // the window's edge until more of the window opens, and the model has no TSO deferral.
         var partial = needed % mssNow;
-        return (int)(partial != 0 && (needed < skbLength || NagleHolds(partial: true)) ? needed - partial : needed);
+        return (int)(partial != 0 && (needed < skbLength || NagleHolds(partial: true, nonagle)) ? needed - partial : needed);
     }
-
-    /// <summary>Linux tcp_nagle_check() with Minshall's refinement: a partial segment waits while an earlier small one is unacknowledged.</summary>
-    private bool NagleHolds(bool partial) => partial && !NoDelay && PacketsOut > 0 && _sndSml > SndUna;
 }

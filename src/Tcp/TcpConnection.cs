@@ -60,7 +60,7 @@ public sealed partial class TcpConnection
         _rtx.Rate = _rate;
         _rtx.LossObserver = this;
         _keepAlive = settings.KeepAlive;
-        _noDelay = settings.NoDelay;
+        _nonagle = settings.NoDelay ? Nagle.Off : Nagle.None;
         _minRtt.Reset(Jiffies, uint.MaxValue);
     }
 
@@ -264,22 +264,6 @@ public sealed partial class TcpConnection
     /// <summary>Why the connection ended abnormally (ECONNRESET, ETIMEDOUT), or null.</summary>
     public string? Error { get; private set; }
 
-    /// <summary>TCP_NODELAY: Nagle's algorithm off; turning it on sends what Nagle held (Linux do_tcp_setsockopt()).</summary>
-    public bool NoDelay
-    {
-        get => _noDelay;
-        set
-        {
-            _noDelay = value;
-            if (value)
-            {
-                PushPendingFrames();
-            }
-        }
-    }
-
-    private bool _noDelay;
-
     /// <summary>
     /// True (the default) for an application that takes data as it arrives, so the receive buffer
     /// holds only out-of-order data; false for one that calls <see cref="Read"/>, whose unread
@@ -307,13 +291,17 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>Queues <paramref name="bytes"/> of application data; returns how many fit in the send buffer.</summary>
-    public long Write(long bytes) => Write(bytes, endOfRecord: false);
+    public long Write(long bytes) => Write(bytes, SendFlags.None);
 
     /// <summary>
-    /// send(): <see cref="Write(long)"/>, and with <paramref name="endOfRecord"/> (MSG_EOR) the last
-    /// skb, if the whole write fitted, ends a record: later writes start a new skb.
+    /// send(): <see cref="Write(long)"/> with send(2)'s flags, as tcp_sendmsg_locked() ends a write:
+    /// its last skb is marked PSH unless MSG_MORE says more follows (tcp_push(); a long run of
+    /// such writes is pushed anyway, forced_push()), with MSG_EOR it ends a record if the whole
+    /// write fitted, and what is queued goes out under Nagle, the cork, or MSG_MORE's cork. A
+    /// writer the buffer holds back first pushes what it copied, Nagle and cork aside
+    /// (wait_for_space), and sets SOCK_NOSPACE.
     /// </summary>
-    public long Write(long bytes, bool endOfRecord)
+    public long Write(long bytes, SendFlags flags)
     {
         if (_finRequested || State is not (TcpState.Established or TcpState.CloseWait or TcpState.SynSent or TcpState.SynReceived))
         {
@@ -323,24 +311,31 @@ public sealed partial class TcpConnection
         // Linux tcp_sendmsg_locked(): is the application what limits sending?
         _rate.CheckAppLimited(_bytesWritten - _streamNext, Mss, PacketsInFlight, Window.Cwnd, LostOut, RetransOut, Delivered);
         var accepted = Math.Min(bytes, SendBufferSpace);
+        var more = (flags & SendFlags.More) != 0;
         if (accepted > 0)
         {
             QueueWrite(accepted);
             OnWriteQueued();
+            if (accepted < bytes || !more || _writeQueue.ForcedPush(_bytesWritten, _maxWindow))
+            {
+                _writeQueue.MarkTailPush(_bytesWritten);
+            }
 
-            // tcp_push(): the model has no MSG_MORE or TCP_CORK, so the write's last skb is pushed.
-            _writeQueue.MarkTailPush(_bytesWritten);
-            if (endOfRecord && accepted == bytes)
+            if ((flags & SendFlags.EndOfRecord) != 0 && accepted == bytes)
             {
                 _writeQueue.MarkTailEor();
             }
         }
 
-        // wait_for_space: a writer the buffer holds back sets SOCK_NOSPACE before the push.
         _noSpace |= accepted < bytes;
         if (State is TcpState.Established or TcpState.CloseWait)
         {
-            PushPendingFrames();
+            if (accepted > 0 && accepted < bytes)
+            {
+                PushPendingFrames(pushOne: false, Nagle.Push);
+            }
+
+            PushPendingFrames(pushOne: false, more ? Nagle.Cork : _nonagle);
         }
 
         return accepted;

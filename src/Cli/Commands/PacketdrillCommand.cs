@@ -22,7 +22,7 @@ public sealed class PacketdrillCommand : Command<PacketdrillCommand.Settings>
         public long? Tolerance { get; init; }
 
         [CommandOption("--tcp-rmem-max <BYTES>")]
-        [Description("The largest receive buffer (Linux tcp_rmem[2], default 15728640 as the kernel's packetdrill selftests set it), which sets the window scale offered: 6291456 gives wscale 7.")]
+        [Description("The largest receive buffer (Linux tcp_rmem[[2]], default 15728640 as the kernel's packetdrill selftests set it), which sets the window scale offered: 6291456 gives wscale 7.")]
         public int? ReceiveBufferMax { get; init; }
     }
 

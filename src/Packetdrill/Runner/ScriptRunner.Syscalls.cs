@@ -48,7 +48,7 @@ public sealed partial class ScriptRunner
         "listen" => Listen(call),
         "accept" => Accept(call),
         "connect" => Connect(call),
-        "write" or "send" or "sendto" => Write(call),
+        "write" or "send" or "sendto" or "sendmsg" => Write(call),
         "read" or "recv" or "recvfrom" => Read(call),
         "close" => Close(call),
         "shutdown" => Shutdown(call),
@@ -56,7 +56,7 @@ public sealed partial class ScriptRunner
         "getsockopt" => GetSocketOption(call),
         "fcntl" => Fcntl(call),
         "poll" => Poll(call),
-        _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, read, recv, close, shutdown, setsockopt, getsockopt, fcntl, poll)"),
+        _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, sendto, sendmsg, read, recv, close, shutdown, setsockopt, getsockopt, fcntl, poll)"),
     };
 
     /// <summary>Checks a call's result, errno and, for a blocking call, when it returned.</summary>
@@ -159,6 +159,10 @@ public sealed partial class ScriptRunner
     {
         connection.ReadsOnArrival = false;
         connection.NoDelay = socket.PendingNoDelay;
+        if (socket.PendingCork)
+        {
+            connection.Cork = true;
+        }
         connection.KeepAlive = socket.PendingKeepAlive;
         if (socket.PendingReceiveLowWatermark is { } receiveLowWatermark)
         {
@@ -211,7 +215,7 @@ public sealed partial class ScriptRunner
     private SyscallOutcome Write(SyscallEvent call)
     {
         var connection = ConnectionOf(call);
-        var bytes = IntegerArgument(call, 2);
+        var (bytes, flags) = WriteArguments(call);
         if (connection.Error is { } error)
         {
             return SyscallOutcome.Fail(error);
@@ -223,7 +227,6 @@ public sealed partial class ScriptRunner
         }
 
         var nonBlocking = SocketOf(call).NonBlocking;
-        var endOfRecord = call.Name == "send" && call.Arguments.Count > 3 && call.Arguments[3].Split('|').Any(flag => flag.Trim() == "MSG_EOR");
         long written = 0;
         SyscallOutcome Continue()
         {
@@ -232,7 +235,7 @@ public sealed partial class ScriptRunner
                 return written > 0 ? SyscallOutcome.Return(written) : SyscallOutcome.Fail(failure);
             }
 
-            written += connection.Write(bytes - written, endOfRecord);
+            written += connection.Write(bytes - written, flags);
             if (written == bytes || nonBlocking)
             {
                 return written == 0 && bytes > 0 ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.Return(written);
@@ -243,6 +246,59 @@ public sealed partial class ScriptRunner
         }
 
         return Continue();
+    }
+
+    /// <summary>
+    /// The bytes and send(2) flags of write(fd, buf, len), send(fd, buf, len, flags),
+    /// sendto(fd, buf, len, flags, addr, addrlen) and sendmsg(fd, msg, flags), whose message's
+    /// iovecs are written <c>msg_iov(2)=[{..., 100}, {..., 200}]</c>. MSG_EOR and MSG_MORE are
+    /// modelled; other flags change nothing.
+    /// </summary>
+    private (long Bytes, SendFlags Flags) WriteArguments(SyscallEvent call)
+    {
+        var bytes = call.Name == "sendmsg" ? IovecBytes(call) : IntegerArgument(call, 2);
+        var flagsAt = call.Name switch { "send" or "sendto" => 3, "sendmsg" => 2, _ => -1 };
+        var flags = SendFlags.None;
+        foreach (var flag in flagsAt >= 0 && flagsAt < call.Arguments.Count ? call.Arguments[flagsAt].Split('|') : [])
+        {
+            flags |= flag.Trim() switch
+            {
+                "MSG_EOR" => SendFlags.EndOfRecord,
+                "MSG_MORE" => SendFlags.More,
+                _ => SendFlags.None,
+            };
+        }
+
+        return (bytes, flags);
+    }
+
+    /// <summary>sendmsg()'s message: the lengths of its iovecs, <c>{..., 100}</c> each, added up.</summary>
+    private static long IovecBytes(SyscallEvent call)
+    {
+        var message = call.Arguments.Count > 1 ? call.Arguments[1] : "";
+        var iov = message.IndexOf("msg_iov", StringComparison.Ordinal);
+        var open = iov < 0 ? -1 : message.IndexOf('[', iov);
+        var close = open < 0 ? -1 : message.IndexOf(']', open);
+        if (close < 0)
+        {
+            throw new ScriptFailedException("sendmsg(): expected the message's msg_iov(N)=[{..., length}, ...]");
+        }
+
+        long bytes = 0;
+        foreach (var vector in message[(open + 1)..close].Split('}'))
+        {
+            var comma = vector.LastIndexOf(',');
+            if (comma < 0)
+            {
+                continue;
+            }
+
+            bytes += long.TryParse(vector[(comma + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+                ? length
+                : throw new ScriptFailedException($"sendmsg(): iovec length '{vector[(comma + 1)..].Trim()}' is not a number");
+        }
+
+        return bytes;
     }
 
     private static bool ShutDownForWriting(TcpConnection connection) =>
@@ -313,7 +369,7 @@ public sealed partial class ScriptRunner
         {
             "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" => null,
             "SO_RCVLOWAT" or "TCP_NOTSENT_LOWAT" => null,
-            "TCP_NODELAY" => null,
+            "TCP_NODELAY" or "TCP_CORK" => null,
             "SO_KEEPALIVE" => null,
             "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
             "TCP_KEEPINTVL" => settings with { KeepAliveInterval = SimTime.FromSeconds(value) },
@@ -329,6 +385,11 @@ public sealed partial class ScriptRunner
         {
             socket.PendingNoDelay = value != 0;
             connection?.NoDelay = value != 0;
+        }
+        else if (name == "TCP_CORK")
+        {
+            socket.PendingCork = value != 0;
+            connection?.Cork = value != 0;
         }
         else if (name == "SO_KEEPALIVE")
         {
@@ -364,7 +425,7 @@ public sealed partial class ScriptRunner
 
     /// <summary>
     /// getsockopt(fd, SOL_SOCKET, SO_ERROR, [errno], [4]) checks the pending error and clears it;
-    /// TCP_NODELAY, SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT and SO_SNDBUF (sk_sndbuf, the doubled
+    /// TCP_NODELAY, TCP_CORK, SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT and SO_SNDBUF (sk_sndbuf, the doubled
     /// request) read back what the socket holds.
     /// </summary>
     private SyscallOutcome GetSocketOption(SyscallEvent call)
@@ -384,6 +445,9 @@ public sealed partial class ScriptRunner
                 break;
             case "TCP_NODELAY":
                 actual = (socket.Connection?.NoDelay ?? socket.PendingNoDelay) ? "1" : "0";
+                break;
+            case "TCP_CORK":
+                actual = (socket.Connection?.Cork ?? socket.PendingCork) ? "1" : "0";
                 break;
             case "SO_KEEPALIVE":
                 actual = (connection?.KeepAlive ?? socket.PendingKeepAlive) ? "1" : "0";

@@ -18,6 +18,8 @@ internal sealed class ScriptSocket(int fd)
 
     public bool PendingNoDelay { get; set; }
 
+    public bool PendingCork { get; set; }
+
     public bool PendingKeepAlive { get; set; }
 
     /// <summary>SO_RCVLOWAT and TCP_NOTSENT_LOWAT set before the connection exists.</summary>

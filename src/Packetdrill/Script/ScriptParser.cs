@@ -71,6 +71,12 @@ public static partial class ScriptParser
                 continue;
             }
 
+            // A call's arguments may run over several lines, as sendmsg()'s message does.
+            while (OpenBrackets(line) > 0 && i + 1 < lines.Length)
+            {
+                line += " " + lines[++i].Trim();
+            }
+
             events.Add(ParseEvent(file, number, line));
         }
 
@@ -377,6 +383,18 @@ public static partial class ScriptParser
 
         var errno = value == -1 && words.Length > 1 ? words[1] : null;
         return new SyscallEvent(line, time, text, name, arguments, value, errno);
+    }
+
+    /// <summary>Brackets ( [ { opened and not yet closed in <paramref name="text"/>.</summary>
+    private static int OpenBrackets(string text)
+    {
+        var depth = 0;
+        foreach (var c in text)
+        {
+            depth += c switch { '(' or '[' or '{' => 1, ')' or ']' or '}' => -1, _ => 0 };
+        }
+
+        return depth;
     }
 
     private static int MatchingParenthesis(string text, int open)
