@@ -117,6 +117,14 @@ public sealed partial class TcpConnection
     public long NotSentBytes => _bytesWritten - _streamNext;
 
     /// <summary>
+    /// Sequence space written and not yet acknowledged, a queued FIN included (write_seq - snd_una;
+    /// ioctl SIOCOUTQ); 0 while the handshake runs.
+    /// </summary>
+    public long NotAcknowledgedBytes => State is TcpState.SynSent or TcpState.SynReceived
+        ? 0
+        : (Iss + 1 + (int)_bytesWritten + (_finRequested ? 1 : 0)) - SndUna;
+
+    /// <summary>
     /// What the not-sent watermark lets a write add: tcp_sendmsg_locked() allocates a new segment
     /// only while tcp_stream_memory_free() finds fewer not-sent bytes than the mark, and fills the
     /// segment it allocates, so a write may end up to one MSS past the mark.

@@ -56,7 +56,8 @@ public sealed partial class ScriptRunner
         "getsockopt" => GetSocketOption(call),
         "fcntl" => Fcntl(call),
         "poll" => Poll(call),
-        _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, sendto, sendmsg, read, recv, close, shutdown, setsockopt, getsockopt, fcntl, poll)"),
+        "ioctl" => Ioctl(call),
+        _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, sendto, sendmsg, read, recv, close, shutdown, setsockopt, getsockopt, fcntl, poll, ioctl)"),
     };
 
     /// <summary>Checks a call's result, errno and, for a blocking call, when it returned.</summary>
@@ -472,6 +473,31 @@ public sealed partial class ScriptRunner
     }
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// ioctl(fd, SIOCINQ, [bytes]) and its queue siblings (Linux tcp_ioctl()): bytes to read,
+    /// bytes not yet acknowledged (SIOCOUTQ) and not yet sent (SIOCOUTQNSD); EINVAL on a listener.
+    /// </summary>
+    private SyscallOutcome Ioctl(SyscallEvent call)
+    {
+        var socket = SocketOf(call);
+        var request = call.Arguments.Count > 1 ? call.Arguments[1] : "";
+        if (socket.Listener is not null)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        var connection = ConnectionOf(call);
+        long actual = request switch
+        {
+            "SIOCINQ" or "FIONREAD" => connection.State is TcpState.SynSent or TcpState.SynReceived ? 0 : connection.ReadableBytes,
+            "SIOCOUTQ" or "TIOCOUTQ" => connection.NotAcknowledgedBytes,
+            "SIOCOUTQNSD" => connection.NotSentBytes,
+            _ => throw new ScriptFailedException($"ioctl(): request {request} not supported by the simulator (supported: SIOCINQ, SIOCOUTQ, SIOCOUTQNSD)"),
+        };
+        var expected = call.Arguments.Count > 2 ? call.Arguments[2].Trim('[', ']', ' ') : "";
+        return Number(actual) == expected ? SyscallOutcome.Return(0) : throw new ScriptFailedException($"ioctl({request}) gave [{actual}], expected [{expected}]");
+    }
 
     /// <summary>The settings a socket's options read and change: its connection's or listener's, those set before it had one, or the stack's sysctls.</summary>
     private TcpSettings SettingsOf(ScriptSocket socket) => (socket.Connection ?? socket.Listener)?.Settings ?? socket.PendingSettings ?? _stack.Settings;

@@ -295,9 +295,15 @@ public static partial class ScriptParser
         return new SegmentSpec(flags, start, end, length, ack, window, options, ecn);
     }
 
+    /// <summary>packetdrill's flag letters; <c>-</c> alone is a segment with no flag at all.</summary>
     private static TcpFlags ParseFlags(string file, int line, string token)
     {
         var flags = TcpFlags.None;
+        if (token == "-")
+        {
+            return flags;
+        }
+
         foreach (var c in token)
         {
             flags |= c switch
@@ -310,7 +316,7 @@ public static partial class ScriptParser
                 'U' => TcpFlags.Urg,
                 'E' => TcpFlags.Ece,
                 'W' => TcpFlags.Cwr,
-                _ => throw new ScriptSyntaxException(file, line, $"unknown TCP flag '{c}' in '{token}' (valid: S F R P . U E W)"),
+                _ => throw new ScriptSyntaxException(file, line, $"unknown TCP flag '{c}' in '{token}' (valid: S F R P . U E W, or - for none)"),
             };
         }
 
