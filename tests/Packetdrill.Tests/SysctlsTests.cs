@@ -18,6 +18,16 @@ public class SysctlsTests
     }
 
     [Fact]
+    public void ArithmeticInAValueIsExpandedAsTheShellWould()
+    {
+        const string shell = "`./defaults.sh\nsysctl -q net.ipv4.tcp_rmem=\"4096 131072 $((32*1024*1024))\"\nsysctl -q net.ipv4.tcp_wmem=\"4096 $(( (1 + 15) / 3 )) $((X*2))\"`";
+
+        Assert.Equal(
+            [new("tcp_rmem", "4096 131072 33554432"), new("tcp_wmem", "4096 5 $((X*2))")],
+            Sysctls.In(shell));
+    }
+
+    [Fact]
     public void KnownSysctlsChangeTheirSettings()
     {
         var settings = TcpSettings.Linux;

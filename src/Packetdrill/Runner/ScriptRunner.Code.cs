@@ -84,71 +84,12 @@ public sealed partial class ScriptRunner
     private long Variable(string name) =>
         _pythonVariables.TryGetValue(name, out var value) ? value : throw new ScriptFailedException($"%{{ }}%: '{name}' is used before it is assigned");
 
-    /// <summary>An integer expression: sums of products of literals, names and parenthesised expressions.</summary>
-    private long Evaluate(TcpConnection connection, string expression)
-    {
-        var tokens = Token().Matches(expression).Select(m => m.Value).ToList();
-        var position = 0;
-        var value = Sum();
-        return position == tokens.Count ? value : throw new ScriptFailedException($"%{{ }}%: cannot read '{expression.Trim()}'");
-
-        long Sum()
-        {
-            var sum = Product();
-            while (position < tokens.Count && tokens[position] is "+" or "-")
-            {
-                var op = tokens[position++];
-                var term = Product();
-                sum = op == "+" ? sum + term : sum - term;
-            }
-
-            return sum;
-        }
-
-        long Product()
-        {
-            var product = Atom();
-            while (position < tokens.Count && tokens[position] is "*" or "//")
-            {
-                var op = tokens[position++];
-                var factor = Atom();
-                product = op == "*" ? product * factor : (long)Math.Floor((double)product / factor);
-            }
-
-            return product;
-        }
-
-        long Atom()
-        {
-            if (position == tokens.Count)
-            {
-                throw new ScriptFailedException($"%{{ }}%: '{expression.Trim()}' ends too soon");
-            }
-
-            var token = tokens[position++];
-            if (token == "(")
-            {
-                var inner = Sum();
-                if (position == tokens.Count || tokens[position++] != ")")
-                {
-                    throw new ScriptFailedException($"%{{ }}%: unbalanced parentheses in '{expression.Trim()}'");
-                }
-
-                return inner;
-            }
-
-            if (token == "-")
-            {
-                return -Atom();
-            }
-
-            return Value(connection, token);
-        }
-    }
+    /// <summary>An integer expression in Python: literals, variables, TCP_INFO fields and constants.</summary>
+    private long Evaluate(TcpConnection connection, string expression) =>
+        IntegerExpression.Evaluate(expression, term => Value(connection, term), IntegerExpression.Python);
 
     private long Value(TcpConnection connection, string term) =>
-        long.TryParse(term, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number
-        : _pythonVariables.TryGetValue(term, out var variable) ? variable
+        _pythonVariables.TryGetValue(term, out var variable) ? variable
         : TcpInfo.Field(connection, term) ?? TcpInfo.Constant(term)
         ?? throw new ScriptFailedException($"%{{ }}%: '{term}' is not a TCP_INFO field or constant the simulator knows, nor a variable");
 
@@ -165,7 +106,4 @@ public sealed partial class ScriptRunner
 
     [GeneratedRegex(@"^print\(.*\)$")]
     private static partial Regex PrintCall();
-
-    [GeneratedRegex(@"\d+|[A-Za-z_]\w*|//|[-+*()]")]
-    private static partial Regex Token();
 }

@@ -20,9 +20,31 @@ public static partial class Sysctls
     [GeneratedRegex(@"(?:net[./](?:ipv4|core)[./]|/proc/sys/net/(?:ipv4|core)/)(?<name>[a-z0-9_]+)=(?:""(?<value>[^""]*)""|'(?<value>[^']*)'|(?<value>[^\s`;]+))")]
     private static partial Regex AssignmentPattern();
 
-    /// <summary>The sysctl assignments in a shell line, in order.</summary>
+    [GeneratedRegex(@"\$\(\((?<expression>[^()]*(?:\([^()]*\)[^()]*)*)\)\)")]
+    private static partial Regex ArithmeticExpansion();
+
+    /// <summary>
+    /// The sysctl assignments in a shell line, in order, after the shell's arithmetic expansion of
+    /// literal expressions (<c>tcp_rmem="4096 131072 $((32*1024*1024))"</c>).
+    /// </summary>
     public static IReadOnlyList<Assignment> In(string shellText) =>
-        [.. AssignmentPattern().Matches(shellText).Select(m => new Assignment(m.Groups["name"].Value, m.Groups["value"].Value.Trim()))];
+        [.. AssignmentPattern().Matches(ArithmeticExpansion().Replace(shellText, Expand))
+            .Select(m => new Assignment(m.Groups["name"].Value, m.Groups["value"].Value.Trim()))];
+
+    /// <summary>$(( )) of numbers alone; one naming a shell variable stays as written, and its sysctl unapplied.</summary>
+    private static string Expand(Match expansion)
+    {
+        try
+        {
+            return IntegerExpression.Evaluate(expansion.Groups["expression"].Value, NoVariables, IntegerExpression.Shell).ToString(CultureInfo.InvariantCulture);
+        }
+        catch (ScriptFailedException)
+        {
+            return expansion.Value;
+        }
+    }
+
+    private static long NoVariables(string name) => throw new ScriptFailedException($"$(( )): shell variable {name} is not known");
 
     /// <summary>The settings with one sysctl applied; false when the model has no setting for it or the value is not one Linux takes.</summary>
     public static bool TryApply(TcpSettings settings, Assignment sysctl, out TcpSettings applied)

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace NetSim.Packetdrill.Runner;
+
+/// <summary>
+/// The integer arithmetic scripts write: sums of products of literals and names, with unary minus
+/// and parentheses. Python blocks divide with <c>//</c> (rounding down), shell <c>$(( ))</c> with
+/// <c>/</c> (rounding toward zero).
+/// </summary>
+internal static partial class IntegerExpression
+{
+    /// <summary>How a language divides: its operator and its rounding.</summary>
+    public sealed record Dialect(string Divide, bool RoundsDown, string Where);
+
+    public static Dialect Python { get; } = new("//", RoundsDown: true, "%{ }%");
+
+    public static Dialect Shell { get; } = new("/", RoundsDown: false, "$(( ))");
+
+    /// <summary>The value of <paramref name="expression"/>; <paramref name="name"/> gives a name's value or throws.</summary>
+    public static long Evaluate(string expression, Func<string, long> name, Dialect dialect)
+    {
+        var tokens = Token().Matches(expression).Select(m => m.Value).ToList();
+        var position = 0;
+        var value = Sum();
+        return position == tokens.Count ? value : throw new ScriptFailedException($"{dialect.Where}: cannot read '{expression.Trim()}'");
+
+        long Sum()
+        {
+            var sum = Product();
+            while (position < tokens.Count && tokens[position] is "+" or "-")
+            {
+                var op = tokens[position++];
+                var term = Product();
+                sum = op == "+" ? sum + term : sum - term;
+            }
+
+            return sum;
+        }
+
+        long Product()
+        {
+            var product = Atom();
+            while (position < tokens.Count && (tokens[position] == "*" || tokens[position] == dialect.Divide))
+            {
+                var op = tokens[position++];
+                var factor = Atom();
+                product = op == "*" ? product * factor
+                    : dialect.RoundsDown ? (long)Math.Floor((double)product / factor)
+                    : product / factor;
+            }
+
+            return product;
+        }
+
+        long Atom()
+        {
+            if (position == tokens.Count)
+            {
+                throw new ScriptFailedException($"{dialect.Where}: '{expression.Trim()}' ends too soon");
+            }
+
+            var token = tokens[position++];
+            if (token == "(")
+            {
+                var inner = Sum();
+                if (position == tokens.Count || tokens[position++] != ")")
+                {
+                    throw new ScriptFailedException($"{dialect.Where}: unbalanced parentheses in '{expression.Trim()}'");
+                }
+
+                return inner;
+            }
+
+            return token == "-" ? -Atom()
+                : long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var literal) ? literal
+                : name(token);
+        }
+    }
+
+    [GeneratedRegex(@"\d+|[A-Za-z_]\w*|//|[-+*/()]")]
+    private static partial Regex Token();
+}
