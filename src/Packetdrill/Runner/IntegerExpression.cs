@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace NetSim.Packetdrill.Runner;
 
 /// <summary>
-/// The integer arithmetic scripts write: sums of products of literals and names, with unary minus
-/// and parentheses. Python blocks divide with <c>//</c> (rounding down), shell <c>$(( ))</c> with
+/// The integer arithmetic scripts write: sums of products of literals (decimal or 0x hex) and
+/// names, with unary minus and parentheses. Python blocks divide with <c>//</c> (rounding down), shell <c>$(( ))</c> with
 /// <c>/</c> (rounding toward zero).
 /// </summary>
 internal static partial class IntegerExpression
@@ -73,11 +73,12 @@ internal static partial class IntegerExpression
             }
 
             return token == "-" ? -Atom()
+                : token.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? long.Parse(token.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)
                 : long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var literal) ? literal
                 : name(token);
         }
     }
 
-    [GeneratedRegex(@"\d+|[A-Za-z_]\w*|//|[-+*/()]")]
+    [GeneratedRegex(@"0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*|//|[-+*/()]")]
     private static partial Regex Token();
 }
