@@ -80,6 +80,7 @@ public sealed partial class TcpConnection
         }
 
         _lastDataReceived = now;
+        LastDataReceivedJiffies = Jiffies;
     }
 
     /// <summary>
@@ -263,6 +264,9 @@ public sealed partial class TcpConnection
 
     /// <summary>When data was last sent, in jiffies (tp->lsndtime).</summary>
     public uint LastSendJiffies { get; private set; }
+
+    /// <summary>When data last arrived, or the connection was established, in jiffies (icsk_ack.lrcvtime).</summary>
+    public uint LastDataReceivedJiffies { get; private set; }
 
     /// <summary>
     /// Linux tcp_event_data_sent(): the first data with nothing in flight is CA_EVENT_TX_START;

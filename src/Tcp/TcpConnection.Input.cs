@@ -134,8 +134,10 @@ public sealed partial class TcpConnection
         InitializeReceiveMss();
 
         // The idle time starts here, so that the first data written restarts no window
-        // (tp->lsndtime in tcp_finish_connect() and tcp_create_openreq_child()).
+        // (tp->lsndtime in tcp_finish_connect() and tcp_create_openreq_child()); so does the
+        // time since data was received (icsk_ack.lrcvtime), which TCP_INFO reports.
         LastSendJiffies = Jiffies;
+        LastDataReceivedJiffies = Jiffies;
         if (_keepAlive)
         {
             _keepAliveTimer.ArmAfter(Settings.KeepAliveTime);

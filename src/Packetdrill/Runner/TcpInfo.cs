@@ -37,8 +37,13 @@ internal static class TcpInfo
         "tcpi_segs_in" => c.Statistics.SegmentsIn,
         "tcpi_data_segs_out" => c.Statistics.DataSegmentsOut,
         "tcpi_data_segs_in" => c.Statistics.DataSegmentsIn,
+        "tcpi_last_data_sent" => Milliseconds(c, c.LastSendJiffies),
+        "tcpi_last_data_recv" => Milliseconds(c, c.LastDataReceivedJiffies),
         _ => null,
     };
+
+    /// <summary>jiffies_to_msecs(now - then), as tcp_get_info() reports the times since an event.</summary>
+    private static long Milliseconds(TcpConnection c, uint then) => (long)(uint)(c.Jiffies - then) * 1000 / c.Settings.Hz;
 
     public static long? Constant(string name) => name switch
     {
