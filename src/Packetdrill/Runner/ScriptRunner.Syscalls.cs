@@ -48,6 +48,7 @@ public sealed partial class ScriptRunner
         "listen" => Listen(call),
         "accept" => Accept(call),
         "connect" => Connect(call),
+        "write" or "send" or "sendto" or "read" or "recv" or "recvfrom" when NullBuffer(call) => SyscallOutcome.Fail("EFAULT"),
         "write" or "send" or "sendto" or "sendmsg" => Write(call),
         "read" or "recv" or "recvfrom" => Read(call),
         "close" => Close(call),
@@ -301,6 +302,9 @@ public sealed partial class ScriptRunner
 
         return bytes;
     }
+
+    /// <summary>A NULL buffer: copying from or to it faults (EFAULT), and the socket is left as it was.</summary>
+    private static bool NullBuffer(SyscallEvent call) => call.Arguments.Count > 1 && call.Arguments[1] == "NULL";
 
     private static bool ShutDownForWriting(TcpConnection connection) =>
         connection.State is TcpState.FinWait1 or TcpState.FinWait2 or TcpState.Closing or TcpState.LastAck or TcpState.TimeWait;
