@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using NetSim.Packetdrill.Script;
 using NetSim.Sim.Kernel;
 using NetSim.Tcp;
@@ -50,7 +51,8 @@ public sealed partial class ScriptRunner
         "connect" => Connect(call),
         "write" or "send" or "sendto" or "read" or "recv" or "recvfrom" when NullBuffer(call) => SyscallOutcome.Fail("EFAULT"),
         "write" or "send" or "sendto" or "sendmsg" => Write(call),
-        "read" or "recv" or "recvfrom" => Read(call),
+        "read" or "recv" or "recvfrom" => Read(call, IntegerArgument(call, 2), null),
+        "recvmsg" => Read(call, IovecBytes(call), call.Arguments[1]),
         "close" => Close(call),
         "shutdown" => Shutdown(call),
         "setsockopt" => SetSocketOption(call),
@@ -58,7 +60,7 @@ public sealed partial class ScriptRunner
         "fcntl" => Fcntl(call),
         "poll" => Poll(call),
         "ioctl" => Ioctl(call),
-        _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, sendto, sendmsg, read, recv, close, shutdown, setsockopt, getsockopt, fcntl, poll, ioctl)"),
+        _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, sendto, sendmsg, read, recv, recvfrom, recvmsg, close, shutdown, setsockopt, getsockopt, fcntl, poll, ioctl)"),
     };
 
     /// <summary>Checks a call's result, errno and, for a blocking call, when it returned.</summary>
@@ -309,11 +311,20 @@ public sealed partial class ScriptRunner
     private static bool ShutDownForWriting(TcpConnection connection) =>
         connection.State is TcpState.FinWait1 or TcpState.FinWait2 or TcpState.Closing or TcpState.LastAck or TcpState.TimeWait;
 
-    private SyscallOutcome Read(SyscallEvent call)
+    /// <summary>
+    /// read(), recv(), recvfrom() and recvmsg() of at most <paramref name="max"/> bytes; ENOTCONN on a
+    /// listener (tcp_recvmsg()). recvmsg()'s <paramref name="message"/> may expect a TCP_CM_INQ
+    /// control message, which <see cref="CheckReceiveQueueHint"/> checks once the bytes are read.
+    /// </summary>
+    private SyscallOutcome Read(SyscallEvent call, long max, string? message)
     {
         var socket = SocketOf(call);
+        if (socket.Listener is not null)
+        {
+            return SyscallOutcome.Fail("ENOTCONN");
+        }
+
         var connection = ConnectionOf(call);
-        var max = IntegerArgument(call, 2);
         // tcp_recvmsg(): a blocking read waits for sock_rcvlowat(): SO_RCVLOWAT's bytes, or as many as asked for if fewer.
         var target = Math.Max(1, Math.Min(connection.ReceiveLowWatermark, max));
         bool Ready() => connection.ReadableBytes >= target || PeerClosed(connection) || connection.Error is not null;
@@ -321,7 +332,9 @@ public sealed partial class ScriptRunner
         {
             if (connection.ReadableBytes > 0)
             {
-                return SyscallOutcome.Return(connection.Read(max));
+                var read = connection.Read(max);
+                CheckReceiveQueueHint(socket, connection, message);
+                return SyscallOutcome.Return(read);
             }
 
             return connection.Error is { } error ? SyscallOutcome.Fail(error) : SyscallOutcome.Return(0);
@@ -334,6 +347,34 @@ public sealed partial class ScriptRunner
 
         return socket.NonBlocking ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.WaitFor(Ready, Take);
     }
+
+    /// <summary>
+    /// TCP_INQ's control message (tcp_inq_hint()): the sequence space received and not read,
+    /// rcv_nxt - copied_seq, which counts an arrived FIN, so that a reader who has taken all the
+    /// data is told to read once more and meet the end of the stream.
+    /// </summary>
+    private static void CheckReceiveQueueHint(ScriptSocket socket, TcpConnection connection, string? message)
+    {
+        var expected = message is null ? null : ControlData().Match(message);
+        if (expected is not { Success: true })
+        {
+            return;
+        }
+
+        if (!socket.ReceiveQueueHint)
+        {
+            throw new ScriptFailedException("recvmsg(): no TCP_CM_INQ control message: TCP_INQ is not set on the socket");
+        }
+
+        var hint = connection.ReadableBytes + (PeerClosed(connection) ? 1 : 0);
+        if (hint.ToString(CultureInfo.InvariantCulture) != expected.Groups["data"].Value)
+        {
+            throw new ScriptFailedException($"recvmsg(): TCP_CM_INQ gave {hint}, expected {expected.Groups["data"].Value}");
+        }
+    }
+
+    [GeneratedRegex(@"cmsg_type=TCP_CM_INQ\s*,\s*cmsg_data=(?<data>\d+)")]
+    private static partial Regex ControlData();
 
     /// <summary>The peer's FIN has arrived: a read past the data returns 0.</summary>
     private static bool PeerClosed(TcpConnection connection) =>
@@ -374,7 +415,7 @@ public sealed partial class ScriptRunner
         {
             "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" => null,
             "SO_RCVLOWAT" or "TCP_NOTSENT_LOWAT" => null,
-            "TCP_NODELAY" or "TCP_CORK" => null,
+            "TCP_NODELAY" or "TCP_CORK" or "TCP_INQ" => null,
             "SO_KEEPALIVE" => null,
             "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
             "TCP_KEEPINTVL" => settings with { KeepAliveInterval = SimTime.FromSeconds(value) },
@@ -390,6 +431,10 @@ public sealed partial class ScriptRunner
         {
             socket.PendingNoDelay = value != 0;
             connection?.NoDelay = value != 0;
+        }
+        else if (name == "TCP_INQ")
+        {
+            socket.ReceiveQueueHint = value != 0;
         }
         else if (name == "TCP_CORK")
         {

@@ -20,6 +20,9 @@ internal sealed class ScriptSocket(int fd)
 
     public bool PendingCork { get; set; }
 
+    /// <summary>TCP_INQ: recvmsg() reports the bytes left to read (TCP_CM_INQ).</summary>
+    public bool ReceiveQueueHint { get; set; }
+
     public bool PendingKeepAlive { get; set; }
 
     /// <summary>SO_RCVLOWAT and TCP_NOTSENT_LOWAT set before the connection exists.</summary>
