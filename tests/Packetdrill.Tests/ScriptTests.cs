@@ -102,3 +102,19 @@ public class PollCallTests
         }
     }
 }
+
+/// <summary>IP-level socket options: IP_TOS is the model's; IP_MTU_DISCOVER has nothing to act on, so its line is reported skipped.</summary>
+public class IpOptionCallTests
+{
+    [Theory]
+    [InlineData("setsockopt(4, SOL_IP, IP_TOS, [4], 1) = 0", true, false)]
+    [InlineData("setsockopt(4, SOL_IP, IP_TOS, [4], 1) = -1 EINVAL (Invalid argument)", false, false)]
+    [InlineData("setsockopt(4, SOL_IP, IP_MTU_DISCOVER, [IP_PMTUDISC_DONT], 1) = 0", true, true)]
+    public void AreTakenOrReportedSkipped(string call, bool passes, bool skipped)
+    {
+        var result = ScriptRunner.Run(Script.ScriptParser.Parse(CodeBlockTests.Handshake + "+0  " + call + "\n"));
+
+        Assert.Equal(passes, result.Passed);
+        Assert.Equal(skipped, result.SkippedLines.Contains(8));
+    }
+}

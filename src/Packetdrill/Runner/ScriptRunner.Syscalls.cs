@@ -167,6 +167,11 @@ public sealed partial class ScriptRunner
         {
             connection.Cork = true;
         }
+
+        if (socket.PendingTos is { } tos)
+        {
+            connection.SetTos(tos);
+        }
         connection.KeepAlive = socket.PendingKeepAlive;
         if (socket.PendingReceiveLowWatermark is { } receiveLowWatermark)
         {
@@ -408,6 +413,13 @@ public sealed partial class ScriptRunner
     {
         var socket = SocketOf(call);
         var name = call.Arguments.Count > 2 ? call.Arguments[2] : "";
+        if (name == "IP_MTU_DISCOVER")
+        {
+            // The model has no path-MTU discovery (no DF bit, no ICMP): the call succeeds and its line is reported skipped.
+            _skipped.Add(call.Line);
+            return SyscallOutcome.Return(0);
+        }
+
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
         var connection = socket.Connection ?? socket.Listener;
         var settings = SettingsOf(socket);
@@ -415,7 +427,7 @@ public sealed partial class ScriptRunner
         {
             "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" => null,
             "SO_RCVLOWAT" or "TCP_NOTSENT_LOWAT" => null,
-            "TCP_NODELAY" or "TCP_CORK" or "TCP_INQ" => null,
+            "TCP_NODELAY" or "TCP_CORK" or "TCP_INQ" or "IP_TOS" => null,
             "SO_KEEPALIVE" => null,
             "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
             "TCP_KEEPINTVL" => settings with { KeepAliveInterval = SimTime.FromSeconds(value) },
@@ -431,6 +443,12 @@ public sealed partial class ScriptRunner
         {
             socket.PendingNoDelay = value != 0;
             connection?.NoDelay = value != 0;
+        }
+        else if (name == "IP_TOS")
+        {
+            // do_ip_setsockopt() keeps the low byte (inet->tos is a u8).
+            socket.PendingTos = (int)(value & 0xFF);
+            connection?.SetTos(socket.PendingTos.Value);
         }
         else if (name == "TCP_INQ")
         {

@@ -20,6 +20,9 @@ internal sealed class ScriptSocket(int fd)
 
     public bool PendingCork { get; set; }
 
+    /// <summary>IP_TOS set before the connection exists.</summary>
+    public int? PendingTos { get; set; }
+
     /// <summary>TCP_INQ: recvmsg() reports the bytes left to read (TCP_CM_INQ).</summary>
     public bool ReceiveQueueHint { get; set; }
 
