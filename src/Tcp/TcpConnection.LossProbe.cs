@@ -60,9 +60,7 @@ public sealed partial class TcpConnection
             timeout = SimTime.Min(timeout, Settings.RoundUpToJiffy(rtoDelta));
         }
 
-        _retransmitTimer.Cancel();
-        _reoTimer?.Cancel();
-        _persistTimer.Cancel();
+        ClearTransmitTimer();
         _lossProbeTimer ??= new Timer(Simulation, SendLossProbe);
         _lossProbeTimer.ArmAfter(timeout);
         return true;
@@ -72,15 +70,22 @@ public sealed partial class TcpConnection
     private SimTime RtoDelta() => PacketsOut == 0 ? SimTime.Zero : (_rtx[0].LastSent + Rto) - Simulation.Now;
 
     /// <summary>
-    /// Arms the retransmission timer for one RTO, or <paramref name="after"/>. In Linux the RTO, the
-    /// loss probe, the reordering timer and the zero-window probe timer share one timer
-    /// (icsk_retransmit_timer, icsk_pending saying which), so arming one ends the others.
+    /// inet_csk_clear_xmit_timer(): in Linux the RTO, the loss probe, the reordering timer and the
+    /// zero-window probe timer are one timer (icsk_retransmit_timer, icsk_pending saying which), so
+    /// arming one of them ends the others; each is armed after this.
     /// </summary>
-    private void ArmRetransmitTimer(SimTime? after = null)
+    private void ClearTransmitTimer()
     {
+        _retransmitTimer.Cancel();
         _lossProbeTimer?.Cancel();
         _reoTimer?.Cancel();
         _persistTimer.Cancel();
+    }
+
+    /// <summary>Arms the retransmission timer for one RTO, or <paramref name="after"/>.</summary>
+    private void ArmRetransmitTimer(SimTime? after = null)
+    {
+        ClearTransmitTimer();
         _retransmitTimer.ArmAfter(after ?? Rto);
     }
 
@@ -99,10 +104,7 @@ public sealed partial class TcpConnection
     {
         if (PacketsOut == 0)
         {
-            _lossProbeTimer?.Cancel();
-            _reoTimer?.Cancel();
-            _persistTimer.Cancel();
-            _retransmitTimer.Cancel();
+            ClearTransmitTimer();
             return;
         }
 

@@ -172,10 +172,8 @@ public sealed partial class TcpConnection
         var (_, waitNs) = _rtx.DetectLoss(_rack, (_rackRttUs + ReorderingWindowUs()) * 1000, Simulation.Now);
         if (waitNs > 0)
         {
+            ClearTransmitTimer();
             _reoTimer ??= new Timer(Simulation, OnReorderingTimer);
-            _retransmitTimer.Cancel();
-            _lossProbeTimer?.Cancel();
-            _persistTimer.Cancel();
             var jiffies = (waitNs * Settings.Hz + 999_999_999L) / 1_000_000_000L + TimeoutMinJiffies;
             _reoTimer.ArmAfter(SimTime.Min(Settings.FromJiffies(jiffies), Rto));
             _reoTimerArmedByAck = true;

@@ -539,13 +539,10 @@ public sealed partial class TcpConnection
     private void EnterClosed()
     {
         SetState(TcpState.Closed);
-        _retransmitTimer.Cancel();
+        ClearTransmitTimer();
         _delayedAckTimer.Cancel();
         _timeWaitTimer.Cancel();
-        _persistTimer.Cancel();
         _keepAliveTimer.Cancel();
-        _reoTimer?.Cancel();
-        _lossProbeTimer?.Cancel();
         Stack.Remove(this);
         Closed?.Invoke(this);
     }
@@ -571,11 +568,8 @@ public sealed partial class TcpConnection
             }
 
             _handedToTimeWait = true;
-            _retransmitTimer.Cancel();
-            _persistTimer.Cancel();
+            ClearTransmitTimer();
             _keepAliveTimer.Cancel();
-            _reoTimer?.Cancel();
-            _lossProbeTimer?.Cancel();
         }
 
         var previous = State;
