@@ -17,10 +17,6 @@ public sealed partial class TcpConnection
     /// <summary>BPF_WRITE_HDR_TCP_CURRENT_MSS: HDR_OPT_LEN_CB's args[0] when tcp_current_mss() asks.</summary>
     private const uint CurrentMssQuery = 1;
 
-    /// <summary>TCPOPT_EXP (RFC 6994), and the magic of TCP Fast Open's experimental option, which Linux parses.</summary>
-    private const byte ExperimentalOption = 254;
-    private const int FastOpenMagic = 0xF989;
-
     /// <summary>The kinds tcp_parse_options() understands: MSS, window scale, SACK-permitted, SACK, timestamps, MD5, AO, MPTCP, Fast Open.</summary>
     private static readonly byte[] KnownOptionKinds = [2, 3, 4, 5, 8, 19, 29, 30, 34];
 
@@ -113,8 +109,9 @@ public sealed partial class TcpConnection
         while (options.MoveNext())
         {
             var option = options.Option;
-            var fastOpenExperiment = option[0] == ExperimentalOption && option.Length >= 4
-                && option[2] == FastOpenMagic >> 8 && option[3] == (FastOpenMagic & 0xFF);
+            // TCPOPT_EXP (RFC 6994) is parsed when it carries Fast Open's magic.
+            var fastOpenExperiment = option[0] == FastOpenOption.ExperimentalKind && option.Length >= 4
+                && option[2] == FastOpenOption.ExperimentalMagic >> 8 && option[3] == (FastOpenOption.ExperimentalMagic & 0xFF);
             if (Array.IndexOf(KnownOptionKinds, option[0]) < 0 && !fastOpenExperiment)
             {
                 return true;

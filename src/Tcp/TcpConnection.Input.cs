@@ -29,7 +29,11 @@ public sealed partial class TcpConnection
         ReportVariables();
     }
 
-    /// <summary>Passive open: a SYN reached a listener and created this request socket (Linux tcp_conn_request()).</summary>
+    /// <summary>
+    /// Passive open: a SYN reached a listener and created this request socket (Linux
+    /// tcp_conn_request()), or, when the listener takes the SYN's data, a Fast Open child whose
+    /// timeout comes from tcp_timeout_init() on the child instead (<see cref="AcceptFastOpenSyn"/>).
+    /// </summary>
     internal void AcceptSyn(Packet syn, SequenceNumber iss)
     {
         IsFullSocket = false;
@@ -47,11 +51,24 @@ public sealed partial class TcpConnection
         SndNxt = iss + 1;
         _tsOffset = Stack.NextTimestampOffset();
         InitReceiveWindow();
-        Rto = InitialTimeout();
+        var (fastOpen, offer) = Listener!.TryFastOpen(syn);
+        if (!fastOpen)
+        {
+            Rto = InitialTimeout();
+        }
+
         AcceptSynEcn(syn, CallSockOps(SockOp.NeedsEcn) == 1);
+        if (fastOpen)
+        {
+            AcceptFastOpenSyn(syn, offer);
+            return;
+        }
+
         _rtx.Append(new Buffers.SentSegment { Start = iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now });
         _synBeingAnswered = syn;
+        _synAckFastOpen = offer;
         Transmit(iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
+        _synAckFastOpen = null;
         _synBeingAnswered = null;
         ArmRetransmitTimer();
     }
@@ -119,9 +136,10 @@ public sealed partial class TcpConnection
     /// <summary>
     /// Linux tcp_finish_connect() and tcp_init_transfer(): ESTABLISHED, the initial window
     /// (one segment if the SYN was retransmitted more than once), then the ESTABLISHED callback,
-    /// which is given the segment that completed the handshake (bpf_skops_established()).
+    /// which is given the segment that completed the handshake (bpf_skops_established()). A Fast
+    /// Open child runs it on its SYN and stays in SYN-RECEIVED (<paramref name="established"/> false).
     /// </summary>
-    private void FinishConnect(SockOp establishedOp, Packet packet)
+    private void FinishConnect(SockOp establishedOp, Packet packet, bool established = true)
     {
         if (establishedOp == SockOp.ActiveEstablishedCb)
         {
@@ -152,7 +170,7 @@ public sealed partial class TcpConnection
         }
 
         InitBufferSpace();
-        if (establishedOp == SockOp.PassiveEstablishedCb)
+        if (establishedOp == SockOp.PassiveEstablishedCb && established)
         {
             SetState(TcpState.Established);
         }
@@ -171,8 +189,8 @@ public sealed partial class TcpConnection
         var flags = packet.Flags;
         var seq = new SequenceNumber(packet.SequenceNumber);
 
-        // A retransmitted SYN while the request socket waits: resend the SYN-ACK (Linux tcp_check_req()).
-        if (!IsFullSocket && (flags & TcpFlags.Syn) != 0 && seq == Irs && (flags & TcpFlags.Ack) == 0)
+        // A retransmitted SYN while the request socket (or a Fast Open child's request) waits: resend the SYN-ACK (Linux tcp_check_req()).
+        if ((!IsFullSocket || FastOpenRequestPending) && (flags & TcpFlags.Syn) != 0 && seq == Irs && (flags & TcpFlags.Ack) == 0)
         {
             Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
             return;
@@ -219,6 +237,12 @@ public sealed partial class TcpConnection
             if (State == TcpState.SynReceived && !IsFullSocket)
             {
                 EnterClosed();
+            }
+            else if (FastOpenRequestPending)
+            {
+                // tcp_check_req()'s embryonic_reset for a Fast Open child: reqsk_fastopen_remove(reset), then tcp_reset().
+                EndFastOpenRequest(reset: true);
+                Abort("ECONNRESET");
             }
             else
             {
@@ -330,6 +354,11 @@ public sealed partial class TcpConnection
             ReplaceTsRecent(packet);
         }
 
+        if (State == TcpState.SynReceived && FastOpenRequestPending)
+        {
+            return CompleteFastOpenHandshake(packet, ack);
+        }
+
         if (State == TcpState.SynReceived)
         {
             if (!(ack > SndUna && ack <= SndNxt))
@@ -376,6 +405,12 @@ public sealed partial class TcpConnection
         }
 
         ProcessAck(packet);
+        if (FastOpenRequestPending)
+        {
+            // tcp_rcv_state_process() in FIN-WAIT-1: a Fast Open child closed before its handshake ended.
+            EndFastOpenHandshake();
+        }
+
         var finAcked = _finSent && SndUna == SndNxt;
         switch (State)
         {
@@ -411,19 +446,19 @@ public sealed partial class TcpConnection
 
     private void CompletePassiveOpen(Packet packet)
     {
-        // Linux tcp_create_openreq_child(): the child socket inherits the listener's callback flags.
-        IsFullSocket = true;
         if (Listener is { } listener)
         {
-            CallbackFlags = listener.CallbackFlags;
-
-            // The socket options a child inherits from its listener (sk_clone_lock()).
-            _keepAlive = listener._keepAlive;
-            _nonagle = listener._nonagle;
-            ReadsOnArrival = listener.ReadsOnArrival;
+            BecomeFullSocket(listener);
+        }
+        else
+        {
+            IsFullSocket = true;
         }
 
         _retransmitTimer.Cancel();
+
+        // tcp_rcv_state_process() in SYN-RECV: the SYN-ACK's delivery, which tcp_ack() does not count.
+        Delivered++;
         var synAck = _rtx[0];
         _rtx.RemoveAcked(Iss + 1);
         SndUna = Iss + 1;
@@ -440,6 +475,19 @@ public sealed partial class TcpConnection
         FinishConnect(SockOp.PassiveEstablishedCb, packet);
         Established?.Invoke(this);
         Stack.OnPassiveOpenCompleted(this);
+    }
+
+    /// <summary>
+    /// Linux tcp_create_openreq_child(): the request becomes a full socket, with the listener's
+    /// callback flags and the socket options a child inherits (sk_clone_lock()).
+    /// </summary>
+    private void BecomeFullSocket(TcpConnection listener)
+    {
+        IsFullSocket = true;
+        CallbackFlags = listener.CallbackFlags;
+        _keepAlive = listener._keepAlive;
+        _nonagle = listener._nonagle;
+        ReadsOnArrival = listener.ReadsOnArrival;
     }
 
     /// <summary>

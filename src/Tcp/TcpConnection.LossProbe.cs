@@ -32,11 +32,14 @@ public sealed partial class TcpConnection
     /// <summary>Loss probes sent (LINUX_MIB_TCPLOSSPROBES).</summary>
     public long LossProbes { get; private set; }
 
-    /// <summary>Linux tcp_schedule_loss_probe(): arms the probe in place of the RTO when a probe may go; true when it did.</summary>
+    /// <summary>
+    /// Linux tcp_schedule_loss_probe(): arms the probe in place of the RTO when a probe may go; true
+    /// when it did. Not before a Fast Open child's handshake ends: its timer is the SYN-ACK's.
+    /// </summary>
     private bool ScheduleLossProbe(bool advancingRto)
     {
         if (!Settings.TailLossProbe || PacketsOut == 0 || !SackAgreed || CaState is not (CaState.Open or CaState.Cwr)
-            || !IsFullSocket || _handedToTimeWait)
+            || !IsFullSocket || _handedToTimeWait || FastOpenRequestPending)
         {
             return false;
         }

@@ -11,6 +11,7 @@ public sealed partial class TcpConnection
     private SequenceNumber _sndSml;
 
     private bool CanSendNewData => State is TcpState.Established or TcpState.CloseWait
+        || (State == TcpState.SynReceived && FastOpenRequestPending)
         || (_finRequested && !_finSent && State is TcpState.FinWait1 or TcpState.LastAck);
 
     /// <summary>
@@ -26,7 +27,8 @@ public sealed partial class TcpConnection
     /// </summary>
     private void PushPendingFrames(bool pushOne, Nagle nonagle)
     {
-        if (_handedToTimeWait || State is TcpState.Closed or TcpState.Listen or TcpState.SynSent or TcpState.SynReceived)
+        if (_handedToTimeWait || State is TcpState.Closed or TcpState.Listen or TcpState.SynSent
+            || (State == TcpState.SynReceived && !FastOpenRequestPending))
         {
             return;
         }
@@ -411,9 +413,12 @@ public sealed partial class TcpConnection
         if (syn)
         {
             packet.MssOption = AdvertisedMss;
-            var offerScaling = synAck ? _windowScalingAgreed : Settings.WindowScaling;
-            packet.WindowScaleOption = offerScaling ? (sbyte)OfferedWindowScale : (sbyte)-1;
+            // A SYN-ACK offers the scale chosen when the SYN arrived (the request's rcv_wscale), which
+            // a Fast Open child's buffer set-up, done before its SYN-ACK goes, must not change.
+            var offerScaling = synAck ? WindowScalingAgreed : Settings.WindowScaling;
+            packet.WindowScaleOption = !offerScaling ? (sbyte)-1 : synAck ? (sbyte)RcvWscale : (sbyte)OfferedWindowScale;
             packet.SackPermitted = synAck ? SackAgreed : Settings.Sack;
+            packet.FastOpen = synAck ? _synAckFastOpen : null;
         }
 
         // RFC 7323 §3.2: a SYN offers timestamps; once agreed, every segment carries them, echoing TS.Recent.

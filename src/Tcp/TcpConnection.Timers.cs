@@ -35,6 +35,13 @@ public sealed partial class TcpConnection
             return;
         }
 
+        // tcp_retransmit_timer(): before its SYN-ACK is acknowledged a Fast Open child resends that and nothing else.
+        if (FastOpenRequestPending)
+        {
+            OnFastOpenSynAckTimer();
+            return;
+        }
+
         if (PacketsOut == 0 || _handedToTimeWait)
         {
             return;

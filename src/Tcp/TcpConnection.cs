@@ -144,7 +144,8 @@ public sealed partial class TcpConnection
 
     public int RcvWscale { get; private set; }
 
-    private bool _windowScalingAgreed;
+    /// <summary>Both SYNs carried the window scale option (RFC 7323 §2.2).</summary>
+    public bool WindowScalingAgreed { get; private set; }
 
     /// <summary>RFC 2018 §2: both SYNs carried SACK-permitted, so both sides may send SACK blocks.</summary>
     public bool SackAgreed { get; private set; }
@@ -328,7 +329,9 @@ public sealed partial class TcpConnection
         }
 
         _noSpace |= accepted < bytes;
-        if (State is TcpState.Established or TcpState.CloseWait)
+
+        // tcp_sendmsg_locked(): a passive Fast Open child sends before its handshake ends (tcp_passive_fastopen()).
+        if (State is TcpState.Established or TcpState.CloseWait || (State == TcpState.SynReceived && FastOpenRequestPending))
         {
             if (accepted > 0 && accepted < bytes)
             {
@@ -436,6 +439,7 @@ public sealed partial class TcpConnection
     /// <summary>listen(): LISTEN, then TCP_LISTEN_CB at the end, as Linux inet_csk_listen_start() and tcp_listen().</summary>
     internal void StartListening()
     {
+        EnableFastOpenWithoutSocketOption();
         SetState(TcpState.Listen);
         CallSockOps(SockOp.TcpListenCb);
     }
@@ -506,11 +510,11 @@ public sealed partial class TcpConnection
     /// <summary>RFC 7323 §2.2: scaling applies in both directions only when both SYNs carried the option.</summary>
     private void NegotiateWindowScaling(Packet syn, bool weOffered)
     {
-        _windowScalingAgreed = weOffered && syn.WindowScaleOption >= 0;
+        WindowScalingAgreed = weOffered && syn.WindowScaleOption >= 0;
 
         // RFC 7323 §2.3: a shift above 14 is taken as 14.
-        SndWscale = _windowScalingAgreed ? Math.Min((int)syn.WindowScaleOption, 14) : 0;
-        RcvWscale = _windowScalingAgreed ? OfferedWindowScale : 0;
+        SndWscale = WindowScalingAgreed ? Math.Min((int)syn.WindowScaleOption, 14) : 0;
+        RcvWscale = WindowScalingAgreed ? OfferedWindowScale : 0;
     }
 
     internal int CallSockOps(SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, SockOpsSkb? segment = null) =>
@@ -538,6 +542,7 @@ public sealed partial class TcpConnection
 
     private void EnterClosed()
     {
+        EndFastOpenRequest(reset: false);
         SetState(TcpState.Closed);
         ClearTransmitTimer();
         _delayedAckTimer.Cancel();

@@ -1,6 +1,7 @@
 using NetSim.Sim.Kernel;
 using NetSim.Tcp.Rtt;
 using NetSim.Tcp.Congestion;
+using NetSim.Tcp.FastOpen;
 
 namespace NetSim.Tcp;
 
@@ -159,6 +160,19 @@ public sealed record TcpSettings
 
     /// <summary>SYN-ACK retransmissions before the request is dropped (Linux tcp_synack_retries = 5).</summary>
     public int SynAckRetries { get; init; } = 5;
+
+    /// <summary>
+    /// TCP Fast Open (RFC 7413) as Linux's net.ipv4.tcp_fastopen: which sides carry data in the
+    /// SYN. Linux's default (1) enables only the client side; a listener takes SYN data once the
+    /// server bit is set and it asks with setsockopt(TCP_FASTOPEN).
+    /// </summary>
+    public FastOpenMode FastOpen { get; init; } = FastOpenMode.ClientEnable;
+
+    /// <summary>
+    /// net.ipv4.tcp_fastopen_key: the keys server cookies are made with. Null draws a key from the
+    /// host's random stream when first needed, as Linux makes a random one (tcp_fastopen_init_key_once()).
+    /// </summary>
+    public FastOpenKeys? FastOpenKeys { get; init; }
 
     /// <summary>Linear RTOs for thin streams on every connection (Linux tcp_thin_linear_timeouts = 0; per socket TCP_THIN_LINEAR_TIMEOUTS).</summary>
     public bool ThinLinearTimeouts { get; init; }

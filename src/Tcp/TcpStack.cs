@@ -1,5 +1,6 @@
 using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
+using NetSim.Tcp.FastOpen;
 using NetSim.Tcp.Hooks;
 
 namespace NetSim.Tcp;
@@ -49,6 +50,30 @@ public sealed class TcpStack : IPacketHandler
 
     /// <summary>The sock_ops programs of this host's sockets (its cgroup); null runs none.</summary>
     public ISockOpsDispatcher? SockOps { get; set; }
+
+    /// <summary>
+    /// The Fast Open keys for sockets with <paramref name="settings"/>: the sysctl's, else the
+    /// host's own, drawn once from a stream of its own (tcp_fastopen_init_key_once()), so that
+    /// hosts that never serve Fast Open draw nothing.
+    /// </summary>
+    internal FastOpenKeys FastOpenKeysFor(TcpSettings settings)
+    {
+        if (settings.FastOpenKeys is { } keys)
+        {
+            return keys;
+        }
+
+        if (_fastOpenKeys is null)
+        {
+            Span<byte> key = stackalloc byte[FastOpenKey.Length];
+            Simulation.Random.Get($"tcp-fastopen-key/{Host.Name}").NextBytes(key);
+            _fastOpenKeys = new FastOpenKeys(FastOpenKey.FromBytes(key));
+        }
+
+        return _fastOpenKeys;
+    }
+
+    private FastOpenKeys? _fastOpenKeys;
 
     /// <summary>Overrides the initial sequence numbers (for tests and segment scripts); null draws them from the host's stream.</summary>
     public Func<SequenceNumber>? InitialSequenceNumbers { get; set; }

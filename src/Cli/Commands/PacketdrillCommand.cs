@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using NetSim.Packetdrill.Runner;
+using NetSim.Packetdrill.Script;
 using Spectre.Console.Cli;
 
 namespace NetSim.Cli.Commands;
@@ -21,6 +22,10 @@ public sealed class PacketdrillCommand : Command<PacketdrillCommand.Settings>
         [Description("How far an outbound segment may be from its scripted time (default 4000, as packetdrill).")]
         public long? Tolerance { get; init; }
 
+        [CommandOption("-D|--define <NAME=VALUE>")]
+        [Description("A symbol the scripts name, as packetdrill's -D (repeatable); TFO_COOKIE and TFO_COOKIE_ZERO default to the kernel selftests' values.")]
+        public string[] Definitions { get; init; } = [];
+
         [CommandOption("--tcp-rmem-max <BYTES>")]
         [Description("The largest receive buffer (Linux tcp_rmem[[2]], default 15728640 as the kernel's packetdrill selftests set it), which sets the window scale offered: 6291456 gives wscale 7.")]
         public int? ReceiveBufferMax { get; init; }
@@ -37,6 +42,23 @@ public sealed class PacketdrillCommand : Command<PacketdrillCommand.Settings>
         if (settings.ReceiveBufferMax is { } max)
         {
             options = options with { Settings = options.Settings with { ReceiveBufferMax = max } };
+        }
+
+        if (settings.Definitions.Length > 0)
+        {
+            var definitions = new Dictionary<string, string>(ScriptDefinitions.KernelSelftests, StringComparer.Ordinal);
+            foreach (var text in settings.Definitions)
+            {
+                if (!ScriptDefinitions.TryParse(text, out var definition))
+                {
+                    Console.Error.WriteLine($"error: -D {text}: expected NAME=VALUE");
+                    return ExitCodes.BadInput;
+                }
+
+                definitions[definition.Key] = definition.Value;
+            }
+
+            options = options with { Definitions = definitions };
         }
 
         var failed = 0;

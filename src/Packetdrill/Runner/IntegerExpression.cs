@@ -5,7 +5,8 @@ namespace NetSim.Packetdrill.Runner;
 
 /// <summary>
 /// The integer arithmetic scripts write: sums of products of literals (decimal or 0x hex) and
-/// names, with unary minus and parentheses. Python blocks divide with <c>//</c> (rounding down), shell <c>$(( ))</c> with
+/// names, with unary minus and parentheses, and bitwise <c>&amp;</c> and <c>|</c> below them, as
+/// both languages rank them (<c>tcpi_options &amp; TCPI_OPT_SYN_DATA</c>). Python blocks divide with <c>//</c> (rounding down), shell <c>$(( ))</c> with
 /// <c>/</c> (rounding toward zero).
 /// </summary>
 internal static partial class IntegerExpression
@@ -22,8 +23,32 @@ internal static partial class IntegerExpression
     {
         var tokens = Token().Matches(expression).Select(m => m.Value).ToList();
         var position = 0;
-        var value = Sum();
+        var value = Or();
         return position == tokens.Count ? value : throw new ScriptFailedException($"{dialect.Where}: cannot read '{expression.Trim()}'");
+
+        long Or()
+        {
+            var bits = And();
+            while (position < tokens.Count && tokens[position] == "|")
+            {
+                position++;
+                bits |= And();
+            }
+
+            return bits;
+        }
+
+        long And()
+        {
+            var bits = Sum();
+            while (position < tokens.Count && tokens[position] == "&")
+            {
+                position++;
+                bits &= Sum();
+            }
+
+            return bits;
+        }
 
         long Sum()
         {
@@ -63,7 +88,7 @@ internal static partial class IntegerExpression
             var token = tokens[position++];
             if (token == "(")
             {
-                var inner = Sum();
+                var inner = Or();
                 if (position == tokens.Count || tokens[position++] != ")")
                 {
                     throw new ScriptFailedException($"{dialect.Where}: unbalanced parentheses in '{expression.Trim()}'");
@@ -79,6 +104,6 @@ internal static partial class IntegerExpression
         }
     }
 
-    [GeneratedRegex(@"0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*|//|[-+*/()]")]
+    [GeneratedRegex(@"0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*|//|[-+*/()&|]")]
     private static partial Regex Token();
 }

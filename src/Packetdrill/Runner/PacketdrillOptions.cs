@@ -23,6 +23,9 @@ public sealed record PacketdrillOptions
     /// <summary>How far an outbound segment may be from its scripted time (packetdrill --tolerance_usecs, default 4 ms).</summary>
     public long ToleranceMicroseconds { get; init; } = 4000;
 
+    /// <summary>packetdrill's -D symbols, read as their values wherever the script names them (default: the kernel selftests').</summary>
+    public IReadOnlyDictionary<string, string> Definitions { get; init; } = Script.ScriptDefinitions.KernelSelftests;
+
     /// <summary>The seed of the simulation (initial sequence numbers, timestamp offsets).</summary>
     public ulong Seed { get; init; } = 1;
 }

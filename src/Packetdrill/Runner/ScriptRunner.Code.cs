@@ -11,7 +11,7 @@ namespace NetSim.Packetdrill.Runner;
 /// congestion control are run at the block's time: <c>assert A OP B [OP C...][, message]</c>,
 /// <c>name = A</c>, <c>name += A</c> and <c>name -= A</c> (variables keep their values from block
 /// to block) and <c>print(...)</c>, which prints nothing; A and B are integer expressions of
-/// literals, variables, TCP_INFO fields and constants with <c>+ - * //</c> and parentheses. A
+/// literals, variables, TCP_INFO fields and constants with <c>+ - * // &amp; |</c> and parentheses. A
 /// block with other Python is reported as skipped.
 /// </summary>
 public sealed partial class ScriptRunner
@@ -94,7 +94,7 @@ public sealed partial class ScriptRunner
         ?? throw new ScriptFailedException($"%{{ }}%: '{term}' is not a TCP_INFO field or constant the simulator knows, nor a variable");
 
     /// <summary>An assertion with an optional message, or an assignment; expressions are checked when evaluated.</summary>
-    [GeneratedRegex(@"^(?:assert\s+(?<test>[\w\s+\-*/()]+?(?:(?:==|!=|<=|>=|<|>)[\w\s+\-*/()]+?)+)\s*(,.*)?|(?<name>[A-Za-z_]\w*)\s*(?<assign>\+=|-=|=)\s*(?<value>[\w\s+\-*/()]+?))$")]
+    [GeneratedRegex(@"^(?:assert\s+(?<test>[\w\s+\-*/()&|]+?(?:(?:==|!=|<=|>=|<|>)[\w\s+\-*/()&|]+?)+)\s*(,.*)?|(?<name>[A-Za-z_]\w*)\s*(?<assign>\+=|-=|=)\s*(?<value>[\w\s+\-*/()&|]+?))$")]
     private static partial Regex Statement();
 
     [GeneratedRegex(@"(==|!=|<=|>=|<|>)")]

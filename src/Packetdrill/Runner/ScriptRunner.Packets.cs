@@ -1,6 +1,7 @@
 using NetSim.Packetdrill.Script;
 using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
+using NetSim.Tcp;
 
 namespace NetSim.Packetdrill.Runner;
 
@@ -12,31 +13,49 @@ public sealed partial class ScriptRunner
 
     private void Inject(SegmentSpec segment)
     {
-        if (segment.HasFlag(TcpFlags.Syn) && !segment.HasFlag(TcpFlags.Ack))
+        var syn = segment.HasFlag(TcpFlags.Syn);
+        if (syn && segment.HasFlag(TcpFlags.Ack) && _stack.Find(_remoteAddress, _remotePort, _localPort ?? ScriptPort) is { State: TcpState.SynSent })
         {
+            // The SYN-ACK of an active open: the script's ISN (packetdrill keeps it for the connection).
             _remoteIsn = segment.Start;
+        }
 
-            // A SYN to a listener starts a new socket under test, whose SYN-ACK sets a new local ISN (packetdrill handle_listen_for_script_packet()).
-            if (_stack.Find(RemoteAddress, _remotePort, _localPort ?? ScriptPort) is null && _localPort is null or ScriptPort)
+        if (syn && !segment.HasFlag(TcpFlags.Ack))
+        {
+            // packetdrill handle_listen_for_script_packet(): the first SYN to a new listener opens a
+            // connection of its own, from a new remote port, beside any the script still holds.
+            if (_listenerAwaitsSyn && _stack.Find(_remoteAddress, _remotePort, ScriptPort) is not null)
+            {
+                _remotePort++;
+            }
+
+            _listenerAwaitsSyn = false;
+
+            // A SYN to a listener starts a new socket under test, whose ISN the script gives and whose
+            // SYN-ACK sets a new local ISN (packetdrill handle_listen_for_script_packet()); a SYN to a
+            // connection that exists changes neither.
+            if (_stack.Find(_remoteAddress, _remotePort, _localPort ?? ScriptPort) is null && _localPort is null or ScriptPort)
             {
                 _localIsn = null;
+                _remoteIsn = segment.Start;
             }
         }
 
         var packet = _remote.Pool.Rent();
-        packet.Source = RemoteAddress;
+        packet.Source = _remoteAddress;
         packet.SourcePort = _remotePort;
-        packet.Destination = LocalAddress;
+        packet.Destination = _localAddress;
         packet.DestinationPort = _localPort ?? ScriptPort;
         packet.Flags = segment.Flags;
-        packet.SequenceNumber = segment.Start;
+        // packetdrill's remote_seq_script_to_live_offset(): a SYN's number is the ISN, later ones count from it.
+        packet.SequenceNumber = syn ? segment.Start : unchecked(segment.Start + _remoteIsn);
         packet.PayloadLength = segment.PayloadLength;
-        packet.StreamOffset = unchecked(segment.Start - _remoteIsn - 1);
+        packet.StreamOffset = syn ? 0 : unchecked(segment.Start - 1);
         packet.Window = segment.Window ?? 0;
         packet.Ecn = segment.Ecn?.Codepoint() ?? EcnCodepoint.NotEct;
         if (segment.HasFlag(TcpFlags.Ack))
         {
-            packet.AcknowledgmentNumber = ToLive(segment.Ack ?? 0);
+            packet.AcknowledgmentNumber = ToLive(segment.Ack ?? 0, syn);
         }
 
         foreach (var option in segment.Options ?? [])
@@ -52,6 +71,9 @@ public sealed partial class ScriptRunner
                 case TcpOptionKind.SackPermitted:
                     packet.SackPermitted = true;
                     break;
+                case TcpOptionKind.FastOpen or TcpOptionKind.Experimental:
+                    packet.FastOpen = option.FastOpen;
+                    break;
                 case TcpOptionKind.Timestamps:
                     packet.HasTimestamps = true;
                     packet.TsVal = option.Value;
@@ -60,7 +82,7 @@ public sealed partial class ScriptRunner
                 case TcpOptionKind.Sack:
                     foreach (var block in option.Blocks!.Take(SackBlockArray.MaxBlocks))
                     {
-                        packet.AddSackBlock(new SackBlock(ToLive(block.Start), ToLive(block.End)));
+                        packet.AddSackBlock(new SackBlock(ToLive(block.Start, syn: false), ToLive(block.End, syn: false)));
                     }
 
                     break;
@@ -73,8 +95,12 @@ public sealed partial class ScriptRunner
         Advance(static () => false, _simulation.Now + SimTime.FromNanoseconds(1));
     }
 
-    /// <summary>A sequence number of the endpoint's space, from script space to live.</summary>
-    private uint ToLive(uint script) => _localIsn is { } isn ? unchecked(script - _scriptLocalIsn + isn) : script;
+    /// <summary>
+    /// A sequence number of the endpoint's space, from script space to live: packetdrill's
+    /// local_seq_script_to_live_offset() maps a SYN's by the two ISNs and counts a later
+    /// segment's from the live ISN, whatever ISN the script wrote.
+    /// </summary>
+    private uint ToLive(uint script, bool syn) => _localIsn is { } isn ? unchecked(script + isn - (syn ? _scriptLocalIsn : 0)) : script;
 
     /// <summary>packetdrill map_inbound_packet(): an echoed TSval the script took from an expected segment becomes the value really sent.</summary>
     private uint LiveEcr(uint scriptEcr)
@@ -158,13 +184,13 @@ public sealed partial class ScriptRunner
             return $"IP ECN field: {ScriptEcnCodepoints.Name(actual.Ecn)}, expected {ecn.Name()}";
         }
 
-        var seq = ToScript(actual.SequenceNumber);
+        var seq = ToScript(actual.SequenceNumber, actual.Flags.HasFlag(TcpFlags.Syn));
         if (seq != segment.Start)
         {
             return $"sequence number: {seq}, expected {segment.Start}";
         }
 
-        var ack = actual.Flags.HasFlag(TcpFlags.Ack) ? actual.AcknowledgmentNumber : 0;
+        var ack = actual.Flags.HasFlag(TcpFlags.Ack) ? ToScriptRemote(actual.AcknowledgmentNumber, actual.Flags.HasFlag(TcpFlags.Syn)) : 0;
         if (ack != (segment.Ack ?? 0))
         {
             return $"ack: {ack}, expected {segment.Ack ?? 0}";
@@ -206,8 +232,9 @@ public sealed partial class ScriptRunner
         return actual.Kind switch
         {
             TcpOptionKind.Timestamps => true,
-            // SACK blocks are in the peer's sequence space, which is the script's own (its ISN is the one the script wrote).
-            TcpOptionKind.Sack => actual.Blocks!.SequenceEqual(expected.Blocks!),
+            // SACK blocks are in the peer's sequence space, counted from its ISN as the script writes them.
+            TcpOptionKind.Sack => actual.Blocks!.Select(b => new SackBlock(ToScriptRemote(b.Start, syn: false), ToScriptRemote(b.End, syn: false))).SequenceEqual(expected.Blocks!),
+            TcpOptionKind.FastOpen or TcpOptionKind.Experimental => actual.FastOpen!.SameAs(expected.FastOpen!),
             _ => actual.Value == expected.Value,
         };
     }
@@ -224,14 +251,19 @@ public sealed partial class ScriptRunner
         _firstTs ??= (scripted.Value, actual.TsVal);
     }
 
-    private uint ToScript(uint live) => _localIsn is { } isn ? unchecked(live - isn + _scriptLocalIsn) : live;
+    /// <summary>A sequence number of the peer's space in script space: a SYN-ACK acknowledges the ISN as written, later segments count from it (remote_seq_live_to_script_offset()).</summary>
+    private uint ToScriptRemote(uint live, bool syn) => syn ? live : unchecked(live - _remoteIsn);
+
+    /// <summary>A live sequence number of the endpoint's space in script space: the SYN's own against the script's ISN, others from 0.</summary>
+    private uint ToScript(uint live, bool syn) => _localIsn is { } isn ? unchecked(live - isn + (syn ? _scriptLocalIsn : 0)) : live;
 
     private string Describe(Packet packet, SimTime at)
     {
         var options = TcpOptionLayout.Of(packet);
-        var ack = packet.Flags.HasFlag(TcpFlags.Ack) ? packet.AcknowledgmentNumber : (uint?)null;
+        var syn = packet.Flags.HasFlag(TcpFlags.Syn);
+        var ack = packet.Flags.HasFlag(TcpFlags.Ack) ? ToScriptRemote(packet.AcknowledgmentNumber, syn) : (uint?)null;
         var ecn = packet.Ecn == EcnCodepoint.NotEct ? "" : $"[{ScriptEcnCodepoints.Name(packet.Ecn)}] ";
-        return $"> {ecn}{SegmentText.Of(packet.Flags, ToScript(packet.SequenceNumber), packet.PayloadLength, ack, packet.Window, options)} at {Seconds(at)} s";
+        return $"> {ecn}{SegmentText.Of(packet.Flags, ToScript(packet.SequenceNumber, syn), packet.PayloadLength, ack, packet.Window, options)} at {Seconds(at)} s";
     }
 
     private static string Describe(SegmentSpec segment, (long Low, long High)? window) =>

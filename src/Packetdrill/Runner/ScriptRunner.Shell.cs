@@ -18,8 +18,16 @@ public sealed partial class ScriptRunner
         new("tcp_frto", "2"), new("tcp_sack", "1"), new("tcp_dsack", "1"), new("tcp_reordering", "3"),
         new("tcp_congestion_control", "cubic"), new("tcp_slow_start_after_idle", "0"),
         new("tcp_early_retrans", "4"), new("tcp_recovery", "1"), new("tcp_ecn", "0"),
-        new("tcp_notsent_lowat", "4294967295"),
+        new("tcp_notsent_lowat", "4294967295"), new("tcp_fastopen_key", "a1a1a1a1-b2b2b2b2-c3c3c3c3-d4d4d4d4"),
     ];
+
+    /// <summary>
+    /// Where the two suites' defaults.sh differ: the kernel's selftests enable Fast Open's client
+    /// and server sides (0x3); google/packetdrill's also make every listener take SYN data without
+    /// setsockopt(TCP_FASTOPEN) (0x400; its bits 0x70000 are Google's own, kept and ignored).
+    /// </summary>
+    private static readonly Sysctls.Assignment SelftestsFastOpen = new("tcp_fastopen", "0x3");
+    private static readonly Sysctls.Assignment GoogleFastOpen = new("tcp_fastopen", "0x70403");
 
     /// <summary>
     /// A shell line in backticks. Its sysctl assignments (<see cref="Sysctls"/>) become the
@@ -31,17 +39,20 @@ public sealed partial class ScriptRunner
     private void RunShell(ShellEvent shell)
     {
         var understood = true;
-        foreach (var command in shell.Text.Trim('`', ' ', '\n').Split(['\n', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        // A backslash at the end of a line continues the command on the next.
+        var text = shell.Text.Trim('`', ' ', '\n').Replace("\\\n", " ", StringComparison.Ordinal);
+        foreach (var command in text.Split(['\n', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (command.StartsWith('#'))
             {
                 continue;
             }
 
-            if (command is "./defaults.sh" || command.EndsWith("/common/defaults.sh", StringComparison.Ordinal))
+            var google = command.EndsWith("/common/defaults.sh", StringComparison.Ordinal);
+            if (command is "./defaults.sh" || google)
             {
                 _stack.Settings = _stack.Settings with { Pacing = false };
-                understood &= Apply(DefaultsSh);
+                understood &= Apply([.. DefaultsSh, google ? GoogleFastOpen : SelftestsFastOpen]);
                 continue;
             }
 
@@ -52,7 +63,7 @@ public sealed partial class ScriptRunner
             }
 
             var sysctls = Sysctls.In(command);
-            var isSysctl = sysctls.Count > 0 && (command.StartsWith("sysctl ", StringComparison.Ordinal) || command.StartsWith("./set_sysctls.py ", StringComparison.Ordinal));
+            var isSysctl = sysctls.Count > 0 && (command.StartsWith("sysctl ", StringComparison.Ordinal) || command.Split(' ', 2)[0].EndsWith("/set_sysctls.py", StringComparison.Ordinal));
             understood &= isSysctl & Apply(sysctls);
         }
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using NetSim.Packetdrill.Script;
 using NetSim.Sim.Kernel;
 using NetSim.Tcp;
+using NetSim.Tcp.FastOpen;
 
 namespace NetSim.Packetdrill.Runner;
 
@@ -115,13 +116,23 @@ public sealed partial class ScriptRunner
         }
     }
 
-    private SyscallOutcome Socket(SyscallEvent call) => SyscallOutcome.Return(NewSocket(call).Fd);
+    /// <summary>socket(): SOCK_NONBLOCK in the type makes the descriptor non-blocking, as fcntl(O_NONBLOCK) would.</summary>
+    private SyscallOutcome Socket(SyscallEvent call)
+    {
+        var socket = NewSocket(call);
+        socket.NonBlocking = call.Arguments.Count > 1 && call.Arguments[1].Split('|').Any(flag => flag.Trim() == "SOCK_NONBLOCK");
+        return SyscallOutcome.Return(socket.Fd);
+    }
 
-    /// <summary>A new descriptor: the number the script expects the call to return (packetdrill maps script descriptors to live ones), else the lowest free.</summary>
+    /// <summary>
+    /// A new descriptor: the number the script expects the call to return, which from now on names
+    /// the new socket even if an older one the script never closed had it (packetdrill maps script
+    /// descriptors to live ones), else the lowest free.
+    /// </summary>
     private ScriptSocket NewSocket(SyscallEvent call)
     {
-        var fd = call.Result >= 0 && call.Result < int.MaxValue && !_sockets.ContainsKey((int)call.Result) ? (int)call.Result : 3;
-        while (_sockets.ContainsKey(fd))
+        var fd = call.Result >= 0 && call.Result < int.MaxValue ? (int)call.Result : 3;
+        while (call.Result < 0 && _sockets.ContainsKey(fd))
         {
             fd++;
         }
@@ -154,6 +165,17 @@ public sealed partial class ScriptRunner
         var socket = SocketOf(call);
         var listener = _stack.Listen(ScriptPort, socket.PendingSettings, backlog: (int)IntegerArgument(call, 1));
         ApplyPendingOptions(socket, listener);
+        _listenerAwaitsSyn = true;
+        if (socket.PendingFastOpenQueue is { } fastOpenQueue)
+        {
+            listener.SetFastOpenQueue(fastOpenQueue);
+        }
+
+        if (socket.PendingFastOpenKey is { } fastOpenKey)
+        {
+            listener.SetFastOpenKey(fastOpenKey);
+        }
+
         socket.Listener = listener;
         return SyscallOutcome.Return(0);
     }
@@ -207,7 +229,7 @@ public sealed partial class ScriptRunner
     private SyscallOutcome Connect(SyscallEvent call)
     {
         var socket = SocketOf(call);
-        var connection = _stack.Connect(RemoteAddress, ScriptPort, socket.PendingSettings);
+        var connection = _stack.Connect(_remoteAddress, ScriptPort, socket.PendingSettings);
         ApplyPendingOptions(socket, connection);
         socket.Connection = connection;
         _socketUnderTest = connection;
@@ -223,25 +245,29 @@ public sealed partial class ScriptRunner
 
     private SyscallOutcome Write(SyscallEvent call)
     {
+        var socket = SocketOf(call);
         var connection = ConnectionOf(call);
         var (bytes, flags) = WriteArguments(call);
-        if (connection.Error is { } error)
+        if (TakeError(socket) is { } error)
         {
             return SyscallOutcome.Fail(error);
         }
 
-        if (connection.State is not (TcpState.Established or TcpState.CloseWait) || ShutDownForWriting(connection))
+        // tcp_sendmsg_locked(): a passive Fast Open child writes before its handshake ends.
+        var writable = connection.State is TcpState.Established or TcpState.CloseWait
+            || (connection.State == TcpState.SynReceived && connection.FastOpenRequestPending);
+        if (!writable || ShutDownForWriting(connection))
         {
             return SyscallOutcome.Fail(connection.State is TcpState.SynSent or TcpState.SynReceived ? "EAGAIN" : "EPIPE");
         }
 
-        var nonBlocking = SocketOf(call).NonBlocking;
+        var nonBlocking = socket.NonBlocking;
         long written = 0;
         SyscallOutcome Continue()
         {
-            if (connection.Error is { } failure)
+            if (connection.Error is not null)
             {
-                return written > 0 ? SyscallOutcome.Return(written) : SyscallOutcome.Fail(failure);
+                return written > 0 ? SyscallOutcome.Return(written) : SyscallOutcome.Fail(TakeError(socket) ?? "EPIPE");
             }
 
             written += connection.Write(bytes - written, flags);
@@ -313,6 +339,14 @@ public sealed partial class ScriptRunner
     /// <summary>A NULL buffer: copying from or to it faults (EFAULT), and the socket is left as it was.</summary>
     private static bool NullBuffer(SyscallEvent call) => call.Arguments.Count > 1 && call.Arguments[1] == "NULL";
 
+    /// <summary>Linux sock_error(): the socket's pending error, once; the call that reports it clears it (sk_err).</summary>
+    private static string? TakeError(ScriptSocket socket)
+    {
+        var error = socket.ErrorReported ? null : socket.Connection?.Error;
+        socket.ErrorReported |= error is not null;
+        return error;
+    }
+
     private static bool ShutDownForWriting(TcpConnection connection) =>
         connection.State is TcpState.FinWait1 or TcpState.FinWait2 or TcpState.Closing or TcpState.LastAck or TcpState.TimeWait;
 
@@ -342,7 +376,7 @@ public sealed partial class ScriptRunner
                 return SyscallOutcome.Return(read);
             }
 
-            return connection.Error is { } error ? SyscallOutcome.Fail(error) : SyscallOutcome.Return(0);
+            return TakeError(socket) is { } error ? SyscallOutcome.Fail(error) : SyscallOutcome.Return(0);
         }
 
         if (Ready())
@@ -420,6 +454,11 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Return(0);
         }
 
+        if (name == "TCP_FASTOPEN_KEY")
+        {
+            return SetFastOpenKey(call, socket);
+        }
+
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
         var connection = socket.Connection ?? socket.Listener;
         var settings = SettingsOf(socket);
@@ -427,7 +466,7 @@ public sealed partial class ScriptRunner
         {
             "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" => null,
             "SO_RCVLOWAT" or "TCP_NOTSENT_LOWAT" => null,
-            "TCP_NODELAY" or "TCP_CORK" or "TCP_INQ" or "IP_TOS" => null,
+            "TCP_NODELAY" or "TCP_CORK" or "TCP_INQ" or "IP_TOS" or "TCP_FASTOPEN" => null,
             "SO_KEEPALIVE" => null,
             "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
             "TCP_KEEPINTVL" => settings with { KeepAliveInterval = SimTime.FromSeconds(value) },
@@ -453,6 +492,21 @@ public sealed partial class ScriptRunner
         else if (name == "TCP_INQ")
         {
             socket.ReceiveQueueHint = value != 0;
+        }
+        else if (name == "TCP_FASTOPEN")
+        {
+            // do_tcp_setsockopt(): on a socket that is neither closed nor listening, -EINVAL.
+            if (socket.Listener is { } fastOpenListener)
+            {
+                return ErrnoOf(fastOpenListener.SetFastOpenQueue((int)value));
+            }
+
+            if (socket.Connection is not null || value < 0)
+            {
+                return SyscallOutcome.Fail("EINVAL");
+            }
+
+            socket.PendingFastOpenQueue = (int)value;
         }
         else if (name == "TCP_CORK")
         {
@@ -492,6 +546,40 @@ public sealed partial class ScriptRunner
     }
 
     /// <summary>
+    /// setsockopt(fd, SOL_TCP, TCP_FASTOPEN_KEY, "\xa1...", 16): the listener's own Fast Open key, 16
+    /// bytes or 32 with a backup; another length is -EINVAL.
+    /// </summary>
+    private SyscallOutcome SetFastOpenKey(SyscallEvent call, ScriptSocket socket)
+    {
+        var key = call.Arguments.Count > 3 ? CString.Decode(call.Arguments[3]) : [];
+        var length = call.Arguments.Count > 4 ? (int)IntegerArgument(call, 4) : key.Length;
+        key = key.AsSpan(0, Math.Min(length, key.Length)).ToArray();
+        if (length != key.Length || FastOpenKeys.FromBytes(key) is null)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        if (socket.Listener is { } listener)
+        {
+            listener.SetFastOpenKey(key);
+        }
+        else
+        {
+            socket.PendingFastOpenKey = key;
+        }
+
+        return SyscallOutcome.Return(0);
+    }
+
+    /// <summary>A kernel return value: 0, or a negative errno as the call's failure.</summary>
+    private static SyscallOutcome ErrnoOf(int result) => result switch
+    {
+        0 => SyscallOutcome.Return(0),
+        TcpConnection.InvalidArgument => SyscallOutcome.Fail("EINVAL"),
+        _ => throw new ScriptFailedException($"unexpected kernel result {result}"),
+    };
+
+    /// <summary>
     /// getsockopt(fd, SOL_SOCKET, SO_ERROR, [errno], [4]) checks the pending error and clears it;
     /// TCP_NODELAY, TCP_CORK, SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT and SO_SNDBUF (sk_sndbuf, the doubled
     /// request) read back what the socket holds.
@@ -507,9 +595,7 @@ public sealed partial class ScriptRunner
         switch (name)
         {
             case "SO_ERROR":
-                var error = socket.ErrorReported ? null : socket.Connection?.Error;
-                socket.ErrorReported |= error is not null;
-                actual = error ?? "0";
+                actual = TakeError(socket) ?? "0";
                 break;
             case "TCP_NODELAY":
                 actual = (socket.Connection?.NoDelay ?? socket.PendingNoDelay) ? "1" : "0";
@@ -531,6 +617,9 @@ public sealed partial class ScriptRunner
                 break;
             case "SO_SNDBUF":
                 actual = Number(connection?.SendBufferSize ?? settings.SendBuffer);
+                break;
+            case "TCP_FASTOPEN":
+                actual = Number(socket.Listener?.FastOpenQueueLimit ?? socket.PendingFastOpenQueue ?? 0);
                 break;
             default:
                 throw new ScriptFailedException($"getsockopt(): option {name} not supported by the simulator");

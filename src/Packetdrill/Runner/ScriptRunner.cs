@@ -10,7 +10,8 @@ namespace NetSim.Packetdrill.Runner;
 
 /// <summary>
 /// Plays a packetdrill script against one simulated endpoint, in virtual time. The script is the
-/// remote peer (192.0.2.1) on a zero-delay link to the endpoint (192.168.0.1): it injects the
+/// remote peer (192.0.2.1, or --remote_ip) on a zero-delay link to the endpoint (192.168.0.1, or
+/// --local_ip): it injects the
 /// <c>&lt;</c> segments, checks each <c>&gt;</c> segment the endpoint sends, and makes the socket
 /// calls. Sequence numbers are relative to each side's initial sequence number, as in
 /// packetdrill; outbound TSvals are not checked and inbound TSecr values are mapped to the TSvals
@@ -22,8 +23,13 @@ public sealed partial class ScriptRunner
 {
     private const ushort ScriptPort = 8080;
     private const ushort RemoteEphemeralPort = 48000;
-    private static readonly Ipv4Address LocalAddress = Ipv4Address.Parse("192.168.0.1");
-    private static readonly Ipv4Address RemoteAddress = Ipv4Address.Parse("192.0.2.1");
+
+    /// <summary>packetdrill's default --local_ip and --remote_ip.</summary>
+    private const string DefaultLocalAddress = "192.168.0.1";
+    private const string DefaultRemoteAddress = "192.0.2.1";
+
+    private readonly Ipv4Address _localAddress;
+    private readonly Ipv4Address _remoteAddress;
 
     private readonly PacketdrillScript _script;
     private readonly PacketdrillOptions _options;
@@ -38,6 +44,9 @@ public sealed partial class ScriptRunner
 
     private SimTime _previousEventEnd = SimTime.Zero;
     private ushort _remotePort = RemoteEphemeralPort;
+
+    /// <summary>listen() has been called and no SYN has come since: the next one is a new connection.</summary>
+    private bool _listenerAwaitsSyn;
     private ushort? _localPort;
     private uint? _localIsn;
     private uint _scriptLocalIsn;
@@ -52,10 +61,12 @@ public sealed partial class ScriptRunner
         _tolerance = script.Options.TryGetValue("tolerance_usecs", out var tolerance)
             ? long.Parse(tolerance, CultureInfo.InvariantCulture)
             : options.ToleranceMicroseconds;
+        _localAddress = AddressOption(script, "local_ip", DefaultLocalAddress);
+        _remoteAddress = AddressOption(script, "remote_ip", DefaultRemoteAddress);
         _simulation = new Simulation(options.Seed);
         var network = new Network(_simulation);
-        var local = network.AddHost("local", LocalAddress);
-        _remote = network.AddHost("remote", RemoteAddress);
+        var local = network.AddHost("local", _localAddress);
+        _remote = network.AddHost("remote", _remoteAddress);
         // One petabit per second: every segment crosses in a nanosecond.
         const long rate = 1_000_000_000_000_000;
         network.Connect(local, _remote,
@@ -66,13 +77,18 @@ public sealed partial class ScriptRunner
         _stack = new TcpStack(_simulation, local, options.Settings);
     }
 
+    /// <summary>An IPv4 address the script sets on a line of its own (<c>--local_ip=192.168.0.2</c>, checked by the parser), or packetdrill's default.</summary>
+    private static Ipv4Address AddressOption(PacketdrillScript script, string name, string fallback) =>
+        Ipv4Address.Parse(script.Options.GetValueOrDefault(name, fallback));
+
     /// <summary>Parses and runs the script at <paramref name="path"/>; a syntax error is the result's failure.</summary>
     public static ScriptResult RunFile(string path, PacketdrillOptions? options = null)
     {
+        options ??= new PacketdrillOptions();
         PacketdrillScript script;
         try
         {
-            script = ScriptParser.ParseFile(path);
+            script = ScriptParser.ParseFile(path, options.Definitions);
         }
         catch (ScriptSyntaxException e)
         {

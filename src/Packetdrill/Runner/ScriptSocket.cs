@@ -33,6 +33,11 @@ internal sealed class ScriptSocket(int fd)
 
     public int? PendingNotSentLowWatermark { get; set; }
 
-    /// <summary>The error SO_ERROR reports once, then clears.</summary>
+    /// <summary>TCP_FASTOPEN and TCP_FASTOPEN_KEY set before listen().</summary>
+    public int? PendingFastOpenQueue { get; set; }
+
+    public byte[]? PendingFastOpenKey { get; set; }
+
+    /// <summary>The connection's error has been reported (by SO_ERROR, read or write) and so cleared.</summary>
     public bool ErrorReported { get; set; }
 }

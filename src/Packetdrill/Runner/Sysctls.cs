@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using NetSim.Sim.Kernel;
 using NetSim.Tcp;
 using NetSim.Tcp.Congestion;
+using NetSim.Tcp.FastOpen;
 
 namespace NetSim.Packetdrill.Runner;
 
@@ -54,7 +55,11 @@ public static partial class Sysctls
         var values = new long[numbers.Length];
         for (var i = 0; i < numbers.Length; i++)
         {
-            if (!long.TryParse(numbers[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]))
+            // proc_dointvec() reads C integer literals: 0x202 is hex.
+            var hex = numbers[i].StartsWith("0x", StringComparison.OrdinalIgnoreCase);
+            if (!(hex
+                ? long.TryParse(numbers[i].AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out values[i])
+                : long.TryParse(numbers[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i])))
             {
                 values = [];
                 break;
@@ -96,6 +101,10 @@ public static partial class Sysctls
             ("rmem_max", > 0, _) => settings with { RmemMax = (int)one!.Value },
             ("wmem_max", > 0, _) => settings with { WmemMax = (int)one!.Value },
             ("tcp_congestion_control", _, _) when CongestionControlRegistry.Names.Contains(sysctl.Value) => settings with { Congestion = sysctl.Value },
+
+            // Bits the model does not know (Google's kernels use the high ones) are kept and ignored, as Linux keeps them.
+            ("tcp_fastopen", >= 0 and <= int.MaxValue, _) => settings with { FastOpen = (FastOpenMode)one!.Value },
+            ("tcp_fastopen_key", _, _) when FastOpenKeys.TryParse(sysctl.Value, out var keys) => settings with { FastOpenKeys = keys },
             _ => null,
         };
 

@@ -1,4 +1,5 @@
 using NetSim.Tcp;
+using NetSim.Tcp.Congestion;
 
 namespace NetSim.Packetdrill.Runner;
 
@@ -11,6 +12,7 @@ internal static class TcpInfo
     public static long? Field(TcpConnection c, string name) => name switch
     {
         "tcpi_state" => (long)c.State,
+        "tcpi_options" => Options(c),
         "tcpi_ca_state" => (long)c.CaState,
         "tcpi_retransmits" => c.Retransmits,
         "tcpi_probes" => c.ProbesOut,
@@ -25,6 +27,8 @@ internal static class TcpInfo
         "tcpi_snd_ssthresh" => c.Window.Ssthresh,
         "tcpi_snd_cwnd" => c.Window.Cwnd,
         "tcpi_total_retrans" => c.Statistics.TotalRetransmissions,
+        "tcpi_delivered" => c.Delivered,
+        "tcpi_delivered_ce" => c.DeliveredCe,
         "tcpi_busy_time" => c.BusyTimeUs,
         "tcpi_rwnd_limited" => c.RwndLimitedUs,
         "tcpi_sndbuf_limited" => c.SndbufLimitedUs,
@@ -42,11 +46,22 @@ internal static class TcpInfo
         _ => null,
     };
 
+    /// <summary>tcp_get_info()'s tcpi_options: the options agreed in the handshake, ECN, and SYN data taken (TCPI_OPT_*).</summary>
+    private static long Options(TcpConnection c) =>
+        (c.TimestampsAgreed ? 1 : 0) | (c.SackAgreed ? 2 : 0) | (c.WindowScalingAgreed ? 4 : 0)
+        | ((c.EcnFlags & EcnFlags.Ok) != 0 ? 8 : 0) | ((c.EcnFlags & EcnFlags.Seen) != 0 ? 16 : 0) | (c.SynDataAcked ? 32 : 0);
+
     /// <summary>jiffies_to_msecs(now - then), as tcp_get_info() reports the times since an event.</summary>
     private static long Milliseconds(TcpConnection c, uint then) => (long)(uint)(c.Jiffies - then) * 1000 / c.Settings.Hz;
 
     public static long? Constant(string name) => name switch
     {
+        "TCPI_OPT_TIMESTAMPS" => 1,
+        "TCPI_OPT_SACK" => 2,
+        "TCPI_OPT_WSCALE" => 4,
+        "TCPI_OPT_ECN" => 8,
+        "TCPI_OPT_ECN_SEEN" => 16,
+        "TCPI_OPT_SYN_DATA" => 32,
         "TCP_CA_Open" => 0,
         "TCP_CA_Disorder" => 1,
         "TCP_CA_CWR" => 2,

@@ -12,13 +12,15 @@ namespace NetSim.Packetdrill.Script;
 /// </summary>
 public static partial class ScriptParser
 {
-    public static PacketdrillScript ParseFile(string path) => Parse(File.ReadAllText(path), path);
+    public static PacketdrillScript ParseFile(string path, IReadOnlyDictionary<string, string>? definitions = null) =>
+        Parse(File.ReadAllText(path), path, definitions);
 
-    public static PacketdrillScript Parse(string text, string file = "<script>")
+    /// <summary>Parses a script, reading each name of <paramref name="definitions"/> (default <see cref="ScriptDefinitions.KernelSelftests"/>) as its value.</summary>
+    public static PacketdrillScript Parse(string text, string file = "<script>", IReadOnlyDictionary<string, string>? definitions = null)
     {
         var events = new List<ScriptEvent>();
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        var lines = StripComments(text).Split('\n');
+        var lines = Substitute(StripComments(text), definitions ?? ScriptDefinitions.KernelSelftests).Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
@@ -31,7 +33,14 @@ public static partial class ScriptParser
             if (line.StartsWith("--", StringComparison.Ordinal))
             {
                 var equals = line.IndexOf('=');
-                options[equals < 0 ? line[2..] : line[2..equals]] = equals < 0 ? "" : line[(equals + 1)..];
+                var name = equals < 0 ? line[2..] : line[2..equals];
+                var value = equals < 0 ? "" : line[(equals + 1)..];
+                if (name is "local_ip" or "remote_ip" && !Ipv4Address.TryParse(value, out _))
+                {
+                    throw new ScriptSyntaxException(file, number, $"--{name}={value}: not an IPv4 address (IPv6 is not modelled)");
+                }
+
+                options[name] = value;
                 continue;
             }
 
@@ -153,7 +162,7 @@ public static partial class ScriptParser
         var rest = text[space..].Trim();
         if (rest.StartsWith('`'))
         {
-            return new ShellEvent(line, time, text);
+            return new ShellEvent(line, time, rest);
         }
 
         if (rest.StartsWith('<') || rest.StartsWith('>'))
@@ -323,6 +332,12 @@ public static partial class ScriptParser
         return flags;
     }
 
+    /// <summary>Each whole word that a definition names, replaced by its value.</summary>
+    private static string Substitute(string text, IReadOnlyDictionary<string, string> definitions) =>
+        definitions.Count == 0
+            ? text
+            : Regex.Replace(text, @"\b(" + string.Join('|', definitions.Keys.Order(StringComparer.Ordinal).Select(Regex.Escape)) + @")\b", m => definitions[m.Value]);
+
     private static List<TcpOption> ParseOptions(string file, int line, string text)
     {
         var options = new List<TcpOption>();
@@ -339,11 +354,25 @@ public static partial class ScriptParser
                 "TS" when words.Length == 5 && words[1] == "val" && words[3] == "ecr" =>
                     new TcpOption(TcpOptionKind.Timestamps, Number(file, line, words[2]), Number(file, line, words[4])),
                 "sack" => new TcpOption(TcpOptionKind.Sack, Blocks: [.. words.Skip(1).Select(w => SackBlockOf(file, line, w))]),
-                _ => throw new ScriptSyntaxException(file, line, $"unsupported TCP option '{part}' (supported: mss, sackOK, TS val ecr, nop, eol, wscale, sack)"),
+                "FO" when words.Length <= 2 => new TcpOption(TcpOptionKind.FastOpen, FastOpen: FastOpenOf(file, line, words, experimental: false)),
+                "FOEXP" when words.Length <= 2 => new TcpOption(TcpOptionKind.Experimental, FastOpen: FastOpenOf(file, line, words, experimental: true)),
+                _ => throw new ScriptSyntaxException(file, line, $"unsupported TCP option '{part}' (supported: mss, sackOK, TS val ecr, nop, eol, wscale, sack, FO, FOEXP)"),
             });
         }
 
         return options;
+    }
+
+    /// <summary><c>FO</c> (a cookie request) or <c>FO 3021b9d889017eeb</c>: the cookie in hex, an even count of digits.</summary>
+    private static FastOpenOption FastOpenOf(string file, int line, string[] words, bool experimental)
+    {
+        var hex = words.Length == 2 ? words[1] : string.Empty;
+        if (hex.Length % 2 != 0 || !hex.All(char.IsAsciiHexDigit))
+        {
+            throw new ScriptSyntaxException(file, line, $"{words[0]}: expected a cookie in hex digits, got '{hex}' (a name such as TFO_COOKIE needs its definition)");
+        }
+
+        return new FastOpenOption(Convert.FromHexString(hex), experimental);
     }
 
     private static SackBlock SackBlockOf(string file, int line, string word)
@@ -387,7 +416,9 @@ public static partial class ScriptParser
             throw new ScriptSyntaxException(file, line, $"{name}(): expected a number after '='");
         }
 
-        var errno = value == -1 && words.Length > 1 ? words[1] : null;
+        // = -1 EINVAL (Invalid argument), or ECONNRESET(Connection reset by peer) unspaced; a note
+        // alone in parentheses names no errno to check.
+        var errno = value == -1 && words.Length > 1 && !words[1].StartsWith('(') ? words[1].Split('(')[0] : null;
         return new SyscallEvent(line, time, text, name, arguments, value, errno);
     }
 
@@ -428,8 +459,20 @@ public static partial class ScriptParser
         var arguments = new List<string>();
         var depth = 0;
         var start = 0;
+        var quoted = false;
         for (var i = 0; i < text.Length; i++)
         {
+            // Commas and brackets inside a string literal belong to it.
+            if (text[i] == '"' && (i == 0 || text[i - 1] != '\\'))
+            {
+                quoted = !quoted;
+            }
+
+            if (quoted)
+            {
+                continue;
+            }
+
             depth += text[i] switch { '(' or '[' or '{' => 1, ')' or ']' or '}' => -1, _ => 0 };
             if (text[i] == ',' && depth == 0)
             {

@@ -51,6 +51,9 @@ public sealed class Packet
     /// <summary>The SACK-permitted option (RFC 2018 §2). Only on SYN segments.</summary>
     public bool SackPermitted { get; set; }
 
+    /// <summary>The Fast Open option (RFC 7413) of a SYN or SYN-ACK, or null.</summary>
+    public FastOpenOption? FastOpen { get; set; }
+
     private SackBlockArray _sackBlocks;
 
     /// <summary>SACK blocks carried (RFC 2018 §3), D-SACK first when there is one (RFC 2883 §4).</summary>
@@ -107,11 +110,12 @@ public sealed class Packet
     /// <summary>
     /// Length of the TCP options in bytes as Linux lays them out (tcp_options_write()): MSS 4,
     /// timestamps 12 (SACK-permitted rides in their NOPs), else NOP NOP SACK-permitted 4, NOP window
-    /// scale 4, SACK blocks 4 + 8 each, and the extra options a sock_ops program wrote.
+    /// scale 4, SACK blocks 4 + 8 each, Fast Open padded to four bytes, and the extra options a
+    /// sock_ops program wrote.
     /// </summary>
     public int TcpOptionsLength =>
         (MssOption != 0 ? 4 : 0) + (HasTimestamps ? 12 : SackPermitted ? 4 : 0) + (WindowScaleOption >= 0 ? 4 : 0)
-        + (SackBlockCount > 0 ? 4 + (8 * SackBlockCount) : 0) + ExtraOptionsLength;
+        + (SackBlockCount > 0 ? 4 + (8 * SackBlockCount) : 0) + (FastOpen?.PaddedLength ?? 0) + ExtraOptionsLength;
 
     /// <summary>Bytes of the IP packet on the wire (IP header, TCP header, options, payload).</summary>
     public int SizeBytes => Ipv4HeaderBytes + TcpHeaderBytes + TcpOptionsLength + PayloadLength;
@@ -142,6 +146,7 @@ public sealed class Packet
         TsVal = 0;
         TsEcr = 0;
         SackPermitted = false;
+        FastOpen = null;
         SackBlockCount = 0;
         PayloadLength = 0;
         Corrupted = false;
@@ -173,6 +178,7 @@ public sealed class Packet
         copy.TsVal = TsVal;
         copy.TsEcr = TsEcr;
         copy.SackPermitted = SackPermitted;
+        copy.FastOpen = FastOpen;
         copy._sackBlocks = _sackBlocks;
         copy.SackBlockCount = SackBlockCount;
         copy.PayloadLength = PayloadLength;

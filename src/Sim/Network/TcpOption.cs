@@ -10,13 +10,15 @@ public enum TcpOptionKind : byte
     SackPermitted = 4,
     Sack = 5,
     Timestamps = 8,
+    FastOpen = 34,
+    Experimental = 254,
 }
 
 /// <summary>
 /// One option as it sits in the header: the kind and its values (MSS, shift, TSval and TSecr),
-/// or the SACK blocks.
+/// the SACK blocks, or the Fast Open option (kind 34, or 254 with its magic).
 /// </summary>
-public sealed record TcpOption(TcpOptionKind Kind, uint Value = 0, uint Echo = 0, IReadOnlyList<SackBlock>? Blocks = null)
+public sealed record TcpOption(TcpOptionKind Kind, uint Value = 0, uint Echo = 0, IReadOnlyList<SackBlock>? Blocks = null, FastOpenOption? FastOpen = null)
 {
     public static TcpOption Nop { get; } = new(TcpOptionKind.Nop);
 }

@@ -3,7 +3,7 @@ namespace NetSim.Sim.Network;
 /// <summary>
 /// The options of a segment in the order and with the padding Linux tcp_options_write() uses:
 /// MSS; SACK-permitted and timestamps together (or NOP NOP before either alone); NOP and window
-/// scale; NOP NOP and SACK blocks. <see cref="Packet.TcpOptionsLength"/> is the byte count of this
+/// scale; NOP NOP and SACK blocks; Fast Open, with two NOPs after a length of 4n + 2. <see cref="Packet.TcpOptionsLength"/> is the byte count of this
 /// layout. Allocates: for the wire encoder and for scripts, not for the hot path.
 /// </summary>
 public static class TcpOptionLayout
@@ -54,6 +54,15 @@ public static class TcpOptionLayout
             options.Add(TcpOption.Nop);
             options.Add(TcpOption.Nop);
             options.Add(new TcpOption(TcpOptionKind.Sack, Blocks: blocks));
+        }
+
+        if (packet.FastOpen is { } fastOpen)
+        {
+            options.Add(new TcpOption(fastOpen.Experimental ? TcpOptionKind.Experimental : TcpOptionKind.FastOpen, FastOpen: fastOpen));
+            for (var padding = fastOpen.Length; padding < fastOpen.PaddedLength; padding++)
+            {
+                options.Add(TcpOption.Nop);
+            }
         }
 
         return options;

@@ -107,6 +107,14 @@ public static class WireEncoder
                     }
 
                     break;
+                case TcpOptionKind.FastOpen:
+                    bytes.AddRange([FastOpenOption.IanaKind, (byte)option.FastOpen!.Length]);
+                    bytes.AddRange(option.FastOpen.Cookie);
+                    break;
+                case TcpOptionKind.Experimental:
+                    bytes.AddRange([FastOpenOption.ExperimentalKind, (byte)option.FastOpen!.Length, FastOpenOption.ExperimentalMagic >> 8, FastOpenOption.ExperimentalMagic & 0xFF]);
+                    bytes.AddRange(option.FastOpen.Cookie);
+                    break;
             }
         }
 
