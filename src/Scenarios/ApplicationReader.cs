@@ -9,7 +9,7 @@ namespace NetSim.Scenarios;
 /// <summary>
 /// Reads a flow's <c>app</c>: <c>bulk</c> (<c>bytes</c>), <c>onoff</c> (<c>on</c>, <c>off</c>,
 /// <c>rate</c>, <c>bytes</c>) or <c>request_response</c> (<c>request</c>, <c>response</c>,
-/// <c>think</c>, <c>requests</c>). A period is a duration (constant) or a map
+/// <c>think</c>, <c>requests</c>, <c>fast_open</c>). A period is a duration (constant) or a map
 /// <c>{distribution: exponential | pareto | constant, mean: 1s, shape: 1.5}</c>.
 /// </summary>
 internal static class ApplicationReader
@@ -45,7 +45,8 @@ internal static class ApplicationReader
                     PositiveSize(app, "request") ?? throw app.Error("request", "missing required field (bytes per request, e.g. 2KB)"),
                     PositiveSize(app, "response") ?? throw app.Error("response", "missing required field (bytes per response, e.g. 100KB)"),
                     Period(app, "think", required: false) ?? PeriodDistribution.Fixed(SimTime.Zero),
-                    (int?)requests);
+                    (int?)requests,
+                    app.Boolean("fast_open") ?? false);
             default:
                 throw app.Error("type", $"unknown application '{type}'{YamlMap.DidYouMean(type, Types)} (valid: {string.Join(", ", Types)})");
         }

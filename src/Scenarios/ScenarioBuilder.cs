@@ -6,6 +6,7 @@ using NetSim.Sim.Network.Routing;
 using NetSim.SockOps;
 using NetSim.Tcp;
 using NetSim.Tcp.Apps;
+using NetSim.Tcp.FastOpen;
 
 namespace NetSim.Scenarios;
 
@@ -113,14 +114,18 @@ public static class ScenarioBuilder
                 },
                 new SinkApplication(to, port, flow.Tcp, flow.Name)),
             RequestResponseApplicationSpec exchange => (
-                new RequestResponseClient(from, destination, port, flow.Tcp, flow.Name, exchange.RequestBytes, exchange.ResponseBytes, exchange.Think, random)
+                new RequestResponseClient(from, destination, port, FastOpenTcp(flow.Tcp, exchange), flow.Name, exchange.RequestBytes, exchange.ResponseBytes, exchange.Think, random)
                 {
-                    Start = flow.Start, Stop = flow.Stop, Requests = exchange.Requests,
+                    Start = flow.Start, Stop = flow.Stop, Requests = exchange.Requests, FastOpen = exchange.FastOpen,
                 },
-                new RequestResponseServer(to, port, flow.Tcp, exchange.RequestBytes, exchange.ResponseBytes, flow.Name)),
+                new RequestResponseServer(to, port, FastOpenTcp(flow.Tcp, exchange), exchange.RequestBytes, exchange.ResponseBytes, flow.Name) { FastOpen = exchange.FastOpen }),
             _ => throw new InvalidOperationException($"no applications for {flow.App}"),
         };
     }
+
+    /// <summary>An exchange with <c>fast_open</c> turns on both sides of net.ipv4.tcp_fastopen for its flow.</summary>
+    private static TcpSettings FastOpenTcp(TcpSettings tcp, RequestResponseApplicationSpec exchange) =>
+        exchange.FastOpen ? tcp with { FastOpen = tcp.FastOpen | FastOpenMode.ClientEnable | FastOpenMode.ServerEnable } : tcp;
 
     /// <summary>
     /// TCP sends segments of min(MSS, first-hop MTU - 40) bytes; a smaller MTU further along the

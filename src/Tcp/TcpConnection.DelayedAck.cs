@@ -57,7 +57,7 @@ public sealed partial class TcpConnection
         MeasureReceiveMss(packet);
         GrowWindow(packet.PayloadLength);
         var now = Simulation.Now;
-        if (_lastDataReceived is not { } last)
+        if (_ato == SimTime.Zero || _lastDataReceived is not { } last)
         {
             IncreaseQuickAcks(Settings.QuickAcks);
             _ato = MinimumAto;

@@ -32,8 +32,11 @@ public sealed partial class TcpConnection
     /// <summary>On a listener: fastopenq.rskq_rst_head, when each request reset after accept() stops counting.</summary>
     private Queue<SimTime>? _fastOpenResetExpiries;
 
-    /// <summary>The cookie the SYN-ACK about to be sent offers (the first SYN-ACK only: a retransmitted one carries none, tcp_rtx_synack()).</summary>
-    private FastOpenOption? _synAckFastOpen;
+    /// <summary>
+    /// The Fast Open option of the SYN or SYN-ACK about to be sent: the first only, as Linux leaves
+    /// it off retransmitted SYN-ACKs (tcp_rtx_synack()) and SYNs (tcp_send_syn_data()).
+    /// </summary>
+    private FastOpenOption? _handshakeFastOpen;
 
     /// <summary>
     /// On a listener: fastopenq.max_qlen, the most Fast Open requests whose handshake may be pending
@@ -202,22 +205,46 @@ public sealed partial class TcpConnection
         ArmRetransmitTimer(Rto);
         FinishConnect(SockOp.PassiveEstablishedCb, syn, established: false);
 
-        // The segment counters start again with the SYN (tp->segs_in is reset before tcp_segs_in()).
+        // tcp_create_openreq_child() counts the SYN in.
         Statistics.SegmentsIn = 1;
-        Statistics.DataSegmentsIn = syn.PayloadLength > 0 ? 1 : 0;
+
+        // The SYN-ACK acknowledges the data (and a FIN with it); the application, woken after it
+        // has gone, may answer at once.
+        _synBeingAnswered = syn;
+        _handshakeFastOpen = offer;
+        Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack, Irs + syn.SequenceLength);
+        _handshakeFastOpen = null;
+        _synBeingAnswered = null;
         listener.OnChildEstablished(this);
-        if (syn.PayloadLength > 0)
+        TakeSynData(syn);
+        _rcvWup = RcvNxt;
+    }
+
+    /// <summary>
+    /// Linux tcp_fastopen_add_skb(): the data of a SYN, or of the SYN-ACK a Fast Open client gets,
+    /// is queued as the first of the stream; the segment counters start again with it, and a FIN
+    /// on it closes the peer's side.
+    /// </summary>
+    private void TakeSynData(Packet segment)
+    {
+        var fin = (segment.Flags & TcpFlags.Fin) != 0;
+        if (segment.PayloadLength == 0 && !fin)
         {
-            SynDataAcked = true;
-            Deliver(0, syn.PayloadLength);
+            return;
         }
 
-        _rcvWup = RcvNxt;
-        _synBeingAnswered = syn;
-        _synAckFastOpen = offer;
-        Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
-        _synAckFastOpen = null;
-        _synBeingAnswered = null;
+        Statistics.SegmentsIn = 1;
+        Statistics.DataSegmentsIn = segment.PayloadLength > 0 ? 1 : 0;
+        SynDataAcked = true;
+        if (segment.PayloadLength > 0)
+        {
+            Deliver(0, segment.PayloadLength);
+        }
+
+        if (fin)
+        {
+            OnFin();
+        }
     }
 
     /// <summary>When the child's first SYN-ACK left (tcp_rsk(req)->snt_synack).</summary>

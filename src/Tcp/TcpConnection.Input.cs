@@ -49,6 +49,9 @@ public sealed partial class TcpConnection
         Iss = iss;
         SndUna = iss;
         SndNxt = iss + 1;
+
+        // tcp_create_openreq_child(): snd_sml starts where the data will (Minshall's check).
+        _sndSml = iss + 1;
         _tsOffset = Stack.NextTimestampOffset();
         InitReceiveWindow();
         var (fastOpen, offer) = Listener!.TryFastOpen(syn);
@@ -66,9 +69,9 @@ public sealed partial class TcpConnection
 
         _rtx.Append(new Buffers.SentSegment { Start = iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now });
         _synBeingAnswered = syn;
-        _synAckFastOpen = offer;
+        _handshakeFastOpen = offer;
         Transmit(iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
-        _synAckFastOpen = null;
+        _handshakeFastOpen = null;
         _synBeingAnswered = null;
         ArmRetransmitTimer();
     }
@@ -126,7 +129,22 @@ public sealed partial class TcpConnection
         SndWnd = packet.Window;
         ProcessAck(packet);
         FinishConnect(SockOp.ActiveEstablishedCb, packet);
-        SendAck();
+
+        // Fast Open's SYN-ACK: SYN data it left unacknowledged is retransmitted, carrying the ACK.
+        // Otherwise the ACK goes now, or, for a writer already waiting, rides on its data
+        // (tcp_rcv_synsent_state_process(): sk_write_pending holds it up to TCP_DELACK_MAX).
+        var synDataRetransmitted = (_synFastOpen || _synData) && OnFastOpenSynAck(packet);
+        if (WritePending)
+        {
+            _ackPending = true;
+            EnterQuickAckMode(Settings.QuickAcks);
+            _delayedAckTimer.ArmAfter(DelayedAckMax);
+        }
+        else if (!synDataRetransmitted)
+        {
+            SendAck();
+        }
+
         PushPendingFrames();
 
         // The application learns of the connection after the handshake ACK has left.
@@ -156,6 +174,7 @@ public sealed partial class TcpConnection
         // time since data was received (icsk_ack.lrcvtime), which TCP_INFO reports.
         LastSendJiffies = Jiffies;
         LastDataReceivedJiffies = Jiffies;
+        _lastDataReceived = Simulation.Now;
         if (_keepAlive)
         {
             _keepAliveTimer.ArmAfter(Settings.KeepAliveTime);

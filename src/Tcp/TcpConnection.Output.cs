@@ -418,7 +418,7 @@ public sealed partial class TcpConnection
             var offerScaling = synAck ? WindowScalingAgreed : Settings.WindowScaling;
             packet.WindowScaleOption = !offerScaling ? (sbyte)-1 : synAck ? (sbyte)RcvWscale : (sbyte)OfferedWindowScale;
             packet.SackPermitted = synAck ? SackAgreed : Settings.Sack;
-            packet.FastOpen = synAck ? _synAckFastOpen : null;
+            packet.FastOpen = _handshakeFastOpen;
         }
 
         // RFC 7323 §3.2: a SYN offers timestamps; once agreed, every segment carries them, echoing TS.Recent.

@@ -428,11 +428,22 @@ public sealed partial class TcpConnection
         Iss = iss;
         SndUna = iss;
         SndNxt = iss;
+
+        // tcp_connect_init(): no small segment is outstanding (Minshall's check, snd_sml).
+        _sndSml = iss;
         _tsOffset = Stack.NextTimestampOffset();
         InitReceiveWindow();
         Rto = InitialTimeout();
         SetUpEcnForSyn(CallSockOps(SockOp.NeedsEcn) == 1);
-        SendSyn();
+        if (_fastOpenOffered is { } offered)
+        {
+            SendSynData(offered);
+        }
+        else
+        {
+            SendSyn();
+        }
+
         ReportVariables();
     }
 

@@ -102,7 +102,11 @@ public sealed class TcpStack : IPacketHandler
         return listener;
     }
 
-    public TcpConnection Connect(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings = null, string? name = null)
+    public TcpConnection Connect(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings = null, string? name = null) =>
+        Open(remoteAddress, remotePort, settings, name, static (connection, iss) => connection.Connect(iss));
+
+    /// <summary>An active open's socket, in the table, then its SYN (tcp_v4_connect(): sk_set_txhash() before tcp_connect()).</summary>
+    private TcpConnection Open(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings, string? name, Action<TcpConnection, SequenceNumber> connect)
     {
         var localPort = AllocateEphemeralPort(remoteAddress, remotePort);
         var connection = Create(settings ?? Settings, remoteAddress, localPort, remotePort);
@@ -112,12 +116,21 @@ public sealed class TcpStack : IPacketHandler
         }
 
         _connections.Add(new ConnectionKey(remoteAddress, remotePort, localPort), connection);
-
-        // tcp_v4_connect(): sk_set_txhash() before tcp_connect().
         connection.TxHash = NextTxHash();
-        connection.Connect(NextIss());
+        connect(connection, NextIss());
         return connection;
     }
+
+    /// <summary>
+    /// sendto(MSG_FASTOPEN) or the first write after TCP_FASTOPEN_CONNECT: an active open that puts
+    /// up to <paramref name="offered"/> bytes in its SYN if it can (<see cref="TcpConnection.FastOpenCopied"/>
+    /// says how many it took); without a cookie for the server, a SYN asking for one.
+    /// </summary>
+    public TcpConnection ConnectWithData(Ipv4Address remoteAddress, ushort remotePort, long offered, TcpSettings? settings = null, string? name = null) =>
+        Open(remoteAddress, remotePort, settings, name, (connection, iss) => connection.ConnectWithData(iss, offered));
+
+    /// <summary>The Fast Open cookies and MSS this host has learnt per server (tcp_metrics).</summary>
+    public FastOpenCookieCache FastOpenCookies { get; } = new();
 
     /// <summary>The connection (or request socket) for a 4-tuple, if there is one.</summary>
     public TcpConnection? Find(Ipv4Address remoteAddress, ushort remotePort, ushort localPort) =>

@@ -12,10 +12,10 @@ public sealed class PacketdrillCommandTests : IDisposable
     [Fact]
     public void PassingScriptsExitZeroWithTheirTotals()
     {
-        var flushing = Path.Combine(_folder, "passive-open.pkt");
-        File.WriteAllText(flushing, File.ReadAllText(Script("handshake/passive-open.pkt")).Replace("`../common/defaults.sh`", "`ip tcp_metrics flush all`", StringComparison.Ordinal));
+        var skipping = Path.Combine(_folder, "passive-open.pkt");
+        File.WriteAllText(skipping, File.ReadAllText(Script("handshake/passive-open.pkt")).Replace("`../common/defaults.sh`", "`nstat -n`", StringComparison.Ordinal));
 
-        var (exit, output, _) = Netsim.Run("pkt", flushing, Script("close/active-close.pkt"));
+        var (exit, output, _) = Netsim.Run("pkt", skipping, Script("close/active-close.pkt"));
 
         Assert.Equal(0, exit);
         Assert.Contains("passive-open.pkt: passed (1 line(s) skipped: 3)", output);

@@ -74,4 +74,30 @@ public sealed class ApplicationScenarioTests : IDisposable
 
         Assert.Equal(4 * 500, Assert.Single(result.Flows).BytesDelivered);
     }
+
+    /// <summary>
+    /// scenarios/fast-open.yaml: the first Fast Open connection only asks for the cookie, so it
+    /// takes the handshake's round trip and the exchange's, as a plain one does; every later one
+    /// carries its request in the SYN and has its response a round trip (100 ms) after it starts.
+    /// </summary>
+    [Fact]
+    public void FastOpenSavesTheHandshakesRoundTripOnceTheCookieIsKnown()
+    {
+        ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("fast-open.yaml")), _temporary.Path);
+        var rows = CsvTables.Read<RequestRow>(Path.Combine(_temporary.Path, "requests.csv")).ToDictionary(r => r.Flow);
+
+        // Each flow starts on the second: fast-N at N - 1 s, plain-N half a second later.
+        decimal FromStart(string flow, decimal start) => (rows[flow].CompletedSeconds - start) * 1000;
+        Assert.InRange(FromStart("fast-1", 0), 200, 210);
+        for (var n = 2; n <= 5; n++)
+        {
+            Assert.InRange(FromStart($"fast-{n}", n - 1), 100, 110);
+            Assert.Equal(rows[$"fast-{n}"].SentSeconds, n - 1);
+        }
+
+        for (var n = 1; n <= 5; n++)
+        {
+            Assert.InRange(FromStart($"plain-{n}", n - 0.5m), 200, 210);
+        }
+    }
 }

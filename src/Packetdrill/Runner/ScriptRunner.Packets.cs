@@ -26,6 +26,7 @@ public sealed partial class ScriptRunner
             // connection of its own, from a new remote port, beside any the script still holds.
             if (_listenerAwaitsSyn && _stack.Find(_remoteAddress, _remotePort, ScriptPort) is not null)
             {
+                _retiredConnections.Add((ScriptPort, _remotePort));
                 _remotePort++;
             }
 
@@ -168,8 +169,24 @@ public sealed partial class ScriptRunner
         RememberTimestamp(segment, first);
     }
 
-    private (Packet Packet, SimTime At)? NextSent(SimTime deadline) =>
-        Advance(() => _sent.Count > 0, deadline) ? _sent.Dequeue() : null;
+    /// <summary>
+    /// The next segment the endpoint sent, by <paramref name="deadline"/>. As packetdrill's
+    /// sniff_outbound_live_packet() does, segments of connections the script has left for a newer
+    /// one are passed over.
+    /// </summary>
+    private (Packet Packet, SimTime At)? NextSent(SimTime deadline)
+    {
+        while (Advance(() => _sent.Count > 0, deadline))
+        {
+            var next = _sent.Dequeue();
+            if (!_retiredConnections.Contains((next.Packet.SourcePort, next.Packet.DestinationPort)))
+            {
+                return next;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>packetdrill verify_tcp() and verify_outbound_live_tcp_options(), for the first segment of a send.</summary>
     private string? Compare(SegmentSpec segment, Packet actual)

@@ -32,7 +32,8 @@ public sealed partial class ScriptRunner
     /// <summary>
     /// A shell line in backticks. Its sysctl assignments (<see cref="Sysctls"/>) become the
     /// defaults of the sockets created after it, as do <c>defaults.sh</c> (<see cref="DefaultsSh"/>)
-    /// and an fq qdisc on the tun device (<c>tc qdisc replace dev tun0 root fq</c>: pacing). A line
+    /// an fq qdisc on the tun device (<c>tc qdisc replace dev tun0 root fq</c>: pacing) and
+    /// <c>ip tcp_metrics flush</c> (the Fast Open cookie cache). A line
     /// with any other command, or a sysctl the model has no setting for, is reported as skipped,
     /// with whatever it set that the model has still applied; comments are ignored.
     /// </summary>
@@ -59,6 +60,14 @@ public sealed partial class ScriptRunner
             if (FqQdisc().IsMatch(command))
             {
                 _stack.Settings = _stack.Settings with { Pacing = true };
+                continue;
+            }
+
+            // ip tcp_metrics flush: the Fast Open cookies and MSS learnt per server are forgotten.
+            if (command.Contains("ip tcp_metrics flush", StringComparison.Ordinal))
+            {
+                _stack.FastOpenCookies.Clear();
+                understood &= command.StartsWith("ip tcp_metrics flush", StringComparison.Ordinal);
                 continue;
             }
 

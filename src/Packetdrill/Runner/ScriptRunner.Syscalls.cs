@@ -226,10 +226,23 @@ public sealed partial class ScriptRunner
         return socket.NonBlocking ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.WaitFor(() => listener.AcceptQueueLength > 0, Take);
     }
 
+    /// <summary>
+    /// connect(); after TCP_FASTOPEN_CONNECT, returns 0 at once and leaves the SYN to the first
+    /// write when data may go in it, else sends a SYN asking for a cookie (tcp_fastopen_defer_connect()).
+    /// </summary>
     private SyscallOutcome Connect(SyscallEvent call)
     {
         var socket = SocketOf(call);
-        var connection = _stack.Connect(_remoteAddress, ScriptPort, socket.PendingSettings);
+        if (socket.FastOpenConnect && TcpConnection.CanSendSynData(_stack, SettingsOf(socket), _remoteAddress))
+        {
+            socket.DeferredConnect = true;
+            return SyscallOutcome.Return(0);
+        }
+
+        StartActiveOpen();
+        var connection = socket.FastOpenConnect
+            ? _stack.ConnectWithData(_remoteAddress, ScriptPort, 0, socket.PendingSettings)
+            : _stack.Connect(_remoteAddress, ScriptPort, socket.PendingSettings);
         ApplyPendingOptions(socket, connection);
         socket.Connection = connection;
         _socketUnderTest = connection;
@@ -246,11 +259,28 @@ public sealed partial class ScriptRunner
     private SyscallOutcome Write(SyscallEvent call)
     {
         var socket = SocketOf(call);
+        var (bytes, flags, fastOpen, dontWait) = WriteArguments(call);
+        var nonBlocking = socket.NonBlocking || dontWait;
+        if (socket.Connection is null && socket.Listener is null && (fastOpen || socket.DeferredConnect))
+        {
+            return FastOpenWrite(socket, bytes, flags, nonBlocking, fastOpen);
+        }
+
         var connection = ConnectionOf(call);
-        var (bytes, flags) = WriteArguments(call);
         if (TakeError(socket) is { } error)
         {
             return SyscallOutcome.Fail(error);
+        }
+
+        // sk_stream_wait_connect(): a blocking writer waits for the handshake, its ACK held for the data (sk_write_pending).
+        if (connection.State == TcpState.SynSent && !nonBlocking)
+        {
+            connection.WritePending = true;
+            return SyscallOutcome.WaitFor(() => connection.State != TcpState.SynSent, () =>
+            {
+                connection.WritePending = false;
+                return connection.State == TcpState.Established ? WriteData(socket, connection, bytes, 0, flags, nonBlocking) : SyscallOutcome.Fail(TakeError(socket) ?? "EPIPE");
+            });
         }
 
         // tcp_sendmsg_locked(): a passive Fast Open child writes before its handshake ends.
@@ -261,8 +291,12 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail(connection.State is TcpState.SynSent or TcpState.SynReceived ? "EAGAIN" : "EPIPE");
         }
 
-        var nonBlocking = socket.NonBlocking;
-        long written = 0;
+        return WriteData(socket, connection, bytes, 0, flags, nonBlocking);
+    }
+
+    /// <summary>tcp_sendmsg_locked()'s copy loop: what fits, then, blocking, what room the acknowledgments make (sk_stream_wait_memory()).</summary>
+    private static SyscallOutcome WriteData(ScriptSocket socket, TcpConnection connection, long bytes, long written, SendFlags flags, bool nonBlocking)
+    {
         SyscallOutcome Continue()
         {
             if (connection.Error is not null)
@@ -283,20 +317,73 @@ public sealed partial class ScriptRunner
         return Continue();
     }
 
+    /// <summary>A new connection's SYN sets new ISNs and ports for the script's numbers (packetdrill's new socket under test).</summary>
+    private void StartActiveOpen()
+    {
+        if (_localPort is { } localPort)
+        {
+            _retiredConnections.Add((localPort, _remotePort));
+        }
+
+        _localIsn = null;
+        _remoteIsn = 0;
+    }
+
+    /// <summary>
+    /// sendto(MSG_FASTOPEN) on a socket not yet connected, or the first write after a deferred
+    /// TCP_FASTOPEN_CONNECT connect() (tcp_sendmsg_fastopen()): the connection opens with what
+    /// fits of the data in its SYN. Non-blocking, the call returns the bytes the SYN took, or
+    /// EINPROGRESS if none; blocking, it waits for the handshake, the rest of the data waiting
+    /// with it (inet_wait_for_connect() sets sk_write_pending), then writes the rest.
+    /// </summary>
+    private SyscallOutcome FastOpenWrite(ScriptSocket socket, long bytes, SendFlags flags, bool nonBlocking, bool fastOpenFlag)
+    {
+        var settings = SettingsOf(socket);
+        if (fastOpenFlag && (settings.FastOpen & FastOpenMode.ClientEnable) == 0)
+        {
+            return SyscallOutcome.Fail("EOPNOTSUPP");
+        }
+
+        StartActiveOpen();
+        var connection = _stack.ConnectWithData(_remoteAddress, ScriptPort, bytes, socket.PendingSettings);
+        ApplyPendingOptions(socket, connection);
+        socket.Connection = connection;
+        socket.DeferredConnect = false;
+        _socketUnderTest = connection;
+        var copied = connection.FastOpenCopied;
+        if (nonBlocking)
+        {
+            return copied > 0 ? SyscallOutcome.Return(copied) : SyscallOutcome.Fail("EINPROGRESS");
+        }
+
+        connection.WritePending = copied < bytes;
+        return SyscallOutcome.WaitFor(() => connection.State != TcpState.SynSent, () =>
+        {
+            connection.WritePending = false;
+            if (connection.State != TcpState.Established)
+            {
+                return SyscallOutcome.Fail(TakeError(socket) ?? "ECONNREFUSED");
+            }
+
+            return WriteData(socket, connection, bytes, copied, flags, nonBlocking: false);
+        });
+    }
+
     /// <summary>
     /// The bytes and send(2) flags of write(fd, buf, len), send(fd, buf, len, flags),
     /// sendto(fd, buf, len, flags, addr, addrlen) and sendmsg(fd, msg, flags), whose message's
     /// iovecs are written <c>msg_iov(2)=[{..., 100}, {..., 200}]</c>. MSG_EOR and MSG_MORE are
-    /// modelled; other flags change nothing.
+    /// modelled, MSG_FASTOPEN and MSG_DONTWAIT are told apart; other flags change nothing.
     /// </summary>
-    private (long Bytes, SendFlags Flags) WriteArguments(SyscallEvent call)
+    private (long Bytes, SendFlags Flags, bool FastOpen, bool DontWait) WriteArguments(SyscallEvent call)
     {
         var bytes = call.Name == "sendmsg" ? IovecBytes(call) : IntegerArgument(call, 2);
         var flagsAt = call.Name switch { "send" or "sendto" => 3, "sendmsg" => 2, _ => -1 };
         var flags = SendFlags.None;
-        foreach (var flag in flagsAt >= 0 && flagsAt < call.Arguments.Count ? call.Arguments[flagsAt].Split('|') : [])
+        var names = flagsAt >= 0 && flagsAt < call.Arguments.Count ? call.Arguments[flagsAt].Split('|').Select(MessageFlagName).ToList() : [];
+        foreach (var flag in names)
         {
-            flags |= flag.Trim() switch
+            flags |= flag switch
             {
                 "MSG_EOR" => SendFlags.EndOfRecord,
                 "MSG_MORE" => SendFlags.More,
@@ -304,7 +391,27 @@ public sealed partial class ScriptRunner
             };
         }
 
-        return (bytes, flags);
+        return (bytes, flags, names.Contains("MSG_FASTOPEN"), names.Contains("MSG_DONTWAIT"));
+    }
+
+    /// <summary>A send flag as written, by name or by its value in Linux's include/linux/socket.h (<c>0x20000000</c> is MSG_FASTOPEN).</summary>
+    private static string MessageFlagName(string flag)
+    {
+        var text = flag.Trim();
+        if (!text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            || !long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
+        {
+            return text;
+        }
+
+        return value switch
+        {
+            0x40 => "MSG_DONTWAIT",
+            0x80 => "MSG_EOR",
+            0x8000 => "MSG_MORE",
+            0x20000000 => "MSG_FASTOPEN",
+            _ => text,
+        };
     }
 
     /// <summary>sendmsg()'s message: the lengths of its iovecs, <c>{..., 100}</c> each, added up.</summary>
@@ -459,6 +566,11 @@ public sealed partial class ScriptRunner
             return SetFastOpenKey(call, socket);
         }
 
+        if (name == "TCP_FASTOPEN_CONNECT")
+        {
+            return SetFastOpenConnect(socket, call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0);
+        }
+
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
         var connection = socket.Connection ?? socket.Listener;
         var settings = SettingsOf(socket);
@@ -571,6 +683,31 @@ public sealed partial class ScriptRunner
         return SyscallOutcome.Return(0);
     }
 
+    /// <summary>
+    /// setsockopt(TCP_FASTOPEN_CONNECT) (do_tcp_setsockopt()): 0 or 1, on a socket not yet
+    /// connected, with the client side of net.ipv4.tcp_fastopen on (else EOPNOTSUPP).
+    /// </summary>
+    private SyscallOutcome SetFastOpenConnect(ScriptSocket socket, long value)
+    {
+        if (value is < 0 or > 1)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        if ((SettingsOf(socket).FastOpen & FastOpenMode.ClientEnable) == 0)
+        {
+            return SyscallOutcome.Fail("EOPNOTSUPP");
+        }
+
+        if (socket.Connection is not null || socket.Listener is not null || socket.DeferredConnect)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        socket.FastOpenConnect = value == 1;
+        return SyscallOutcome.Return(0);
+    }
+
     /// <summary>A kernel return value: 0, or a negative errno as the call's failure.</summary>
     private static SyscallOutcome ErrnoOf(int result) => result switch
     {
@@ -620,6 +757,9 @@ public sealed partial class ScriptRunner
                 break;
             case "TCP_FASTOPEN":
                 actual = Number(socket.Listener?.FastOpenQueueLimit ?? socket.PendingFastOpenQueue ?? 0);
+                break;
+            case "TCP_FASTOPEN_CONNECT":
+                actual = socket.FastOpenConnect ? "1" : "0";
                 break;
             default:
                 throw new ScriptFailedException($"getsockopt(): option {name} not supported by the simulator");

@@ -45,6 +45,9 @@ public sealed partial class ScriptRunner
     private SimTime _previousEventEnd = SimTime.Zero;
     private ushort _remotePort = RemoteEphemeralPort;
 
+    /// <summary>The local and remote ports of connections the script has left for a newer one, whose segments it no longer sees.</summary>
+    private readonly HashSet<(ushort Local, ushort Remote)> _retiredConnections = [];
+
     /// <summary>listen() has been called and no SYN has come since: the next one is a new connection.</summary>
     private bool _listenerAwaitsSyn;
     private ushort? _localPort;

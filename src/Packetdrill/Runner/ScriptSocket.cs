@@ -33,6 +33,12 @@ internal sealed class ScriptSocket(int fd)
 
     public int? PendingNotSentLowWatermark { get; set; }
 
+    /// <summary>TCP_FASTOPEN_CONNECT (tp->fastopen_connect): connect() may leave the SYN to the first write.</summary>
+    public bool FastOpenConnect { get; set; }
+
+    /// <summary>connect() was deferred (DEFER_CONNECT): the first write opens the connection with data in its SYN.</summary>
+    public bool DeferredConnect { get; set; }
+
     /// <summary>TCP_FASTOPEN and TCP_FASTOPEN_KEY set before listen().</summary>
     public int? PendingFastOpenQueue { get; set; }
 

@@ -55,6 +55,7 @@ internal static class SegmentText
         TcpOptionKind.SackPermitted => "sackOK",
         TcpOptionKind.Timestamps => $"TS val {option.Value} ecr {option.Echo}",
         TcpOptionKind.Sack => "sack " + string.Join(" ", option.Blocks!.Select(b => $"{b.Start}:{b.End}")),
+        TcpOptionKind.FastOpen or TcpOptionKind.Experimental => option.FastOpen!.ToString(),
         _ => option.Kind.ToString(),
     };
 }

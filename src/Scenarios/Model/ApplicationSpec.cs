@@ -11,5 +11,8 @@ public sealed record BulkApplicationSpec(long? Bytes) : ApplicationSpec;
 /// <summary><c>type: onoff</c>: alternate on and off periods; while on, write at <c>rate</c> or as fast as TCP takes it.</summary>
 public sealed record OnOffApplicationSpec(PeriodDistribution On, PeriodDistribution Off, long? RateBitsPerSecond, long? Bytes) : ApplicationSpec;
 
-/// <summary><c>type: request_response</c>: requests of <c>request</c> bytes answered with <c>response</c> bytes, <c>think</c> apart.</summary>
-public sealed record RequestResponseApplicationSpec(long RequestBytes, long ResponseBytes, PeriodDistribution Think, int? Requests) : ApplicationSpec;
+/// <summary>
+/// <c>type: request_response</c>: requests of <c>request</c> bytes answered with <c>response</c>
+/// bytes, <c>think</c> apart; with <c>fast_open</c>, the connection opens with TCP Fast Open.
+/// </summary>
+public sealed record RequestResponseApplicationSpec(long RequestBytes, long ResponseBytes, PeriodDistribution Think, int? Requests, bool FastOpen = false) : ApplicationSpec;

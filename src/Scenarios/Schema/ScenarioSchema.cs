@@ -149,6 +149,7 @@ public static class ScenarioSchema
         "bytes" or "request" or "response" => Unit($"{key} in bytes, e.g. 100KB."),
         "rate" => Unit("Sending rate while on, e.g. 8Mbps."),
         "requests" => Integer("How many exchanges.", minimum: 1),
+        "fast_open" => Bool("Open the connection with TCP Fast Open (RFC 7413): the request rides in the SYN once the client holds the server's cookie, which its first connection asks for."),
         "on" or "off" or "think" => new JsonObject
         {
             ["anyOf"] = new JsonArray(

@@ -36,6 +36,17 @@ public abstract class FlowSource(TcpStack stack, Ipv4Address destination, ushort
         return Connection;
     }
 
+    /// <summary>
+    /// sendto(MSG_FASTOPEN): opens the flow's connection with up to <paramref name="bytes"/> of
+    /// data in its SYN when it holds the server's cookie; the bytes the SYN took count as written.
+    /// </summary>
+    protected TcpConnection ConnectWithData(long bytes)
+    {
+        Connection = Stack.ConnectWithData(destination, port, bytes, settings, Name);
+        BytesWritten += Connection.FastOpenCopied;
+        return Connection;
+    }
+
     /// <summary>write(): asks to write <paramref name="bytes"/>; the send buffer takes what it has room for (a writer it holds back sets SOCK_NOSPACE); returns how many.</summary>
     protected long Write(long bytes)
     {

@@ -43,10 +43,17 @@ public sealed class RequestResponseServer : IFlowReceiver
     /// <summary>Response bytes written, over all connections.</summary>
     public long ResponseBytesWritten { get; private set; }
 
+    /// <summary>The listener takes data in SYNs (setsockopt(TCP_FASTOPEN) with its backlog as queue).</summary>
+    public bool FastOpen { get; init; }
+
     public void Install()
     {
         var listener = _stack.Listen(_port, _settings, _name);
         listener.Accepted = OnAccepted;
+        if (FastOpen)
+        {
+            listener.SetFastOpenQueue(listener.Backlog);
+        }
     }
 
     private void OnAccepted(TcpConnection connection)
@@ -79,7 +86,9 @@ public sealed class RequestResponseServer : IFlowReceiver
     private void WriteResponse(TcpConnection connection)
     {
         var (received, left) = _exchanges[connection];
-        if (left == 0 || connection.State is not (TcpState.Established or TcpState.CloseWait))
+        // A Fast Open child answers before its handshake ends (tcp_passive_fastopen()).
+        var sending = connection.State is TcpState.Established or TcpState.CloseWait || connection.FastOpenRequestPending;
+        if (left == 0 || !sending)
         {
             return;
         }
