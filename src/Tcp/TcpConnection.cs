@@ -372,12 +372,16 @@ public sealed partial class TcpConnection
         Shutdown();
     }
 
-    /// <summary>Linux tcp_disconnect(): a RST where the peer holds state (tcp_need_reset()), then CLOSED.</summary>
-    private void Disconnect()
+    /// <summary>
+    /// Linux tcp_disconnect(), for connect(AF_UNSPEC) and for close() with unread data: where the
+    /// peer holds state (tcp_need_reset()) a RST, which carries the window as any segment the
+    /// socket sends does (tcp_send_active_reset(), tcp_select_window()); then CLOSED.
+    /// </summary>
+    public void Disconnect()
     {
         if (State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.SynReceived)
         {
-            Stack.SendReset(this, SndNxt, RcvNxt, withAck: true);
+            Stack.SendReset(this, SndNxt, RcvNxt, withAck: true, SelectWindow());
         }
 
         EnterClosed();

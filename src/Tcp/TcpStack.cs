@@ -221,11 +221,12 @@ public sealed class TcpStack : IPacketHandler
         }
     }
 
-    internal void SendReset(TcpConnection connection, SequenceNumber seq, SequenceNumber ack, bool withAck) =>
-        SendReset(connection.LocalAddress, connection.LocalPort, connection.RemoteAddress, connection.RemotePort, seq, ack, withAck);
+    /// <summary>A RST for a connection: with no window when it answers a segment (tcp_v4_send_reset()), with the socket's when the socket aborts (<paramref name="window"/>).</summary>
+    internal void SendReset(TcpConnection connection, SequenceNumber seq, SequenceNumber ack, bool withAck, ushort window = 0) =>
+        SendReset(connection.LocalAddress, connection.LocalPort, connection.RemoteAddress, connection.RemotePort, seq, ack, withAck, window);
 
     private void SendReset(Ipv4Address source, ushort sourcePort, Ipv4Address destination, ushort destinationPort,
-        SequenceNumber seq, SequenceNumber ack, bool withAck)
+        SequenceNumber seq, SequenceNumber ack, bool withAck, ushort window = 0)
     {
         var reset = Host.Pool.Rent();
         reset.Source = source;
@@ -235,6 +236,7 @@ public sealed class TcpStack : IPacketHandler
         reset.SequenceNumber = seq.Value;
         reset.AcknowledgmentNumber = withAck ? ack.Value : 0;
         reset.Flags = TcpFlags.Rst | (withAck ? TcpFlags.Ack : TcpFlags.None);
+        reset.Window = window;
         Host.Send(reset);
     }
 

@@ -227,12 +227,22 @@ public sealed partial class ScriptRunner
     }
 
     /// <summary>
-    /// connect(); after TCP_FASTOPEN_CONNECT, returns 0 at once and leaves the SYN to the first
+    /// connect(), or with AF_UNSPEC a disconnect; after TCP_FASTOPEN_CONNECT, returns 0 at once and leaves the SYN to the first
     /// write when data may go in it, else sends a SYN asking for a cookie (tcp_fastopen_defer_connect()).
     /// </summary>
     private SyscallOutcome Connect(SyscallEvent call)
     {
         var socket = SocketOf(call);
+
+        // connect(AF_UNSPEC) dissolves the association (tcp_disconnect()): the socket may connect again.
+        if (call.Arguments.Count > 1 && call.Arguments[1] == "AF_UNSPEC")
+        {
+            socket.Connection?.Disconnect();
+            socket.Connection = null;
+            socket.ErrorReported = false;
+            return SyscallOutcome.Return(0);
+        }
+
         if (socket.FastOpenConnect && TcpConnection.CanSendSynData(_stack, SettingsOf(socket), _remoteAddress))
         {
             socket.DeferredConnect = true;
