@@ -271,12 +271,24 @@ public sealed partial class ScriptRunner
         var socket = SocketOf(call);
         var (bytes, flags, fastOpen, dontWait) = WriteArguments(call);
         var nonBlocking = socket.NonBlocking || dontWait;
+
+        // tcp_sendmsg_fastopen(): not to an AF_UNSPEC address; a connect() under way answers EALREADY.
+        if (fastOpen && call.Name == "sendto" && call.Arguments.Count > 4 && call.Arguments[4] == "AF_UNSPEC")
+        {
+            return SyscallOutcome.Fail("EOPNOTSUPP");
+        }
+
         if (socket.Connection is null && socket.Listener is null && (fastOpen || socket.DeferredConnect))
         {
             return FastOpenWrite(socket, bytes, flags, nonBlocking, fastOpen);
         }
 
         var connection = ConnectionOf(call);
+        if (fastOpen && connection.State == TcpState.SynSent)
+        {
+            return SyscallOutcome.Fail("EALREADY");
+        }
+
         if (TakeError(socket) is { } error)
         {
             return SyscallOutcome.Fail(error);
@@ -581,6 +593,11 @@ public sealed partial class ScriptRunner
             return SetFastOpenConnect(socket, call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0);
         }
 
+        if (name == "TCP_SYNCNT" && BracketedNumber(call, call.Arguments[3]) is < 1 or > 127)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
         var connection = socket.Connection ?? socket.Listener;
         var settings = SettingsOf(socket);
@@ -593,6 +610,9 @@ public sealed partial class ScriptRunner
             "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
             "TCP_KEEPINTVL" => settings with { KeepAliveInterval = SimTime.FromSeconds(value) },
             "TCP_KEEPCNT" => settings with { KeepAliveProbes = (int)value },
+
+            // tcp_sock_set_syncnt(): 1 to MAX_TCP_SYNCNT (127) SYN retries for this socket.
+            "TCP_SYNCNT" => settings with { SynRetries = (int)value },
             // SOCK_RCVBUF_LOCK: the buffer no longer grows, and its space clamps the window, so
             // the window scale offered too (tcp_openreq_init_rwin(), tcp_select_initial_window()).
             "SO_RCVBUF" => settings with { ReceiveBuffer = settings.ReceiveBufferFor((int)value), ReceiveBufferMax = settings.ReceiveBufferFor((int)value) },
