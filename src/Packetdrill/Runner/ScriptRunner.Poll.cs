@@ -100,6 +100,11 @@ public sealed partial class ScriptRunner
         {
             mask = ConnectionEvents(connection, fd.Socket);
         }
+        else if (fd.Socket.DeferredConnect)
+        {
+            // tcp_poll(): a deferred Fast Open connect is writable, so that the write that sends the SYN comes.
+            mask = PollOut | PollWrNorm;
+        }
 
         return mask & (fd.Events | PollErr | PollHup);
     }
@@ -119,7 +124,8 @@ public sealed partial class ScriptRunner
             mask |= PollIn | PollRdNorm | PollRdHup;
         }
 
-        if (connection.State is not (TcpState.SynSent or TcpState.SynReceived))
+        // tcp_poll(): not before the handshake ends, but for a Fast Open child.
+        if (connection.State is not (TcpState.SynSent or TcpState.SynReceived) || connection.FastOpenRequestPending)
         {
             // tcp_stream_is_readable(): tcp_epollin_ready() with SO_RCVLOWAT.
             if (connection.EpollinReady)

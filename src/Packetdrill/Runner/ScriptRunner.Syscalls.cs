@@ -492,6 +492,12 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail("ENOTCONN");
         }
 
+        // A deferred Fast Open connect is in SYN-SENT: nothing to read yet (tcp_recvmsg_locked()).
+        if (socket.Connection is null && socket.DeferredConnect)
+        {
+            return socket.NonBlocking ? SyscallOutcome.Fail("EAGAIN") : throw new ScriptFailedException($"{call.Name}(): a blocking read before the deferred connect's first write would wait for ever");
+        }
+
         var connection = ConnectionOf(call);
         // tcp_recvmsg(): a blocking read waits for sock_rcvlowat(): SO_RCVLOWAT's bytes, or as many as asked for if fewer.
         var target = Math.Max(1, Math.Min(connection.ReceiveLowWatermark, max));
