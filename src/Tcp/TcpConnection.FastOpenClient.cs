@@ -1,4 +1,3 @@
-using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
 using NetSim.Tcp.Buffers;
 using NetSim.Tcp.Congestion;
