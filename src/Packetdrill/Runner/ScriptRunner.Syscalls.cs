@@ -57,6 +57,9 @@ public sealed partial class ScriptRunner
         "close" => Close(call),
         "shutdown" => Shutdown(call),
         "setsockopt" => SetSocketOption(call),
+        "epoll_create" or "epoll_create1" => EpollCreate(call),
+        "epoll_ctl" => EpollControl(call),
+        "epoll_wait" => EpollWait(call),
         "getsockopt" => GetSocketOption(call),
         "fcntl" => Fcntl(call),
         "poll" => Poll(call),
@@ -797,11 +800,16 @@ public sealed partial class ScriptRunner
             case "TCP_FASTOPEN_CONNECT":
                 actual = socket.FastOpenConnect ? "1" : "0";
                 break;
+            case "TCP_NOTSENT_LOWAT":
+                actual = Number(socket.Connection?.NotSentLowWatermark ?? (uint)(socket.PendingNotSentLowWatermark ?? 0));
+                break;
             default:
                 throw new ScriptFailedException($"getsockopt(): option {name} not supported by the simulator");
         }
 
-        return actual == expected ? SyscallOutcome.Return(0) : throw new ScriptFailedException($"getsockopt({name}) gave [{actual}], expected [{expected}]");
+        // A value may be written in hex ([0xffffffff]).
+        var same = actual == expected || (ScriptNumber(expected) is { } number && number.ToString(CultureInfo.InvariantCulture) == actual);
+        return same ? SyscallOutcome.Return(0) : throw new ScriptFailedException($"getsockopt({name}) gave [{actual}], expected [{expected}]");
     }
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
@@ -868,7 +876,13 @@ public sealed partial class ScriptRunner
     }
 
     private static long BracketedNumber(SyscallEvent call, string argument) =>
-        long.TryParse(argument.Trim('[', ']', ' '), CultureInfo.InvariantCulture, out var value)
+        ScriptNumber(argument.Trim('[', ']', ' ')) is { } value
             ? value
             : throw new ScriptFailedException($"{call.Name}(): expected a value such as [1], got {argument}");
+
+    /// <summary>A number as a script writes it, decimal or 0x hex; null if it is not one.</summary>
+    private static long? ScriptNumber(string text) =>
+        text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex) ? hex : null
+            : long.TryParse(text, CultureInfo.InvariantCulture, out var value) ? value : null;
 }

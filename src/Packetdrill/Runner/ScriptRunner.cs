@@ -131,6 +131,8 @@ public sealed partial class ScriptRunner
                         RunCode(code);
                         break;
                 }
+
+                ObserveEpollItems();
             }
             catch (ScriptFailedException e)
             {
