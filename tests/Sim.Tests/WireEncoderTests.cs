@@ -109,4 +109,26 @@ public class WireEncoderOptionTests
         Assert.Equal(60, ip.TotalLength);
         Assert.True(tcp.ValidTcpChecksum);
     }
+
+    /// <summary>RFC 7413 §4.1.1: kind 34, its length, the cookie, and two NOPs to a word (tcp_options_write()); the experimental kind 254 carries magic 0xF989 and needs none.</summary>
+    [Theory]
+    [InlineData(false, new byte[] { 2, 4, 0x05, 0xB4, 1, 1, 4, 2, 34, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1 })]
+    [InlineData(true, new byte[] { 2, 4, 0x05, 0xB4, 1, 1, 4, 2, 254, 12, 0xF9, 0x89, 1, 2, 3, 4, 5, 6, 7, 8 })]
+    public void AFastOpenCookieIsLaidOutAsLinuxWritesIt(bool experimental, byte[] options)
+    {
+        var synAck = new PacketPool().Rent();
+        synAck.Source = Ipv4Address.Parse("10.0.0.2");
+        synAck.Destination = Ipv4Address.Parse("10.0.0.1");
+        synAck.Flags = TcpFlags.Syn | TcpFlags.Ack;
+        synAck.MssOption = 1460;
+        synAck.SackPermitted = true;
+        synAck.FastOpen = new FastOpenOption([1, 2, 3, 4, 5, 6, 7, 8], experimental);
+
+        var ip = PacketDotNet.Packet.ParsePacket(PacketDotNet.LinkLayers.Raw, WireEncoder.Encode(synAck)).Extract<PacketDotNet.IPv4Packet>();
+        var tcp = ip.Extract<PacketDotNet.TcpPacket>();
+
+        Assert.Equal(options, tcp.Options);
+        Assert.Equal(synAck.TcpOptionsLength, options.Length);
+        Assert.True(tcp.ValidTcpChecksum);
+    }
 }
