@@ -246,6 +246,17 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Return(0);
         }
 
+        // __inet_stream_connect(): a socket connected, or whose connect was deferred, is EISCONN; one connecting, EALREADY.
+        if (socket.DeferredConnect || socket.Connection is { State: not TcpState.SynSent and not TcpState.Closed })
+        {
+            return SyscallOutcome.Fail("EISCONN");
+        }
+
+        if (socket.Connection is { State: TcpState.SynSent })
+        {
+            return SyscallOutcome.Fail("EALREADY");
+        }
+
         if (socket.FastOpenConnect && TcpConnection.CanSendSynData(_stack, SettingsOf(socket), _remoteAddress))
         {
             socket.DeferredConnect = true;
