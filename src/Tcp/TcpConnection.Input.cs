@@ -81,7 +81,7 @@ public sealed partial class TcpConnection
     {
         var flags = packet.Flags;
         var ack = new SequenceNumber(packet.AcknowledgmentNumber);
-        var ackAcceptable = (flags & TcpFlags.Ack) != 0 && ack > Iss && ack <= SndNxt;
+        var ackAcceptable = (flags & TcpFlags.Ack) != 0 && ack > Iss && ack <= SndNxt && !EchoesNoSynTimestamp(packet);
         if ((flags & TcpFlags.Ack) != 0 && !ackAcceptable)
         {
             if ((flags & TcpFlags.Rst) == 0)
@@ -149,6 +149,22 @@ public sealed partial class TcpConnection
 
         // The application learns of the connection after the handshake ACK has left.
         Established?.Invoke(this);
+    }
+
+    /// <summary>
+    /// RFC 7323 §5.5 as Linux tcp_rcv_synsent_state_process() applies it (PAWSACTIVEREJECTED): an
+    /// ACK in SYN-SENT whose TSecr is not a TSval sent since the first SYN left answers no SYN of
+    /// ours, and is refused with a RST like an ACK of something never sent.
+    /// </summary>
+    private bool EchoesNoSynTimestamp(Packet packet)
+    {
+        if (!packet.HasTimestamps || packet.TsEcr == 0 || _rtx.Count == 0)
+        {
+            return false;
+        }
+
+        var first = unchecked((uint)_rtx[0].FirstSent.Milliseconds + _tsOffset);
+        return unchecked(TsNow - first) < unchecked(packet.TsEcr - first);
     }
 
     /// <summary>
