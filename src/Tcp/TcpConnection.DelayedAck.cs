@@ -14,8 +14,10 @@ namespace NetSim.Tcp;
 /// </summary>
 public sealed partial class TcpConnection
 {
-    /// <summary>Linux TCP_MSS_DEFAULT and TCP_MIN_MSS: bounds of the first receive-MSS estimate.</summary>
-    private const int DefaultMss = 536;
+    /// <summary>Linux TCP_MSS_DEFAULT (RFC 9293 §3.7.1's 536): the first receive-MSS estimate's bound, and mss_cache before a connection has one.</summary>
+    public const int DefaultMss = 536;
+
+    /// <summary>Linux TCP_MIN_MSS: the least receive-MSS estimate.</summary>
     private const int MinimumMss = 88;
 
     /// <summary>Linux TCP_DELACK_MAX: the longest a delayed ACK waits in pingpong mode or after a pushed segment.</summary>

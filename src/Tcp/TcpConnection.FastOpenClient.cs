@@ -132,7 +132,9 @@ public sealed partial class TcpConnection
             tryExperimental = _synFastOpenExperimental ? FastOpenCookieCache.TryExperimental.Iana : FastOpenCookieCache.TryExperimental.Experimental;
         }
 
-        var mss = synAck.MssOption == 0 ? (ushort)0 : UserMss > 0 ? (ushort)Math.Min(synAck.MssOption, UserMss) : synAck.MssOption;
+        // The SYN-ACK's own MSS, not as TCP_MAXSEG clamps it; without the option, mss_clamp's
+        // TCP_MSS_DEFAULT from tcp_v4_connect(), or nothing when TCP_MAXSEG had replaced that.
+        var mss = synAck.MssOption != 0 ? synAck.MssOption : UserMss > 0 ? (ushort)0 : (ushort)DefaultMss;
         Stack.FastOpenCookies.Set(RemoteAddress, mss, cookie, tryExperimental);
         if (_synData && PacketsOut > 0)
         {

@@ -772,7 +772,7 @@ public sealed partial class TcpConnection
     private void SetPeerMss(ushort mssOption)
     {
         // RFC 9293 §3.7.1: without the option the peer accepts 536 bytes.
-        var peerMss = mssOption == 0 ? 536 : mssOption;
+        var peerMss = mssOption == 0 ? DefaultMss : mssOption;
         var pathMss = Stack.Host.MtuTowards(RemoteAddress) - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes;
         Mss = Math.Min(Math.Min(AdvertisedMss, peerMss), pathMss);
     }

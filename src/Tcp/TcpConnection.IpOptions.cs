@@ -32,7 +32,7 @@ public sealed partial class TcpConnection
     /// </summary>
     public int SetUserMss(int value)
     {
-        if (value != 0 && value is < MinUserMss or > MaxUserMss)
+        if (!IsValidUserMss(value))
         {
             return InvalidArgument;
         }
@@ -40,6 +40,9 @@ public sealed partial class TcpConnection
         UserMss = value;
         return 0;
     }
+
+    /// <summary>What setsockopt(TCP_MAXSEG) takes: 0 (no bound) or 88 to 32767.</summary>
+    public static bool IsValidUserMss(int value) => value == 0 || value is >= MinUserMss and <= MaxUserMss;
 
     /// <summary>getsockopt(TCP_MAXSEG): mss_cache, or the requested bound on a closed or listening socket.</summary>
     public int MaxSegmentOption => UserMss > 0 && State is TcpState.Closed or TcpState.Listen ? UserMss : Mss;

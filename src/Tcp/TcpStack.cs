@@ -102,11 +102,16 @@ public sealed class TcpStack : IPacketHandler
         return listener;
     }
 
-    public TcpConnection Connect(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings = null, string? name = null) =>
-        Open(remoteAddress, remotePort, settings, name, static (connection, iss) => connection.Connect(iss));
+    /// <summary>
+    /// connect(): an active open. <paramref name="beforeSyn"/> applies the socket options set before
+    /// connect() (TCP_MAXSEG, IP_TOS, ...), which the SYN already carries.
+    /// </summary>
+    public TcpConnection Connect(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings = null, string? name = null, Action<TcpConnection>? beforeSyn = null) =>
+        Open(remoteAddress, remotePort, settings, name, beforeSyn, static (connection, iss) => connection.Connect(iss));
 
     /// <summary>An active open's socket, in the table, then its SYN (tcp_v4_connect(): sk_set_txhash() before tcp_connect()).</summary>
-    private TcpConnection Open(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings, string? name, Action<TcpConnection, SequenceNumber> connect)
+    private TcpConnection Open(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings, string? name,
+        Action<TcpConnection>? beforeSyn, Action<TcpConnection, SequenceNumber> connect)
     {
         var localPort = AllocateEphemeralPort(remoteAddress, remotePort);
         var connection = Create(settings ?? Settings, remoteAddress, localPort, remotePort);
@@ -117,6 +122,7 @@ public sealed class TcpStack : IPacketHandler
 
         _connections.Add(new ConnectionKey(remoteAddress, remotePort, localPort), connection);
         connection.TxHash = NextTxHash();
+        beforeSyn?.Invoke(connection);
         connect(connection, NextIss());
         return connection;
     }
@@ -126,8 +132,8 @@ public sealed class TcpStack : IPacketHandler
     /// up to <paramref name="offered"/> bytes in its SYN if it can (<see cref="TcpConnection.FastOpenCopied"/>
     /// says how many it took); without a cookie for the server, a SYN asking for one.
     /// </summary>
-    public TcpConnection ConnectWithData(Ipv4Address remoteAddress, ushort remotePort, long offered, TcpSettings? settings = null, string? name = null) =>
-        Open(remoteAddress, remotePort, settings, name, (connection, iss) => connection.ConnectWithData(iss, offered));
+    public TcpConnection ConnectWithData(Ipv4Address remoteAddress, ushort remotePort, long offered, TcpSettings? settings = null, string? name = null, Action<TcpConnection>? beforeSyn = null) =>
+        Open(remoteAddress, remotePort, settings, name, beforeSyn, (connection, iss) => connection.ConnectWithData(iss, offered));
 
     /// <summary>The Fast Open cookies and MSS this host has learnt per server (tcp_metrics).</summary>
     public FastOpenCookieCache FastOpenCookies { get; } = new();

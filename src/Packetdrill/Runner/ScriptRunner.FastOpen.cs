@@ -38,8 +38,7 @@ public sealed partial class ScriptRunner
         }
 
         StartActiveOpen();
-        var connection = _stack.ConnectWithData(_remoteAddress, ScriptPort, bytes, socket.PendingSettings);
-        ApplyPendingOptions(socket, connection);
+        var connection = _stack.ConnectWithData(_remoteAddress, ScriptPort, bytes, socket.PendingSettings, beforeSyn: c => ApplyPendingOptions(socket, c));
         socket.Connection = connection;
         socket.DeferredConnect = false;
         _socketUnderTest = connection;

@@ -206,6 +206,11 @@ public sealed partial class ScriptRunner
         {
             connection.SetNotSentLowWatermark(notSentLowWatermark);
         }
+
+        if (socket.PendingUserMss is { } userMss)
+        {
+            connection.SetUserMss(userMss);
+        }
     }
 
     private SyscallOutcome Accept(SyscallEvent call)
@@ -265,9 +270,8 @@ public sealed partial class ScriptRunner
 
         StartActiveOpen();
         var connection = socket.FastOpenConnect
-            ? _stack.ConnectWithData(_remoteAddress, ScriptPort, 0, socket.PendingSettings)
-            : _stack.Connect(_remoteAddress, ScriptPort, socket.PendingSettings);
-        ApplyPendingOptions(socket, connection);
+            ? _stack.ConnectWithData(_remoteAddress, ScriptPort, 0, socket.PendingSettings, beforeSyn: c => ApplyPendingOptions(socket, c))
+            : _stack.Connect(_remoteAddress, ScriptPort, socket.PendingSettings, beforeSyn: c => ApplyPendingOptions(socket, c));
         socket.Connection = connection;
         _socketUnderTest = connection;
         if (socket.NonBlocking)
@@ -566,6 +570,11 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail("EINVAL");
         }
 
+        if (name == "TCP_MAXSEG")
+        {
+            return SetUserMss(socket, (int)BracketedNumber(call, call.Arguments[3]));
+        }
+
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
         var connection = socket.Connection ?? socket.Listener;
         var settings = SettingsOf(socket);
@@ -655,6 +664,23 @@ public sealed partial class ScriptRunner
         return SyscallOutcome.Return(0);
     }
 
+    /// <summary>setsockopt(TCP_MAXSEG): on the socket, or kept for the connection to come (its SYN's MSS option).</summary>
+    private static SyscallOutcome SetUserMss(ScriptSocket socket, int value)
+    {
+        if ((socket.Connection ?? socket.Listener) is { } connection)
+        {
+            return ErrnoOf(connection.SetUserMss(value));
+        }
+
+        if (!TcpConnection.IsValidUserMss(value))
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        socket.PendingUserMss = value;
+        return SyscallOutcome.Return(0);
+    }
+
     /// <summary>A kernel return value: 0, or a negative errno as the call's failure.</summary>
     private static SyscallOutcome ErrnoOf(int result) => result switch
     {
@@ -707,6 +733,10 @@ public sealed partial class ScriptRunner
                 break;
             case "TCP_FASTOPEN_CONNECT":
                 actual = socket.FastOpenConnect ? "1" : "0";
+                break;
+            case "TCP_MAXSEG":
+                // A socket not yet connected reports TCP_MAXSEG's value, or mss_cache's first, TCP_MSS_DEFAULT.
+                actual = Number((socket.Connection ?? socket.Listener)?.MaxSegmentOption ?? socket.PendingUserMss ?? TcpConnection.DefaultMss);
                 break;
             case "TCP_NOTSENT_LOWAT":
                 actual = Number(socket.Connection?.NotSentLowWatermark ?? (uint)(socket.PendingNotSentLowWatermark ?? 0));
