@@ -14,9 +14,10 @@ public sealed partial class ScriptRunner
     private void Inject(SegmentSpec segment)
     {
         var syn = segment.HasFlag(TcpFlags.Syn);
-        if (syn && segment.HasFlag(TcpFlags.Ack) && _stack.Find(_remoteAddress, _remotePort, _localPort ?? ScriptPort) is { State: TcpState.SynSent })
+        if (syn && _stack.Find(_remoteAddress, _remotePort, _localPort ?? ScriptPort) is { State: TcpState.SynSent })
         {
-            // The SYN-ACK of an active open: the script's ISN (packetdrill keeps it for the connection).
+            // The SYN-ACK of an active open, or the crossing SYN of a simultaneous open whose SYN-ACK
+            // follows with the same ISN: the script's ISN (packetdrill keeps it for the connection).
             _remoteIsn = segment.Start;
         }
 
