@@ -24,7 +24,7 @@ public sealed partial class TcpConnection
     public int UserMss { get; private set; }
 
     /// <summary>tp->advmss: the MSS this side announces and receives with, the configured one at most TCP_MAXSEG's (tcp_mss_clamp()).</summary>
-    private ushort AdvertisedMss => (ushort)(UserMss > 0 ? Math.Min(Settings.Mss, UserMss) : Settings.Mss);
+    public ushort AdvertisedMss => (ushort)(UserMss > 0 ? Math.Min(Settings.Mss, UserMss) : Settings.Mss);
 
     /// <summary>
     /// setsockopt(TCP_MAXSEG) (do_tcp_setsockopt()): 0 or 88..32767, else -EINVAL. It bounds the

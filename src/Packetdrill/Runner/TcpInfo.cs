@@ -18,6 +18,7 @@ internal static class TcpInfo
         "tcpi_probes" => c.ProbesOut,
         "tcpi_rto" => (long)c.Settings.ToJiffies(c.Rto) * 1_000_000L / c.Settings.Hz,
         "tcpi_snd_mss" => c.Mss,
+        "tcpi_advmss" => c.AdvertisedMss,
         "tcpi_rcv_mss" => c.ReceiveMss,
         "tcpi_unacked" => c.PacketsOut,
         "tcpi_sacked" => c.SackedOut,
