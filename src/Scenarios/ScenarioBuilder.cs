@@ -2,6 +2,7 @@ using NetSim.Reports;
 using NetSim.Scenarios.Model;
 using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
+using NetSim.Sim.Network.Icmp;
 using NetSim.Sim.Network.Routing;
 using NetSim.SockOps;
 using NetSim.Tcp;
@@ -129,22 +130,37 @@ public static class ScenarioBuilder
 
     /// <summary>
     /// TCP sends segments of min(MSS, first-hop MTU - 40) bytes; a smaller MTU further along the
-    /// path is a configuration error of the sender, reported before the run starts.
+    /// path is found by path MTU discovery (RFC 1191), but only down to ip_rt_min_pmtu: below it
+    /// Linux sends without DF for routers to fragment, which the simulator does not model. Such a
+    /// path is a configuration error, reported before the run starts.
     /// </summary>
     private static void CheckPathMtu(Network network, FlowSpec flow)
     {
         var from = (Host)network.Find(flow.From)!;
         var to = (Host)network.Find(flow.To)!;
+        CheckPathMtu(flow, from, to);
+
+        // A request-response server sends data back along the reverse path.
+        if (flow.App is RequestResponseApplicationSpec)
+        {
+            CheckPathMtu(flow, to, from);
+        }
+    }
+
+    private static void CheckPathMtu(FlowSpec flow, Host from, Host to)
+    {
         var packetBytes = Math.Min(flow.Tcp.Mss, from.MtuTowards(to.Address) - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes)
             + Packet.Ipv4HeaderBytes + Packet.TcpHeaderBytes;
         var path = ShortestPathRouting.Path(from, to)!;
         for (var hop = 0; hop < path.Count - 1; hop++)
         {
             var channel = path[hop].Routes.Lookup(to.Address)!.Transmitter;
-            if (channel.Mtu < packetBytes)
+            if (channel.Mtu < Math.Min(packetBytes, PathMtuCache.MinPathMtu))
             {
                 throw flow.Location.Error(
-                    $"flow '{flow.Name}' sends {packetBytes}-byte packets, but link {channel.Name} on its path has an MTU of {channel.Mtu}; set tcp.mss to at most {channel.Mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes}");
+                    $"flow '{flow.Name}' sends {packetBytes}-byte packets from {from.Name}, but link {channel.Name} on its path has an MTU of {channel.Mtu}, "
+                    + $"below the {PathMtuCache.MinPathMtu} bytes path MTU discovery goes down to (the simulator does not fragment); "
+                    + $"set tcp.mss to at most {channel.Mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes}");
             }
         }
     }

@@ -57,6 +57,8 @@ public sealed partial class TcpConnection
         var priorFack = PriorFack;
         var priorSackedOut = _rtx.SackedOut;
         var priorDsacks = Statistics.DsacksReceived;
+        // tcp_ack(): an acceptable ACK shows something worked; a soft error logged from ICMP goes.
+        SoftError = null;
         ProbesOut = 0;
         _probesStamp = SimTime.Never;
         _lastAckReceived = Simulation.Now;

@@ -260,7 +260,7 @@ public sealed partial class TcpConnection
         if (_synAckRetransmissions >= Settings.SynAckRetries + 1)
         {
             EndFastOpenRequest(reset: false);
-            Abort("ETIMEDOUT");
+            WriteError();
             return;
         }
 

@@ -77,7 +77,7 @@ public sealed partial class TcpConnection
             clamp = Math.Min(clamp, UserMss);
         }
 
-        var pathMss = Stack.Host.MtuTowards(RemoteAddress) - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes;
+        var pathMss = Stack.Host.PathMtuTowards(RemoteAddress) - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes;
         var space = withData ? (int)Math.Min(Math.Max(Math.Min(pathMss, clamp), MinSendMss) - MaxOptionSpace, offered) : 0;
 
         var syn = new SentSegment { Start = Iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now };
@@ -152,22 +152,10 @@ public sealed partial class TcpConnection
         return false;
     }
 
-    /// <summary>
-    /// tcp_mark_skb_lost() on the unacknowledged SYN data, then tcp_non_congestion_loss_retransmit():
-    /// Loss state without a window reduction or undo, and the retransmission at once.
-    /// </summary>
+    /// <summary>tcp_mark_skb_lost() on the unacknowledged SYN data, then tcp_non_congestion_loss_retransmit().</summary>
     private void RetransmitSynData()
     {
         _rtx.MarkLostAfterTimeout(0, Simulation.Now);
-        if (CaState != CaState.Loss)
-        {
-            _highSeq = SndNxt;
-            Window.Ssthresh = CurrentSsthresh();
-            _priorSsthresh = 0;
-            _undoMarker = null;
-            SetCaState(CaState.Loss);
-        }
-
-        PushPendingFrames();
+        NonCongestionLossRetransmit();
     }
 }

@@ -26,11 +26,13 @@ public sealed partial class TcpConnection
     private Packet? _synBeingAnswered;
 
     /// <summary>
-    /// tcp_current_mss(): mss_cache less the option space the programs reserve on an established
-    /// segment. The simulated MSS does not shrink for SACK blocks, so they are not counted here.
+    /// tcp_current_mss(): mss_cache, first brought to the path MTU if that has changed, less the
+    /// option space the programs reserve on an established segment. The simulated MSS does not
+    /// shrink for SACK blocks, so they are not counted here.
     /// </summary>
     private int CurrentMss()
     {
+        FollowPathMtu();
         if (!FlagSet(SockOpsCallbackFlags.WriteHdrOpt) || !IsFullSocket)
         {
             return Mss;

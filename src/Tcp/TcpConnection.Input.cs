@@ -769,11 +769,11 @@ public sealed partial class TcpConnection
 
     private Sim.Kernel.SimTime? _lastOutOfWindowAck;
 
+    /// <summary>The send MSS from the peer's MSS option and the path MTU (tcp_sync_mss(sk, dst_mtu())).</summary>
     private void SetPeerMss(ushort mssOption)
     {
         // RFC 9293 §3.7.1: without the option the peer accepts 536 bytes.
-        var peerMss = mssOption == 0 ? DefaultMss : mssOption;
-        var pathMss = Stack.Host.MtuTowards(RemoteAddress) - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes;
-        Mss = Math.Min(Math.Min(AdvertisedMss, peerMss), pathMss);
+        _mssClamp = Math.Min(AdvertisedMss, mssOption == 0 ? DefaultMss : mssOption);
+        SyncMss(Stack.Host.PathMtuTowards(RemoteAddress));
     }
 }

@@ -230,7 +230,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private int RetransmitPacket(int index, int mssNow)
     {
-        var cause = CaState == CaState.Loss ? RetransmissionCause.Timeout : RetransmissionCause.FastRetransmit;
+        var cause = CaState == CaState.Loss ? _lossCause : RetransmissionCause.FastRetransmit;
         var count = _rtx.LostRun(index, (int)Math.Min(Window.Cwnd - PacketsInFlight, TsoSegments(mssNow)));
         var sent = 0;
         while (sent < count && RetransmitSegment(index + sent, cause, sent > 0, sent < count - 1))

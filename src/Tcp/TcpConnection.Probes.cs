@@ -103,7 +103,7 @@ public sealed partial class TcpConnection
 
         if (ProbesOut >= Settings.Retries2 || UserTimeoutPassed(_probesStamp))
         {
-            Abort("ETIMEDOUT");
+            WriteError();
             return;
         }
 
@@ -172,7 +172,7 @@ public sealed partial class TcpConnection
         if (UserTimeout > SimTime.Zero ? ProbesOut > 0 && UserTimeoutPassed(_lastHeard) : ProbesOut >= Settings.KeepAliveProbes)
         {
             Stack.SendReset(this, SndNxt, RcvNxt, withAck: true);
-            Abort("ETIMEDOUT");
+            WriteError();
             return;
         }
 

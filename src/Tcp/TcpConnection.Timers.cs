@@ -62,7 +62,7 @@ public sealed partial class TcpConnection
 
         if (expired)
         {
-            Abort("ETIMEDOUT");
+            WriteError();
             return;
         }
 
@@ -88,7 +88,7 @@ public sealed partial class TcpConnection
     {
         if (ShrunkenWindowProbesTimedOut())
         {
-            Abort("ETIMEDOUT");
+            WriteError();
             return;
         }
 
@@ -186,6 +186,7 @@ public sealed partial class TcpConnection
     private void EnterLoss()
     {
         var newRecovery = CaState < CaState.Recovery;
+        _lossCause = RetransmissionCause.Timeout;
 
         // Linux tcp_timeout_mark_lost(): RACK spares segments sent within the last RACK.rtt.
         _rtx.MarkLostAfterTimeout(RackEnabled ? _rackRttUs * 1000 : 0, Simulation.Now);

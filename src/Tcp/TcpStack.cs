@@ -142,7 +142,7 @@ public sealed class TcpStack : IPacketHandler
     public TcpConnection? Find(Ipv4Address remoteAddress, ushort remotePort, ushort localPort) =>
         _connections.GetValueOrDefault(new ConnectionKey(remoteAddress, remotePort, localPort));
 
-    /// <summary>Segments discarded for a failed checksum (Linux TCP_MIB_CSUMERRORS).</summary>
+    /// <summary>Segments and ICMP errors discarded for a failed checksum (Linux TCP_MIB_CSUMERRORS, ICMP_MIB_CSUMERRORS).</summary>
     public long ChecksumErrors { get; private set; }
 
     public void HandlePacket(Packet packet)
@@ -173,6 +173,33 @@ public sealed class TcpStack : IPacketHandler
         else
         {
             OnSegmentForNoConnection(packet);
+        }
+
+        Host.Pool.Return(packet);
+    }
+
+    /// <summary>ICMP errors that quoted a segment of no connection here (Linux ICMP_MIB_INERRORS).</summary>
+    public long IcmpErrorsUnmatched { get; private set; }
+
+    /// <summary>
+    /// Linux tcp_v4_err(): an ICMP error finds its connection (or request socket) by the segment it
+    /// quotes, whose source is this host's port and destination the peer; listeners take none.
+    /// </summary>
+    public void HandleIcmp(Packet packet)
+    {
+        var icmp = packet.Icmp!;
+        if (packet.Corrupted)
+        {
+            // icmp_rcv(): a message whose checksum fails is discarded (ICMP_MIB_CSUMERRORS).
+            ChecksumErrors++;
+        }
+        else if (_connections.TryGetValue(new ConnectionKey(icmp.QuotedDestination, icmp.QuotedDestinationPort, icmp.QuotedSourcePort), out var connection))
+        {
+            connection.OnIcmpError(icmp);
+        }
+        else
+        {
+            IcmpErrorsUnmatched++;
         }
 
         Host.Pool.Return(packet);

@@ -87,7 +87,7 @@ public sealed class RunCommandTests : IDisposable
             routers: [r]
             links:
               - { between: [a, r], rate: 10Mbps, delay: 1ms }
-              - { between: [r, b], rate: 10Mbps, delay: 1ms, mtu: 576 }
+              - { between: [r, b], rate: 10Mbps, delay: 1ms, mtu: 500 }
             flows:
               - { name: f, from: a, to: b, app: { type: bulk } }
             """);
@@ -96,7 +96,7 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Contains($"{scenario}:9:13: flows[0].name:", errors);
-        Assert.Contains("set tcp.mss to at most 536", errors);
+        Assert.Contains("set tcp.mss to at most 460", errors);
     }
 
     [Fact]

@@ -110,13 +110,54 @@ public sealed class TopologyScenarioTests : IDisposable
     }
 
     [Fact]
-    public void ASmallerMtuFurtherAlongThePathIsTheSendersConfigurationError()
+    public void ASmallerMtuFurtherAlongThePathIsFoundByPathMtuDiscovery()
     {
-        var scenario = ScenarioParser.Parse(TwoHops.Replace("- { between: [r, b], rate: 10Mbps, delay: 5ms }", "- { between: [r, b], rate: 10Mbps, delay: 5ms, mtu: 576 }"), "t.yaml");
+        var scenario = ScenarioParser.Parse(TwoHops.Replace("- { between: [r, b], rate: 10Mbps, delay: 5ms }", "- { between: [r, b], rate: 10Mbps, delay: 5ms, mtu: 576 }")
+            + "\ntrace: [queue]\n", "t.yaml");
+
+        var result = ScenarioRunner.Run(scenario, _temporary.Path);
+
+        // The initial window's ten 1500-byte packets meet r's 576-byte link: each is refused with a
+        // Fragmentation Needed, the first of which brings the MSS to 576 - 40 - 12 (timestamps);
+        // the ten go again cut in three, and every byte arrives.
+        var flow = Assert.Single(result.Flows);
+        Assert.Equal(300_000, flow.BytesDelivered);
+        Assert.Equal("ok", flow.DeliveryCheck);
+        Assert.Equal(524, flow.Mss);
+        Assert.Equal(30, flow.Retransmissions);
+        var refused = CsvTables.Read<LinkEventRow>(Path.Combine(_temporary.Path, "link_events.csv")).Where(e => e.Reason == "TooBig").ToList();
+        Assert.Equal(10, refused.Count);
+        Assert.All(refused, e => Assert.Equal(("r->b", 1448), (e.Link, e.Payload)));
+    }
+
+    /// <summary>
+    /// scenarios/path-mtu.yaml: only the first flow meets the 1400-byte tunnel with 1500-byte
+    /// packets; the second, opened after the client has learnt the path MTU, starts at 1348 bytes.
+    /// </summary>
+    [Fact]
+    public void TheLearntPathMtuServesTheNextConnectionToTheSameServer()
+    {
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("path-mtu.yaml")), _temporary.Path);
+        var flows = result.Flows.ToDictionary(f => f.Flow);
+
+        Assert.Equal((1348, 1348), (flows["first"].Mss, flows["second"].Mss));
+        Assert.True(flows["first"].Retransmissions > 0);
+        Assert.Equal(0, flows["second"].Retransmissions);
+        var refused = CsvTables.Read<LinkEventRow>(Path.Combine(_temporary.Path, "link_events.csv")).Where(e => e.Reason == "TooBig").ToList();
+        Assert.Equal(10, refused.Count);
+        Assert.All(refused, e => Assert.Equal("r1->r2", e.Link));
+        Assert.True(refused.Max(e => e.TimeSeconds) < 1);
+    }
+
+    [Fact]
+    public void AnMtuBelowWherePathMtuDiscoveryStopsIsTheSendersConfigurationError()
+    {
+        var scenario = ScenarioParser.Parse(TwoHops.Replace("- { between: [r, b], rate: 10Mbps, delay: 5ms }", "- { between: [r, b], rate: 10Mbps, delay: 5ms, mtu: 500 }"), "t.yaml");
         var error = Assert.Throws<ScenarioException>(() => ScenarioRunner.Run(scenario, _temporary.Path));
 
         Assert.Contains("r->b", error.Problem);
-        Assert.Contains("set tcp.mss to at most 536", error.Problem);
+        Assert.Contains("552", error.Problem);
+        Assert.Contains("set tcp.mss to at most 460", error.Problem);
         Assert.False(Directory.Exists(_temporary.Path));
     }
 

@@ -14,6 +14,7 @@ public class RoutingTests
         public List<(Packet Packet, SimTime At)> Received { get; } = [];
         public Simulation? Simulation { get; init; }
         public void HandlePacket(Packet packet) => Received.Add((packet, Simulation!.Now));
+        public void HandleIcmp(Packet packet) => Assert.Fail($"no ICMP error expected, got {packet}");
     }
 
     private static (Simulation Sim, Network.Network Net, Host H1, Host H2, Router R1, Router R2, Router R3) FiveNodes()
@@ -34,9 +35,9 @@ public class RoutingTests
     }
 
     /// <summary>A 10 Mbit/s, 1 ms link between <paramref name="a"/> and <paramref name="b"/>.</summary>
-    private static void Link(Network.Network net, Node a, Node b) => net.Connect(a, b,
-        new LinkChannel(net.Simulation, net.Pool, $"{a.Name}->{b.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance),
-        new LinkChannel(net.Simulation, net.Pool, $"{b.Name}->{a.Name}", 10_000_000, SimTime.FromMilliseconds(1), 1500, new DropTailQueue(100), NoLoss.Instance));
+    internal static void Link(Network.Network net, Node a, Node b, int mtu = 1500) => net.Connect(a, b,
+        new LinkChannel(net.Simulation, net.Pool, $"{a.Name}->{b.Name}", 10_000_000, SimTime.FromMilliseconds(1), mtu, new DropTailQueue(100), NoLoss.Instance),
+        new LinkChannel(net.Simulation, net.Pool, $"{b.Name}->{a.Name}", 10_000_000, SimTime.FromMilliseconds(1), mtu, new DropTailQueue(100), NoLoss.Instance));
 
     [Fact]
     public void RoutesFollowTheFewestHopsInBothDirections()

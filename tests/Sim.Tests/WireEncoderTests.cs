@@ -131,4 +131,52 @@ public class WireEncoderOptionTests
         Assert.Equal(synAck.TcpOptionsLength, options.Length);
         Assert.True(tcp.ValidTcpChecksum);
     }
+
+    /// <summary>RFC 792 and RFC 1191 §4: type 3 code 4 with the next-hop MTU, then the quoted IPv4 header and the TCP ports and sequence number.</summary>
+    [Fact]
+    public void AFragmentationNeededCarriesTheNextHopMtuAndQuotesTheSegment()
+    {
+        var pool = new PacketPool();
+        var segment = pool.Rent();
+        segment.Source = Ipv4Address.Parse("10.0.0.1");
+        segment.Destination = Ipv4Address.Parse("10.0.0.2");
+        segment.SourcePort = 40000;
+        segment.DestinationPort = 5001;
+        segment.SequenceNumber = 0x01020304;
+        segment.PayloadLength = 1460;
+        var error = pool.Rent();
+        error.Source = Ipv4Address.Parse("10.255.0.1");
+        error.Destination = segment.Source;
+        error.Icmp = Network.Icmp.IcmpMessage.About(Network.Icmp.IcmpType.DestinationUnreachable, 4, 1000, segment);
+
+        var bytes = WireEncoder.Encode(error);
+        var ip = PacketDotNet.Packet.ParsePacket(LinkLayers.Raw, bytes).Extract<IPv4Packet>();
+        var icmp = bytes[20..];
+
+        Assert.Equal(576, bytes.Length);
+        Assert.True(ip.ValidIPChecksum);
+        Assert.Equal(ProtocolType.Icmp, ip.Protocol);
+        Assert.Equal((3, 4, 1000), (icmp[0], icmp[1], (icmp[6] << 8) | icmp[7]));
+        Assert.Equal(0xFFFF, OnesComplementSum(icmp));
+        var quoted = icmp.AsSpan(8);
+        Assert.Equal(0xFFFF, OnesComplementSum(quoted[..20].ToArray()));
+        Assert.Equal((1500, 6), ((quoted[2] << 8) | quoted[3], (int)quoted[9]));
+        Assert.Equal(new byte[] { 10, 0, 0, 1, 10, 0, 0, 2, 0x9C, 0x40, 0x13, 0x89, 1, 2, 3, 4 }, quoted[12..28].ToArray());
+    }
+
+    private static int OnesComplementSum(byte[] data)
+    {
+        var sum = 0;
+        for (var i = 0; i + 1 < data.Length; i += 2)
+        {
+            sum += (data[i] << 8) | data[i + 1];
+        }
+
+        while (sum > 0xFFFF)
+        {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+
+        return sum;
+    }
 }

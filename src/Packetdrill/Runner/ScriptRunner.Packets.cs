@@ -1,6 +1,7 @@
 using NetSim.Packetdrill.Script;
 using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
+using NetSim.Sim.Network.Icmp;
 using NetSim.Tcp;
 
 namespace NetSim.Packetdrill.Runner;
@@ -94,6 +95,22 @@ public sealed partial class ScriptRunner
         _remote.Send(packet);
 
         // The kernel processes an injected segment before the script goes on (it arrives 1 ns later).
+        Advance(static () => false, _simulation.Now + SimTime.FromNanoseconds(1));
+    }
+
+    /// <summary>
+    /// An ICMP error from the script's side about a segment the endpoint sent (packetdrill's
+    /// map_inbound_icmp_packet()): it quotes the socket under test's addresses and ports, and the
+    /// sequence number given, mapped to live like a sent segment's.
+    /// </summary>
+    private void InjectIcmp(IcmpEvent icmp)
+    {
+        var packet = _remote.Pool.Rent();
+        packet.Source = _remoteAddress;
+        packet.Destination = _localAddress;
+        packet.Icmp = new IcmpMessage(icmp.Type, icmp.Code, icmp.Mtu, _localAddress, _remoteAddress, _localPort ?? ScriptPort, _remotePort,
+            ToLive(icmp.QuotedSequence, syn: false), IcmpMessage.MaxPacketBytes);
+        _remote.Send(packet);
         Advance(static () => false, _simulation.Now + SimTime.FromNanoseconds(1));
     }
 

@@ -550,7 +550,7 @@ public sealed partial class ScriptRunner
         var name = call.Arguments.Count > 2 ? call.Arguments[2] : "";
         if (name == "IP_MTU_DISCOVER")
         {
-            // The model has no path-MTU discovery (no DF bit, no ICMP): the call succeeds and its line is reported skipped.
+            // The model's TCP always does path MTU discovery (IP_PMTUDISC_WANT, DF set): the call succeeds and its line is reported skipped.
             _skipped.Add(call.Line);
             return SyscallOutcome.Return(0);
         }
@@ -705,7 +705,7 @@ public sealed partial class ScriptRunner
         switch (name)
         {
             case "SO_ERROR":
-                actual = TakeError(socket) ?? "0";
+                actual = TakeError(socket) ?? socket.Connection?.TakeSoftError() ?? "0";
                 break;
             case "TCP_NODELAY":
                 actual = (socket.Connection?.NoDelay ?? socket.PendingNoDelay) ? "1" : "0";

@@ -122,6 +122,10 @@ public sealed partial class ScriptRunner
                     case PacketEvent outbound:
                         Expect(outbound);
                         break;
+                    case IcmpEvent icmp:
+                        WaitUntilStart(icmp.Time);
+                        InjectIcmp(icmp);
+                        break;
                     case SyscallEvent call:
                         WaitUntilStart(call.Time);
                         RunSyscall(call);
@@ -203,5 +207,8 @@ public sealed partial class ScriptRunner
             runner._sent.Enqueue((copy, runner._simulation.Now));
             pool.Return(packet);
         }
+
+        /// <summary>The script's side sends ICMP, never receives it: the endpoint under test emits none.</summary>
+        public void HandleIcmp(Packet packet) => pool.Return(packet);
     }
 }

@@ -1,3 +1,5 @@
+using NetSim.Sim.Network.Icmp;
+
 namespace NetSim.Packetdrill.Script;
 
 /// <summary>One line of a script, with the line number it came from.</summary>
@@ -15,3 +17,11 @@ public sealed record ShellEvent(int Line, ScriptTime Time, string Text) : Script
 
 /// <summary><c>%{ ... }%</c>: Python that packetdrill runs over the socket's TCP_INFO; here its <c>assert tcpi_x OP value</c> lines are checked.</summary>
 public sealed record CodeEvent(int Line, ScriptTime Time, string Text, string Code) : ScriptEvent(Line, Time, Text);
+
+/// <summary>
+/// <c>&lt; icmp unreachable frag_needed mtu 1200 [1:1461(1460)]</c>: an ICMP error the script
+/// injects about a segment the endpoint sent, whose sequence number (in the endpoint's script
+/// space) the bracket gives, 0 without one as in packetdrill.
+/// </summary>
+public sealed record IcmpEvent(int Line, ScriptTime Time, string Text, IcmpType Type, byte Code, int Mtu, uint QuotedSequence)
+    : ScriptEvent(Line, Time, Text);

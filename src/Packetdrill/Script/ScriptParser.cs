@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NetSim.Sim.Network;
+using NetSim.Sim.Network.Icmp;
 
 namespace NetSim.Packetdrill.Script;
 
@@ -165,6 +166,13 @@ public static partial class ScriptParser
             return new ShellEvent(line, time, rest);
         }
 
+        if ((rest.StartsWith('<') || rest.StartsWith('>')) && IsIcmp(rest[1..]))
+        {
+            return rest[0] == '<'
+                ? ParseIcmp(file, line, time, text, rest[1..].Trim())
+                : throw new ScriptSyntaxException(file, line, "the endpoint sends no ICMP: only inbound ('<') icmp lines are supported");
+        }
+
         if (rest.StartsWith('<') || rest.StartsWith('>'))
         {
             return new PacketEvent(line, time, text, rest[0] == '<', ParseSegment(file, line, rest[1..].Trim(), rest[0] == '<'));
@@ -172,6 +180,87 @@ public static partial class ScriptParser
 
         return ParseSyscall(file, line, time, text, rest);
     }
+
+    /// <summary>An ICMP line: <c>icmp</c> first, after an optional <c>[ecn]</c> field.</summary>
+    private static bool IsIcmp(string text)
+    {
+        var tokens = text.Split([' ', '\t'], 3, StringSplitOptions.RemoveEmptyEntries);
+        return tokens.Length > 0 && (tokens[0] == "icmp" || (tokens.Length > 1 && tokens[0].StartsWith('[') && tokens[1] == "icmp"));
+    }
+
+    /// <summary>
+    /// packetdrill's icmp_packet_spec: <c>icmp TYPE [CODE] [mtu N] [[start:end(length)]]</c>, the
+    /// bracket naming the segment the error quotes.
+    /// </summary>
+    private static IcmpEvent ParseIcmp(string file, int line, ScriptTime time, string text, string spec)
+    {
+        uint quoted = 0;
+        var open = spec.IndexOf('[', spec.IndexOf("icmp", StringComparison.Ordinal));
+        if (open >= 0)
+        {
+            var close = spec.IndexOf(']', open);
+            var range = close > open ? SequenceRange().Match(spec[(open + 1)..close].Trim()) : null;
+            if (range is null || !range.Success)
+            {
+                throw new ScriptSyntaxException(file, line, $"bad quoted segment '{spec[open..]}' (expected [start:end(length)])");
+            }
+
+            quoted = uint.Parse(range.Groups[1].Value, CultureInfo.InvariantCulture);
+            spec = spec[..open];
+        }
+
+        var tokens = spec.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).SkipWhile(t => t != "icmp").Skip(1).ToList();
+        if (tokens.Count == 0)
+        {
+            throw new ScriptSyntaxException(file, line, "an icmp line needs a type (unreachable, time_exceeded, parameter_problem, source_quench)");
+        }
+
+        var mtu = 0;
+        var mtuAt = tokens.IndexOf("mtu");
+        if (mtuAt >= 0)
+        {
+            if (mtuAt + 1 >= tokens.Count || !int.TryParse(tokens[mtuAt + 1], NumberStyles.None, CultureInfo.InvariantCulture, out mtu))
+            {
+                throw new ScriptSyntaxException(file, line, "'mtu' needs a number");
+            }
+
+            tokens.RemoveRange(mtuAt, 2);
+        }
+
+        var type = tokens[0] switch
+        {
+            "unreachable" or "dest_unreachable" => IcmpType.DestinationUnreachable,
+            "time_exceeded" => IcmpType.TimeExceeded,
+            "parameter_problem" => IcmpType.ParameterProblem,
+            "source_quench" => IcmpType.SourceQuench,
+            _ => throw new ScriptSyntaxException(file, line, $"unknown ICMP type '{tokens[0]}' (expected unreachable, time_exceeded, parameter_problem or source_quench)"),
+        };
+        var code = tokens.Count > 1 ? IcmpCode(file, line, type, tokens[1]) : (byte)0;
+        return new IcmpEvent(line, time, text, type, code, mtu, quoted);
+    }
+
+    private static byte IcmpCode(string file, int line, IcmpType type, string name) => (type, name) switch
+    {
+        (IcmpType.DestinationUnreachable, "net_unreachable") => (byte)IcmpUnreachableCode.NetUnreachable,
+        (IcmpType.DestinationUnreachable, "host_unreachable") => (byte)IcmpUnreachableCode.HostUnreachable,
+        (IcmpType.DestinationUnreachable, "protocol_unreachable") => (byte)IcmpUnreachableCode.ProtocolUnreachable,
+        (IcmpType.DestinationUnreachable, "port_unreachable") => (byte)IcmpUnreachableCode.PortUnreachable,
+        (IcmpType.DestinationUnreachable, "frag_needed") => (byte)IcmpUnreachableCode.FragmentationNeeded,
+        (IcmpType.DestinationUnreachable, "source_route_failed") => (byte)IcmpUnreachableCode.SourceRouteFailed,
+        (IcmpType.DestinationUnreachable, "net_unknown") => (byte)IcmpUnreachableCode.NetUnknown,
+        (IcmpType.DestinationUnreachable, "host_unknown") => (byte)IcmpUnreachableCode.HostUnknown,
+        (IcmpType.DestinationUnreachable, "source_host_isolated") => (byte)IcmpUnreachableCode.HostIsolated,
+        (IcmpType.DestinationUnreachable, "net_prohibited") => (byte)IcmpUnreachableCode.NetProhibited,
+        (IcmpType.DestinationUnreachable, "host_prohibited") => (byte)IcmpUnreachableCode.HostProhibited,
+        (IcmpType.DestinationUnreachable, "net_unreachable_for_tos") => (byte)IcmpUnreachableCode.NetUnreachableForTos,
+        (IcmpType.DestinationUnreachable, "host_unreachable_for_tos") => (byte)IcmpUnreachableCode.HostUnreachableForTos,
+        (IcmpType.DestinationUnreachable, "packet_filtered") => (byte)IcmpUnreachableCode.PacketFiltered,
+        (IcmpType.DestinationUnreachable, "precedence_violation") => (byte)IcmpUnreachableCode.PrecedenceViolation,
+        (IcmpType.DestinationUnreachable, "precedence_cutoff") => (byte)IcmpUnreachableCode.PrecedenceCutoff,
+        (IcmpType.TimeExceeded, "ttl_exceeded") => 0,
+        (IcmpType.TimeExceeded, "frag_reassembly_time_exceeded") => 1,
+        _ => throw new ScriptSyntaxException(file, line, $"unknown code '{name}' for ICMP {type}"),
+    };
 
     internal static ScriptTime ParseTime(string file, int line, string token)
     {

@@ -23,4 +23,7 @@ public enum DropReason
 
     /// <summary>The loss model lost it on the wire.</summary>
     ChannelLoss,
+
+    /// <summary>Larger than the link's MTU with DF set: the router dropped it and sent ICMP Fragmentation Needed (RFC 1191 §4).</summary>
+    TooBig,
 }

@@ -1,3 +1,5 @@
+using NetSim.Sim.Network.Icmp;
+
 namespace NetSim.Sim.Network;
 
 /// <summary>An end host: it sends what its transport gives it along its routes and hands the transport what is addressed to it.</summary>
@@ -43,6 +45,26 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
         return (Routes.Lookup(destination) ?? (Interfaces.Count > 0 ? Interfaces[0] : null))?.Transmitter.Mtu ?? 0;
     }
 
+    /// <summary>The path MTUs learnt from ICMP Fragmentation Needed, per destination.</summary>
+    public PathMtuCache PathMtus { get; } = new();
+
+    /// <summary>
+    /// The path MTU towards <paramref name="destination"/> (Linux dst_mtu()): the first hop's MTU,
+    /// or less where a Fragmentation Needed has taught it so (RFC 1191 §3).
+    /// </summary>
+    public int PathMtuTowards(Ipv4Address destination)
+    {
+        var firstHop = MtuTowards(destination);
+        return PathMtus.Lookup(destination, Network.Simulation.Now) is { } learnt ? Math.Min(learnt, firstHop) : firstHop;
+    }
+
+    /// <summary>inet_csk_update_pmtu(): learns a reported path MTU; returns the path MTU now in force.</summary>
+    public int UpdatePathMtu(Ipv4Address destination, int reported)
+    {
+        PathMtus.Update(destination, PathMtuTowards(destination), reported, Network.Simulation.Now);
+        return PathMtuTowards(destination);
+    }
+
     public override void Receive(Packet packet, NetworkInterface via)
     {
         if (packet.Destination != Address || Transport is null)
@@ -51,6 +73,16 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
             return;
         }
 
+        if (packet.Icmp is not null)
+        {
+            Transport.HandleIcmp(packet);
+            return;
+        }
+
         Transport.HandlePacket(packet);
     }
+
+    /// <summary>The host's own transport made a packet larger than its first hop takes: the sender's MSS is misconfigured.</summary>
+    protected override void TooBig(Packet packet, LinkChannel next) =>
+        throw new InvalidOperationException($"host {Name}: a {packet.SizeBytes}-byte packet exceeds the MTU of {next.Mtu} bytes of its first hop, link {next.Name}; the sender's MSS is misconfigured");
 }

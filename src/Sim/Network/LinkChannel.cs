@@ -289,6 +289,13 @@ public sealed class LinkChannel : IEventHandler
         PacketMarked?.Invoke(this, packet, reason);
     }
 
+    /// <summary>A packet the router before this link could not send on it, being larger than the MTU (ip_forward()'s IPSTATS_MIB_FRAGFAILS).</summary>
+    internal void RefuseTooBig(Packet packet)
+    {
+        _statistics.PacketsTooBig++;
+        Drop(packet, DropReason.TooBig);
+    }
+
     private void Drop(Packet packet, DropReason reason)
     {
         PacketDropped?.Invoke(this, packet, reason);

@@ -18,6 +18,9 @@ public struct LinkChannelStatistics
     public long EcnMarks { get; internal set; }
 
     public long ChannelLosses { get; internal set; }
+
+    /// <summary>Packets refused as larger than the MTU (the router answered with ICMP Fragmentation Needed).</summary>
+    public long PacketsTooBig { get; internal set; }
     public long PacketsDuplicated { get; internal set; }
 
     /// <summary>Packets delivered with bit errors (their checksum fails).</summary>

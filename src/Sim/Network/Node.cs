@@ -48,8 +48,17 @@ public abstract class Node : INode
             return;
         }
 
+        if (packet.SizeBytes > next.Transmitter.Mtu)
+        {
+            TooBig(packet, next.Transmitter);
+            return;
+        }
+
         next.Send(packet);
     }
+
+    /// <summary>A packet larger than the MTU of the link it should go on, <paramref name="next"/>, whose DF bit forbids fragmenting it: takes ownership of it.</summary>
+    protected abstract void TooBig(Packet packet, LinkChannel next);
 
     protected void DropUnroutable(Packet packet)
     {

@@ -1,9 +1,12 @@
+using NetSim.Sim.Network.Icmp;
+
 namespace NetSim.Sim.Network;
 
 /// <summary>
 /// An IPv4 packet carrying a TCP segment, with the header fields as typed values and the payload
-/// as a length only: payload bytes are implied by sequence numbers. Packets come from a
-/// <see cref="PacketPool"/> and go back to it when delivered or dropped.
+/// as a length only: payload bytes are implied by sequence numbers; or, rarely, an ICMP error
+/// about one (<see cref="Icmp"/>). Packets come from a <see cref="PacketPool"/> and go back to it
+/// when delivered or dropped.
 /// </summary>
 public sealed class Packet
 {
@@ -97,6 +100,9 @@ public sealed class Packet
     /// <summary>The key the transmit timestamps report (skb_shinfo(skb)->tskey).</summary>
     public uint TxTimestampKey { get; set; }
 
+    /// <summary>The ICMP error this packet carries instead of a TCP segment, or null (a TCP segment).</summary>
+    public IcmpMessage? Icmp { get; set; }
+
     /// <summary>Bit errors on the way: the TCP checksum fails, so the receiver discards the segment (RFC 9293 §3.1).</summary>
     public bool Corrupted { get; set; }
 
@@ -117,8 +123,8 @@ public sealed class Packet
         (MssOption != 0 ? 4 : 0) + (HasTimestamps ? 12 : SackPermitted ? 4 : 0) + (WindowScaleOption >= 0 ? 4 : 0)
         + (SackBlockCount > 0 ? 4 + (8 * SackBlockCount) : 0) + (FastOpen?.PaddedLength ?? 0) + ExtraOptionsLength;
 
-    /// <summary>Bytes of the IP packet on the wire (IP header, TCP header, options, payload).</summary>
-    public int SizeBytes => Ipv4HeaderBytes + TcpHeaderBytes + TcpOptionsLength + PayloadLength;
+    /// <summary>Bytes of the IP packet on the wire (IP header, TCP header, options, payload; or the ICMP message).</summary>
+    public int SizeBytes => Icmp is { } icmp ? Ipv4HeaderBytes + icmp.Bytes : Ipv4HeaderBytes + TcpHeaderBytes + TcpOptionsLength + PayloadLength;
 
     /// <summary>Sequence space the segment occupies: payload plus one for SYN and one for FIN.</summary>
     public int SequenceLength =>
@@ -149,6 +155,7 @@ public sealed class Packet
         FastOpen = null;
         SackBlockCount = 0;
         PayloadLength = 0;
+        Icmp = null;
         Corrupted = false;
         StreamOffset = 0;
         ExtraOptionsLength = 0;
@@ -182,6 +189,7 @@ public sealed class Packet
         copy._sackBlocks = _sackBlocks;
         copy.SackBlockCount = SackBlockCount;
         copy.PayloadLength = PayloadLength;
+        copy.Icmp = Icmp;
         copy.Corrupted = Corrupted;
         copy.StreamOffset = StreamOffset;
         copy.ExtraOptionsLength = ExtraOptionsLength;
@@ -191,6 +199,6 @@ public sealed class Packet
         }
     }
 
-    public override string ToString() =>
+    public override string ToString() => Icmp is { } icmp ? $"{Source} > {Destination} {icmp}" :
         $"{Source}:{SourcePort} > {Destination}:{DestinationPort} [{Flags}] seq {SequenceNumber} ack {AcknowledgmentNumber} win {Window} len {PayloadLength}";
 }

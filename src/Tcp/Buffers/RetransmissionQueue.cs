@@ -325,6 +325,39 @@ public sealed class RetransmissionQueue
         _lostHintSacked = 0;
     }
 
+    /// <summary>
+    /// tcp_simple_retransmit()'s marking after the MSS shrank to <paramref name="mss"/>: a packet
+    /// (a TSO skb: the segments up to one that ends a packet) whose segments are longer is lost as
+    /// a whole, its unSACKed segments joined and cut again at the new MSS, as
+    /// __tcp_retransmit_skb() resegments the skb (tcp_set_skb_tso_segs()). The loss-marking walk
+    /// starts over (tcp_clear_retrans_hints_partial()).
+    /// </summary>
+    public void ResegmentLongerThan(int mss)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (this[i].Sacked || this[i].PayloadLength <= mss)
+            {
+                continue;
+            }
+
+            while (!this[i].EndsPacket && i + 1 < Count && !this[i + 1].Sacked)
+            {
+                MergeNext(i);
+            }
+
+            MarkLost(ref this[i], i);
+            while (this[i].PayloadLength > mss)
+            {
+                Split(i, mss);
+                i++;
+            }
+        }
+
+        _lostHint = 0;
+        _lostHintSacked = 0;
+    }
+
     /// <summary>Linux tcp_mark_skb_lost(): lost, and a retransmission of it no longer counts as in flight.</summary>
     private void MarkLost(ref SentSegment segment, int index)
     {

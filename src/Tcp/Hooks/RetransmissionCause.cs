@@ -14,4 +14,11 @@ public enum RetransmissionCause
 
     /// <summary>A tail loss probe resending the last segment (RFC 8985 §7).</summary>
     LossProbe,
+
+    /// <summary>
+    /// A loss that says nothing of congestion, resent without a window reduction
+    /// (tcp_non_congestion_loss_retransmit()): segments too big for a path MTU an ICMP message
+    /// reported (RFC 1191), or Fast Open SYN data the SYN-ACK left unacknowledged.
+    /// </summary>
+    NonCongestionLoss,
 }

@@ -6,7 +6,7 @@ using SimPacket = NetSim.Sim.Network.Packet;
 namespace NetSim.Sim.Network.Wire;
 
 /// <summary>
-/// Writes a simulated packet as the real IPv4 + TCP bytes it stands for (RFC 791, RFC 9293 §3.1),
+/// Writes a simulated packet as the real IPv4 + TCP (or ICMP) bytes it stands for (RFC 791, RFC 9293 §3.1),
 /// options included, with correct checksums, using PacketDotNet. Payload bytes, which the
 /// simulator only implies, are a fixed function of the stream offset, so a retransmission carries
 /// the same bytes as the original. Not for hot paths: it allocates.
@@ -18,6 +18,20 @@ public static class WireEncoder
 
     public static byte[] Encode(SimPacket packet)
     {
+        if (packet.Icmp is { } icmp)
+        {
+            var error = new IPv4Packet(Address(packet.Source), Address(packet.Destination))
+            {
+                TimeToLive = packet.Ttl,
+                Id = packet.IpId,
+                Protocol = ProtocolType.Icmp,
+                PayloadData = IcmpWireEncoder.Encode(icmp),
+            };
+            error.UpdateCalculatedValues();
+            error.UpdateIPChecksum();
+            return error.Bytes;
+        }
+
         var options = Options(packet);
         var header = new byte[SimPacket.TcpHeaderBytes + options.Length];
         header[12] = (byte)((header.Length / 4) << 4);

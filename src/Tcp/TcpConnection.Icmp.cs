@@ -1,0 +1,236 @@
+using NetSim.Sim.Network;
+using NetSim.Sim.Network.Icmp;
+using NetSim.Tcp.Congestion;
+using NetSim.Tcp.Hooks;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// ICMP errors about this connection's segments (Linux tcp_v4_err(), RFC 1122 §4.2.3.9, RFC 5927).
+/// One quoting a sequence number outside SND.UNA..SND.NXT is ignored as stale or forged.
+/// Fragmentation Needed lowers the path MTU and with it the MSS, and what went out too big is
+/// retransmitted at once (RFC 1191 §6.4, tcp_v4_mtu_reduced()). Any other error ends a connection
+/// still opening (tcp_done()), or a request socket silently (tcp_req_err()); an established one
+/// only logs it (sk_err_soft), to report it in place of ETIMEDOUT should the connection time out.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    /// <summary>TCP_MIN_SND_MSS: the least MSS a path MTU can bring the sender to.</summary>
+    private const int MinSendMssForPath = 48;
+
+    /// <summary>sk_err_soft: the last ICMP error logged on an open connection, until an acceptable ACK clears it.</summary>
+    public string? SoftError { get; private set; }
+
+    /// <summary>tp->rx_opt.mss_clamp: the peer's MSS bounded by ours, which no path MTU raises the send MSS above.</summary>
+    private int _mssClamp;
+
+    /// <summary>What put the connection in the Loss state, for the retransmissions it makes there: an RTO, or a non-congestion loss.</summary>
+    private RetransmissionCause _lossCause = RetransmissionCause.Timeout;
+
+    /// <summary>icsk_pmtu_cookie: the path MTU the send MSS was last computed from.</summary>
+    private int _pmtuCookie;
+
+    /// <summary>
+    /// tcp_sync_mss(): the send MSS for <paramref name="pathMtu"/>, less the timestamps option once
+    /// agreed (tcp_mtu_to_mss()).
+    /// </summary>
+    private void SyncMss(int pathMtu)
+    {
+        _pmtuCookie = pathMtu;
+        var mss = Math.Max(Math.Min(_mssClamp, pathMtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes), MinSendMssForPath);
+        Mss = mss - (TimestampsAgreed ? TimestampsOptionBytes : 0);
+    }
+
+    /// <summary>getsockopt(SO_ERROR) with no hard error pending: the soft error, which reading clears (sock_getsockopt()'s xchg of sk_err_soft).</summary>
+    public string? TakeSoftError()
+    {
+        var error = SoftError;
+        SoftError = null;
+        return error;
+    }
+
+    /// <summary>
+    /// tcp_current_mss()'s check of dst_mtu() against icsk_pmtu_cookie: a path MTU another
+    /// connection to the peer learnt lowers this one's MSS too, and one whose entry expired
+    /// (RFC 1191 §6.3) raises it again. Hosts that never learnt a path MTU skip the lookup.
+    /// </summary>
+    private void FollowPathMtu()
+    {
+        if (Stack.Host.PathMtus.IsEmpty || _mssClamp == 0 || !IsFullSocket || State is TcpState.SynSent or TcpState.Listen or TcpState.Closed)
+        {
+            return;
+        }
+
+        var pathMtu = Stack.Host.PathMtuTowards(RemoteAddress);
+        if (pathMtu != _pmtuCookie)
+        {
+            SyncMss(pathMtu);
+        }
+    }
+
+    /// <summary>tcp_write_err(): the connection times out, with the soft error logged if there is one.</summary>
+    private void WriteError() => Abort(SoftError ?? "ETIMEDOUT");
+
+    /// <summary>ICMP errors whose quoted sequence number lay outside the window (LINUX_MIB_OUTOFWINDOWICMPS).</summary>
+    public long OutOfWindowIcmps { get; private set; }
+
+    /// <summary>tcp_v4_err() for this connection.</summary>
+    internal void OnIcmpError(IcmpMessage icmp)
+    {
+        if (State is TcpState.Closed or TcpState.Listen or TcpState.TimeWait || _handedToTimeWait)
+        {
+            return;
+        }
+
+        var seq = new SequenceNumber(icmp.QuotedSequenceNumber);
+        if (!IsFullSocket)
+        {
+            OnIcmpErrorForRequest(icmp, seq);
+            return;
+        }
+
+        // A Fast Open child's SND.UNA starts past its SYN-ACK (tcp_create_openreq_child()): its ISN counts.
+        var una = FastOpenRequestPending ? Iss : SndUna;
+        if (seq - una < 0 || SndNxt - seq < 0)
+        {
+            OutOfWindowIcmps++;
+            return;
+        }
+
+        if (icmp.IsFragmentationNeeded)
+        {
+            MtuReduced(icmp.NextHopMtu);
+            return;
+        }
+
+        if (ErrorOf(icmp) is not { } error)
+        {
+            return;
+        }
+
+        // Only a connection still opening fails; a Fast Open child already accepted counts as open.
+        if (State is TcpState.SynSent || (State is TcpState.SynReceived && !(FastOpenRequestPending && IsAccepted)))
+        {
+            Abort(error);
+            return;
+        }
+
+        SoftError = error;
+    }
+
+    /// <summary>
+    /// tcp_req_err(): an error quoting the SYN-ACK's ISN that says the peer cannot be reached (a
+    /// time exceeded, a parameter problem, net or host unreachable) drops the request silently,
+    /// as POSIX wants no network error from accept().
+    /// </summary>
+    private void OnIcmpErrorForRequest(IcmpMessage icmp, SequenceNumber seq)
+    {
+        if (seq != Iss)
+        {
+            OutOfWindowIcmps++;
+            return;
+        }
+
+        var unreachable = icmp.Type == IcmpType.DestinationUnreachable
+            && (IcmpUnreachableCode)icmp.Code is IcmpUnreachableCode.NetUnreachable or IcmpUnreachableCode.HostUnreachable;
+        if (unreachable || icmp.Type is IcmpType.TimeExceeded or IcmpType.ParameterProblem)
+        {
+            EnterClosed();
+        }
+    }
+
+    /// <summary>
+    /// tcp_v4_mtu_reduced(): the host learns the path MTU (inet_csk_update_pmtu()); if it is below
+    /// the one the MSS came from, the MSS follows it and the segments too long for it are
+    /// retransmitted at once (tcp_simple_retransmit()).
+    /// </summary>
+    private void MtuReduced(int reported)
+    {
+        var pathMtu = Stack.Host.UpdatePathMtu(RemoteAddress, reported);
+        if (_pmtuCookie <= pathMtu)
+        {
+            return;
+        }
+
+        SyncMss(pathMtu);
+        SimpleRetransmit();
+    }
+
+    /// <summary>
+    /// tcp_simple_retransmit(): packets whose segments are longer than the new MSS are lost and cut
+    /// to it (a Fast Open SYN's data, queued apart from its SYN, all of it), and go again under
+    /// tcp_non_congestion_loss_retransmit():
+    /// the units changed, not the amount of data in the network, so cwnd stays.
+    /// </summary>
+    private void SimpleRetransmit()
+    {
+        if (State == TcpState.SynSent && _synData)
+        {
+            _rtx.MarkLostAfterTimeout(0, Simulation.Now);
+        }
+        else
+        {
+            _rtx.ResegmentLongerThan(CurrentMss());
+        }
+
+        if (LostOut == 0)
+        {
+            return;
+        }
+
+        NonCongestionLossRetransmit();
+    }
+
+    /// <summary>
+    /// tcp_non_congestion_loss_retransmit(): the Loss state without a window reduction or undo
+    /// (ssthresh kept as it stands), and the lost segments retransmitted at once.
+    /// </summary>
+    private void NonCongestionLossRetransmit()
+    {
+        if (CaState != CaState.Loss)
+        {
+            _lossCause = RetransmissionCause.NonCongestionLoss;
+            _highSeq = SndNxt;
+            Window.Ssthresh = CurrentSsthresh();
+            _priorSsthresh = 0;
+            _undoMarker = null;
+            SetCaState(CaState.Loss);
+        }
+
+        if (State == TcpState.SynSent)
+        {
+            // tcp_xmit_retransmit_queue() in SYN-SENT: the SYN goes again; its data, beyond a window
+            // not yet opened, waits for the SYN-ACK (__tcp_retransmit_skb()'s -EAGAIN).
+            int lost;
+            while ((lost = _rtx.FirstLostNotRetransmitted()) >= 0 && RetransmitPacket(lost, CurrentMss()) > 0)
+            {
+            }
+
+            ArmRetransmitTimer();
+            return;
+        }
+
+        PushPendingFrames();
+    }
+
+    /// <summary>icmp_err_convert[] for Destination Unreachable; EHOSTUNREACH for a time exceeded, EPROTO for a parameter problem; none for the rest.</summary>
+    private static string? ErrorOf(IcmpMessage icmp) => icmp.Type switch
+    {
+        IcmpType.DestinationUnreachable => (IcmpUnreachableCode)icmp.Code switch
+        {
+            IcmpUnreachableCode.NetUnreachable or IcmpUnreachableCode.NetUnknown or IcmpUnreachableCode.NetProhibited
+                or IcmpUnreachableCode.NetUnreachableForTos => "ENETUNREACH",
+            IcmpUnreachableCode.HostUnreachable or IcmpUnreachableCode.HostProhibited or IcmpUnreachableCode.HostUnreachableForTos
+                or IcmpUnreachableCode.PacketFiltered or IcmpUnreachableCode.PrecedenceViolation or IcmpUnreachableCode.PrecedenceCutoff => "EHOSTUNREACH",
+            IcmpUnreachableCode.ProtocolUnreachable => "ENOPROTOOPT",
+            IcmpUnreachableCode.PortUnreachable => "ECONNREFUSED",
+            IcmpUnreachableCode.SourceRouteFailed => "EOPNOTSUPP",
+            IcmpUnreachableCode.HostUnknown => "EHOSTDOWN",
+            IcmpUnreachableCode.HostIsolated => "ENONET",
+            _ => null,
+        },
+        IcmpType.TimeExceeded => "EHOSTUNREACH",
+        IcmpType.ParameterProblem => "EPROTO",
+        _ => null,
+    };
+}
