@@ -90,6 +90,9 @@ public sealed partial class TcpConnection
     {
         Tos = listener.Tos;
         UserMss = listener.UserMss;
+
+        // sk_clone_lock() copies icsk_user_timeout with the rest of the listener.
+        UserTimeout = listener.UserTimeout;
         SaveSyn = listener.SaveSyn;
         InheritSocketLevelOptions(listener);
         if (SaveSyn > 0)

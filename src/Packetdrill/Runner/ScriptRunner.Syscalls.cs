@@ -211,6 +211,11 @@ public sealed partial class ScriptRunner
         {
             connection.SetUserMss(userMss);
         }
+
+        if (socket.PendingUserTimeout is { } userTimeout)
+        {
+            connection.SetUserTimeout(userTimeout);
+        }
     }
 
     private SyscallOutcome Accept(SyscallEvent call)
@@ -575,6 +580,11 @@ public sealed partial class ScriptRunner
             return SetUserMss(socket, (int)BracketedNumber(call, call.Arguments[3]));
         }
 
+        if (name == "TCP_USER_TIMEOUT")
+        {
+            return SetUserTimeout(socket, (int)BracketedNumber(call, call.Arguments[3]));
+        }
+
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
         var connection = socket.Connection ?? socket.Listener;
         var settings = SettingsOf(socket);
@@ -681,6 +691,23 @@ public sealed partial class ScriptRunner
         return SyscallOutcome.Return(0);
     }
 
+    /// <summary>setsockopt(TCP_USER_TIMEOUT): milliseconds on the socket, or kept for the connection to come.</summary>
+    private static SyscallOutcome SetUserTimeout(ScriptSocket socket, int milliseconds)
+    {
+        if ((socket.Connection ?? socket.Listener) is { } connection)
+        {
+            return ErrnoOf(connection.SetUserTimeout(milliseconds));
+        }
+
+        if (milliseconds < 0)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        socket.PendingUserTimeout = milliseconds;
+        return SyscallOutcome.Return(0);
+    }
+
     /// <summary>A kernel return value: 0, or a negative errno as the call's failure.</summary>
     private static SyscallOutcome ErrnoOf(int result) => result switch
     {
@@ -733,6 +760,9 @@ public sealed partial class ScriptRunner
                 break;
             case "TCP_FASTOPEN_CONNECT":
                 actual = socket.FastOpenConnect ? "1" : "0";
+                break;
+            case "TCP_USER_TIMEOUT":
+                actual = Number((long)((socket.Connection ?? socket.Listener)?.UserTimeout.Milliseconds ?? socket.PendingUserTimeout ?? 0));
                 break;
             case "TCP_MAXSEG":
                 // A socket not yet connected reports TCP_MAXSEG's value, or mss_cache's first, TCP_MSS_DEFAULT.

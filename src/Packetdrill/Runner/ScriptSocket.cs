@@ -36,6 +36,9 @@ internal sealed class ScriptSocket(int fd)
     /// <summary>TCP_MAXSEG set before connect or listen (tp->rx_opt.user_mss).</summary>
     public int? PendingUserMss { get; set; }
 
+    /// <summary>TCP_USER_TIMEOUT set before connect or listen, in milliseconds (icsk_user_timeout).</summary>
+    public int? PendingUserTimeout { get; set; }
+
     /// <summary>TCP_FASTOPEN_CONNECT (tp->fastopen_connect): connect() may leave the SYN to the first write.</summary>
     public bool FastOpenConnect { get; set; }
 
