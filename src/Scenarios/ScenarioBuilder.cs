@@ -129,8 +129,9 @@ public static class ScenarioBuilder
         exchange.FastOpen ? tcp with { FastOpen = tcp.FastOpen | FastOpenMode.ClientEnable | FastOpenMode.ServerEnable } : tcp;
 
     /// <summary>
-    /// TCP sends segments of min(MSS, first-hop MTU - 40) bytes; a smaller MTU further along the
-    /// path is found by path MTU discovery (RFC 1191), but only down to ip_rt_min_pmtu: below it
+    /// TCP sends segments of at most the configured MSS and both ends' first-hop MTUs less 40 bytes
+    /// (each end announces the MSS of its own first hop); a smaller MTU further along the path is
+    /// found by path MTU discovery (RFC 1191), but only down to ip_rt_min_pmtu: below it
     /// Linux sends without DF for routers to fragment, which the simulator does not model. Such a
     /// path is a configuration error, reported before the run starts.
     /// </summary>
@@ -149,8 +150,9 @@ public static class ScenarioBuilder
 
     private static void CheckPathMtu(FlowSpec flow, Host from, Host to)
     {
-        var packetBytes = Math.Min(flow.Tcp.Mss, from.MtuTowards(to.Address) - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes)
-            + Packet.Ipv4HeaderBytes + Packet.TcpHeaderBytes;
+        // The MSS: the sender's, its first hop's, and what the receiver announces for its own first hop.
+        const int headers = Packet.Ipv4HeaderBytes + Packet.TcpHeaderBytes;
+        var packetBytes = Math.Min(flow.Tcp.Mss, Math.Min(from.MtuTowards(to.Address), to.MtuTowards(from.Address)) - headers) + headers;
         var path = ShortestPathRouting.Path(from, to)!;
         for (var hop = 0; hop < path.Count - 1; hop++)
         {

@@ -23,8 +23,31 @@ public sealed partial class TcpConnection
     /// <summary>tp->rx_opt.user_mss: TCP_MAXSEG's bound on the MSS advertised and used; 0 for none.</summary>
     public int UserMss { get; private set; }
 
-    /// <summary>tp->advmss: the MSS this side announces and receives with, the configured one at most TCP_MAXSEG's (tcp_mss_clamp()).</summary>
-    public ushort AdvertisedMss => (ushort)(UserMss > 0 ? Math.Min(Settings.Mss, UserMss) : Settings.Mss);
+    /// <summary>
+    /// The first hop's MTU less the IP and TCP headers (ipv4_default_advmss(): the device's MTU,
+    /// never a learnt path MTU), taken as the connection opens; 0 before.
+    /// </summary>
+    private int _firstHopMss;
+
+    /// <summary>
+    /// tp->advmss: the MSS this side announces and receives with (dst_metric_advmss()): the
+    /// configured one, at most the first hop's and TCP_MAXSEG's (tcp_mss_clamp()).
+    /// </summary>
+    public ushort AdvertisedMss
+    {
+        get
+        {
+            var mss = _firstHopMss > 0 ? Math.Min(Settings.Mss, _firstHopMss) : Settings.Mss;
+            return (ushort)(UserMss > 0 ? Math.Min(mss, UserMss) : mss);
+        }
+    }
+
+    /// <summary>dst_metric_advmss() of the route to the peer, as tcp_connect_init() and tcp_openreq_init_rwin() take it.</summary>
+    private void TakeFirstHopMss()
+    {
+        var mtu = Stack.Host.MtuTowards(RemoteAddress);
+        _firstHopMss = mtu > Packet.Ipv4HeaderBytes + Packet.TcpHeaderBytes ? mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes : 0;
+    }
 
     /// <summary>
     /// setsockopt(TCP_MAXSEG) (do_tcp_setsockopt()): 0 or 88..32767, else -EINVAL. It bounds the

@@ -87,7 +87,7 @@ public sealed class RunCommandTests : IDisposable
             routers: [r]
             links:
               - { between: [a, r], rate: 10Mbps, delay: 1ms }
-              - { between: [r, b], rate: 10Mbps, delay: 1ms, mtu: 500 }
+              - { between: [r, b], rate: 10Mbps, delay: 1ms, mtu: { forward: 500, reverse: 1500 } }
             flows:
               - { name: f, from: a, to: b, app: { type: bulk } }
             """);

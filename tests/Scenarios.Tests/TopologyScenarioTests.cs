@@ -112,7 +112,9 @@ public sealed class TopologyScenarioTests : IDisposable
     [Fact]
     public void ASmallerMtuFurtherAlongThePathIsFoundByPathMtuDiscovery()
     {
-        var scenario = ScenarioParser.Parse(TwoHops.Replace("- { between: [r, b], rate: 10Mbps, delay: 5ms }", "- { between: [r, b], rate: 10Mbps, delay: 5ms, mtu: 576 }")
+        // Only r's direction of the link to b takes no more than 576 bytes: b's own first hop
+        // takes 1500, so b announces 1460.
+        var scenario = ScenarioParser.Parse(TwoHops.Replace("- { between: [r, b], rate: 10Mbps, delay: 5ms }", "- { between: [r, b], rate: 10Mbps, delay: 5ms, mtu: { forward: 576, reverse: 1500 } }")
             + "\ntrace: [queue]\n", "t.yaml");
 
         var result = ScenarioRunner.Run(scenario, _temporary.Path);
@@ -150,9 +152,25 @@ public sealed class TopologyScenarioTests : IDisposable
     }
 
     [Fact]
+    public void AHostBehindASmallerMtuAnnouncesAnMssThatFitsIt()
+    {
+        // a's link takes 1400-byte packets, so a announces 1360 (ipv4_default_advmss()) and b,
+        // whose own link takes 1500, sends it 1348-byte segments that never need an ICMP error.
+        var scenario = ScenarioParser.Parse(TwoHops.Replace("- { between: [a, r], rate: 10Mbps, delay: 5ms }", "- { between: [a, r], rate: 10Mbps, delay: 5ms, mtu: 1400 }")
+            .Replace("from: a, to: b", "from: b, to: a") + "\ntrace: [queue]\n", "t.yaml");
+
+        var result = ScenarioRunner.Run(scenario, _temporary.Path);
+
+        var flow = Assert.Single(result.Flows);
+        Assert.Equal(1348, flow.Mss);
+        Assert.Equal(0, flow.Retransmissions);
+        Assert.Empty(CsvTables.Read<LinkEventRow>(Path.Combine(_temporary.Path, "link_events.csv")));
+    }
+
+    [Fact]
     public void AnMtuBelowWherePathMtuDiscoveryStopsIsTheSendersConfigurationError()
     {
-        var scenario = ScenarioParser.Parse(TwoHops.Replace("- { between: [r, b], rate: 10Mbps, delay: 5ms }", "- { between: [r, b], rate: 10Mbps, delay: 5ms, mtu: 500 }"), "t.yaml");
+        var scenario = ScenarioParser.Parse(TwoHops.Replace("- { between: [r, b], rate: 10Mbps, delay: 5ms }", "- { between: [r, b], rate: 10Mbps, delay: 5ms, mtu: { forward: 500, reverse: 1500 } }"), "t.yaml");
         var error = Assert.Throws<ScenarioException>(() => ScenarioRunner.Run(scenario, _temporary.Path));
 
         Assert.Contains("r->b", error.Problem);
