@@ -1,3 +1,4 @@
+using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
 using NetSim.Sim.Network.Icmp;
 using NetSim.Tcp.Congestion;
@@ -26,6 +27,9 @@ public sealed partial class TcpConnection
 
     /// <summary>What put the connection in the Loss state, for the retransmissions it makes there: an RTO, or a non-congestion loss.</summary>
     private RetransmissionCause _lossCause = RetransmissionCause.Timeout;
+
+    /// <summary>icsk_backoff: how many times the RTO has doubled since the last RTT sample.</summary>
+    private int _rtoBackoff;
 
     /// <summary>icsk_pmtu_cookie: the path MTU the send MSS was last computed from.</summary>
     private int _pmtuCookie;
@@ -108,6 +112,12 @@ public sealed partial class TcpConnection
             return;
         }
 
+        if (icmp.Type == IcmpType.DestinationUnreachable && !FastOpenRequestPending
+            && (IcmpUnreachableCode)icmp.Code is IcmpUnreachableCode.NetUnreachable or IcmpUnreachableCode.HostUnreachable)
+        {
+            RevertRtoBackoff(seq);
+        }
+
         // Only a connection still opening fails; a Fast Open child already accepted counts as open.
         if (State is TcpState.SynSent || (State is TcpState.SynReceived && !(FastOpenRequestPending && IsAccepted)))
         {
@@ -116,6 +126,33 @@ public sealed partial class TcpConnection
         }
 
         SoftError = error;
+    }
+
+    /// <summary>
+    /// RFC 6069 (tcp_ld_RTO_revert()): a net or host unreachable about SND.UNA while the RTO is
+    /// backed off says the path, not congestion, lost the retransmission, so one backoff is undone
+    /// and the timer re-armed for what is left of the shorter RTO since the head's last send; if
+    /// none is left, the timer fires now.
+    /// </summary>
+    private void RevertRtoBackoff(SequenceNumber seq)
+    {
+        if (seq != SndUna || Retransmits == 0 || _rtoBackoff == 0 || PacketsOut == 0)
+        {
+            return;
+        }
+
+        _rtoBackoff--;
+        var rto = Rtt.HasSample ? Rtt.Rto : Settings.InitialRto;
+        Rto = SimTime.Min(rto * (1L << Math.Min(_rtoBackoff, 30)), Settings.MaxRto);
+        var remaining = Rto - (Simulation.Now - _rtx[0].LastSent);
+        if (remaining > SimTime.Zero)
+        {
+            ArmRetransmitTimer(remaining);
+        }
+        else
+        {
+            OnRetransmitTimer();
+        }
     }
 
     /// <summary>
