@@ -53,5 +53,7 @@ public class ForwardingBenchmarks
     private sealed class Discard(PacketPool pool) : IPacketHandler
     {
         public void HandlePacket(Packet packet) => pool.Return(packet);
+
+        public void HandleIcmp(Packet packet) => pool.Return(packet);
     }
 }
