@@ -1,0 +1,283 @@
+using System.Globalization;
+using NetSim.Packetdrill.Script;
+using NetSim.Sim.Kernel;
+using NetSim.Tcp;
+
+namespace NetSim.Packetdrill.Runner;
+
+/// <summary>
+/// setsockopt() and getsockopt() as a script calls them (packetdrill run_system_call.c): on the
+/// socket's connection or listener, or kept for the connection to come and applied before its SYN.
+/// </summary>
+public sealed partial class ScriptRunner
+{
+    /// <summary>The options set on a socket before it listened or connected; a listener's children take them as they are cloned.</summary>
+    private static void ApplyPendingOptions(ScriptSocket socket, TcpConnection connection)
+    {
+        connection.ReadsOnArrival = false;
+        connection.NoDelay = socket.PendingNoDelay;
+        if (socket.PendingCork)
+        {
+            connection.Cork = true;
+        }
+
+        if (socket.PendingTos is { } tos)
+        {
+            connection.SetTos(tos);
+        }
+        connection.KeepAlive = socket.PendingKeepAlive;
+        if (socket.PendingReceiveLowWatermark is { } receiveLowWatermark)
+        {
+            connection.SetReceiveLowWatermark(receiveLowWatermark, throughSocketLayer: true);
+        }
+
+        if (socket.PendingNotSentLowWatermark is { } notSentLowWatermark)
+        {
+            connection.SetNotSentLowWatermark(notSentLowWatermark);
+        }
+
+        if (socket.PendingUserMss is { } userMss)
+        {
+            connection.SetUserMss(userMss);
+        }
+
+        if (socket.PendingUserTimeout is { } userTimeout)
+        {
+            connection.SetUserTimeout(userTimeout);
+        }
+    }
+
+    /// <summary>setsockopt(fd, level, name, [value], length): the options a TCP test sets.</summary>
+    private SyscallOutcome SetSocketOption(SyscallEvent call)
+    {
+        var socket = SocketOf(call);
+        var name = call.Arguments.Count > 2 ? call.Arguments[2] : "";
+        if (name == "IP_MTU_DISCOVER")
+        {
+            // The model's TCP always does path MTU discovery (IP_PMTUDISC_WANT, DF set): the call succeeds and its line is reported skipped.
+            _skipped.Add(call.Line);
+            return SyscallOutcome.Return(0);
+        }
+
+        if (name == "TCP_FASTOPEN_KEY")
+        {
+            return SetFastOpenKey(call, socket);
+        }
+
+        if (name == "TCP_FASTOPEN_CONNECT")
+        {
+            return SetFastOpenConnect(socket, call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0);
+        }
+
+        if (name == "TCP_SYNCNT" && BracketedNumber(call, call.Arguments[3]) is < 1 or > 127)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        if (name == "TCP_MAXSEG")
+        {
+            return SetUserMss(socket, (int)BracketedNumber(call, call.Arguments[3]));
+        }
+
+        if (name == "TCP_USER_TIMEOUT")
+        {
+            return SetUserTimeout(socket, (int)BracketedNumber(call, call.Arguments[3]));
+        }
+
+        var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
+        var connection = socket.Connection ?? socket.Listener;
+        var settings = SettingsOf(socket);
+        TcpSettings? changed = name switch
+        {
+            "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" => null,
+            "SO_RCVLOWAT" or "TCP_NOTSENT_LOWAT" => null,
+            "TCP_NODELAY" or "TCP_CORK" or "TCP_INQ" or "IP_TOS" or "TCP_FASTOPEN" => null,
+            "SO_KEEPALIVE" => null,
+            "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
+            "TCP_KEEPINTVL" => settings with { KeepAliveInterval = SimTime.FromSeconds(value) },
+            "TCP_KEEPCNT" => settings with { KeepAliveProbes = (int)value },
+
+            // tcp_sock_set_syncnt(): 1 to MAX_TCP_SYNCNT (127) SYN retries for this socket.
+            "TCP_SYNCNT" => settings with { SynRetries = (int)value },
+            // SOCK_RCVBUF_LOCK: the buffer no longer grows, and its space clamps the window, so
+            // the window scale offered too (tcp_openreq_init_rwin(), tcp_select_initial_window()).
+            "SO_RCVBUF" => settings with { ReceiveBuffer = settings.ReceiveBufferFor((int)value), ReceiveBufferMax = settings.ReceiveBufferFor((int)value) },
+            "SO_SNDBUF" => settings with { SendBuffer = settings.SendBufferFor((int)value) },
+            _ => throw new ScriptFailedException($"setsockopt(): option {name} not supported by the simulator"),
+        };
+
+        if (name == "TCP_NODELAY")
+        {
+            socket.PendingNoDelay = value != 0;
+            connection?.NoDelay = value != 0;
+        }
+        else if (name == "IP_TOS")
+        {
+            // do_ip_setsockopt() keeps the low byte (inet->tos is a u8).
+            socket.PendingTos = (int)(value & 0xFF);
+            connection?.SetTos(socket.PendingTos.Value);
+        }
+        else if (name == "TCP_INQ")
+        {
+            socket.ReceiveQueueHint = value != 0;
+        }
+        else if (name == "TCP_FASTOPEN")
+        {
+            // do_tcp_setsockopt(): on a socket that is neither closed nor listening, -EINVAL.
+            if (socket.Listener is { } fastOpenListener)
+            {
+                return ErrnoOf(fastOpenListener.SetFastOpenQueue((int)value));
+            }
+
+            if (socket.Connection is not null || value < 0)
+            {
+                return SyscallOutcome.Fail("EINVAL");
+            }
+
+            socket.PendingFastOpenQueue = (int)value;
+        }
+        else if (name == "TCP_CORK")
+        {
+            socket.PendingCork = value != 0;
+            connection?.Cork = value != 0;
+        }
+        else if (name == "SO_KEEPALIVE")
+        {
+            socket.PendingKeepAlive = value != 0;
+            connection?.KeepAlive = value != 0;
+        }
+        else if (changed is not null)
+        {
+            socket.PendingSettings = changed;
+            connection?.Settings = changed;
+        }
+
+        // A live socket's buffers resize in place.
+        if (name == "SO_RCVBUF")
+        {
+            connection?.SetReceiveBufferSize((int)value);
+        }
+        else if (name == "SO_SNDBUF")
+        {
+            connection?.SetSendBufferSize((int)value);
+        }
+        else if (name == "SO_RCVLOWAT")
+        {
+            SetOrKeep(connection, c => c.SetReceiveLowWatermark((int)value, throughSocketLayer: true), () => socket.PendingReceiveLowWatermark = (int)value);
+        }
+        else if (name == "TCP_NOTSENT_LOWAT")
+        {
+            SetOrKeep(connection, c => c.SetNotSentLowWatermark((int)value), () => socket.PendingNotSentLowWatermark = (int)value);
+        }
+
+        return SyscallOutcome.Return(0);
+    }
+
+    /// <summary>setsockopt(TCP_MAXSEG): on the socket, or kept for the connection to come (its SYN's MSS option).</summary>
+    private static SyscallOutcome SetUserMss(ScriptSocket socket, int value)
+    {
+        if ((socket.Connection ?? socket.Listener) is { } connection)
+        {
+            return ErrnoOf(connection.SetUserMss(value));
+        }
+
+        if (!TcpConnection.IsValidUserMss(value))
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        socket.PendingUserMss = value;
+        return SyscallOutcome.Return(0);
+    }
+
+    /// <summary>setsockopt(TCP_USER_TIMEOUT): milliseconds on the socket, or kept for the connection to come.</summary>
+    private static SyscallOutcome SetUserTimeout(ScriptSocket socket, int milliseconds)
+    {
+        if ((socket.Connection ?? socket.Listener) is { } connection)
+        {
+            return ErrnoOf(connection.SetUserTimeout(milliseconds));
+        }
+
+        if (milliseconds < 0)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        socket.PendingUserTimeout = milliseconds;
+        return SyscallOutcome.Return(0);
+    }
+
+    /// <summary>A kernel return value: 0, or a negative errno as the call's failure.</summary>
+    private static SyscallOutcome ErrnoOf(int result) => result switch
+    {
+        0 => SyscallOutcome.Return(0),
+        TcpConnection.InvalidArgument => SyscallOutcome.Fail("EINVAL"),
+        _ => throw new ScriptFailedException($"unexpected kernel result {result}"),
+    };
+
+    /// <summary>
+    /// getsockopt(fd, SOL_SOCKET, SO_ERROR, [errno], [4]) checks the pending error and clears it;
+    /// TCP_NODELAY, TCP_CORK, SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT and SO_SNDBUF (sk_sndbuf, the doubled
+    /// request) read back what the socket holds.
+    /// </summary>
+    private SyscallOutcome GetSocketOption(SyscallEvent call)
+    {
+        var socket = SocketOf(call);
+        var name = call.Arguments.Count > 2 ? call.Arguments[2] : "";
+        var expected = call.Arguments.Count > 3 ? call.Arguments[3].Trim('[', ']', ' ') : "";
+        var connection = socket.Connection ?? socket.Listener;
+        var settings = SettingsOf(socket);
+        string actual;
+        switch (name)
+        {
+            case "SO_ERROR":
+                actual = TakeError(socket) ?? socket.Connection?.TakeSoftError() ?? "0";
+                break;
+            case "TCP_NODELAY":
+                actual = (socket.Connection?.NoDelay ?? socket.PendingNoDelay) ? "1" : "0";
+                break;
+            case "TCP_CORK":
+                actual = (socket.Connection?.Cork ?? socket.PendingCork) ? "1" : "0";
+                break;
+            case "SO_KEEPALIVE":
+                actual = (connection?.KeepAlive ?? socket.PendingKeepAlive) ? "1" : "0";
+                break;
+            case "TCP_KEEPIDLE":
+                actual = Number((long)settings.KeepAliveTime.TotalSeconds);
+                break;
+            case "TCP_KEEPINTVL":
+                actual = Number((long)settings.KeepAliveInterval.TotalSeconds);
+                break;
+            case "TCP_KEEPCNT":
+                actual = Number(settings.KeepAliveProbes);
+                break;
+            case "SO_SNDBUF":
+                actual = Number(connection?.SendBufferSize ?? settings.SendBuffer);
+                break;
+            case "TCP_FASTOPEN":
+                actual = Number(socket.Listener?.FastOpenQueueLimit ?? socket.PendingFastOpenQueue ?? 0);
+                break;
+            case "TCP_FASTOPEN_CONNECT":
+                actual = socket.FastOpenConnect ? "1" : "0";
+                break;
+            case "TCP_USER_TIMEOUT":
+                actual = Number((long)((socket.Connection ?? socket.Listener)?.UserTimeout.Milliseconds ?? socket.PendingUserTimeout ?? 0));
+                break;
+            case "TCP_MAXSEG":
+                // A socket not yet connected reports TCP_MAXSEG's value, or mss_cache's first, TCP_MSS_DEFAULT.
+                actual = Number((socket.Connection ?? socket.Listener)?.MaxSegmentOption ?? socket.PendingUserMss ?? TcpConnection.DefaultMss);
+                break;
+            case "TCP_NOTSENT_LOWAT":
+                actual = Number(socket.Connection?.NotSentLowWatermark ?? (uint)(socket.PendingNotSentLowWatermark ?? 0));
+                break;
+            default:
+                throw new ScriptFailedException($"getsockopt(): option {name} not supported by the simulator");
+        }
+
+        // A value may be written in hex ([0xffffffff]).
+        var same = actual == expected || (ScriptNumber(expected) is { } number && number.ToString(CultureInfo.InvariantCulture) == actual);
+        return same ? SyscallOutcome.Return(0) : throw new ScriptFailedException($"getsockopt({name}) gave [{actual}], expected [{expected}]");
+    }
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
