@@ -1,5 +1,6 @@
 using NetSim.Tcp;
 using NetSim.Tcp.Congestion;
+using NetSim.Tcp.Rtt;
 
 namespace NetSim.Packetdrill.Runner;
 
@@ -44,6 +45,16 @@ internal static class TcpInfo
         "tcpi_data_segs_in" => c.Statistics.DataSegmentsIn,
         "tcpi_last_data_sent" => Milliseconds(c, c.LastSendJiffies),
         "tcpi_last_data_recv" => Milliseconds(c, c.LastDataReceivedJiffies),
+        "tcpi_ato" => (long)c.Settings.ToJiffies(c.AckTimeout) * 1_000_000L / c.Settings.Hz,
+        "tcpi_min_rtt" => c.MinRttUs,
+        "tcpi_rttvar" => c.Rtt is LinuxRttEstimator linux ? linux.MdevUs >> 2 : null,
+        "tcpi_pmtu" => c.PathMtu,
+        "tcpi_snd_wnd" => c.SndWnd,
+        "tcpi_rcv_wnd" => c.RcvWnd,
+        "tcpi_rcv_ssthresh" => c.ReceiveSsthresh,
+        "tcpi_total_rto" => c.TotalRto,
+        "tcpi_notsent_bytes" => Math.Max(c.NotSentBytes, 0),
+        "tcpi_pacing_rate" => (long)c.PacingRate,
         _ => null,
     };
 
