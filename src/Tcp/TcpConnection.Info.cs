@@ -16,4 +16,7 @@ public sealed partial class TcpConnection
 
     /// <summary>icsk_ack.ato: the delayed-ACK timeout in force.</summary>
     public SimTime AckTimeout => _ato;
+
+    /// <summary>tp->rcv_tstamp: the jiffy an ACK last arrived in.</summary>
+    public uint LastAckReceivedJiffies => (uint)(_lastAckReceived.Nanoseconds * Settings.Hz / 1_000_000_000L);
 }

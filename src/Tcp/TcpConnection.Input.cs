@@ -192,6 +192,12 @@ public sealed partial class TcpConnection
         LastSendJiffies = Jiffies;
         LastDataReceivedJiffies = Jiffies;
         _lastDataReceived = Simulation.Now;
+
+        // tcp_ack() of the SYN-ACK, or of the handshake's ACK in SYN-RECV, stamps tp->rcv_tstamp.
+        if (established)
+        {
+            _lastAckReceived = Simulation.Now;
+        }
         if (_keepAlive)
         {
             _keepAliveTimer.ArmAfter(Settings.KeepAliveTime);

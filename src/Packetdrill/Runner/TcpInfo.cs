@@ -45,6 +45,7 @@ internal static class TcpInfo
         "tcpi_data_segs_in" => c.Statistics.DataSegmentsIn,
         "tcpi_last_data_sent" => Milliseconds(c, c.LastSendJiffies),
         "tcpi_last_data_recv" => Milliseconds(c, c.LastDataReceivedJiffies),
+        "tcpi_last_ack_recv" => Milliseconds(c, c.LastAckReceivedJiffies),
         "tcpi_ato" => (long)c.Settings.ToJiffies(c.AckTimeout) * 1_000_000L / c.Settings.Hz,
         "tcpi_min_rtt" => c.MinRttUs,
         "tcpi_rttvar" => c.Rtt is LinuxRttEstimator linux ? linux.MdevUs >> 2 : null,
