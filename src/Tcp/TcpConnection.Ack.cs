@@ -491,7 +491,7 @@ public sealed partial class TcpConnection
         }
 
         Rto = Rtt.Rto;
-        _rtoBackoff = 0;
+        Backoff = 0;
         Observer?.OnRttSample(this, measured);
     }
 

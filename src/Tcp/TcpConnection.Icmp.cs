@@ -16,9 +16,6 @@ public sealed partial class TcpConnection
     /// <summary>sk_err_soft: the last ICMP error logged on an open connection, until an acceptable ACK clears it.</summary>
     public string? SoftError { get; private set; }
 
-    /// <summary>icsk_backoff: how many times the RTO has doubled since the last RTT sample.</summary>
-    private int _rtoBackoff;
-
     /// <summary>getsockopt(SO_ERROR) with no hard error pending: the soft error, which reading clears (sock_getsockopt()'s xchg of sk_err_soft).</summary>
     public string? TakeSoftError()
     {
@@ -91,14 +88,14 @@ public sealed partial class TcpConnection
     /// </summary>
     private void RevertRtoBackoff(SequenceNumber seq)
     {
-        if (seq != SndUna || Retransmits == 0 || _rtoBackoff == 0 || PacketsOut == 0)
+        if (seq != SndUna || Retransmits == 0 || Backoff == 0 || PacketsOut == 0)
         {
             return;
         }
 
-        _rtoBackoff--;
+        Backoff--;
         var rto = Rtt.HasSample ? Rtt.Rto : Settings.InitialRto;
-        Rto = SimTime.Min(rto * (1L << Math.Min(_rtoBackoff, 30)), Settings.MaxRto);
+        Rto = SimTime.Min(rto * (1L << Math.Min(Backoff, 30)), Settings.MaxRto);
         var remaining = Rto - (Simulation.Now - _rtx[0].LastSent);
         if (remaining > SimTime.Zero)
         {

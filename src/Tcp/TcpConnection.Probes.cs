@@ -13,7 +13,11 @@ public sealed partial class TcpConnection
     /// <summary>Probes sent without an answer (icsk->icsk_probes_out).</summary>
     public int ProbesOut { get; private set; }
 
-    private int _probeBackoff;
+    /// <summary>
+    /// icsk_backoff: how many times the retransmission or zero-window probe timer has doubled, one
+    /// count for both as in Linux; an RTT sample, or the window opening, ends it.
+    /// </summary>
+    public int Backoff { get; private set; }
     private SimTime _lastHeard;
 
     private bool HasUnsentData => _bytesWritten > _streamNext || (_finRequested && !_finSent);
@@ -22,7 +26,7 @@ public sealed partial class TcpConnection
     private SimTime ProbeBase => SimTime.Max(Rto, Settings.MinRto);
 
     /// <summary>Linux tcp_probe0_when(): the base doubled per unanswered probe, at most TCP_RTO_MAX.</summary>
-    private SimTime ProbeInterval => SimTime.Min(ProbeBase * (1L << Math.Min(_probeBackoff, 30)), Settings.MaxRto);
+    private SimTime ProbeInterval => SimTime.Min(ProbeBase * (1L << Math.Min(Backoff, 30)), Settings.MaxRto);
 
     /// <summary>
     /// SO_KEEPALIVE. Turning it on, or changing the idle time while it is on, restarts the timer
@@ -76,7 +80,7 @@ public sealed partial class TcpConnection
         var next = (int)Math.Min(Mss, _bytesWritten - _streamNext);
         if (SndNxt + next <= SendWindowEnd)
         {
-            _probeBackoff = 0;
+            Backoff = 0;
             _persistTimer.Cancel();
         }
         else
@@ -112,13 +116,13 @@ public sealed partial class TcpConnection
         if (PacketsOut > 0 || !HasUnsentData)
         {
             ProbesOut = 0;
-            _probeBackoff = 0;
+            Backoff = 0;
             _probesStamp = SimTime.Never;
             return;
         }
 
         ProbesOut++;
-        _probeBackoff = Math.Min(_probeBackoff + 1, Settings.Retries2);
+        Backoff = Math.Min(Backoff + 1, Settings.Retries2);
         _persistTimer.ArmAfter(ProbeInterval);
         ReportVariables();
     }

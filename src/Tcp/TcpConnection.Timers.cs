@@ -128,12 +128,12 @@ public sealed partial class TcpConnection
         // TCP_THIN_LINEAR_RETRIES timeouts; tcp_syn_linear_timeouts keeps the initial RTO for the first SYN retransmissions.
         if (State == TcpState.Established && (ThinLinearTimeouts || Settings.ThinLinearTimeouts) && IsThinStream && Retransmits <= ThinLinearRetries)
         {
-            _rtoBackoff = 0;
+            Backoff = 0;
             Rto = Rtt.Rto;
         }
         else if (State != TcpState.SynSent || _totalRto > Settings.SynLinearTimeouts)
         {
-            _rtoBackoff++;
+            Backoff++;
             Rto = SimTime.Min(Rto * 2, Settings.MaxRto);
         }
 

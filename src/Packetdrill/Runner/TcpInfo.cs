@@ -54,6 +54,7 @@ internal static class TcpInfo
         "tcpi_rcv_wnd" => c.RcvWnd,
         "tcpi_rcv_ssthresh" => c.ReceiveSsthresh,
         "tcpi_total_rto" => c.TotalRto,
+        "tcpi_backoff" => c.Backoff,
         "tcpi_dsack_dups" => c.Statistics.DsackDups,
         "tcpi_notsent_bytes" => Math.Max(c.NotSentBytes, 0),
         "tcpi_pacing_rate" => (long)c.PacingRate,
