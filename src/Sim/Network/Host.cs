@@ -81,8 +81,4 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
 
         Transport.HandlePacket(packet);
     }
-
-    /// <summary>The host's own transport made a packet larger than its first hop takes: the sender's MSS is misconfigured.</summary>
-    protected override void TooBig(Packet packet, LinkChannel next) =>
-        throw new InvalidOperationException($"host {Name}: a {packet.SizeBytes}-byte packet exceeds the MTU of {next.Mtu} bytes of its first hop, link {next.Name}; the sender's MSS is misconfigured");
 }

@@ -26,6 +26,7 @@ public sealed class LinkChannel : IEventHandler
     private long _lastFifoArrivalNs;
     private Packet? _transmitting;
     private LinkChannelStatistics _statistics;
+    private Node? _sender;
     private INode? _receiver;
     private NetworkInterface? _receiverInterface;
 
@@ -110,6 +111,13 @@ public sealed class LinkChannel : IEventHandler
     /// <summary>Raised as each packet reaches the far end, before the node takes it (for captures).</summary>
     public Action<LinkChannel, Packet>? PacketArriving { get; set; }
 
+    /// <summary>The node whose interface transmits on this direction, which takes packets too big for it.</summary>
+    internal void AttachSender(Node sender) => _sender = sender;
+
+    /// <summary>A packet too big for the MTU from a sender that should have known better: its MSS is misconfigured.</summary>
+    internal InvalidOperationException TooBigError(Packet packet) =>
+        new($"link {Name}: a {packet.SizeBytes}-byte packet exceeds the MTU of {Mtu} bytes; the sender's MSS is misconfigured");
+
     internal void AttachReceiver(INode receiver, NetworkInterface receiverInterface)
     {
         _receiver = receiver;
@@ -120,12 +128,21 @@ public sealed class LinkChannel : IEventHandler
     public SimTime TransmissionTime(int bytes) =>
         SimTime.FromNanoseconds(((long)bytes * 8 * 1_000_000_000L + RateBitsPerSecond - 1) / RateBitsPerSecond);
 
+    /// <summary>
+    /// Queues a packet for the wire. One larger than the MTU goes to the node that sends on this
+    /// direction (a router answers it with ICMP); on a channel with no such node it is an error.
+    /// </summary>
     public void Send(Packet packet)
     {
         if (packet.SizeBytes > Mtu)
         {
-            throw new InvalidOperationException(
-                $"link {Name}: a {packet.SizeBytes}-byte packet exceeds the MTU of {Mtu} bytes; the sender's MSS is misconfigured");
+            if (_sender is null)
+            {
+                throw TooBigError(packet);
+            }
+
+            _sender.TooBig(packet, this);
+            return;
         }
 
         _statistics.PacketsEnqueued++;

@@ -54,6 +54,8 @@ public sealed class Network
         var aInterface = new NetworkInterface(a, forward);
         var bInterface = new NetworkInterface(b, reverse) { Peer = a };
         aInterface.Peer = b;
+        forward.AttachSender(a);
+        reverse.AttachSender(b);
         forward.AttachReceiver(b, bInterface);
         reverse.AttachReceiver(a, aInterface);
         a.AddInterface(aInterface);

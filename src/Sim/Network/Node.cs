@@ -48,17 +48,15 @@ public abstract class Node : INode
             return;
         }
 
-        if (packet.SizeBytes > next.Transmitter.Mtu)
-        {
-            TooBig(packet, next.Transmitter);
-            return;
-        }
-
         next.Send(packet);
     }
 
-    /// <summary>A packet larger than the MTU of the link it should go on, <paramref name="next"/>, whose DF bit forbids fragmenting it: takes ownership of it.</summary>
-    protected abstract void TooBig(Packet packet, LinkChannel next);
+    /// <summary>
+    /// A packet larger than the MTU of the link it should go on, <paramref name="next"/>, whose DF
+    /// bit forbids fragmenting it. A host made it itself, so its MSS is misconfigured; a router
+    /// answers it (<see cref="Router"/>).
+    /// </summary>
+    internal virtual void TooBig(Packet packet, LinkChannel next) => throw next.TooBigError(packet);
 
     protected void DropUnroutable(Packet packet)
     {

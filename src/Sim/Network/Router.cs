@@ -11,8 +11,8 @@ public sealed class Router(Network network, string name, Ipv4Address address) : 
 {
     public long PacketsForwarded { get; private set; }
 
-    /// <summary>Packets dropped as larger than the next hop's MTU.</summary>
-    public long PacketsTooBig { get; private set; }
+    /// <summary>Packets dropped as larger than the next hop's MTU: what its links refused.</summary>
+    public long PacketsTooBig => Interfaces.Sum(i => i.Transmitter.Statistics.PacketsTooBig);
 
     public override void Receive(Packet packet, NetworkInterface via)
     {
@@ -32,9 +32,8 @@ public sealed class Router(Network network, string name, Ipv4Address address) : 
     /// ICMP_FRAG_NEEDED, which Linux exempts from ICMP rate limiting): no error answers an ICMP error
     /// (RFC 1122 §3.2.2).
     /// </summary>
-    protected override void TooBig(Packet packet, LinkChannel next)
+    internal override void TooBig(Packet packet, LinkChannel next)
     {
-        PacketsTooBig++;
         if (packet.Icmp is null)
         {
             var error = Pool.Rent();
