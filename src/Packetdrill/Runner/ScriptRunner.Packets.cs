@@ -92,9 +92,13 @@ public sealed partial class ScriptRunner
             }
         }
 
-        _remote.Send(packet);
+        SendFromScript(packet);
+    }
 
-        // The kernel processes an injected segment before the script goes on (it arrives 1 ns later).
+    /// <summary>Sends a packet of the script's side; the kernel processes it before the script goes on (it arrives 1 ns later).</summary>
+    private void SendFromScript(Packet packet)
+    {
+        _remote.Send(packet);
         Advance(static () => false, _simulation.Now + SimTime.FromNanoseconds(1));
     }
 
@@ -110,8 +114,7 @@ public sealed partial class ScriptRunner
         packet.Destination = _localAddress;
         packet.Icmp = new IcmpMessage(icmp.Type, icmp.Code, icmp.Mtu, _localAddress, _remoteAddress, _localPort ?? ScriptPort, _remotePort,
             ToLive(icmp.QuotedSequence, syn: false), IcmpMessage.MaxPacketBytes);
-        _remote.Send(packet);
-        Advance(static () => false, _simulation.Now + SimTime.FromNanoseconds(1));
+        SendFromScript(packet);
     }
 
     /// <summary>
