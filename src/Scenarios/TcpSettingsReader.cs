@@ -14,7 +14,7 @@ internal static class TcpSettingsReader
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
         "sack", "dsack", "rack", "tlp", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
-        "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "ecn_low", "frto", "hystart", "pacing", "prr", "wmem_max", "rmem_max",
+        "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "ecn_option", "ecn_fallback", "ecn_low", "frto", "hystart", "pacing", "prr", "wmem_max", "rmem_max",
         "thin_linear_timeouts", "notsent_lowat", "slow_start_after_idle",
     ];
 
@@ -80,6 +80,8 @@ internal static class TcpSettingsReader
             AckEverySegment = map.Boolean("ack_every_segment") ?? settings.AckEverySegment,
             ByteCounting = map.Boolean("byte_counting") ?? settings.ByteCounting,
             Ecn = EcnMode(map) ?? settings.Ecn,
+            EcnOption = EcnOptionMode(map) ?? settings.EcnOption,
+            EcnFallback = map.Boolean("ecn_fallback") ?? settings.EcnFallback,
             EcnLow = map.Boolean("ecn_low") ?? settings.EcnLow,
             ReceiveBuffer = (int)(Positive(map, "receive_buffer", map.Size("receive_buffer")) ?? settings.ReceiveBuffer),
             SendBuffer = (int)(Positive(map, "send_buffer", map.Size("send_buffer")) ?? settings.SendBuffer),
@@ -147,12 +149,21 @@ internal static class TcpSettingsReader
         return value <= Sim.Kernel.SimTime.Zero ? throw map.Error(key, "must be positive") : value;
     }
 
-    /// <summary>Linux tcp_ecn: 0 off, 1 ask and accept, 2 accept when asked.</summary>
+    /// <summary>Linux tcp_ecn: 0 off; 1 ask and accept, 2 accept when asked (RFC 3168); 3 ask and accept, 4 accept and ask for RFC 3168, 5 accept only (Accurate ECN).</summary>
     private static int? EcnMode(YamlMap map)
     {
         var mode = map.Integer("ecn");
-        return mode is null or (>= 0 and <= 2)
+        return mode is null or (>= 0 and <= 5)
             ? (int?)mode
-            : throw map.Error("ecn", "tcp_ecn is 0 (off), 1 (ask for ECN and accept it) or 2 (accept it when asked, Linux's default)");
+            : throw map.Error("ecn", "tcp_ecn is 0 (off), 1 (ask for RFC 3168 ECN and accept it), 2 (accept it when asked, Linux's default), 3 (ask for Accurate ECN and accept it), 4 (accept Accurate ECN, ask for RFC 3168) or 5 (accept Accurate ECN only)");
+    }
+
+    /// <summary>Linux tcp_ecn_option: when an Accurate ECN connection sends its option.</summary>
+    private static int? EcnOptionMode(YamlMap map)
+    {
+        var mode = map.Integer("ecn_option");
+        return mode is null or (>= 0 and <= 3)
+            ? (int?)mode
+            : throw map.Error("ecn_option", "tcp_ecn_option is 0 (never), 1 (when the counters need it), 2 (on every segment unless it does not get through, Linux's default) or 3 (on every segment)");
     }
 }

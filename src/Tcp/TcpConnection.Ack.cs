@@ -53,6 +53,9 @@ public sealed partial class TcpConnection
 
         var priorUna = SndUna;
         var priorPackets = PacketsOut;
+        var priorSackedBytes = _rtx.SackedBytes;
+        var priorBytesAcked = Statistics.BytesAcked;
+        var slowPath = !EcnModeAccEcn || !OnLinuxFastPath(packet);
 
         var priorFack = PriorFack;
         var priorSackedOut = _rtx.SackedOut;
@@ -145,6 +148,21 @@ public sealed partial class TcpConnection
         if (IsFullSocket && State is not TcpState.SynSent)
         {
             Congestion.PacketsAcked(this, ackedPackets + newlySacked, caRtt is { } ca ? ca.Microseconds : -1);
+        }
+
+        // tcp_accecn_process(): the ACE field's increase, before the algorithm hears of the ACK.
+        if (EcnModeAccEcn)
+        {
+            var deliveredBytes = advanced ? (uint)(ack - priorUna) : (uint)Math.Max(0, _rtx.SackedBytes - priorSackedBytes);
+            var synAcked = State is TcpState.SynSent;
+            var ceDelivered = ProcessAccEcnFeedback(packet, (uint)(Delivered - priorDelivered), deliveredBytes,
+                progress: advanced || newlySacked > 0 || (slowPath && _ackTsProgress), slowPath, synAcked,
+                firstDataAcked: advanced && !synAcked && priorBytesAcked <= Mss);
+            if (ceDelivered > 0)
+            {
+                DeliveredCe += ceDelivered;
+                ece = true;
+            }
         }
 
         if (State is TcpState.SynSent)

@@ -30,7 +30,7 @@ public sealed partial class TcpConnection
     /// </summary>
     public long AckSampleInFlight => (long)Mss * (Delivered - _rate.Sample.PriorDelivered);
 
-    /// <summary>Of <see cref="Delivered"/>, those reported by ACKs carrying ECE (tp->delivered_ce).</summary>
+    /// <summary>Of <see cref="Delivered"/>, those reported CE-marked: by ACKs carrying ECE, or by Accurate ECN's ACE field (tp->delivered_ce).</summary>
     public long DeliveredCe { get; private set; }
 
     /// <summary>Clears or sets DEMAND_CWR, the receiver's ECE on outgoing ACKs; DCTCP sets it per CE state (dctcp_ece_ack_cwr()).</summary>
@@ -53,16 +53,21 @@ public sealed partial class TcpConnection
     /// </summary>
     internal void SendAckFor(SequenceNumber ack) => Transmit(SndNxt, 0, _streamNext, TcpFlags.Ack, ack);
 
-    /// <summary>Linux tcp_ecn_send_syn(): ask for ECN with ECE and CWR when tcp_ecn is 1, the algorithm needs it, or NEEDS_ECN said so.</summary>
+    /// <summary>
+    /// Linux tcp_ecn_send_syn(): ask for Accurate ECN with AE, CWR and ECE when tcp_ecn is 3, for
+    /// RFC 3168 ECN with ECE and CWR when it is 1 or 4, the algorithm needs ECN, or NEEDS_ECN said so.
+    /// </summary>
     private void SetUpEcnForSyn(bool programNeedsEcn)
     {
         EcnFlags = EcnFlags.None;
         _synEcnFlags = TcpFlags.None;
-        if (Settings.Ecn == 1 || Congestion.NeedsEcn || programNeedsEcn)
+        var accEcn = Settings.Ecn == 3;
+        if (accEcn || Settings.Ecn is 1 or 4 || Congestion.NeedsEcn || programNeedsEcn)
         {
-            _synEcnFlags = TcpFlags.Ece | TcpFlags.Cwr;
-            EcnFlags = EcnFlags.Ok | LowFromRoute;
             _ectOnSocket = Congestion.NeedsEcn || programNeedsEcn;
+            _synEcnFlags = TcpFlags.Ece | TcpFlags.Cwr | (accEcn ? TcpFlags.Ae : TcpFlags.None);
+            EcnFlags = (accEcn ? EcnModeMask : EcnFlags.Ok) | LowFromRoute;
+            _synEctSent = _ectOnSocket ? EcnCodepoint.Ect0 : EcnCodepoint.NotEct;
         }
     }
 
@@ -80,32 +85,43 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_ecn_rcv_synack(): a SYN-ACK with ECE and without CWR agrees; in a simultaneous
-    /// open, tcp_ecn_rcv_syn(): the peer's SYN must carry both. Anything else leaves ECN off.
+    /// The ECN answer of the peer's SYN-ACK (tcp_ecn_rcv_synack(), when ECN was asked for) or, in a
+    /// simultaneous open, of its SYN (tcp_ecn_rcv_syn()).
     /// </summary>
     private void ReceiveHandshakeEcn(Packet syn)
     {
-        var ece = (syn.Flags & TcpFlags.Ece) != 0;
-        var cwr = (syn.Flags & TcpFlags.Cwr) != 0;
-        var agreed = (syn.Flags & TcpFlags.Ack) != 0 ? ece && !cwr : ece && cwr;
-        if (!agreed)
+        if ((syn.Flags & TcpFlags.Ack) == 0)
         {
-            EcnFlags &= ~EcnFlags.Ok;
+            ReceiveCrossingSynEcn(syn);
+        }
+        else if (EcnNegotiated)
+        {
+            ReceiveSynAckEcn(syn);
         }
     }
 
     /// <summary>
-    /// Linux tcp_ecn_create_request(): a SYN with ECE and CWR is accepted when tcp_ecn is not 0 and
-    /// the SYN is not ECT itself, or when the algorithm or NEEDS_ECN wants ECN.
+    /// Linux tcp_ecn_create_request(): a SYN asking for Accurate ECN gets it when tcp_ecn is 3 or
+    /// more, its IP ECN field kept for the SYN-ACK to reflect. A SYN with ECE and CWR gets RFC 3168
+    /// ECN when tcp_ecn is not 0 and the SYN is not ECT (or carries AE), or when the algorithm or
+    /// NEEDS_ECN wants ECN.
     /// </summary>
     private void AcceptSynEcn(Packet syn, bool programNeedsEcn)
     {
+        if (AccEcnRequestedBy(syn) && Settings.Ecn >= 3)
+        {
+            EcnFlags = EcnFlags.AccEcn | LowFromRoute;
+            _synEctReceived = syn.Ecn;
+            _ectOnSocket = Congestion.NeedsEcn || programNeedsEcn;
+            return;
+        }
+
         if ((syn.Flags & (TcpFlags.Ece | TcpFlags.Cwr)) != (TcpFlags.Ece | TcpFlags.Cwr))
         {
             return;
         }
 
-        var ect = syn.Ecn != EcnCodepoint.NotEct;
+        var ect = syn.Ecn != EcnCodepoint.NotEct && (syn.Flags & TcpFlags.Ae) == 0;
         if ((!ect && Settings.Ecn != 0) || Congestion.NeedsEcn || programNeedsEcn)
         {
             EcnFlags = EcnFlags.Ok | LowFromRoute;
@@ -114,27 +130,50 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// The ECN bits of an outgoing segment and its IP ECN field. The first SYN asks (a
-    /// retransmitted one does not: tcp_ecn_clear_syn() with tcp_ecn_fallback); a SYN-ACK answers
-    /// with ECE (tcp_ecn_send_synack()); later segments follow tcp_ecn_send(): new data is ECT(0)
-    /// and carries the queued CWR, retransmissions and pure ACKs are not ECT unless the algorithm
-    /// needs ECN or made ECT permanent, and ECE goes out while DEMAND_CWR is set.
+    /// The ECN bits of an outgoing segment and its IP ECN field. The first SYN asks; a
+    /// retransmitted one does not (tcp_ecn_clear_syn() with tcp_ecn_fallback), an Accurate ECN
+    /// SYN only from its second retransmission. A SYN-ACK answers with ECE, or under Accurate ECN
+    /// with the ACE reflecting the SYN's IP ECN field (tcp_ecn_make_synack(), tcp_ecn_send_synack()).
+    /// Later segments follow tcp_ecn_send(): Accurate ECN's on every segment, or RFC 3168's: new
+    /// data is ECT(0) and carries the queued CWR, retransmissions and pure ACKs are not ECT unless
+    /// the algorithm needs ECN or made ECT permanent, and ECE goes out while DEMAND_CWR is set. A
+    /// timewait socket's segments carry none of it.
     /// </summary>
     private TcpFlags MarkEcn(Packet packet, SequenceNumber seq, int payloadLength, TcpFlags flags)
     {
+        // tcp_v4_timewait_ack(): the timewait socket's ACK has no ECN flags, its IP ECN field the socket's last (tw_tos).
+        if (_handedToTimeWait)
+        {
+            packet.Ecn = _ectOnSocket ? EcnCodepoint.Ect0 : EcnCodepoint.NotEct;
+            return flags;
+        }
+
         if ((flags & TcpFlags.Syn) != 0)
         {
             if ((flags & TcpFlags.Ack) == 0)
             {
+                if (Settings.EcnFallback && Retransmits > (EcnModePending ? 1 : 0))
+                {
+                    _synEcnFlags = TcpFlags.None;
+                }
+
                 flags |= _synEcnFlags;
-                _synEcnFlags = TcpFlags.None;
             }
-            else if ((EcnFlags & EcnFlags.Ok) != 0)
+            else if (EcnModeAccEcn)
+            {
+                flags |= AccEcnSynAckFlags();
+                _synEctSent = _ectOnSocket ? EcnCodepoint.Ect0 : EcnCodepoint.NotEct;
+            }
+            else if (EcnModeRfc3168)
             {
                 flags |= TcpFlags.Ece;
             }
         }
-        else if ((EcnFlags & EcnFlags.Ok) != 0)
+        else if (EcnModeAccEcn)
+        {
+            flags = MarkAccEcn(flags);
+        }
+        else if (EcnModeRfc3168)
         {
             if (payloadLength > 0 && seq >= SndNxt)
             {
@@ -163,7 +202,7 @@ public sealed partial class TcpConnection
     /// <summary>Linux tcp_ecn_accept_cwr(): the sender reduced its window; stop echoing, and ACK its data at once, since its cwnd may be small.</summary>
     private void AcceptCwr(Packet packet)
     {
-        if ((packet.Flags & TcpFlags.Cwr) == 0)
+        if (!EcnModeRfc3168 || (packet.Flags & TcpFlags.Cwr) == 0)
         {
             return;
         }
@@ -176,13 +215,14 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_ecn_check_ce() for a data segment: CE starts echoing (with quick ACKs, the sender
-    /// may have a small window); a non-ECT segment after ECT ones is probably a retransmission and
-    /// is ACKed quickly. An algorithm that wants CE events hears of every arrival.
+    /// Linux tcp_data_ecn_check() for a data segment: under RFC 3168 CE starts echoing (with quick
+    /// ACKs, the sender may have a small window); a non-ECT segment after ECT ones is probably a
+    /// retransmission and is ACKed quickly. An algorithm that wants CE events hears of every
+    /// arrival. Accurate ECN counts codepoints in <see cref="CountReceivedEcn"/>.
     /// </summary>
     private void CheckCe(Packet packet)
     {
-        if ((EcnFlags & EcnFlags.Ok) == 0)
+        if (!EcnNegotiated)
         {
             return;
         }
@@ -203,13 +243,13 @@ public sealed partial class TcpConnection
                     Congestion.CwndEvent(this, CaEvent.EcnIsCe);
                 }
 
-                if ((EcnFlags & EcnFlags.DemandCwr) == 0)
+                if ((EcnFlags & EcnFlags.DemandCwr) == 0 && EcnModeRfc3168)
                 {
                     EnterQuickAckMode(2);
                     EcnFlags |= EcnFlags.DemandCwr;
                 }
 
-                EcnFlags |= EcnFlags.Seen;
+                EcnFlags |= EcnModeRfc3168 ? EcnFlags.Seen : EcnFlags.None;
                 break;
             default:
                 if (Congestion.WantsCeEvents)
@@ -217,20 +257,20 @@ public sealed partial class TcpConnection
                     Congestion.CwndEvent(this, CaEvent.EcnNoCe);
                 }
 
-                EcnFlags |= EcnFlags.Seen;
+                EcnFlags |= EcnModeRfc3168 ? EcnFlags.Seen : EcnFlags.None;
                 break;
         }
     }
 
     /// <summary>Linux tcp_ecn_rcv_ecn_echo(): an ACK (not a SYN-ACK) with ECE on a connection that agreed to ECN (FLAG_ECE).</summary>
     private bool IsEcnEcho(Packet packet) =>
-        (packet.Flags & (TcpFlags.Ece | TcpFlags.Syn)) == TcpFlags.Ece && (EcnFlags & EcnFlags.Ok) != 0;
+        (packet.Flags & (TcpFlags.Ece | TcpFlags.Syn)) == TcpFlags.Ece && EcnModeRfc3168;
 
-    /// <summary>Linux tcp_count_delivered(): every segment newly acknowledged or SACKed, and those whose ACK echoed CE.</summary>
+    /// <summary>Linux tcp_count_delivered(): every segment newly acknowledged or SACKed, and under RFC 3168 those whose ACK echoed CE.</summary>
     private void CountDelivered(int segments, bool ece)
     {
         Delivered += segments;
-        if (ece)
+        if (ece && EcnModeRfc3168)
         {
             DeliveredCe += segments;
         }
@@ -287,7 +327,7 @@ public sealed partial class TcpConnection
     /// <summary>Linux tcp_ecn_queue_cwr(): the next new data segment tells the receiver the window was reduced.</summary>
     private void QueueCwr()
     {
-        if ((EcnFlags & EcnFlags.Ok) != 0)
+        if (EcnModeRfc3168)
         {
             EcnFlags |= EcnFlags.QueueCwr;
         }

@@ -27,19 +27,20 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// tcp_current_mss(): mss_cache, first brought to the path MTU if that has changed, less the
-    /// option space the programs reserve on an established segment. The simulated MSS does not
-    /// shrink for SACK blocks, so they are not counted here.
+    /// option space an established segment's AccECN option takes and the programs reserve. The
+    /// simulated MSS does not shrink for SACK blocks, so they are not counted here.
     /// </summary>
     private int CurrentMss()
     {
         FollowPathMtu();
+        var accEcn = EcnModeAccEcn ? AccEcnMssReduction() : 0;
         if (!FlagSet(SockOpsCallbackFlags.WriteHdrOpt) || !IsFullSocket)
         {
-            return Mss;
+            return Mss - accEcn;
         }
 
-        var remaining = Packet.MaxOptionBytes - (TimestampsAgreed ? TimestampsOptionBytes : 0);
-        return Mss - ReserveOptionSpace(null, null, remaining, CurrentMssQuery);
+        var remaining = Packet.MaxOptionBytes - (TimestampsAgreed ? TimestampsOptionBytes : 0) - accEcn;
+        return Mss - accEcn - ReserveOptionSpace(null, null, remaining, CurrentMssQuery);
     }
 
     /// <summary>WRITE_HDR_OPT is set; a request socket building its SYN-ACK goes by its listener's flags (tcp_synack_options()).</summary>

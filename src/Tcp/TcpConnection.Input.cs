@@ -143,7 +143,15 @@ public sealed partial class TcpConnection
         }
         else if (!synDataRetransmitted)
         {
-            SendAck();
+            // tcp_send_ack_reflect_ect(): under Accurate ECN the ACK reflects the SYN-ACK's IP ECN field.
+            if (EcnModeAccEcn)
+            {
+                SendAckReflecting(_synEctReceived);
+            }
+            else
+            {
+                SendAck();
+            }
         }
 
         PushPendingFrames();
@@ -234,7 +242,10 @@ public sealed partial class TcpConnection
         // A retransmitted SYN while the request socket (or a Fast Open child's request) waits: resend the SYN-ACK (Linux tcp_check_req()).
         if ((!IsFullSocket || FastOpenRequestPending) && (flags & TcpFlags.Syn) != 0 && seq == Irs && (flags & TcpFlags.Ack) == 0)
         {
+            ReceiveRetransmittedSynEcn(packet);
+            _answeringRetransmittedSyn = true;
             Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
+            _answeringRetransmittedSyn = false;
             return;
         }
 
@@ -300,7 +311,14 @@ public sealed partial class TcpConnection
             && seq + 1 == RcvNxt && packet.PayloadLength == 0 && new SequenceNumber(packet.AcknowledgmentNumber) == SndNxt;
         if ((flags & TcpFlags.Syn) != 0 && !simultaneousOpenSynAck)
         {
-            SendChallengeAck();
+            // Under Accurate ECN the answer reflects the SYN's IP ECN field, and notes its option (tcp_validate_incoming()).
+            if (EcnModeAccEcn)
+            {
+                NoteHandshakeAccEcnOption(packet);
+                _accEcnOptionDemand = Math.Max(_accEcnOptionDemand, 1);
+            }
+
+            SendChallengeAck(packet);
             return;
         }
 
@@ -311,6 +329,13 @@ public sealed partial class TcpConnection
         if ((flags & TcpFlags.Ack) == 0)
         {
             return;
+        }
+
+        // tcp_rcv_established(): a segment that passed validation counts for Accurate ECN (the
+        // handshake's last ACK is counted as the request becomes a connection).
+        if (State != TcpState.SynReceived)
+        {
+            CountReceivedEcn(packet);
         }
 
         if (!OnAckField(packet))
@@ -476,15 +501,23 @@ public sealed partial class TcpConnection
         return true;
     }
 
-    /// <summary>RFC 7323 §4.3 (Linux tcp_replace_ts_recent()): remember TSval of a segment at or before the last ACK sent.</summary>
+    /// <summary>
+    /// RFC 7323 §4.3 (Linux tcp_replace_ts_recent()): remember TSval of a segment at or before the
+    /// last ACK sent; a TSval beyond the one remembered is progress for Accurate ECN (FLAG_TS_PROGRESS).
+    /// </summary>
     private void ReplaceTsRecent(Packet packet)
     {
+        _ackTsProgress = false;
         if (TimestampsAgreed && packet.HasTimestamps && new SequenceNumber(packet.SequenceNumber) <= _rcvWup)
         {
+            _ackTsProgress = _tsRecentValid && (int)(packet.TsVal - _tsRecent) > 0;
             _tsRecent = packet.TsVal;
             _tsRecentValid = true;
         }
     }
+
+    /// <summary>The segment whose ACK is being processed moved TS.Recent forward (FLAG_TS_PROGRESS).</summary>
+    private bool _ackTsProgress;
 
     private void CompletePassiveOpen(Packet packet)
     {
@@ -501,6 +534,11 @@ public sealed partial class TcpConnection
 
         // tcp_rcv_state_process() in SYN-RECV: the SYN-ACK's delivery, which tcp_ack() does not count.
         Delivered++;
+        if (EcnModeAccEcn)
+        {
+            ReceiveHandshakeAccEcnAck(packet);
+        }
+
         var synAck = _rtx[0];
         _rtx.RemoveAcked(Iss + 1);
         SndUna = Iss + 1;
@@ -550,6 +588,7 @@ public sealed partial class TcpConnection
         if (end <= RcvNxt)
         {
             // Entirely old: a retransmission. D-SACK it and ACK at once in quick-ACK mode.
+            CheckAccEcnOptionLost(start);
             SetDuplicateSack(start, end);
             EnterQuickAckMode(Settings.QuickAcks);
             ScheduleImmediateAck();
@@ -738,6 +777,7 @@ public sealed partial class TcpConnection
         if (packet.PayloadLength > 0 && seq < RcvNxt)
         {
             EnterQuickAckMode(Settings.QuickAcks);
+            CheckAccEcnOptionLost(seq);
             SetDuplicateSack(seq, end > RcvNxt ? RcvNxt : end);
         }
 
@@ -752,12 +792,25 @@ public sealed partial class TcpConnection
         SendAck();
     }
 
-    /// <summary>RFC 5961 §7 (Linux tcp_send_challenge_ack()): an ACK that tells a blind attacker nothing, at most one per rate-limit interval.</summary>
-    private void SendChallengeAck()
+    /// <summary>
+    /// RFC 5961 §7 (Linux tcp_send_challenge_ack()): an ACK that tells a blind attacker nothing, at
+    /// most one per rate-limit interval. One answering a SYN on an Accurate ECN connection
+    /// reflects that SYN's IP ECN field (tcp_send_ack_reflect_ect()).
+    /// </summary>
+    private void SendChallengeAck(Packet? syn = null)
     {
-        if (!OutOfWindowAckRateLimited())
+        if (OutOfWindowAckRateLimited())
         {
-            Statistics.ChallengeAcks++;
+            return;
+        }
+
+        Statistics.ChallengeAcks++;
+        if (syn is not null && EcnModeAccEcn)
+        {
+            SendAckReflecting(syn.Ecn);
+        }
+        else
+        {
             SendAck();
         }
     }

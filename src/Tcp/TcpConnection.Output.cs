@@ -430,10 +430,21 @@ public sealed partial class TcpConnection
         }
 
         packet.StreamOffset = streamOffset;
-        if (!syn && SackAgreed)
+        if (synAck)
         {
-            // Linux tcp_established_options(): as many blocks as fit in 40 bytes beside the timestamps.
-            _sackBlocks.WriteTo(packet, packet.HasTimestamps ? 3 : 4);
+            WriteSynAckAccEcnOption(packet);
+        }
+        else if (!syn)
+        {
+            // Linux tcp_established_options(): as many SACK blocks as fit in 40 bytes beside the
+            // timestamps, then the AccECN option, which may take the space of blocks beyond two.
+            var sackBlocks = SackAgreed ? Math.Min(_sackBlocks.Pending, packet.HasTimestamps ? 3 : 4) : 0;
+            if (EcnModeAccEcn)
+            {
+                sackBlocks = WriteAccEcnOption(packet, sackBlocks);
+            }
+
+            _sackBlocks.WriteTo(packet, sackBlocks);
         }
 
         WriteProgramOptions(packet);
@@ -454,6 +465,7 @@ public sealed partial class TcpConnection
         if (payloadLength > 0)
         {
             Statistics.DataSegmentsOut++;
+            Statistics.BytesSent += payloadLength;
         }
 
         AdvanceDeparture(payloadLength);

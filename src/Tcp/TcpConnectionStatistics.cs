@@ -43,6 +43,9 @@ public sealed class TcpConnectionStatistics
     /// </summary>
     public long BytesAcked { get; internal set; }
 
+    /// <summary>Payload bytes sent, retransmissions included (tp->bytes_sent, RFC 4898 tcpEStatsPerfHCDataOctetsOut).</summary>
+    public long BytesSent { get; internal set; }
+
     /// <summary>Sequence space received in order, FIN included (tp->bytes_received).</summary>
     public long BytesReceived { get; internal set; }
 

@@ -57,11 +57,30 @@ public sealed record TcpSettings
     public bool Timestamps { get; init; } = true;
 
     /// <summary>
-    /// ECN (RFC 3168) as Linux's tcp_ecn: 0 off, 1 asked for on outgoing connections and accepted on
-    /// incoming ones, 2 (Linux's default) accepted when the peer asks. An algorithm that needs ECN
-    /// (DCTCP), or a sock_ops program answering NEEDS_ECN with 1, asks regardless.
+    /// ECN as Linux's tcp_ecn (enum tcp_ecn_mode): 0 off; 1 RFC 3168 ECN asked for on outgoing
+    /// connections and accepted on incoming ones; 2 (Linux's default) RFC 3168 accepted when the
+    /// peer asks; 3 Accurate ECN (RFC 9768) asked for and accepted; 4 Accurate ECN accepted, RFC
+    /// 3168 asked for; 5 Accurate ECN accepted, nothing asked for. An algorithm that needs ECN
+    /// (DCTCP), or a sock_ops program answering NEEDS_ECN with 1, asks for RFC 3168 regardless.
     /// </summary>
     public int Ecn { get; init; } = 2;
+
+    /// <summary>
+    /// When the Accurate ECN option is sent once negotiated (tcp_ecn_option): 0 never, 1 when the
+    /// counters need it (a change of codepoint, a 2^22-byte step, the beacon), 2 (Linux's default)
+    /// on every segment it fits in unless it proved not to get through, 3 on every segment it fits in.
+    /// </summary>
+    public int EcnOption { get; init; } = 2;
+
+    /// <summary>Under tcp_ecn_option 1, the option goes at least this many times per RTT (tcp_ecn_option_beacon, default 3); 0 for no beacon.</summary>
+    public int EcnOptionBeacon { get; init; } = 3;
+
+    /// <summary>
+    /// ECN fallback (tcp_ecn_fallback, on by default): a SYN retransmitted (an Accurate ECN SYN
+    /// retransmitted twice) stops asking for ECN (RFC 3168 §6.1.1.1), and handshake feedback that
+    /// contradicts what was sent disables Accurate ECN's ACE field.
+    /// </summary>
+    public bool EcnFallback { get; init; } = true;
 
     /// <summary>
     /// The route marks CE at a shallow threshold and the receiver's ACKs are precise (the ecn_low

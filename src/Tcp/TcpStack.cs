@@ -18,6 +18,9 @@ public sealed class TcpStack : IPacketHandler
     private readonly Dictionary<ConnectionKey, TcpConnection> _connections = [];
     private readonly Dictionary<ushort, TcpConnection> _listeners = [];
 
+    /// <summary>The connections the stack demultiplexes to, request sockets and time-wait ones included (in no particular order).</summary>
+    public IEnumerable<TcpConnection> Connections => _connections.Values;
+
     /// <summary>
     /// The connection the last segment was for, checked before the table: a host's segments mostly
     /// belong to one connection, and the table's arrays are memory a large network has long evicted

@@ -46,7 +46,8 @@ public class SysctlsTests
     [InlineData("tcp_tso_win_divisor", "100")]
     [InlineData("tcp_min_tso_segs", "0")]
     [InlineData("tcp_recovery", "4")]
-    [InlineData("tcp_ecn", "3")]
+    [InlineData("tcp_ecn", "6")]
+    [InlineData("tcp_ecn_option", "4")]
     [InlineData("tcp_congestion_control", "no_such_algorithm")]
     [InlineData("tcp_rmem", "4096 131072")]
     public void WhatTheModelCannotTakeIsRefused(string name, string value)

@@ -46,6 +46,26 @@ public sealed class CongestionScenarioTests : IDisposable
         Assert.True(v3.BytesDelivered > 0.95 * v1.BytesDelivered);
     }
 
+    /// <summary>
+    /// scenarios/accurate-ecn.yaml: the Accurate ECN flow's sender counts as many CE-marked
+    /// segments delivered as its receiver got; the RFC 3168 flow's counts every segment its ECE
+    /// ACKs covered, more than were marked.
+    /// </summary>
+    [Fact]
+    public void AccurateEcnFeedbackCountsTheMarksWhereRfc3168FeedbackOvercountsThem()
+    {
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("accurate-ecn.yaml")), _temporary.Path);
+
+        var accurate = result.Flows.Single(f => f.Flow == "accurate");
+        var classic = result.Flows.Single(f => f.Flow == "classic");
+        Assert.Equal(("accecn", "rfc3168"), (accurate.Ecn, classic.Ecn));
+        Assert.True(accurate.CeReceived > 0);
+        Assert.Equal(accurate.CeReceived, accurate.CeDelivered);
+        Assert.True(classic.CeDelivered > classic.CeReceived, $"{classic.CeDelivered} delivered CE against {classic.CeReceived} received");
+        Assert.All(result.Flows, f => Assert.True(f.EcnReductions > 0));
+        Assert.Equal(0, result.Links.Single(l => l.Link == "r1->r2").QueueDrops);
+    }
+
     [Fact]
     public void EcnLowIsReadPerFlowAndReachesTheConnection()
     {

@@ -89,9 +89,17 @@ public class ScenarioErrorTests
     [Fact]
     public void AnEcnModeOutsideLinuxsTcpEcnValuesIsRefused()
     {
-        var error = Fails(Valid.Replace("flows:", "defaults: { ecn: 3 }\nflows:"));
+        var error = Fails(Valid.Replace("flows:", "defaults: { ecn: 6 }\nflows:"));
         Assert.Equal("defaults.ecn", error.Field);
         Assert.Contains("tcp_ecn is 0", error.Problem);
+    }
+
+    [Fact]
+    public void AnAccEcnOptionModeOutsideLinuxsValuesIsRefused()
+    {
+        var error = Fails(Valid.Replace("flows:", "defaults: { ecn: 3, ecn_option: 4 }\nflows:"));
+        Assert.Equal("defaults.ecn_option", error.Field);
+        Assert.Contains("tcp_ecn_option is 0", error.Problem);
     }
 
     [Fact]

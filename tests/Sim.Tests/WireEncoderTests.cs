@@ -8,7 +8,7 @@ namespace NetSim.Sim.Tests;
 /// <summary>The wire encoder writes real IPv4 + TCP bytes: decoded by PacketDotNet, every field and checksum comes back.</summary>
 public class WireEncoderTests
 {
-    private static (IPv4Packet Ip, TcpPacket Tcp) Decode(byte[] bytes)
+    internal static (IPv4Packet Ip, TcpPacket Tcp) Decode(byte[] bytes)
     {
         var ip = PacketDotNet.Packet.ParsePacket(LinkLayers.Raw, bytes).Extract<IPv4Packet>();
         return (ip, ip.Extract<TcpPacket>());
@@ -178,5 +178,60 @@ public class WireEncoderOptionTests
         }
 
         return sum;
+    }
+
+    private static SimPacket AccEcnAck(int fields, int alignedBytes, int sackBlocks)
+    {
+        var ack = new PacketPool().Rent();
+        ack.Source = Ipv4Address.Parse("10.0.0.2");
+        ack.Destination = Ipv4Address.Parse("10.0.0.1");
+        ack.Flags = TcpFlags.Ack | TcpFlags.Ae | TcpFlags.Ece;
+        ack.HasTimestamps = true;
+        ack.TsVal = 7;
+        ack.HasAccEcn = true;
+        (ack.AccEcn.Order1, ack.AccEcn.FieldCount, ack.AccEcn.AlignedBytes) = (true, fields, alignedBytes);
+        (ack.AccEcn.E1b, ack.AccEcn.Ceb, ack.AccEcn.E0b) = (0x0103E9, 1000, 1);
+        for (var i = 0; i < sackBlocks; i++)
+        {
+            ack.AddSackBlock(new SackBlock((uint)(1000 * (i + 1)), (uint)((1000 * (i + 1)) + 500)));
+        }
+
+        return ack;
+    }
+
+    /// <summary>
+    /// RFC 9768 §3.2.3: kind 174 lists ECT(1), CE, ECT(0) bytes, 24 bits each; AE is the bit
+    /// before CWR (the low bit of the data offset byte).
+    /// </summary>
+    [Fact]
+    public void TheAccurateEcnOptionAndTheAeFlagAreWrittenAsOnTheWire()
+    {
+        var ack = AccEcnAck(fields: 3, alignedBytes: 12, sackBlocks: 0);
+
+        var bytes = WireEncoder.Encode(ack);
+        var (_, tcp) = WireEncoderTests.Decode(bytes);
+
+        Assert.Equal(ack.SizeBytes, bytes.Length);
+        Assert.True(tcp.ValidTcpChecksum);
+        Assert.Equal(1, bytes[SimPacket.Ipv4HeaderBytes + 12] & 1);
+        Assert.Equal(new byte[] { 174, 11, 0x01, 0x03, 0xE9, 0x00, 0x03, 0xE8, 0x00, 0x00, 0x01, 1 }, tcp.Options.Skip(12).ToArray());
+    }
+
+    /// <summary>
+    /// tcp_options_write(): an option of one field, its length rounded down to four bytes, puts
+    /// its fifth byte where the SACK option's first NOP would be; with two fields it needs no padding.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 4, new byte[] { 174, 5, 0x01, 0x03, 0xE9, 1, 5, 10 })]
+    [InlineData(2, 8, new byte[] { 174, 8, 0x01, 0x03, 0xE9, 0x00, 0x03, 0xE8, 1, 1, 5, 10 })]
+    public void ALeftoverByteTakesThePlaceOfTheNextOptionsNop(int fields, int alignedBytes, byte[] expected)
+    {
+        var ack = AccEcnAck(fields, alignedBytes, sackBlocks: 1);
+
+        var bytes = WireEncoder.Encode(ack);
+        var (_, tcp) = WireEncoderTests.Decode(bytes);
+
+        Assert.Equal(ack.SizeBytes, bytes.Length);
+        Assert.Equal(expected, tcp.Options.Skip(12).Take(expected.Length).ToArray());
     }
 }

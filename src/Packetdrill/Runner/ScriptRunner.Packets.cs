@@ -10,7 +10,7 @@ namespace NetSim.Packetdrill.Runner;
 public sealed partial class ScriptRunner
 {
     /// <summary>Flags that every segment of a merged send must share; FIN, PSH and CWR are checked on the whole.</summary>
-    private const TcpFlags FragmentFlags = TcpFlags.Syn | TcpFlags.Rst | TcpFlags.Ack | TcpFlags.Urg | TcpFlags.Ece;
+    private const TcpFlags FragmentFlags = TcpFlags.Syn | TcpFlags.Rst | TcpFlags.Ack | TcpFlags.Urg | TcpFlags.Ece | TcpFlags.Ae;
 
     private void Inject(SegmentSpec segment)
     {
@@ -82,6 +82,9 @@ public sealed partial class ScriptRunner
                     packet.TsVal = option.Value;
                     packet.TsEcr = segment.HasFlag(TcpFlags.Ack) ? LiveEcr(option.Echo) : option.Echo;
                     break;
+                case TcpOptionKind.AccEcnOrder0 or TcpOptionKind.AccEcnOrder1:
+                    WriteAccEcn(packet, option);
+                    break;
                 case TcpOptionKind.Sack:
                     foreach (var block in option.Blocks!.Take(SackBlockArray.MaxBlocks))
                     {
@@ -93,6 +96,22 @@ public sealed partial class ScriptRunner
         }
 
         SendFromScript(packet);
+    }
+
+    /// <summary>The script's Accurate ECN option on an injected segment, its fields as written (wire values).</summary>
+    private static void WriteAccEcn(Packet packet, TcpOption option)
+    {
+        packet.HasAccEcn = true;
+        var accEcn = packet.AccEcn;
+        accEcn.Order1 = option.Kind == TcpOptionKind.AccEcnOrder1;
+        accEcn.FieldCount = option.Fields!.Count;
+        (accEcn.E0b, accEcn.Ceb, accEcn.E1b) = (0, 0, 0);
+        for (var i = 0; i < option.Fields.Count; i++)
+        {
+            accEcn.SetCounter(AccEcnOption.FieldCodepoint(i, accEcn.Order1), option.Fields[i]);
+        }
+
+        accEcn.AlignedBytes = (accEcn.Length + 3) & ~3;
     }
 
     /// <summary>Sends a packet of the script's side; the kernel processes it before the script goes on (it arrives 1 ns later).</summary>
@@ -273,6 +292,7 @@ public sealed partial class ScriptRunner
             // SACK blocks are in the peer's sequence space, counted from its ISN as the script writes them.
             TcpOptionKind.Sack => actual.Blocks!.Select(b => new SackBlock(ToScriptRemote(b.Start, syn: false), ToScriptRemote(b.End, syn: false))).SequenceEqual(expected.Blocks!),
             TcpOptionKind.FastOpen or TcpOptionKind.Experimental => actual.FastOpen!.SameAs(expected.FastOpen!),
+            TcpOptionKind.AccEcnOrder0 or TcpOptionKind.AccEcnOrder1 => actual.Fields!.SequenceEqual(expected.Fields!),
             _ => actual.Value == expected.Value,
         };
     }

@@ -31,7 +31,8 @@ public sealed partial class ScriptRunner
 
     /// <summary>
     /// A shell line in backticks. Its sysctl assignments (<see cref="Sysctls"/>) become the
-    /// defaults of the sockets created after it, as do <c>defaults.sh</c> (<see cref="DefaultsSh"/>)
+    /// defaults of the sockets created after it (and reach open ones for those Linux reads per
+    /// segment, <see cref="Sysctls.IsReadLive"/>), as do <c>defaults.sh</c> (<see cref="DefaultsSh"/>)
     /// an fq qdisc on the tun device (<c>tc qdisc replace dev tun0 root fq</c>: pacing) and
     /// <c>ip tcp_metrics flush</c> (the Fast Open cookie cache). A line
     /// with any other command, or a sysctl the model has no setting for, is reported as skipped,
@@ -91,6 +92,13 @@ public sealed partial class ScriptRunner
             if (Sysctls.TryApply(_stack.Settings, sysctl, out var applied))
             {
                 _stack.Settings = applied;
+                if (Sysctls.IsReadLive(sysctl))
+                {
+                    foreach (var connection in _stack.Connections)
+                    {
+                        connection.Settings = Sysctls.TryApply(connection.Settings, sysctl, out var own) ? own : connection.Settings;
+                    }
+                }
             }
             else
             {

@@ -11,7 +11,7 @@ internal static class SegmentText
     public static string Flags(TcpFlags flags)
     {
         var text = new StringBuilder();
-        foreach (var (flag, letter) in new[] { (TcpFlags.Syn, 'S'), (TcpFlags.Fin, 'F'), (TcpFlags.Rst, 'R'), (TcpFlags.Psh, 'P'), (TcpFlags.Urg, 'U'), (TcpFlags.Ece, 'E'), (TcpFlags.Cwr, 'W'), (TcpFlags.Ack, '.') })
+        foreach (var (flag, letter) in new[] { (TcpFlags.Syn, 'S'), (TcpFlags.Fin, 'F'), (TcpFlags.Rst, 'R'), (TcpFlags.Psh, 'P'), (TcpFlags.Urg, 'U'), (TcpFlags.Ece, 'E'), (TcpFlags.Cwr, 'W'), (TcpFlags.Ae, 'A'), (TcpFlags.Ack, '.') })
         {
             if ((flags & flag) != 0)
             {
@@ -56,6 +56,8 @@ internal static class SegmentText
         TcpOptionKind.Timestamps => $"TS val {option.Value} ecr {option.Echo}",
         TcpOptionKind.Sack => "sack " + string.Join(" ", option.Blocks!.Select(b => $"{b.Start}:{b.End}")),
         TcpOptionKind.FastOpen or TcpOptionKind.Experimental => option.FastOpen!.ToString(),
+        TcpOptionKind.AccEcnOrder0 or TcpOptionKind.AccEcnOrder1 =>
+            string.Join(" ", new[] { "ECN" }.Concat(option.Fields!.Select((value, i) => $"{TcpOption.AccEcnFieldName(option.Kind, i)} {value}"))),
         _ => option.Kind.ToString(),
     };
 }

@@ -47,6 +47,12 @@ public static partial class Sysctls
 
     private static long NoVariables(string name) => throw new ScriptFailedException($"$(( )): shell variable {name} is not known");
 
+    /// <summary>
+    /// Sysctls Linux reads each time it builds a segment, so a change reaches connections already
+    /// open (tcp_established_options() reads tcp_ecn_option and tcp_ecn_option_beacon per packet).
+    /// </summary>
+    public static bool IsReadLive(Assignment sysctl) => sysctl.Name is "tcp_ecn_option" or "tcp_ecn_option_beacon";
+
     /// <summary>The settings with one sysctl applied; false when the model has no setting for it or the value is not one Linux takes.</summary>
     public static bool TryApply(TcpSettings settings, Assignment sysctl, out TcpSettings applied)
     {
@@ -69,7 +75,10 @@ public static partial class Sysctls
         var one = values.Length == 1 ? values[0] : (long?)null;
         TcpSettings? result = (sysctl.Name, one, values.Length) switch
         {
-            ("tcp_ecn", >= 0 and <= 2, _) => settings with { Ecn = (int)one!.Value },
+            ("tcp_ecn", >= 0 and <= 5, _) => settings with { Ecn = (int)one!.Value },
+            ("tcp_ecn_option", >= 0 and <= 3, _) => settings with { EcnOption = (int)one!.Value },
+            ("tcp_ecn_option_beacon", >= 0 and <= 255, _) => settings with { EcnOptionBeacon = (int)one!.Value },
+            ("tcp_ecn_fallback", { } v, _) => settings with { EcnFallback = v != 0 },
             ("tcp_sack", { } v, _) => settings with { Sack = v != 0 },
             ("tcp_dsack", { } v, _) => settings with { Dsack = v != 0 },
             ("tcp_timestamps", { } v, _) => settings with { Timestamps = v != 0 },

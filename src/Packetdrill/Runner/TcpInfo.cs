@@ -31,6 +31,16 @@ internal static class TcpInfo
         "tcpi_total_retrans" => c.Statistics.TotalRetransmissions,
         "tcpi_delivered" => c.Delivered,
         "tcpi_delivered_ce" => c.DeliveredCe,
+        "tcpi_received_ce" => c.ReceivedCe,
+        "tcpi_delivered_e1_bytes" => c.DeliveredEcnBytes.Ect1,
+        "tcpi_delivered_e0_bytes" => c.DeliveredEcnBytes.Ect0,
+        "tcpi_delivered_ce_bytes" => c.DeliveredEcnBytes.Ce,
+        "tcpi_received_e1_bytes" => c.ReceivedEcnBytes.Ect1,
+        "tcpi_received_e0_bytes" => c.ReceivedEcnBytes.Ect0,
+        "tcpi_received_ce_bytes" => c.ReceivedEcnBytes.Ce,
+        "tcpi_accecn_fail_mode" => (long)c.AccEcnFailMode,
+        "tcpi_accecn_opt_seen" => (long)c.AccEcnOptionSeen,
+        "tcpi_bytes_sent" => c.Statistics.BytesSent,
         "tcpi_busy_time" => c.BusyTimeUs,
         "tcpi_rwnd_limited" => c.RwndLimitedUs,
         "tcpi_sndbuf_limited" => c.SndbufLimitedUs,
@@ -64,7 +74,7 @@ internal static class TcpInfo
     /// <summary>tcp_get_info()'s tcpi_options: the options agreed in the handshake, ECN, and SYN data taken (TCPI_OPT_*).</summary>
     private static long Options(TcpConnection c) =>
         (c.TimestampsAgreed ? 1 : 0) | (c.SackAgreed ? 2 : 0) | (c.WindowScalingAgreed ? 4 : 0)
-        | ((c.EcnFlags & EcnFlags.Ok) != 0 ? 8 : 0) | ((c.EcnFlags & EcnFlags.Seen) != 0 ? 16 : 0) | (c.SynDataAcked ? 32 : 0);
+        | (c.EcnNegotiated ? 8 : 0) | ((c.EcnFlags & EcnFlags.Seen) != 0 ? 16 : 0) | (c.SynDataAcked ? 32 : 0);
 
     /// <summary>jiffies_to_msecs(now - then), as tcp_get_info() reports the times since an event.</summary>
     private static long Milliseconds(TcpConnection c, uint then) => (long)(uint)(c.Jiffies - then) * 1000 / c.Settings.Hz;

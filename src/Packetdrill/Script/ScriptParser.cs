@@ -153,6 +153,9 @@ public static partial class ScriptParser
 
         // A blocking call's end may stand apart from its start: +.002 ... 0.004 connect(...).
         text = SpacedBlockingTime().Replace(text, "$1...$2 ", 1);
+
+        // So may a time range's ends: +.02 ~ +1.1 > S 0:0(0).
+        text = SpacedTimeRange().Replace(text, "$1~$2 ", 1);
         var space = text.IndexOfAny([' ', '\t']);
         if (space < 0)
         {
@@ -393,13 +396,27 @@ public static partial class ScriptParser
         return new SegmentSpec(flags, start, end, length, ack, window, options, ecn);
     }
 
-    /// <summary>packetdrill's flag letters; <c>-</c> alone is a segment with no flag at all.</summary>
+    /// <summary>
+    /// packetdrill's flag letters, A for AE (Accurate ECN); a digit 0 to 7 among them writes the
+    /// three ACE bits at once (AE, CWR, ECE from high to low: <c>.6</c> and <c>P5.</c>); <c>-</c>
+    /// alone is a segment with no flag at all.
+    /// </summary>
+    private static readonly char[] AceDigits = ['0', '1', '2', '3', '4', '5', '6', '7'];
+
     private static TcpFlags ParseFlags(string file, int line, string token)
     {
         var flags = TcpFlags.None;
         if (token == "-")
         {
             return flags;
+        }
+
+        var digit = token.IndexOfAny(AceDigits);
+        if (digit >= 0)
+        {
+            var ace = token[digit] - '0';
+            flags |= ((ace & 4) != 0 ? TcpFlags.Ae : 0) | ((ace & 2) != 0 ? TcpFlags.Cwr : 0) | ((ace & 1) != 0 ? TcpFlags.Ece : 0);
+            token = token.Remove(digit, 1);
         }
 
         foreach (var c in token)
@@ -414,7 +431,8 @@ public static partial class ScriptParser
                 'U' => TcpFlags.Urg,
                 'E' => TcpFlags.Ece,
                 'W' => TcpFlags.Cwr,
-                _ => throw new ScriptSyntaxException(file, line, $"unknown TCP flag '{c}' in '{token}' (valid: S F R P . U E W, or - for none)"),
+                'A' => TcpFlags.Ae,
+                _ => throw new ScriptSyntaxException(file, line, $"unknown TCP flag '{c}' in '{token}' (valid: S F R P . U E W A and an ACE digit 0-7, or - for none)"),
             };
         }
 
@@ -445,11 +463,36 @@ public static partial class ScriptParser
                 "sack" => new TcpOption(TcpOptionKind.Sack, Blocks: [.. words.Skip(1).Select(w => SackBlockOf(file, line, w))]),
                 "FO" when words.Length <= 2 => new TcpOption(TcpOptionKind.FastOpen, FastOpen: FastOpenOf(file, line, words, experimental: false)),
                 "FOEXP" when words.Length <= 2 => new TcpOption(TcpOptionKind.Experimental, FastOpen: FastOpenOf(file, line, words, experimental: true)),
-                _ => throw new ScriptSyntaxException(file, line, $"unsupported TCP option '{part}' (supported: mss, sackOK, TS val ecr, nop, eol, wscale, sack, FO, FOEXP)"),
+                "ECN" => AccEcnOf(file, line, words),
+                _ => throw new ScriptSyntaxException(file, line, $"unsupported TCP option '{part}' (supported: mss, sackOK, TS val ecr, nop, eol, wscale, sack, FO, FOEXP, ECN)"),
             });
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// <c>ECN e1b 1 ceb 0 e0b 1</c>: the Accurate ECN option with its fields in wire order, the
+    /// first naming the kind (e0b first: 172, e1b first: 174); <c>ECN</c> alone is kind 174 with
+    /// no field, the kind Linux sends.
+    /// </summary>
+    private static TcpOption AccEcnOf(string file, int line, string[] words)
+    {
+        var kind = words.Length > 1 && words[1] == "e0b" ? TcpOptionKind.AccEcnOrder0 : TcpOptionKind.AccEcnOrder1;
+        var fields = new List<uint>();
+        for (var i = 1; i < words.Length; i += 2)
+        {
+            var index = fields.Count;
+            if (index >= 3 || words[i] != TcpOption.AccEcnFieldName(kind, index) || i + 1 >= words.Length)
+            {
+                var names = string.Join(", ", Enumerable.Range(0, 3).Select(n => TcpOption.AccEcnFieldName(kind, n)));
+                throw new ScriptSyntaxException(file, line, $"ECN option: expected at most {names}, in that order, each with a value, got '{string.Join(' ', words)}'");
+            }
+
+            fields.Add(Number(file, line, words[i + 1]) & 0xFFFFFF);
+        }
+
+        return new TcpOption(kind, Fields: fields);
     }
 
     /// <summary><c>FO</c> (a cookie request) or <c>FO 3021b9d889017eeb</c>: the cookie in hex, an even count of digits.</summary>
@@ -580,6 +623,9 @@ public static partial class ScriptParser
 
     [GeneratedRegex(@"^([^\s.]\S*?)\s+\.\.\.\s*([0-9.+]+)\s")]
     private static partial Regex SpacedBlockingTime();
+
+    [GeneratedRegex(@"^(\+?[\d.]+)\s*~\s*(\+?[\d.]+)\s")]
+    private static partial Regex SpacedTimeRange();
 
     [GeneratedRegex(@"^(\d+):(\d+)\((\d+)\)$")]
     private static partial Regex SequenceRange();

@@ -2,7 +2,13 @@ using CsvHelper;
 
 namespace NetSim.Reports.Rows;
 
-/// <summary>flows.csv: one row per flow, from the sender's and the receiver's counters, with the sender's MSS in use (what cwnd plots count in).</summary>
+/// <summary>
+/// flows.csv: one row per flow, from the sender's and the receiver's counters, with the sender's
+/// MSS in use (what cwnd plots count in). ECN: the feedback negotiated (off, rfc3168, accecn), the
+/// CE-marked data segments the receiver got, and those the sender counted delivered CE-marked
+/// from its feedback (tp->delivered_ce: under RFC 3168 every segment an ECE ACK covers, under
+/// Accurate ECN the ACE field's count).
+/// </summary>
 [CsvRecord]
 public sealed partial record FlowRow(
     [CsvColumn("flow")] string Flow,
@@ -17,7 +23,9 @@ public sealed partial record FlowRow(
     [CsvColumn("rto_count")] long RtoCount,
     [CsvColumn("undos")] long Undos,
     [CsvColumn("spurious_rtos")] long SpuriousRtos,
+    [CsvColumn("ecn")] string Ecn,
     [CsvColumn("ce_received")] long CeReceived,
+    [CsvColumn("ce_delivered")] long CeDelivered,
     [CsvColumn("ecn_reductions")] long EcnReductions,
     [CsvColumn("sender_state")] string SenderState,
     [CsvColumn("receiver_state")] string ReceiverState,

@@ -170,14 +170,15 @@ public static class ScenarioSchema
         "congestion" => Choice("Congestion control.", [.. CongestionControlRegistry.Names, "newreno"]),
         "rtt_estimator" => Choice("RTT estimator.", ["linux", "rfc6298"]),
         "hystart" => Choice("Slow-start exit.", ["classic", "plusplus", "off"]),
-        "ecn" => Choice("Linux tcp_ecn: 0 off, 1 ask, 2 accept when asked.", [0, 1, 2]),
+        "ecn" => Choice("Linux tcp_ecn: 0 off; RFC 3168 ECN: 1 ask, 2 accept when asked; Accurate ECN: 3 ask, 4 accept (ask for RFC 3168), 5 accept only.", [0, 1, 2, 3, 4, 5]),
+        "ecn_option" => Choice("Linux tcp_ecn_option: 0 never, 1 when needed, 2 every segment unless it fails to get through, 3 every segment.", [0, 1, 2, 3]),
         "mss" or "initial_cwnd" or "dupthresh" or "syn_retries" or "synack_retries" or "syn_linear_timeouts" or "retries2"
             or "keepalive_probes" or "listen_backlog" or "quick_acks" => Integer($"{key}.", minimum: 0),
         "initial_rto" or "min_rto" or "max_rto" or "delayed_ack" or "time_wait" or "keepalive_time" or "keepalive_interval"
             or "invalid_ack_rate_limit" => Unit($"{key}, a duration."),
         "receive_buffer" or "send_buffer" or "receive_buffer_max" or "wmem_max" or "rmem_max" or "notsent_lowat" => Unit($"{key} in bytes, e.g. 4MiB."),
         "nodelay" or "window_scaling" or "timestamps" or "sack" or "dsack" or "rack" or "tlp" or "keepalive" or "ack_every_segment"
-            or "byte_counting" or "ecn_low" or "frto" or "pacing" or "prr" or "thin_linear_timeouts" or "slow_start_after_idle" => Bool($"{key}."),
+            or "byte_counting" or "ecn_fallback" or "ecn_low" or "frto" or "pacing" or "prr" or "thin_linear_timeouts" or "slow_start_after_idle" => Bool($"{key}."),
         _ => throw Missing("tcp", key),
     };
 

@@ -57,6 +57,15 @@ public sealed class Packet
     /// <summary>The Fast Open option (RFC 7413) of a SYN or SYN-ACK, or null.</summary>
     public FastOpenOption? FastOpen { get; set; }
 
+    /// <summary>Made the first time this pooled packet carries the option, then reused (the hot path allocates nothing).</summary>
+    private AccEcnOption? _accEcn;
+
+    /// <summary>Whether the segment carries the Accurate ECN option (<see cref="AccEcn"/>).</summary>
+    public bool HasAccEcn { get; set; }
+
+    /// <summary>The Accurate ECN option's fields; set <see cref="HasAccEcn"/> for them to count.</summary>
+    public AccEcnOption AccEcn => _accEcn ??= new AccEcnOption();
+
     private SackBlockArray _sackBlocks;
 
     /// <summary>SACK blocks carried (RFC 2018 §3), D-SACK first when there is one (RFC 2883 §4).</summary>
@@ -115,13 +124,14 @@ public sealed class Packet
 
     /// <summary>
     /// Length of the TCP options in bytes as Linux lays them out (tcp_options_write()): MSS 4,
-    /// timestamps 12 (SACK-permitted rides in their NOPs), else NOP NOP SACK-permitted 4, NOP window
-    /// scale 4, SACK blocks 4 + 8 each, Fast Open padded to four bytes, and the extra options a
-    /// sock_ops program wrote.
+    /// timestamps 12 (SACK-permitted rides in their NOPs), else NOP NOP SACK-permitted 4, the
+    /// Accurate ECN option as aligned, NOP window scale 4, SACK blocks 4 + 8 each, Fast Open padded
+    /// to four bytes, and the extra options a sock_ops program wrote.
     /// </summary>
     public int TcpOptionsLength =>
         (MssOption != 0 ? 4 : 0) + (HasTimestamps ? 12 : SackPermitted ? 4 : 0) + (WindowScaleOption >= 0 ? 4 : 0)
-        + (SackBlockCount > 0 ? 4 + (8 * SackBlockCount) : 0) + (FastOpen?.PaddedLength ?? 0) + ExtraOptionsLength;
+        + (SackBlockCount > 0 ? 4 + (8 * SackBlockCount) : 0) + (FastOpen?.PaddedLength ?? 0) + ExtraOptionsLength
+        + (HasAccEcn ? AccEcn.AlignedBytes : 0);
 
     /// <summary>Bytes of the IP packet on the wire (IP header, TCP header, options, payload; or the ICMP message).</summary>
     public int SizeBytes => Icmp is { } icmp ? Ipv4HeaderBytes + icmp.Bytes : Ipv4HeaderBytes + TcpHeaderBytes + TcpOptionsLength + PayloadLength;
@@ -153,6 +163,7 @@ public sealed class Packet
         TsEcr = 0;
         SackPermitted = false;
         FastOpen = null;
+        HasAccEcn = false;
         SackBlockCount = 0;
         PayloadLength = 0;
         Icmp = null;
@@ -186,6 +197,12 @@ public sealed class Packet
         copy.TsEcr = TsEcr;
         copy.SackPermitted = SackPermitted;
         copy.FastOpen = FastOpen;
+        copy.HasAccEcn = HasAccEcn;
+        if (HasAccEcn)
+        {
+            AccEcn.CopyTo(copy.AccEcn);
+        }
+
         copy._sackBlocks = _sackBlocks;
         copy.SackBlockCount = SackBlockCount;
         copy.PayloadLength = PayloadLength;

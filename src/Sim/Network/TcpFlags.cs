@@ -1,8 +1,11 @@
 namespace NetSim.Sim.Network;
 
-/// <summary>The TCP control bits, with their positions in the header (RFC 9293 §3.1, RFC 3168).</summary>
+/// <summary>
+/// The TCP control bits, with their positions in the header (RFC 9293 §3.1, RFC 3168), and AE, the
+/// bit before CWR that Accurate ECN uses (RFC 9768 §3.2; Linux TCPHDR_AE).
+/// </summary>
 [Flags]
-public enum TcpFlags : byte
+public enum TcpFlags : ushort
 {
     None = 0,
     Fin = 0x01,
@@ -13,4 +16,5 @@ public enum TcpFlags : byte
     Urg = 0x20,
     Ece = 0x40,
     Cwr = 0x80,
+    Ae = 0x100,
 }

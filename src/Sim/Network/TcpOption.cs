@@ -11,14 +11,26 @@ public enum TcpOptionKind : byte
     Sack = 5,
     Timestamps = 8,
     FastOpen = 34,
+    AccEcnOrder0 = AccEcnOption.Order0Kind,
+    AccEcnOrder1 = AccEcnOption.Order1Kind,
     Experimental = 254,
 }
 
 /// <summary>
 /// One option as it sits in the header: the kind and its values (MSS, shift, TSval and TSecr),
-/// the SACK blocks, or the Fast Open option (kind 34, or 254 with its magic).
+/// the SACK blocks, the Fast Open option (kind 34, or 254 with its magic), or the Accurate ECN
+/// option's counter fields in wire order.
 /// </summary>
-public sealed record TcpOption(TcpOptionKind Kind, uint Value = 0, uint Echo = 0, IReadOnlyList<SackBlock>? Blocks = null, FastOpenOption? FastOpen = null)
+public sealed record TcpOption(TcpOptionKind Kind, uint Value = 0, uint Echo = 0, IReadOnlyList<SackBlock>? Blocks = null, FastOpenOption? FastOpen = null, IReadOnlyList<uint>? Fields = null)
 {
     public static TcpOption Nop { get; } = new(TcpOptionKind.Nop);
+
+    /// <summary>The name packetdrill writes an Accurate ECN option's field <paramref name="index"/> with (kind 174 lists ECT(1) first).</summary>
+    public static string AccEcnFieldName(TcpOptionKind kind, int index) =>
+        AccEcnOption.FieldCodepoint(index, kind == TcpOptionKind.AccEcnOrder1) switch
+        {
+            EcnCodepoint.Ect0 => "e0b",
+            EcnCodepoint.Ce => "ceb",
+            _ => "e1b",
+        };
 }

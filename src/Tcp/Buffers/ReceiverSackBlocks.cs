@@ -67,6 +67,12 @@ public sealed class ReceiverSackBlocks
         }
     }
 
+    /// <summary>Blocks an ACK would carry with room for all: the D-SACK block and the SACK blocks (rx_opt.num_sacks + rx_opt.dsack).</summary>
+    public int Pending => Count + (HasDuplicate ? 1 : 0);
+
+    /// <summary>Where the latest D-SACK block starts, reported or not (tp->duplicate_sack[0].start_seq).</summary>
+    public SequenceNumber DuplicateStart => _duplicate.Start;
+
     /// <summary>Linux tcp_dsack_set(): [start, end) arrived again; report it in the next ACK.</summary>
     public void SetDuplicate(SequenceNumber start, SequenceNumber end)
     {

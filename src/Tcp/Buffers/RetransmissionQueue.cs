@@ -33,6 +33,9 @@ public sealed class RetransmissionQueue
     /// <summary>Segments the peer has selectively acknowledged (tp->sacked_out with SACK in use).</summary>
     public int SackedOut { get; private set; }
 
+    /// <summary>Payload bytes of the segments the peer has selectively acknowledged.</summary>
+    public long SackedBytes { get; private set; }
+
     /// <summary>Segments marked lost (tp->lost_out).</summary>
     public int LostOut { get; private set; }
 
@@ -132,6 +135,7 @@ public sealed class RetransmissionQueue
                 head.Start += trimmed;
                 head.SequenceLength -= trimmed;
                 head.PayloadLength -= trimmed;
+                SackedBytes -= head.Sacked ? trimmed : 0;
                 head.StreamOffset += trimmed;
                 trimmedHead = true;
             }
@@ -199,6 +203,7 @@ public sealed class RetransmissionQueue
             segment.Retransmitted = false;
             segment.Sacked = true;
             SackedOut++;
+            SackedBytes += segment.PayloadLength;
             newly++;
             if (i < _lostHint)
             {
@@ -602,6 +607,7 @@ public sealed class RetransmissionQueue
         if (segment.Sacked)
         {
             SackedOut--;
+            SackedBytes -= segment.PayloadLength;
         }
 
         if (segment.Lost)

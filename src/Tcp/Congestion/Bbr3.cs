@@ -96,7 +96,7 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     protected override uint CwndWithoutRtt => _initCwnd;
 
     /// <summary>bbr_can_use_ecn(): ECN agreed, on a route that marks at a shallow threshold.</summary>
-    private bool CanUseEcn => (Connection.EcnFlags & (EcnFlags.Ok | EcnFlags.Low)) == (EcnFlags.Ok | EcnFlags.Low);
+    private bool CanUseEcn => Connection.EcnNegotiated && (Connection.EcnFlags & EcnFlags.Low) != 0;
 
     /// <summary>bbr_init().</summary>
     public void Init(TcpConnection connection)

@@ -43,7 +43,7 @@ public sealed class Dctcp : ICongestionControl
     public void Init(TcpConnection connection)
     {
         _connection = connection;
-        if ((connection.EcnFlags & EcnFlags.Ok) == 0)
+        if (!connection.EcnNegotiated)
         {
             _renoFallback = true;
             connection.StopEct();

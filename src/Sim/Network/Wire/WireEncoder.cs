@@ -41,7 +41,7 @@ public static class WireEncoder
             DestinationPort = packet.DestinationPort,
             SequenceNumber = packet.SequenceNumber,
             AcknowledgmentNumber = packet.AcknowledgmentNumber,
-            Flags = (byte)packet.Flags,
+            Flags = (ushort)packet.Flags,
             WindowSize = packet.Window,
         };
         if (options.Length > 0)
@@ -118,6 +118,14 @@ public static class WireEncoder
                     {
                         AddWord(bytes, block.Start);
                         AddWord(bytes, block.End);
+                    }
+
+                    break;
+                case TcpOptionKind.AccEcnOrder0 or TcpOptionKind.AccEcnOrder1:
+                    bytes.AddRange([(byte)option.Kind, (byte)(2 + (AccEcnOption.FieldBytes * option.Fields!.Count))]);
+                    foreach (var field in option.Fields)
+                    {
+                        bytes.AddRange([(byte)(field >> 16), (byte)(field >> 8), (byte)field]);
                     }
 
                     break;
