@@ -158,6 +158,19 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
+    /// tcp_validate_incoming() for a SYN on an Accurate ECN connection: the first option with
+    /// counters it carries is noted and asks for the option on the next ACK.
+    /// </summary>
+    private void NoteSynAccEcnOption(Packet syn)
+    {
+        if (syn.HasAccEcn && AccEcnOptionSeen < AccEcnOptionSeen.Counters)
+        {
+            SawAccEcnOption(OptionSeen(syn.AccEcn));
+            _accEcnOptionDemand = Math.Max(_accEcnOptionDemand, 1);
+        }
+    }
+
+    /// <summary>
     /// tcp_accecn_validate_syn_feedback(): with tcp_ecn_fallback, feedback claiming a codepoint the
     /// path could not have made of the one sent marks the ACE field as failed.
     /// </summary>

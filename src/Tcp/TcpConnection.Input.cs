@@ -314,8 +314,7 @@ public sealed partial class TcpConnection
             // Under Accurate ECN the answer reflects the SYN's IP ECN field, and notes its option (tcp_validate_incoming()).
             if (EcnModeAccEcn)
             {
-                NoteHandshakeAccEcnOption(packet);
-                _accEcnOptionDemand = Math.Max(_accEcnOptionDemand, 1);
+                NoteSynAccEcnOption(packet);
             }
 
             SendChallengeAck(packet);
@@ -332,8 +331,8 @@ public sealed partial class TcpConnection
         }
 
         // tcp_rcv_established(): a segment that passed validation counts for Accurate ECN (the
-        // handshake's last ACK is counted as the request becomes a connection).
-        if (State != TcpState.SynReceived)
+        // handshake's last ACK is counted as the request becomes a connection; a timewait socket counts nothing).
+        if (State != TcpState.SynReceived && !_handedToTimeWait)
         {
             CountReceivedEcn(packet);
         }
