@@ -158,6 +158,15 @@ public sealed class TcpStack : IPacketHandler
             return;
         }
 
+        // tcp_inbound_hash(): no socket here has an MD5 key (TCP_MD5SIG), so a segment signed with
+        // one is dropped (SKB_DROP_REASON_TCP_MD5UNEXPECTED, RFC 2385 §2.0).
+        if (packet.ExtraOptionsLength > 0 && CarriesMd5Signature(packet))
+        {
+            Md5Unexpected++;
+            Host.Pool.Return(packet);
+            return;
+        }
+
         var key = new ConnectionKey(packet.Source, packet.SourcePort, packet.DestinationPort);
         if (_lastConnection is not null && key == _lastKey)
         {
@@ -179,6 +188,23 @@ public sealed class TcpStack : IPacketHandler
         }
 
         Host.Pool.Return(packet);
+    }
+
+    /// <summary>Segments dropped for an MD5 signature no socket expects (LINUX_MIB_TCPMD5UNEXPECTED).</summary>
+    public long Md5Unexpected { get; private set; }
+
+    private static bool CarriesMd5Signature(Packet packet)
+    {
+        var options = new TcpOptionWalker(packet.WrittenExtraOptions);
+        while (options.MoveNext())
+        {
+            if (options.Kind == (byte)TcpOptionKind.Md5Signature)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>ICMP errors that quoted a segment of no connection here (Linux ICMP_MIB_INERRORS).</summary>

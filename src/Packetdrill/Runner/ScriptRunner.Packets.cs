@@ -85,6 +85,9 @@ public sealed partial class ScriptRunner
                 case TcpOptionKind.AccEcnOrder0 or TcpOptionKind.AccEcnOrder1:
                     WriteAccEcn(packet, option);
                     break;
+                case TcpOptionKind.Md5Signature:
+                    WriteMd5Signature(packet, option.Digest!);
+                    break;
                 case TcpOptionKind.Sack:
                     foreach (var block in option.Blocks!.Take(SackBlockArray.MaxBlocks))
                     {
@@ -96,6 +99,17 @@ public sealed partial class ScriptRunner
         }
 
         SendFromScript(packet);
+    }
+
+    /// <summary>An MD5 signature option (RFC 2385: kind 19, length 18) among the raw options, NOP-padded to four bytes.</summary>
+    private static void WriteMd5Signature(Packet packet, byte[] digest)
+    {
+        var options = packet.ExtraOptions[packet.ExtraOptionsLength..];
+        options[0] = (byte)TcpOptionKind.Md5Signature;
+        options[1] = (byte)(2 + digest.Length);
+        digest.CopyTo(options[2..]);
+        options[(2 + digest.Length)..20].Fill((byte)TcpOptionKind.Nop);
+        packet.ExtraOptionsLength += 20;
     }
 
     /// <summary>The script's Accurate ECN option on an injected segment, its fields as written (wire values).</summary>

@@ -464,7 +464,9 @@ public static partial class ScriptParser
                 "FO" when words.Length <= 2 => new TcpOption(TcpOptionKind.FastOpen, FastOpen: FastOpenOf(file, line, words, experimental: false)),
                 "FOEXP" when words.Length <= 2 => new TcpOption(TcpOptionKind.Experimental, FastOpen: FastOpenOf(file, line, words, experimental: true)),
                 "ECN" => AccEcnOf(file, line, words),
-                _ => throw new ScriptSyntaxException(file, line, $"unsupported TCP option '{part}' (supported: mss, sackOK, TS val ecr, nop, eol, wscale, sack, FO, FOEXP, ECN)"),
+                "md5" when words.Length == 2 && words[1].Length == 32 && words[1].All(char.IsAsciiHexDigit) =>
+                    new TcpOption(TcpOptionKind.Md5Signature, Digest: Convert.FromHexString(words[1])),
+                _ => throw new ScriptSyntaxException(file, line, $"unsupported TCP option '{part}' (supported: mss, sackOK, TS val ecr, nop, eol, wscale, sack, FO, FOEXP, ECN, md5 with 32 hex digits)"),
             });
         }
 

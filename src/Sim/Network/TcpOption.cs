@@ -10,6 +10,7 @@ public enum TcpOptionKind : byte
     SackPermitted = 4,
     Sack = 5,
     Timestamps = 8,
+    Md5Signature = 19,
     FastOpen = 34,
     AccEcnOrder0 = AccEcnOption.Order0Kind,
     AccEcnOrder1 = AccEcnOption.Order1Kind,
@@ -18,10 +19,10 @@ public enum TcpOptionKind : byte
 
 /// <summary>
 /// One option as it sits in the header: the kind and its values (MSS, shift, TSval and TSecr),
-/// the SACK blocks, the Fast Open option (kind 34, or 254 with its magic), or the Accurate ECN
-/// option's counter fields in wire order.
+/// the SACK blocks, the Fast Open option (kind 34, or 254 with its magic), the Accurate ECN
+/// option's counter fields in wire order, or an MD5 signature's digest (RFC 2385).
 /// </summary>
-public sealed record TcpOption(TcpOptionKind Kind, uint Value = 0, uint Echo = 0, IReadOnlyList<SackBlock>? Blocks = null, FastOpenOption? FastOpen = null, IReadOnlyList<uint>? Fields = null)
+public sealed record TcpOption(TcpOptionKind Kind, uint Value = 0, uint Echo = 0, IReadOnlyList<SackBlock>? Blocks = null, FastOpenOption? FastOpen = null, IReadOnlyList<uint>? Fields = null, byte[]? Digest = null)
 {
     public static TcpOption Nop { get; } = new(TcpOptionKind.Nop);
 
