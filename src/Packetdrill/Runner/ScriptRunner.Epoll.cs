@@ -10,7 +10,10 @@ namespace NetSim.Packetdrill.Runner;
 /// that was not there when the runner last looked (it looks after every line of the script), or,
 /// for EPOLLIN, when more data has arrived: the wake-ups (sk_data_ready(), sk_write_space(),
 /// sk_state_change()) that put it on Linux's ready list. A level-triggered item stays ready while
-/// an event it asks for holds; an edge-triggered one (EPOLLET) is reported once per wake-up.
+/// an event it asks for holds; an edge-triggered one (EPOLLET) is reported once per wake-up. A
+/// notification on the error queue is a wake-up of its own (sk_error_report()). EPOLLONESHOT
+/// disables an item once reported, until EPOLL_CTL_MOD arms it again; EPOLLEXCLUSIVE, which
+/// only matters to several epoll instances waiting on one descriptor, changes nothing here.
 /// </summary>
 public sealed partial class ScriptRunner
 {
@@ -18,15 +21,23 @@ public sealed partial class ScriptRunner
     private readonly Dictionary<int, Dictionary<int, EpollItem>> _epolls = [];
 
     /// <summary>One descriptor registered with an epoll instance.</summary>
-    private sealed class EpollItem(ScriptSocket socket, int events, bool edgeTriggered)
+    private sealed class EpollItem(ScriptSocket socket, EpollRequest request)
     {
         public ScriptSocket Socket { get; } = socket;
-        public int Events { get; set; } = events;
-        public bool EdgeTriggered { get; set; } = edgeTriggered;
+        public EpollRequest Request { get; set; } = request;
+        public int Events => Request.Events;
+        public bool EdgeTriggered => Request.EdgeTriggered;
         public bool Ready { get; set; }
+
+        /// <summary>Reported under EPOLLONESHOT: nothing more until EPOLL_CTL_MOD (ep_poll() clears the events).</summary>
+        public bool Disarmed { get; set; }
         public int LastMask { get; set; }
         public long LastBytesReceived { get; set; }
+        public int LastErrorReports { get; set; }
     }
+
+    /// <summary>The events of epoll_ctl()'s struct epoll_event, as POLL* bits, and its EPOLLET and EPOLLONESHOT.</summary>
+    private sealed record EpollRequest(int Events, bool EdgeTriggered, bool OneShot);
 
     private SyscallOutcome EpollCreate(SyscallEvent call)
     {
@@ -41,17 +52,16 @@ public sealed partial class ScriptRunner
         var epoll = EpollOf(call);
         var fd = (int)IntegerArgument(call, 2);
         var socket = _sockets.TryGetValue(fd, out var open) ? open : throw new ScriptFailedException($"epoll_ctl(): fd {fd} is not open (EBADF)");
-        var (events, edge) = call.Arguments.Count > 3 ? EpollEvents(call.Arguments[3]) : (0, false);
+        var request = call.Arguments.Count > 3 ? EpollEvents(call.Arguments[3]) : new EpollRequest(0, false, false);
         switch (call.Arguments[1])
         {
             case "EPOLL_CTL_ADD" when epoll.ContainsKey(fd):
                 return SyscallOutcome.Fail("EEXIST");
             case "EPOLL_CTL_ADD":
-                epoll[fd] = Registered(new EpollItem(socket, events, edge));
+                epoll[fd] = Registered(new EpollItem(socket, request));
                 return SyscallOutcome.Return(0);
             case "EPOLL_CTL_MOD" when epoll.TryGetValue(fd, out var item):
-                item.Events = events;
-                item.EdgeTriggered = edge;
+                item.Request = request;
                 Registered(item);
                 return SyscallOutcome.Return(0);
             case "EPOLL_CTL_DEL" when epoll.Remove(fd):
@@ -64,12 +74,15 @@ public sealed partial class ScriptRunner
     }
 
     /// <summary>ep_insert() and ep_modify(): an item whose events already hold goes on the ready list.</summary>
-    private static EpollItem Registered(EpollItem item)
+    private EpollItem Registered(EpollItem item)
     {
+        CollectZeroCopyNotifications();
         var mask = Revents(new PollFd(item.Socket, item.Events, 0));
         item.Ready = mask != 0;
+        item.Disarmed = false;
         item.LastMask = Revents(new PollFd(item.Socket, ~0, 0));
         item.LastBytesReceived = item.Socket.Connection?.Statistics.BytesReceived ?? 0;
+        item.LastErrorReports = item.Socket.ErrorReports;
         return item;
     }
 
@@ -87,7 +100,7 @@ public sealed partial class ScriptRunner
         List<(int Fd, int Events)> Ready()
         {
             ObserveEpollItems();
-            return [.. epoll.Where(e => e.Value.Ready)
+            return [.. epoll.Where(e => e.Value.Ready && !e.Value.Disarmed)
                 .Select(e => (e.Key, Revents(new PollFd(e.Value.Socket, e.Value.Events, 0))))
                 .Where(e => e.Item2 != 0)];
         }
@@ -99,6 +112,7 @@ public sealed partial class ScriptRunner
             {
                 var item = epoll[fd];
                 item.Ready = !item.EdgeTriggered;
+                item.Disarmed = item.Request.OneShot;
             }
 
             var (events, fdWritten) = ready.Count > 0 ? (ready[0].Events, ready[0].Fd) : (0, 0);
@@ -128,6 +142,7 @@ public sealed partial class ScriptRunner
     /// <summary>What the wake-ups since the last look did: events newly there, or data newly arrived, make an item ready.</summary>
     private void ObserveEpollItems()
     {
+        CollectZeroCopyNotifications();
         foreach (var epoll in _epolls.Values)
         {
             foreach (var item in epoll.Values)
@@ -135,9 +150,11 @@ public sealed partial class ScriptRunner
                 var mask = Revents(new PollFd(item.Socket, ~0, 0));
                 var received = item.Socket.Connection?.Statistics.BytesReceived ?? 0;
                 var newData = received > item.LastBytesReceived && (item.Events & PollIn) != 0;
-                item.Ready |= (mask & ~item.LastMask & item.Events) != 0 || newData;
+                var errorReported = item.Socket.ErrorReports > item.LastErrorReports;
+                item.Ready |= (mask & ~item.LastMask & item.Events) != 0 || newData || errorReported;
                 item.LastMask = mask;
                 item.LastBytesReceived = received;
+                item.LastErrorReports = item.Socket.ErrorReports;
             }
         }
     }
@@ -145,19 +162,26 @@ public sealed partial class ScriptRunner
     private Dictionary<int, EpollItem> EpollOf(SyscallEvent call) =>
         _epolls.TryGetValue(SocketOf(call).Fd, out var epoll) ? epoll : throw new ScriptFailedException($"{call.Name}(): fd {call.Arguments[0]} is not an epoll instance (EINVAL)");
 
-    /// <summary><c>{events=EPOLLOUT|EPOLLET, fd=4}</c>: the events (EPOLL* as POLL* bits) and whether edge-triggered.</summary>
-    private static (int Events, bool EdgeTriggered) EpollEvents(string text)
+    /// <summary><c>{events=EPOLLOUT|EPOLLET, fd=4}</c>: the events (EPOLL* as POLL* bits), whether edge-triggered, whether one-shot.</summary>
+    private static EpollRequest EpollEvents(string text)
     {
         var match = EpollExpected().Match(text);
         var flags = match.Success ? match.Groups["events"].Value : text;
         var mask = 0;
         var edge = false;
+        var oneShot = false;
         foreach (var part in flags.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            if (part == "EPOLLET")
+            switch (part)
             {
-                edge = true;
-                continue;
+                case "EPOLLET":
+                    edge = true;
+                    continue;
+                case "EPOLLONESHOT":
+                    oneShot = true;
+                    continue;
+                case "EPOLLEXCLUSIVE":
+                    continue;
             }
 
             var name = part.StartsWith("EPOLL", StringComparison.Ordinal) ? "POLL" + part["EPOLL".Length..] : part;
@@ -166,7 +190,7 @@ public sealed partial class ScriptRunner
                 : throw new ScriptFailedException($"epoll: unknown event {part}");
         }
 
-        return (mask, edge);
+        return new EpollRequest(mask, edge, oneShot);
     }
 
     [GeneratedRegex(@"\{\s*events\s*=\s*(?<events>[^,}]+?)\s*(?:,\s*(?:fd\s*=\s*(?<fd>\d+)|ptr\s*=\s*\d+|u32\s*=\s*\d+|u64\s*=\s*\d+))?\s*\}")]

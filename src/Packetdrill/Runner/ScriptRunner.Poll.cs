@@ -56,9 +56,15 @@ public sealed partial class ScriptRunner
         }
 
         var timeoutMs = IntegerArgument(call, 2);
-        bool AnyEvent() => fds.Any(f => Revents(f) != 0);
+        bool AnyEvent()
+        {
+            CollectZeroCopyNotifications();
+            return fds.Any(f => Revents(f) != 0);
+        }
+
         SyscallOutcome Report()
         {
+            CollectZeroCopyNotifications();
             foreach (var fd in fds)
             {
                 var revents = Revents(fd);
@@ -104,6 +110,12 @@ public sealed partial class ScriptRunner
         {
             // tcp_poll(): a deferred Fast Open connect is writable, so that the write that sends the SYN comes.
             mask = PollOut | PollWrNorm;
+        }
+
+        // tcp_poll(): a queued error, a zerocopy notification here, is POLLERR.
+        if (fd.Socket.ErrorQueue.Count > 0)
+        {
+            mask |= PollErr;
         }
 
         return mask & (fd.Events | PollErr | PollHup);

@@ -89,7 +89,8 @@ public sealed partial class ScriptRunner
         var settings = SettingsOf(socket);
         TcpSettings? changed = name switch
         {
-            "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" => null,
+            "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" or "SO_MARK" => null,
+            "SO_ZEROCOPY" => null,
             "SO_RCVLOWAT" or "TCP_NOTSENT_LOWAT" => null,
             "TCP_NODELAY" or "TCP_CORK" or "TCP_INQ" or "IP_TOS" or "TCP_FASTOPEN" => null,
             "SO_KEEPALIVE" => null,
@@ -120,6 +121,16 @@ public sealed partial class ScriptRunner
         else if (name == "TCP_INQ")
         {
             socket.ReceiveQueueHint = value != 0;
+        }
+        else if (name == "SO_ZEROCOPY")
+        {
+            // sk_setsockopt(): 0 or 1, the SOCK_ZEROCOPY flag.
+            if (value is < 0 or > 1)
+            {
+                return SyscallOutcome.Fail("EINVAL");
+            }
+
+            socket.ZeroCopy = value == 1;
         }
         else if (name == "TCP_FASTOPEN")
         {

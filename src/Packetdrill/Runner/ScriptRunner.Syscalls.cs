@@ -52,6 +52,7 @@ public sealed partial class ScriptRunner
         "write" or "send" or "sendto" or "read" or "recv" or "recvfrom" when NullBuffer(call) => SyscallOutcome.Fail("EFAULT"),
         "write" or "send" or "sendto" or "sendmsg" => Write(call),
         "read" or "recv" or "recvfrom" => Read(call, IntegerArgument(call, 2), null),
+        "recvmsg" when ReadsErrorQueue(call) => ReceiveError(call),
         "recvmsg" => Read(call, IovecBytes(call), call.Arguments[1]),
         "close" => Close(call),
         "shutdown" => Shutdown(call),
@@ -190,6 +191,7 @@ public sealed partial class ScriptRunner
         {
             var child = NewSocket(call);
             child.Connection = listener.Accept()!;
+            child.ZeroCopy = socket.ZeroCopy;
             _socketUnderTest = child.Connection;
             return SyscallOutcome.Return(child.Fd);
         }
@@ -253,10 +255,18 @@ public sealed partial class ScriptRunner
             () => connection.State == TcpState.Established ? SyscallOutcome.Return(0) : SyscallOutcome.Fail(connection.Error ?? "ETIMEDOUT"));
     }
 
+    /// <summary>A send, and with MSG_ZEROCOPY on a SO_ZEROCOPY socket the notification it is owed.</summary>
     private SyscallOutcome Write(SyscallEvent call)
     {
         var socket = SocketOf(call);
-        var (bytes, flags, fastOpen, dontWait) = WriteArguments(call);
+        var (_, _, _, _, zeroCopy) = WriteArguments(call);
+        var outcome = SendData(call, socket, zeroCopy && socket.ZeroCopy);
+        return zeroCopy && socket.ZeroCopy && socket.Connection is { } connection ? WithZeroCopyNotification(socket, connection, outcome) : outcome;
+    }
+
+    private SyscallOutcome SendData(SyscallEvent call, ScriptSocket socket, bool zeroCopy)
+    {
+        var (bytes, flags, fastOpen, dontWait, _) = WriteArguments(call);
         var nonBlocking = socket.NonBlocking || dontWait;
 
         // tcp_sendmsg_fastopen(): not to an AF_UNSPEC address; a connect() under way answers EALREADY.
@@ -270,7 +280,12 @@ public sealed partial class ScriptRunner
             return FastOpenWrite(socket, bytes, flags, nonBlocking, fastOpen);
         }
 
-        var connection = ConnectionOf(call);
+        // sk_stream_wait_connect(): a socket never connected, or listening, cannot send.
+        if (socket.Connection is not { } connection)
+        {
+            return SyscallOutcome.Fail("EPIPE");
+        }
+
         if (fastOpen && connection.State == TcpState.SynSent)
         {
             return SyscallOutcome.Fail("EALREADY");
@@ -300,7 +315,9 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail(connection.State is TcpState.SynSent or TcpState.SynReceived ? "EAGAIN" : "EPIPE");
         }
 
-        return WriteData(socket, connection, bytes, 0, flags, nonBlocking);
+        return zeroCopy && call.Name == "sendmsg" && IovecLengths(call) is { } lengths && Fragments(lengths) > MaxSkbFragments
+            ? WriteFragments(socket, connection, lengths, flags)
+            : WriteData(socket, connection, bytes, 0, flags, nonBlocking);
     }
 
     /// <summary>tcp_sendmsg_locked()'s copy loop: what fits, then, blocking, what room the acknowledgments make (sk_stream_wait_memory()).</summary>
@@ -332,7 +349,7 @@ public sealed partial class ScriptRunner
     /// iovecs are written <c>msg_iov(2)=[{..., 100}, {..., 200}]</c>. MSG_EOR and MSG_MORE are
     /// modelled, MSG_FASTOPEN and MSG_DONTWAIT are told apart; other flags change nothing.
     /// </summary>
-    private (long Bytes, SendFlags Flags, bool FastOpen, bool DontWait) WriteArguments(SyscallEvent call)
+    private (long Bytes, SendFlags Flags, bool FastOpen, bool DontWait, bool ZeroCopy) WriteArguments(SyscallEvent call)
     {
         var bytes = call.Name == "sendmsg" ? IovecBytes(call) : IntegerArgument(call, 2);
         var flagsAt = call.Name switch { "send" or "sendto" => 3, "sendmsg" => 2, _ => -1 };
@@ -348,7 +365,7 @@ public sealed partial class ScriptRunner
             };
         }
 
-        return (bytes, flags, names.Contains("MSG_FASTOPEN"), names.Contains("MSG_DONTWAIT"));
+        return (bytes, flags, names.Contains("MSG_FASTOPEN"), names.Contains("MSG_DONTWAIT"), names.Contains("MSG_ZEROCOPY"));
     }
 
     /// <summary>A send flag as written, by name or by its value in Linux's include/linux/socket.h (<c>0x20000000</c> is MSG_FASTOPEN).</summary>
@@ -366,13 +383,17 @@ public sealed partial class ScriptRunner
             0x40 => "MSG_DONTWAIT",
             0x80 => "MSG_EOR",
             0x8000 => "MSG_MORE",
+            0x4000000 => "MSG_ZEROCOPY",
             0x20000000 => "MSG_FASTOPEN",
             _ => text,
         };
     }
 
     /// <summary>sendmsg()'s message: the lengths of its iovecs, <c>{..., 100}</c> each, added up.</summary>
-    private static long IovecBytes(SyscallEvent call)
+    private static long IovecBytes(SyscallEvent call) => IovecLengths(call).Sum();
+
+    /// <summary>The lengths of a message's iovecs, <c>msg_iov(N)=[{..., 100}, ...]</c>.</summary>
+    private static List<long> IovecLengths(SyscallEvent call)
     {
         var message = call.Arguments.Count > 1 ? call.Arguments[1] : "";
         var iov = message.IndexOf("msg_iov", StringComparison.Ordinal);
@@ -380,10 +401,10 @@ public sealed partial class ScriptRunner
         var close = open < 0 ? -1 : message.IndexOf(']', open);
         if (close < 0)
         {
-            throw new ScriptFailedException("sendmsg(): expected the message's msg_iov(N)=[{..., length}, ...]");
+            throw new ScriptFailedException($"{call.Name}(): expected the message's msg_iov(N)=[{{..., length}}, ...]");
         }
 
-        long bytes = 0;
+        var lengths = new List<long>();
         foreach (var vector in message[(open + 1)..close].Split('}'))
         {
             var comma = vector.LastIndexOf(',');
@@ -392,12 +413,12 @@ public sealed partial class ScriptRunner
                 continue;
             }
 
-            bytes += long.TryParse(vector[(comma + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+            lengths.Add(long.TryParse(vector[(comma + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
                 ? length
-                : throw new ScriptFailedException($"sendmsg(): iovec length '{vector[(comma + 1)..].Trim()}' is not a number");
+                : throw new ScriptFailedException($"{call.Name}(): iovec length '{vector[(comma + 1)..].Trim()}' is not a number"));
         }
 
-        return bytes;
+        return lengths;
     }
 
     /// <summary>A NULL buffer: copying from or to it faults (EFAULT), and the socket is left as it was.</summary>

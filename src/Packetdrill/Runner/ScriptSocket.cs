@@ -52,4 +52,19 @@ internal sealed class ScriptSocket(int fd)
 
     /// <summary>The connection's error has been reported (by SO_ERROR, read or write) and so cleared.</summary>
     public bool ErrorReported { get; set; }
+
+    /// <summary>SO_ZEROCOPY (SOCK_ZEROCOPY): sends with MSG_ZEROCOPY are notified on the error queue; an accepted socket inherits it.</summary>
+    public bool ZeroCopy { get; set; }
+
+    /// <summary>The next MSG_ZEROCOPY send's notification ID (sk->sk_zckey).</summary>
+    public uint ZeroCopyKey { get; set; }
+
+    /// <summary>MSG_ZEROCOPY sends whose data is not all acknowledged yet: their ID and the sequence number that ends them.</summary>
+    public List<(uint Id, SequenceNumber End)> ZeroCopyInFlight { get; } = [];
+
+    /// <summary>The error queue's zerocopy notifications, each a range of IDs (ee_info to ee_data).</summary>
+    public List<(uint First, uint Last)> ErrorQueue { get; } = [];
+
+    /// <summary>Notifications queued so far, each a wake-up (sk_error_report()) that readies an edge-triggered epoll item.</summary>
+    public int ErrorReports { get; set; }
 }
