@@ -342,7 +342,15 @@ public sealed partial class TcpConnection
             return;
         }
 
-        // Seventh: segment text, in the states that still receive.
+        // Seventh: segment text, in the states that still receive; new data the reader can no
+        // longer take aborts the connection.
+        if (DataAfterReceiveShutdown(packet, seq))
+        {
+            Abort(State == TcpState.CloseWait ? "EPIPE" : "ECONNRESET");
+            Stack.SendResetAnswering(packet);
+            return;
+        }
+
         if (packet.PayloadLength > 0 && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
         {
             QueueData(packet, seq);
@@ -364,6 +372,26 @@ public sealed partial class TcpConnection
         SendAckIfDue();
         WakeReaderIfReady();
         PushPendingFrames();
+    }
+
+    /// <summary>
+    /// RFC 1122 §4.2.2.13 (Linux tcp_rcv_state_process(), TCPAbortOnData): data beyond RCV.NXT
+    /// after reading was shut (RCV_SHUTDOWN), by close() in FIN-WAIT-1 and -2, or by the peer's
+    /// FIN in the states that follow it, where only a segment starting before RCV.NXT gets here.
+    /// </summary>
+    private bool DataAfterReceiveShutdown(Packet packet, SequenceNumber seq)
+    {
+        if (packet.SequenceLength == 0 || seq + packet.PayloadLength <= RcvNxt)
+        {
+            return false;
+        }
+
+        return State switch
+        {
+            TcpState.FinWait1 or TcpState.FinWait2 => _orphaned,
+            TcpState.CloseWait or TcpState.Closing or TcpState.LastAck => seq < RcvNxt,
+            _ => false,
+        };
     }
 
     /// <summary>

@@ -191,6 +191,7 @@ public sealed partial class TcpConnection
             StreamOffset = _streamNext,
             Fin = fin,
             Psh = pushed,
+            Eor = length > 0 && _writeQueue.EorAt(_streamNext + length),
             EndsPacket = endsPacket,
             FirstSent = Simulation.Now,
         };
@@ -348,7 +349,8 @@ public sealed partial class TcpConnection
     /// Linux tcp_retrans_try_collapse() (sysctl tcp_retrans_collapse, on by default): while the
     /// segment being retransmitted is shorter than <paramref name="space"/> (the MSS within the
     /// window left from its start), the next sent segment joins it if it is not SACKed, fits in
-    /// what is left and ends inside the peer's window. A SYN takes in nothing.
+    /// what is left and ends inside the peer's window. A SYN takes in nothing, nor does a segment
+    /// that ends a record (tcp_skb_can_collapse()).
     /// </summary>
     private void CollapseRetransmission(int index, int space)
     {
@@ -359,7 +361,7 @@ public sealed partial class TcpConnection
         }
 
         space -= to.PayloadLength;
-        while (index + 1 < _rtx.Count)
+        while (index + 1 < _rtx.Count && !to.Eor)
         {
             ref var next = ref _rtx[index + 1];
             space -= next.PayloadLength;

@@ -266,11 +266,18 @@ public sealed class TcpStack : IPacketHandler
     /// <summary>RFC 9293 §3.10.7.1 CLOSED: anything but a RST is answered with a RST.</summary>
     private void OnSegmentForNoConnection(Packet packet)
     {
-        if ((packet.Flags & TcpFlags.Rst) != 0)
+        if ((packet.Flags & TcpFlags.Rst) == 0)
         {
-            return;
+            SendResetAnswering(packet);
         }
+    }
 
+    /// <summary>
+    /// Linux tcp_v4_send_reset(): the RST answering <paramref name="packet"/>, at its ACK number
+    /// when it has one, else acknowledging all it occupies (RFC 9293 §3.10.7.1).
+    /// </summary>
+    internal void SendResetAnswering(Packet packet)
+    {
         if ((packet.Flags & TcpFlags.Ack) != 0)
         {
             SendReset(packet.Destination, packet.DestinationPort, packet.Source, packet.SourcePort,

@@ -551,6 +551,7 @@ public sealed class RetransmissionQueue
         first.SequenceLength = synLength + firstPayload;
         first.Fin = false;
         first.Psh = false;
+        first.Eor = false;
         first.EndsPacket = false;
         this[index + 1] = second;
         Count++;
@@ -572,8 +573,8 @@ public sealed class RetransmissionQueue
 
     /// <summary>
     /// Linux tcp_collapse_retrans(): the segment after <paramref name="index"/> joins it, bringing
-    /// its sequence range, PSH and FIN, and its ever-retransmitted mark; its own lost or retransmitted
-    /// count goes (tcp_adjust_pcount()). The loss-marking walk starts over
+    /// its sequence range, PSH, FIN and end of record, and its ever-retransmitted mark; its own
+    /// lost or retransmitted count goes (tcp_adjust_pcount()). The loss-marking walk starts over
     /// (tcp_clear_retrans_hints_partial()).
     /// </summary>
     public void MergeNext(int index)
@@ -584,6 +585,7 @@ public sealed class RetransmissionQueue
         to.SequenceLength += next.SequenceLength;
         to.Fin |= next.Fin;
         to.Psh |= next.Psh;
+        to.Eor = next.Eor;
         to.EndsPacket = next.EndsPacket;
         to.EverRetransmitted |= next.EverRetransmitted;
         Unmark(ref next);

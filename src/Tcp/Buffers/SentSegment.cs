@@ -28,6 +28,9 @@ public struct SentSegment
     /// <summary>Ends an skb tcp_mark_push() marked: sent with PSH, and retransmitted with it (Linux keeps it in the skb's tcp_flags).</summary>
     public bool Psh;
 
+    /// <summary>Ends an skb a send(MSG_EOR) closed: a retransmission takes in nothing after it (tcp_skb_can_collapse_to()).</summary>
+    public bool Eor;
+
     /// <summary>
     /// The last segment of the TSO packet it was last sent in: where Linux's retransmission queue
     /// has an skb boundary, which a retransmitted packet does not cross.

@@ -84,16 +84,15 @@ public sealed class WriteQueue
     /// <summary>A segment ending at <paramref name="end"/> ends an skb marked for push: it carries PSH.</summary>
     public bool PushedAt(long end)
     {
-        for (var i = 0; i < _count; i++)
-        {
-            ref var skb = ref _skbs[(_head + i) % _skbs.Length];
-            if (skb.End >= end)
-            {
-                return skb.End == end && skb.Push;
-            }
-        }
+        var index = SkbEndingAt(end);
+        return index >= 0 && _skbs[index].Push;
+    }
 
-        return false;
+    /// <summary>A segment ending at <paramref name="end"/> ends an skb marked end of record.</summary>
+    public bool EorAt(long end)
+    {
+        var index = SkbEndingAt(end);
+        return index >= 0 && _skbs[index].Eor;
     }
 
     /// <summary>
@@ -118,6 +117,21 @@ public sealed class WriteQueue
             _skbs[_head] = new Skb(probeEnd, true, false);
             _count++;
         }
+    }
+
+    /// <summary>The ring index of the queued skb that ends exactly at <paramref name="end"/>, or -1.</summary>
+    private int SkbEndingAt(long end)
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            var index = (_head + i) % _skbs.Length;
+            if (_skbs[index].End >= end)
+            {
+                return _skbs[index].End == end ? index : -1;
+            }
+        }
+
+        return -1;
     }
 
     private ref Skb Tail => ref _skbs[(_head + _count - 1) % _skbs.Length];
