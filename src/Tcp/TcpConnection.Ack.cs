@@ -13,6 +13,8 @@ namespace NetSim.Tcp;
 public sealed partial class TcpConnection
 {
     private SequenceNumber _highSeq;
+
+    /// <summary>Where the segment after the highest SACKed one starts (tp->highest_sack's seq).</summary>
     private SequenceNumber _highestSack;
 
     /// <summary>The largest window the peer has offered (tp->max_window).</summary>
@@ -234,8 +236,16 @@ public sealed partial class TcpConnection
         }
     }
 
-    /// <summary>prior_fack, taken before an ACK is processed: the highest SACK, or SND.UNA when nothing is SACKed.</summary>
-    private SequenceNumber PriorFack => SackedOut > 0 ? _highestSack : SndUna;
+    /// <summary>prior_fack, taken before an ACK is processed (<see cref="ForwardAck"/>).</summary>
+    private SequenceNumber PriorFack => ForwardAck(SndUna);
+
+    /// <summary>
+    /// Linux tcp_highest_sack_seq(): where the segment after the highest SACKed one starts, or
+    /// <paramref name="sndUna"/> while nothing is SACKed. With no segment after it, tp->highest_sack
+    /// is NULL and SND.NXT stands in until new data is sent, which becomes tp->highest_sack
+    /// (tcp_event_new_data_sent()): the end of the highest SACKed segment either way.
+    /// </summary>
+    private SequenceNumber ForwardAck(SequenceNumber sndUna) => SackedOut == 0 ? sndUna : _highestSack;
 
     /// <summary>
     /// Linux tcp_sacktag_write_queue(): a first block below the cumulative ACK, or inside the
@@ -278,7 +288,6 @@ public sealed partial class TcpConnection
         if (SackedOut == 0)
         {
             _highestSack = SndUna;
-            _highestSackStart = SndUna;
         }
         foreach (var block in blocks[..count])
         {
@@ -343,10 +352,11 @@ public sealed partial class TcpConnection
                 caRttFrom = tagged.LastSent;
             }
 
-            if (tagged.Newly > 0 && tagged.HighestEnd > _highestSack)
+            // tcp_sacktag_walk(): a SACKed segment starting at or above tcp_highest_sack_seq() moves
+            // tp->highest_sack to the segment after it (tcp_advance_highest_sack()).
+            if (tagged.Newly > 0 && tagged.HighestStart >= _highestSack)
             {
                 _highestSack = tagged.HighestEnd;
-                _highestSackStart = tagged.HighestStart;
             }
         }
     }

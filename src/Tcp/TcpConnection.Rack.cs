@@ -25,7 +25,6 @@ public sealed partial class TcpConnection
     private int _reoWndPersist;
     private long _reoWndLastDelivered;
     private bool _dsackSeen;
-    private SequenceNumber _highestSackStart;
 
     /// <summary>Linux TCP_RACK_RECOVERY_THRESH: recoveries a widened reordering window persists for.</summary>
     private const int RackRecoveryThreshold = 16;
@@ -139,13 +138,13 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Linux tcp_check_sack_reordering(): an original segment delivered below the highest SACK
-    /// was reordered, not lost. tp->reordering grows to the distance, in segments, from it to the
-    /// highest SACKed segment (at most tcp_max_reordering, 300).
+    /// was reordered, not lost. tp->reordering grows to the distance, in segments, from it to
+    /// <see cref="ForwardAck"/> (at most tcp_max_reordering, 300).
     /// </summary>
     /// <param name="sndUna">SND.UNA as this ACK leaves it (tcp_ack() moves it before tcp_clean_rtx_queue()).</param>
     private void CheckSackReordering(SequenceNumber low, SequenceNumber sndUna)
     {
-        var fack = SackedOut > 0 ? _highestSackStart : sndUna;
+        var fack = ForwardAck(sndUna);
         if (low >= fack)
         {
             return;

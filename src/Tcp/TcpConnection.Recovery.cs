@@ -45,7 +45,7 @@ public sealed partial class TcpConnection : ILostSegmentObserver
         }
 
         // Linux: do_lost = num_dupack || (FLAG_DATA_SACKED && tcp_force_fast_retransmit()).
-        var doLost = isDupAck || (newlySacked && _highestSackStart > SndUna + (Reordering * Mss));
+        var doLost = isDupAck || (newlySacked && ForwardAck(SndUna) > SndUna + (Reordering * Mss));
         var fastRetransmit = false;
         switch (CaState)
         {
