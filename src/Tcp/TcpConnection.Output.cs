@@ -197,6 +197,9 @@ public sealed partial class TcpConnection
         };
         var psh = pushed || (packetContinues && endsPacket);
         var wasIdle = PacketsOut == 0;
+
+        // The driver gets a TSO packet whole: its transmit timestamps go with its first segment.
+        _timestampedPacketEnd = packetContinues ? SndNxt : SndNxt + (int)Math.Min(limit, unsent);
         var nothingInFlight = PacketsInFlight == 0;
         _rate.SkbSent(ref segment, PacketsOut, PacketsInFlight, Counts, Simulation.Now);
         _rtx.Append(segment);

@@ -224,5 +224,6 @@ public sealed partial class TcpConnection
         NotSentLowWatermark = listener.NotSentLowWatermark;
         ThinLinearTimeouts = listener.ThinLinearTimeouts;
         BpfCallbackFlags = listener.BpfCallbackFlags;
+        TimestampingFlags = listener.TimestampingFlags;
     }
 }

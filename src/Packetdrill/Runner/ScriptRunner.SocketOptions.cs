@@ -45,6 +45,12 @@ public sealed partial class ScriptRunner
         {
             connection.SetUserTimeout(userTimeout);
         }
+
+        if (socket.PendingTimestamping is { } timestamping)
+        {
+            connection.SetTimestamping(timestamping);
+            CollectTimestamps(socket, connection);
+        }
     }
 
     /// <summary>setsockopt(fd, level, name, [value], length): the options a TCP test sets.</summary>
@@ -82,6 +88,11 @@ public sealed partial class ScriptRunner
         if (name == "TCP_USER_TIMEOUT")
         {
             return SetUserTimeout(socket, (int)BracketedNumber(call, call.Arguments[3]));
+        }
+
+        if (name == "SO_TIMESTAMPING")
+        {
+            return SetTimestamping(call, socket);
         }
 
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;

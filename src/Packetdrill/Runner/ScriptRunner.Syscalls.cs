@@ -192,6 +192,7 @@ public sealed partial class ScriptRunner
             var child = NewSocket(call);
             child.Connection = listener.Accept()!;
             child.ZeroCopy = socket.ZeroCopy;
+            CollectTimestamps(child, child.Connection);
             _socketUnderTest = child.Connection;
             return SyscallOutcome.Return(child.Fd);
         }

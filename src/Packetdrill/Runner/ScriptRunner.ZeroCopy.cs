@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NetSim.Packetdrill.Script;
+using NetSim.Sim.Kernel;
 using NetSim.Tcp;
 
 namespace NetSim.Packetdrill.Runner;
@@ -17,12 +18,6 @@ namespace NetSim.Packetdrill.Runner;
 /// </summary>
 public sealed partial class ScriptRunner
 {
-    /// <summary>SO_EE_ORIGIN_ZEROCOPY (include/uapi/linux/errqueue.h).</summary>
-    private const int ZeroCopyOrigin = 5;
-
-    /// <summary>SO_EE_CODE_ZEROCOPY_COPIED: the kernel copied the data after all.</summary>
-    private const int ZeroCopyCopied = 1;
-
     /// <summary>
     /// A send with MSG_ZEROCOPY that queued data: its notification ID, due once the write sequence
     /// it reached is acknowledged. A send that queued nothing, or failed, takes no ID.
@@ -92,13 +87,13 @@ public sealed partial class ScriptRunner
                 socket.ZeroCopyInFlight.RemoveAt(0);
 
                 // skb_zerocopy_notify_extend(): the last notification still queued takes a following ID.
-                if (socket.ErrorQueue.Count > 0 && socket.ErrorQueue[^1].Last + 1 == id)
+                if (socket.ErrorQueue.Count > 0 && socket.ErrorQueue[^1].Origin == ErrorQueueEntry.ZeroCopyOrigin && socket.ErrorQueue[^1].Data + 1 == id)
                 {
-                    socket.ErrorQueue[^1] = (socket.ErrorQueue[^1].First, id);
+                    socket.ErrorQueue[^1] = socket.ErrorQueue[^1] with { Data = id };
                 }
                 else
                 {
-                    socket.ErrorQueue.Add((id, id));
+                    socket.ErrorQueue.Add(ErrorQueueEntry.ZeroCopy(id, id));
                 }
 
                 socket.ErrorReports++;
@@ -108,8 +103,9 @@ public sealed partial class ScriptRunner
 
     /// <summary>
     /// recvmsg(fd, {..., msg_control=[{cmsg_level=..., cmsg_type=..., cmsg_data={ee_errno=0, ...}}]},
-    /// MSG_ERRQUEUE) (ip_recv_error()): the first queued notification, whose fields must be those
-    /// written; EAGAIN when the queue is empty.
+    /// MSG_ERRQUEUE) (ip_recv_error()): the first queued message, whose fields must be those
+    /// written, and a timestamp's time within the tolerance of the one written; EAGAIN when the
+    /// queue is empty.
     /// </summary>
     private SyscallOutcome ReceiveError(SyscallEvent call)
     {
@@ -120,21 +116,21 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail("EAGAIN");
         }
 
-        var (first, last) = socket.ErrorQueue[0];
+        var entry = socket.ErrorQueue[0];
         socket.ErrorQueue.RemoveAt(0);
         var actual = new Dictionary<string, long>(StringComparer.Ordinal)
         {
-            ["ee_errno"] = 0,
-            ["ee_origin"] = ZeroCopyOrigin,
+            ["ee_errno"] = entry.Errno,
+            ["ee_origin"] = entry.Origin,
             ["ee_type"] = 0,
-            ["ee_code"] = ZeroCopyCopied,
-            ["ee_info"] = first,
-            ["ee_data"] = last,
+            ["ee_code"] = entry.Code,
+            ["ee_info"] = entry.Info,
+            ["ee_data"] = entry.Data,
         };
         var expected = ErrorFields().Matches(call.Arguments[1]);
         if (expected.Count == 0)
         {
-            throw new ScriptFailedException($"recvmsg(): a zerocopy notification for IDs {first} to {last}, but the script expects no control message (at {Seconds(_simulation.Now)} s)");
+            throw new ScriptFailedException($"recvmsg(): {Describe(entry)} is queued, but the script expects no control message (at {Seconds(_simulation.Now)} s)");
         }
 
         foreach (Match field in expected)
@@ -143,17 +139,25 @@ public sealed partial class ScriptRunner
             var value = ErrorFieldValue(field.Groups["value"].Value);
             if (actual.TryGetValue(name, out var got) && got != value)
             {
-                throw new ScriptFailedException($"recvmsg(): {name} is {got}, expected {field.Groups["value"].Value} (at {Seconds(_simulation.Now)} s)");
+                throw new ScriptFailedException($"recvmsg(): {name} is {got}, expected {field.Groups["value"].Value}, in {Describe(entry)} (at {Seconds(_simulation.Now)} s)");
             }
         }
 
+        CheckTimestampControlMessage(call, entry);
         return SyscallOutcome.Return(0);
     }
 
+    private static string Describe(ErrorQueueEntry entry) => entry.Origin == ErrorQueueEntry.ZeroCopyOrigin
+        ? $"a zerocopy notification for IDs {entry.Info} to {entry.Data}"
+        : $"a timestamp ({TimestampPointName(entry.Info)}, ID {entry.Data}, at {Seconds(entry.Time ?? SimTime.Zero)} s)";
+
     private static long ErrorFieldValue(string text) => text switch
     {
-        "SO_EE_ORIGIN_ZEROCOPY" => ZeroCopyOrigin,
-        "SO_EE_CODE_ZEROCOPY_COPIED" => ZeroCopyCopied,
+        "SO_EE_ORIGIN_ZEROCOPY" => ErrorQueueEntry.ZeroCopyOrigin,
+        "SO_EE_CODE_ZEROCOPY_COPIED" => ErrorQueueEntry.ZeroCopyCopied,
+        "SO_EE_ORIGIN_TIMESTAMPING" => ErrorQueueEntry.TimestampingOrigin,
+        "ENOMSG" => ErrorQueueEntry.NoMessage,
+        _ when TimestampPoint(text) is { } point => point,
         _ => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new ScriptFailedException($"recvmsg(): unknown value {text} in the control message"),

@@ -1,4 +1,5 @@
 using NetSim.Tcp;
+using NetSim.Tcp.Timestamping;
 
 namespace NetSim.Packetdrill.Runner;
 
@@ -62,9 +63,15 @@ internal sealed class ScriptSocket(int fd)
     /// <summary>MSG_ZEROCOPY sends whose data is not all acknowledged yet: their ID and the sequence number that ends them.</summary>
     public List<(uint Id, SequenceNumber End)> ZeroCopyInFlight { get; } = [];
 
-    /// <summary>The error queue's zerocopy notifications, each a range of IDs (ee_info to ee_data).</summary>
-    public List<(uint First, uint Last)> ErrorQueue { get; } = [];
+    /// <summary>The error queue: zerocopy notifications and transmit timestamps, oldest first.</summary>
+    public List<ErrorQueueEntry> ErrorQueue { get; } = [];
 
     /// <summary>Notifications queued so far, each a wake-up (sk_error_report()) that readies an edge-triggered epoll item.</summary>
     public int ErrorReports { get; set; }
+
+    /// <summary>SO_TIMESTAMPING set before the connection exists.</summary>
+    public TimestampingFlags? PendingTimestamping { get; set; }
+
+    /// <summary>The connection's transmit timestamps are being queued here.</summary>
+    public bool CollectsTimestamps { get; set; }
 }
