@@ -80,7 +80,7 @@ public sealed partial class TcpConnection
         var pathMss = Stack.Host.PathMtuTowards(RemoteAddress) - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes;
         var space = withData ? (int)Math.Min(Math.Max(Math.Min(pathMss, clamp), MinSendMss) - MaxOptionSpace, offered) : 0;
 
-        var syn = new SentSegment { Start = Iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now };
+        var syn = new SentSegment { Start = Iss, SequenceLength = 1, Syn = true, EndsPacket = true, FirstSent = Simulation.Now };
         _rate.SkbSent(ref syn, PacketsOut, PacketsInFlight, Counts, Simulation.Now);
         _rtx.Append(syn);
         SndNxt = Iss + 1;

@@ -288,8 +288,8 @@ public sealed partial class TcpConnection
             CollapseRetransmission(index, Math.Min(availableWindow, mss));
         }
 
+        _rtx.SetEndsPacket(index, !morePacket);
         ref var segment = ref _rtx[index];
-        segment.EndsPacket = !morePacket;
         var psh = segment.Psh || (packetContinues && !morePacket);
         var flags = (segment.Syn ? TcpFlags.Syn : TcpFlags.Ack) | (segment.Fin ? TcpFlags.Fin : TcpFlags.None) | (psh ? TcpFlags.Psh : TcpFlags.None);
         if (State != TcpState.SynSent && segment.Syn)
@@ -384,6 +384,7 @@ public sealed partial class TcpConnection
             Start = Iss,
             SequenceLength = 1,
             Syn = true,
+            EndsPacket = true,
             FirstSent = Simulation.Now,
         };
         _rate.SkbSent(ref syn, PacketsOut, PacketsInFlight, Counts, Simulation.Now);

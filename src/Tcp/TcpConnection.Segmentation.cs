@@ -32,23 +32,31 @@ public sealed partial class TcpConnection
     private readonly WriteQueue _writeQueue = new();
 
     /// <summary>
-    /// tcp_sendmsg_locked() copying <paramref name="bytes"/>: into the unsent tail skb up to the size
-    /// goal, then into new skbs (tcp_skb_entail(), where a restart after idle is checked); the first
-    /// bytes of a write clear the tail's PSH. A full skb with more to copy is pushed at once when
-    /// more than half the peer's largest window was written since the last push (forced_push()), or
-    /// else sent on its own if it is the send head (tcp_push_one()). So a long write starts to
-    /// leave while it is copied, and the skb's unsent rest, which later bytes fill up again, keeps
-    /// its PSH: that is where later segments end and which of them carry PSH.
+    /// tcp_sendmsg_locked() copying up to <paramref name="bytes"/>: into the unsent tail skb up to the
+    /// size goal, then into new skbs (tcp_skb_entail(), where a restart after idle is checked), each
+    /// only while the buffer has room (sk_stream_memory_free(): less than sk_sndbuf charged, fewer
+    /// not-sent bytes than TCP_NOTSENT_LOWAT), so the last skb may take the buffer past its size;
+    /// the first bytes of a write clear the tail's PSH. A full skb with more to copy is pushed at
+    /// once when more than half the peer's largest window was written since the last push
+    /// (forced_push()), or else sent on its own if it is the send head (tcp_push_one()). So a long
+    /// write starts to leave while it is copied, and the skb's unsent rest, which later bytes fill
+    /// up again, keeps its PSH: that is where later segments end and which of them carry PSH.
+    /// Returns the bytes copied.
     /// </summary>
-    private void QueueWrite(long bytes)
+    private long QueueWrite(long bytes)
     {
         var sizeGoal = SizeGoal(CurrentMss());
-        var copied = false;
+        long copied = 0;
         while (bytes > 0)
         {
             var copy = _writeQueue.TailRoom(_streamNext, sizeGoal);
             if (copy <= 0)
             {
+                if (SendBufferQueued >= _sendBufferSize || NotSentRoom <= 0)
+                {
+                    break;
+                }
+
                 // tcp_add_write_queue_tail(): the first unsent skb starts the busy clock.
                 if (_bytesWritten == _streamNext)
                 {
@@ -62,12 +70,12 @@ public sealed partial class TcpConnection
             }
 
             copy = Math.Min(copy, bytes);
-            if (!copied)
+            if (copied == 0)
             {
                 _writeQueue.ClearTailPush();
-                copied = true;
             }
 
+            copied += copy;
             _bytesWritten += copy;
             _writeQueue.ExtendTail(_bytesWritten);
             bytes -= copy;
@@ -86,6 +94,8 @@ public sealed partial class TcpConnection
                 PushPendingFrames(pushOne: true, Nagle.Push);
             }
         }
+
+        return copied;
     }
 
     /// <summary>

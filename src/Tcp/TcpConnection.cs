@@ -197,8 +197,18 @@ public sealed partial class TcpConnection
 
     public bool SendBufferFull => SendBufferQueued >= _sendBufferSize;
 
-    /// <summary>Bytes the send buffer holds, sent or not, until acknowledged (sk_wmem_queued).</summary>
-    private long SendBufferQueued => _bytesWritten - StreamAcked;
+    /// <summary>
+    /// sk_wmem_queued: what the send buffer holds until acknowledged, sent or not, charged as Linux
+    /// charges it: each skb's truesize, its payload and <see cref="SkbOverhead"/>.
+    /// </summary>
+    private long SendBufferQueued => _bytesWritten - StreamAcked + ((long)SkbOverhead * (_writeQueue.Skbs(_streamNext) + _rtx.Packets));
+
+    /// <summary>
+    /// The truesize of an skb tcp_stream_alloc_skb() makes, before its payload: a head of
+    /// MAX_TCP_HEADER (320 bytes) in a 1 KiB kmalloc, with struct sk_buff and skb_shared_info,
+    /// SKB_TRUESIZE(704) in an x86-64 distribution kernel's build.
+    /// </summary>
+    public const int SkbOverhead = 1280;
 
     /// <summary>Payload bytes the application may still write now: the send buffer's room, within what TCP_NOTSENT_LOWAT allows.</summary>
     public long SendBufferSpace => Math.Min(SendBufferRoom, NotSentRoom);
@@ -311,11 +321,10 @@ public sealed partial class TcpConnection
 
         // Linux tcp_sendmsg_locked(): is the application what limits sending?
         _rate.CheckAppLimited(_bytesWritten - _streamNext, Mss, PacketsInFlight, Window.Cwnd, LostOut, RetransOut, Delivered);
-        var accepted = Math.Min(bytes, SendBufferSpace);
+        var accepted = QueueWrite(bytes);
         var more = (flags & SendFlags.More) != 0;
         if (accepted > 0)
         {
-            QueueWrite(accepted);
             OnWriteQueued();
             if (accepted < bytes || !more || _writeQueue.ForcedPush(_bytesWritten, _maxWindow))
             {

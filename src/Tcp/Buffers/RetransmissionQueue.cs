@@ -30,6 +30,12 @@ public sealed class RetransmissionQueue
     /// <summary>Segments sent and not cumulatively acknowledged (tp->packets_out).</summary>
     public int Count { get; private set; }
 
+    /// <summary>Segments that end a packet (<see cref="SentSegment.EndsPacket"/>).</summary>
+    private int _packetEnds;
+
+    /// <summary>The skbs the queue holds: a packet each, the last one counted while it is still being sent.</summary>
+    public int Packets => _packetEnds + (Count > 0 && !this[Count - 1].EndsPacket ? 1 : 0);
+
     /// <summary>Segments the peer has selectively acknowledged (tp->sacked_out with SACK in use).</summary>
     public int SackedOut { get; private set; }
 
@@ -62,6 +68,7 @@ public sealed class RetransmissionQueue
 
         ref var slot = ref _ring[(_head + Count) & (_ring.Length - 1)];
         slot = segment;
+        _packetEnds += segment.EndsPacket ? 1 : 0;
         if (slot.LastSent == default)
         {
             slot.LastSent = slot.FirstSent;
@@ -113,6 +120,7 @@ public sealed class RetransmissionQueue
                 Rate?.SkbDelivered(ref head);
 
                 Unmark(ref head);
+                _packetEnds -= head.EndsPacket ? 1 : 0;
                 head = default;
                 _head = (_head + 1) & (_ring.Length - 1);
                 Count--;
@@ -497,6 +505,14 @@ public sealed class RetransmissionQueue
         return run;
     }
 
+    /// <summary>Where a packet ends, as a retransmission groups the segments again.</summary>
+    public void SetEndsPacket(int index, bool endsPacket)
+    {
+        ref var segment = ref this[index];
+        _packetEnds += (endsPacket ? 1 : 0) - (segment.EndsPacket ? 1 : 0);
+        segment.EndsPacket = endsPacket;
+    }
+
     public void MarkRetransmitted(int index, SimTime now = default)
     {
         ref var segment = ref this[index];
@@ -586,6 +602,7 @@ public sealed class RetransmissionQueue
         to.Fin |= next.Fin;
         to.Psh |= next.Psh;
         to.Eor = next.Eor;
+        _packetEnds -= to.EndsPacket ? 1 : 0;
         to.EndsPacket = next.EndsPacket;
         to.EverRetransmitted |= next.EverRetransmitted;
         Unmark(ref next);

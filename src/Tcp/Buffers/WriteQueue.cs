@@ -67,6 +67,13 @@ public sealed class WriteQueue
         }
     }
 
+    /// <summary>The skbs not yet sent in full, the send head's unsent rest among them.</summary>
+    public int Skbs(long sendHead)
+    {
+        DropSent(sendHead);
+        return _count;
+    }
+
     /// <summary>The end of the skb at the send head, or <paramref name="sendHead"/> itself when nothing is queued.</summary>
     public long HeadEnd(long sendHead)
     {
