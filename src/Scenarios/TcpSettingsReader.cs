@@ -13,7 +13,7 @@ internal static class TcpSettingsReader
         "profile", "congestion", "mss", "initial_cwnd", "initial_rto", "min_rto", "max_rto", "rtt_estimator",
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
-        "sack", "dsack", "rack", "tlp", "receive_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
+        "sack", "dsack", "rack", "tlp", "receive_buffer_max", "send_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
         "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "ecn_option", "ecn_fallback", "ecn_low", "frto", "hystart", "pacing", "prr", "wmem_max", "rmem_max",
         "thin_linear_timeouts", "notsent_lowat", "slow_start_after_idle",
     ];
@@ -107,6 +107,7 @@ internal static class TcpSettingsReader
             Prr = map.Boolean("prr") ?? settings.Prr,
             Pacing = map.Boolean("pacing") ?? settings.Pacing,
             ReceiveBufferMax = (int?)Positive(map, "receive_buffer_max", map.Size("receive_buffer_max")) ?? settings.ReceiveBufferMax,
+            SendBufferMax = (int?)Positive(map, "send_buffer_max", map.Size("send_buffer_max")) ?? settings.SendBufferMax,
             KeepAlive = map.Boolean("keepalive") ?? settings.KeepAlive,
             KeepAliveTime = PositiveTime(map, "keepalive_time") ?? settings.KeepAliveTime,
             KeepAliveInterval = PositiveTime(map, "keepalive_interval") ?? settings.KeepAliveInterval,

@@ -210,7 +210,13 @@ public sealed partial class TcpConnection
             ChronoStop(Chrono.Busy);
         }
 
-        // tcp_check_space(): the writer is woken when the stream is writeable again (sk_stream_write_space()).
+        // tcp_check_space(): with the writer waiting for room, tcp_new_space() first lets the send
+        // buffer grow; the writer is woken when the stream is writeable again (sk_stream_write_space()).
+        if (advanced && _noSpace && SendBufferShouldGrow)
+        {
+            ExpandSendBuffer();
+        }
+
         if (advanced && State is TcpState.Established or TcpState.CloseWait && Writeable(wake: true))
         {
             if (_noSpace)

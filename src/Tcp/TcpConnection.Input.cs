@@ -570,6 +570,9 @@ public sealed partial class TcpConnection
         _rtx.RemoveAcked(Iss + 1);
         SndUna = Iss + 1;
         SndWnd = (uint)packet.Window << SndWscale;
+
+        // tcp_create_openreq_child(): the largest window seen starts at this ACK's.
+        _maxWindow = Math.Max(_maxWindow, SndWnd);
         _sndWl1 = new SequenceNumber(packet.SequenceNumber);
         _sndWl2 = SndUna;
 

@@ -30,10 +30,17 @@ public sealed partial class TcpConnection
     /// </summary>
     public uint WindowClamp { get; private set; }
 
-    /// <summary>setsockopt(SO_SNDBUF) (<see cref="TcpSettings.SendBufferFor"/>); the writer hears of new room at once (sk_write_space()).</summary>
+    /// <summary>SOCK_SNDBUF_LOCK: SO_SNDBUF set the send buffer, which no longer grows.</summary>
+    private bool _sendBufferLocked;
+
+    /// <summary>
+    /// setsockopt(SO_SNDBUF) (<see cref="TcpSettings.SendBufferFor"/>), locking the buffer against
+    /// growth; the writer hears of new room at once (sk_write_space()).
+    /// </summary>
     public void SetSendBufferSize(int requested)
     {
         _sendBufferSize = Settings.SendBufferFor(requested);
+        _sendBufferLocked = true;
         if (SendBufferSpace > 0 && State is TcpState.Established or TcpState.CloseWait)
         {
             SendSpaceAvailable?.Invoke(this);
@@ -108,10 +115,52 @@ public sealed partial class TcpConnection
         }
     }
 
-    /// <summary>tcp_init_buffer_space() at the end of tcp_init_transfer(): the clamp at most the buffer, and rcv_ssthresh at most the clamp.</summary>
+    /// <summary>
+    /// tcp_init_buffer_space() at the end of tcp_init_transfer(): the send buffer sized for the
+    /// initial window, the clamp at most the receive buffer, and rcv_ssthresh at most the clamp.
+    /// </summary>
     private void InitBufferSpace()
     {
+        ExpandSendBuffer();
         WindowClamp = Math.Min(WindowClamp, (uint)_receiveBuffer.Capacity);
         _rcvSsthresh = Math.Min(_rcvSsthresh, WindowClamp);
     }
+
+    /// <summary>
+    /// tcp_sndbuf_expand(), unless the buffer is locked or may not grow: room for the congestion
+    /// control's multiple (two; BBR three) of the window, at least the initial window and one more
+    /// segment than the reordering degree, each segment as a worst-case skb of its own (the
+    /// payload with MAX_TCP_HEADER and skb_shared_info rounded up to a power of two, and struct
+    /// sk_buff), at most tcp_wmem[2].
+    /// </summary>
+    private void ExpandSendBuffer()
+    {
+        if (_sendBufferLocked || Settings.SendBufferMax is not { } largest)
+        {
+            return;
+        }
+
+        var perMss = (long)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(Math.Max(_mssClamp, Mss) + MaxTcpHeader + SkbSharedInfoBytes)) + SkbStructBytes;
+        var segments = Math.Max(Math.Max(InitialCwndSegments, Window.Cwnd), (uint)Reordering + 1);
+        var wanted = Congestion.SendBufferExpansion * segments * perMss;
+        if (_sendBufferSize < wanted)
+        {
+            _sendBufferSize = (int)Math.Min(wanted, largest);
+        }
+    }
+
+    /// <summary>tcp_should_expand_sndbuf(): the buffer may grow, and the window is not all in use.</summary>
+    private bool SendBufferShouldGrow => !_sendBufferLocked && Settings.SendBufferMax is not null && PacketsInFlight < Window.Cwnd;
+
+    /// <summary>MAX_TCP_HEADER in an x86-64 distribution kernel's build.</summary>
+    private const int MaxTcpHeader = 320;
+
+    /// <summary>SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) on x86-64.</summary>
+    private const int SkbSharedInfoBytes = 320;
+
+    /// <summary>SKB_DATA_ALIGN(sizeof(struct sk_buff)) on x86-64.</summary>
+    private const int SkbStructBytes = 256;
+
+    /// <summary>TCP_INIT_CWND.</summary>
+    private const uint InitialCwndSegments = 10;
 }

@@ -205,10 +205,11 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// The truesize of an skb tcp_stream_alloc_skb() makes, before its payload: a head of
-    /// MAX_TCP_HEADER (320 bytes) in a 1 KiB kmalloc, with struct sk_buff and skb_shared_info,
-    /// SKB_TRUESIZE(704) in an x86-64 distribution kernel's build.
+    /// MAX_TCP_HEADER (320 bytes) from skb_small_head_cache, whose 640-byte objects hold the
+    /// skb_shared_info too, and struct sk_buff: SKB_TRUESIZE(320), in an x86-64 distribution
+    /// kernel's build.
     /// </summary>
-    public const int SkbOverhead = 1280;
+    public const int SkbOverhead = 896;
 
     /// <summary>Payload bytes the application may still write now: the send buffer's room, within what TCP_NOTSENT_LOWAT allows.</summary>
     public long SendBufferSpace => Math.Min(SendBufferRoom, NotSentRoom);

@@ -146,7 +146,7 @@ public sealed record TcpSettings
 
     /// <summary>
     /// setsockopt(SO_SNDBUF) (sk_setsockopt()): the sk_sndbuf a request gives, at most wmem_max
-    /// doubled and at least SOCK_MIN_SNDBUF. The simulator's send buffer counts all of it as payload.
+    /// doubled and at least SOCK_MIN_SNDBUF.
     /// </summary>
     public int SendBufferFor(int requested) => Doubled(requested, WmemMax, MinSendBufferSize);
 
@@ -165,8 +165,14 @@ public sealed record TcpSettings
         return Math.Max(value * 2, minimum);
     }
 
-    /// <summary>Send buffer in bytes: how much the application may write ahead of what is acknowledged.</summary>
+    /// <summary>Send buffer in bytes (sk_sndbuf, Linux tcp_wmem[1]): how much the application may write ahead of what is acknowledged.</summary>
     public int SendBuffer { get; init; } = 1 << 20;
+
+    /// <summary>
+    /// The largest the send buffer may grow to (Linux tcp_wmem[2], 4 MiB) as cwnd grows
+    /// (tcp_sndbuf_expand()); null keeps it at <see cref="SendBuffer"/>.
+    /// </summary>
+    public int? SendBufferMax { get; init; }
 
     /// <summary>Duplicate ACKs that trigger fast retransmit (RFC 5681 §3.2; Linux tcp_reordering = 3).</summary>
     public int DupThresh { get; init; } = 3;

@@ -114,7 +114,7 @@ public sealed partial class ScriptRunner
             // SOCK_RCVBUF_LOCK: the buffer no longer grows, and its space clamps the window, so
             // the window scale offered too (tcp_openreq_init_rwin(), tcp_select_initial_window()).
             "SO_RCVBUF" => settings with { ReceiveBuffer = settings.ReceiveBufferFor((int)value), ReceiveBufferMax = settings.ReceiveBufferFor((int)value) },
-            "SO_SNDBUF" => settings with { SendBuffer = settings.SendBufferFor((int)value) },
+            "SO_SNDBUF" => settings with { SendBuffer = settings.SendBufferFor((int)value), SendBufferMax = null },
             _ => throw new ScriptFailedException($"setsockopt(): option {name} not supported by the simulator"),
         };
 

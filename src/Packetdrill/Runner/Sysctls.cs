@@ -106,7 +106,7 @@ public static partial class Sysctls
             // tcp_rmem and tcp_wmem: min, default, max. A socket's receive window offers half its
             // buffer (tcp_full_space()), and the largest buffer sets the window scale.
             ("tcp_rmem", _, 3) => settings with { ReceiveBuffer = (int)(values[1] / 2), ReceiveBufferMax = (int)values[2] },
-            ("tcp_wmem", _, 3) => settings with { SendBuffer = (int)values[1] },
+            ("tcp_wmem", _, 3) => settings with { SendBuffer = (int)values[1], SendBufferMax = (int)values[2] },
             ("rmem_max", > 0, _) => settings with { RmemMax = (int)one!.Value },
             ("wmem_max", > 0, _) => settings with { WmemMax = (int)one!.Value },
             ("tcp_congestion_control", _, _) when CongestionControlRegistry.Names.Contains(sysctl.Value) => settings with { Congestion = sysctl.Value },

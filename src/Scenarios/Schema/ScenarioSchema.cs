@@ -176,7 +176,7 @@ public static class ScenarioSchema
             or "keepalive_probes" or "listen_backlog" or "quick_acks" => Integer($"{key}.", minimum: 0),
         "initial_rto" or "min_rto" or "max_rto" or "delayed_ack" or "time_wait" or "keepalive_time" or "keepalive_interval"
             or "invalid_ack_rate_limit" => Unit($"{key}, a duration."),
-        "receive_buffer" or "send_buffer" or "receive_buffer_max" or "wmem_max" or "rmem_max" or "notsent_lowat" => Unit($"{key} in bytes, e.g. 4MiB."),
+        "receive_buffer" or "send_buffer" or "receive_buffer_max" or "send_buffer_max" or "wmem_max" or "rmem_max" or "notsent_lowat" => Unit($"{key} in bytes, e.g. 4MiB."),
         "nodelay" or "window_scaling" or "timestamps" or "sack" or "dsack" or "rack" or "tlp" or "keepalive" or "ack_every_segment"
             or "byte_counting" or "ecn_fallback" or "ecn_low" or "frto" or "pacing" or "prr" or "thin_linear_timeouts" or "slow_start_after_idle" => Bool($"{key}."),
         _ => throw Missing("tcp", key),

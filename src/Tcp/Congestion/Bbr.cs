@@ -166,6 +166,9 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
 
     uint? ICongestionControl.MinTsoSegments(TcpConnection connection) => MinTsoSegments(connection);
 
+    /// <summary>bbr_sndbuf_expand(): three windows, as BBR may slow-start even during recovery.</summary>
+    uint ICongestionControl.SendBufferExpansion => 3;
+
     /// <summary>bbr_tso_segs_goal(): segments in a TSO burst at this pacing rate (about 1 ms of it), 2 at least above 1.2 Mbit/s.</summary>
     protected override uint TsoSegmentsGoal()
     {

@@ -20,6 +20,9 @@ namespace NetSim.Tcp.Congestion;
 /// </summary>
 public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
 {
+    /// <summary>bbr_sndbuf_expand(): three windows, as BBR may slow-start even during recovery.</summary>
+    uint ICongestionControl.SendBufferExpansion => 3;
+
     private const uint Unset = uint.MaxValue;
 
     private const uint MinRttWindowSeconds = 10;

@@ -50,6 +50,9 @@ public interface ICongestionControl
     /// <summary>The fewest segments the algorithm wants per TSO packet, or null for the tcp_min_tso_segs sysctl (ops->min_tso_segs).</summary>
     uint? MinTsoSegments(TcpConnection connection) => null;
 
+    /// <summary>ca_ops->sndbuf_expand: how many windows the send buffer grows to hold (tcp_sndbuf_expand()), two unless the algorithm says.</summary>
+    uint SendBufferExpansion => 2;
+
     /// <summary>An ACK was processed, after the segments it acknowledged were counted; <paramref name="ece"/> when it echoed CE (ops->in_ack_event).</summary>
     void InAckEvent(TcpConnection connection, bool ece)
     {
