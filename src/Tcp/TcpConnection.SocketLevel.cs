@@ -125,9 +125,9 @@ public sealed partial class TcpConnection
         : (Iss + 1 + (int)_bytesWritten + (_finRequested ? 1 : 0)) - SndUna;
 
     /// <summary>
-    /// What the not-sent watermark lets a write add: tcp_sendmsg_locked() allocates a new segment
-    /// only while tcp_stream_memory_free() finds fewer not-sent bytes than the mark, and fills the
-    /// segment it allocates, so a write may end up to one MSS past the mark.
+    /// The room the not-sent watermark leaves, in whole segments: zero once the not-sent bytes
+    /// reach the mark, when a write starts no new skb (tcp_stream_memory_free()); the skb it started
+    /// last it still fills to the size goal.
     /// </summary>
     private long NotSentRoom
     {

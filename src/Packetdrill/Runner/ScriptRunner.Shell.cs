@@ -34,7 +34,8 @@ public sealed partial class ScriptRunner
     /// defaults of the sockets created after it (and reach open ones for those Linux reads per
     /// segment, <see cref="Sysctls.IsReadLive"/>), as do <c>defaults.sh</c> (<see cref="DefaultsSh"/>)
     /// an fq qdisc on the tun device (<c>tc qdisc replace dev tun0 root fq</c>: pacing) and
-    /// <c>ip tcp_metrics flush</c> (the Fast Open cookie cache). A line
+    /// <c>ip tcp_metrics flush</c> (the Fast Open cookie cache); <c>dd</c> and <c>rm</c> make and
+    /// remove files for sendfile() (<see cref="RunFileCommand"/>). A line
     /// with any other command, or a sysctl the model has no setting for, is reported as skipped,
     /// with whatever it set that the model has still applied; comments are ignored.
     /// </summary>
@@ -69,6 +70,11 @@ public sealed partial class ScriptRunner
             {
                 _stack.FastOpenCookies.Clear();
                 understood &= command.StartsWith("ip tcp_metrics flush", StringComparison.Ordinal);
+                continue;
+            }
+
+            if (RunFileCommand(command))
+            {
                 continue;
             }
 

@@ -64,7 +64,9 @@ public sealed partial class ScriptRunner
         "fcntl" => Fcntl(call),
         "poll" => Poll(call),
         "ioctl" => Ioctl(call),
-        _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, sendto, sendmsg, read, recv, recvfrom, recvmsg, close, shutdown, setsockopt, getsockopt, fcntl, poll, ioctl)"),
+        "open" => Open(call),
+        "sendfile" => SendFile(call),
+        _ => throw new ScriptFailedException($"{call.Name}(): not supported by the simulator (supported: socket, bind, listen, accept, connect, write, send, sendto, sendmsg, sendfile, read, recv, recvfrom, recvmsg, close, shutdown, setsockopt, getsockopt, fcntl, poll, ioctl, open)"),
     };
 
     /// <summary>Checks a call's result, errno and, for a blocking call, when it returned.</summary>
@@ -268,7 +270,6 @@ public sealed partial class ScriptRunner
     private SyscallOutcome SendData(SyscallEvent call, ScriptSocket socket, bool zeroCopy)
     {
         var (bytes, flags, fastOpen, dontWait, _) = WriteArguments(call);
-        var nonBlocking = socket.NonBlocking || dontWait;
 
         // tcp_sendmsg_fastopen(): not to an AF_UNSPEC address; a connect() under way answers EALREADY.
         if (fastOpen && call.Name == "sendto" && call.Arguments.Count > 4 && call.Arguments[4] == "AF_UNSPEC")
@@ -276,6 +277,17 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail("EOPNOTSUPP");
         }
 
+        var fragments = zeroCopy && call.Name == "sendmsg" && IovecLengths(call) is { } lengths && Fragments(lengths) > MaxSkbFragments ? lengths : null;
+        return SendBytes(socket, bytes, flags, fastOpen, socket.NonBlocking || dontWait, fragments);
+    }
+
+    /// <summary>
+    /// tcp_sendmsg(): <paramref name="bytes"/> to the socket's connection, opening it first for
+    /// Fast Open; a zerocopy send's iovecs, when they pin more fragments than an skb holds, as
+    /// <paramref name="zeroCopyFragments"/>.
+    /// </summary>
+    private SyscallOutcome SendBytes(ScriptSocket socket, long bytes, SendFlags flags, bool fastOpen, bool nonBlocking, List<long>? zeroCopyFragments)
+    {
         if (socket.Connection is null && socket.Listener is null && (fastOpen || socket.DeferredConnect))
         {
             return FastOpenWrite(socket, bytes, flags, nonBlocking, fastOpen);
@@ -316,7 +328,7 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail(connection.State is TcpState.SynSent or TcpState.SynReceived ? "EAGAIN" : "EPIPE");
         }
 
-        return zeroCopy && call.Name == "sendmsg" && IovecLengths(call) is { } lengths && Fragments(lengths) > MaxSkbFragments
+        return zeroCopyFragments is { } lengths
             ? WriteFragments(socket, connection, lengths, flags)
             : WriteData(socket, connection, bytes, 0, flags, nonBlocking);
     }

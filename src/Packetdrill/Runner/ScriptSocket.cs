@@ -3,7 +3,7 @@ using NetSim.Tcp.Timestamping;
 
 namespace NetSim.Packetdrill.Runner;
 
-/// <summary>A file descriptor of the script: a socket before connect or listen, a listener, or a connection.</summary>
+/// <summary>A file descriptor of the script: a socket before connect or listen, a listener, a connection, or a regular file.</summary>
 internal sealed class ScriptSocket(int fd)
 {
     public int Fd { get; } = fd;
@@ -13,6 +13,9 @@ internal sealed class ScriptSocket(int fd)
     public TcpConnection? Connection { get; set; }
 
     public TcpConnection? Listener { get; set; }
+
+    /// <summary>A regular file open()ed by the script, for sendfile(), in place of a socket.</summary>
+    public ScriptFile? File { get; set; }
 
     /// <summary>Socket options set before the connection exists (setsockopt before connect or listen).</summary>
     public TcpSettings? PendingSettings { get; set; }
