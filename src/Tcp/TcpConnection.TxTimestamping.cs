@@ -177,7 +177,7 @@ public sealed partial class TcpConnection : ITxTimestampObserver
             return;
         }
 
-        var index = _txTimestampKeys.FindIndex(keyed => keyed.Key.Value == key);
+        var index = IndexOfTimestampKey(key);
         var forProgram = index >= 0 ? _txTimestampKeys[index].ForProgram : (BpfCallbackFlags & BpfTxTimestampingFlag) != 0;
         var forSocket = index >= 0 ? _txTimestampKeys[index].ForSocket : TimestampingFlags;
         if (forProgram)
@@ -190,6 +190,19 @@ public sealed partial class TcpConnection : ITxTimestampObserver
         {
             ReportTxTimestamp(TxTimestampPoint.Sent, new SequenceNumber(key));
         }
+    }
+
+    private int IndexOfTimestampKey(uint key)
+    {
+        for (var i = 0; i < _txTimestampKeys.Count; i++)
+        {
+            if (_txTimestampKeys[i].Key.Value == key)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>tcp_ack_tstamp(): the ACK timestamps of each key the cumulative ACK has passed (prior_snd_una &lt;= key &lt; snd_una).</summary>
