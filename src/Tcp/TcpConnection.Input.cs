@@ -299,7 +299,7 @@ public sealed partial class TcpConnection
             }
             else
             {
-                Abort(State == TcpState.SynReceived ? "ECONNREFUSED" : "ECONNRESET");
+                Abort(ResetError);
             }
 
             return;
@@ -346,7 +346,7 @@ public sealed partial class TcpConnection
         // longer take aborts the connection.
         if (DataAfterReceiveShutdown(packet, seq))
         {
-            Abort(State == TcpState.CloseWait ? "EPIPE" : "ECONNRESET");
+            Abort(ResetError);
             Stack.SendResetAnswering(packet);
             return;
         }
@@ -373,6 +373,13 @@ public sealed partial class TcpConnection
         WakeReaderIfReady();
         PushPendingFrames();
     }
+
+    /// <summary>
+    /// Linux tcp_reset()'s error, "as BSD sees it": EPIPE in CLOSE-WAIT, ECONNRESET in the other
+    /// synchronized states (SYN-RECEIVED too, where RFC 9293 §3.10.7.4 would refuse an active
+    /// open); SYN-SENT's ECONNREFUSED is given where its RST is taken.
+    /// </summary>
+    private string ResetError => State == TcpState.CloseWait ? "EPIPE" : "ECONNRESET";
 
     /// <summary>
     /// RFC 1122 §4.2.2.13 (Linux tcp_rcv_state_process(), TCPAbortOnData): data beyond RCV.NXT
