@@ -41,21 +41,28 @@ public sealed partial class TcpConnection
     /// (forced_push()), or else sent on its own if it is the send head (tcp_push_one()). So a long
     /// write starts to leave while it is copied, and the skb's unsent rest, which later bytes fill
     /// up again, keeps its PSH: that is where later segments end and which of them carry PSH.
-    /// Returns the bytes copied.
+    /// With <see cref="TcpSettings.SmallQueues"/> the rest of an skb just pushed is refilled only
+    /// while the buffer has room too: in Linux a push inside the copy loop sends little before
+    /// TCP Small Queues holds it (the writer owns the socket, so transmit completions release
+    /// nothing more), which the simulator, modelling no device backlog per socket, would otherwise
+    /// let run to the whole congestion window. Returns the bytes copied.
     /// </summary>
     private long QueueWrite(long bytes)
     {
         var sizeGoal = SizeGoal(CurrentMss());
         long copied = 0;
+        var pushed = false;
         while (bytes > 0)
         {
             var copy = _writeQueue.TailRoom(_streamNext, sizeGoal);
+            if ((copy <= 0 || (pushed && Settings.SmallQueues)) && (SendBufferQueued >= _sendBufferSize || NotSentRoom <= 0))
+            {
+                break;
+            }
+
+            pushed = false;
             if (copy <= 0)
             {
-                if (SendBufferQueued >= _sendBufferSize || NotSentRoom <= 0)
-                {
-                    break;
-                }
 
                 // tcp_add_write_queue_tail(): the first unsent skb starts the busy clock.
                 if (_bytesWritten == _streamNext)
@@ -88,10 +95,12 @@ public sealed partial class TcpConnection
             {
                 _writeQueue.MarkTailPush(_bytesWritten);
                 PushPendingFrames(pushOne: false, Nagle.Push);
+                pushed = true;
             }
             else if (_writeQueue.HeadIsTail(_streamNext))
             {
                 PushPendingFrames(pushOne: true, Nagle.Push);
+                pushed = true;
             }
         }
 

@@ -258,6 +258,14 @@ public sealed record TcpSettings
     /// </summary>
     public bool Pacing { get; init; }
 
+    /// <summary>
+    /// TCP Small Queues hold a socket's transmissions while its packets wait in the device
+    /// (tcp_small_queue_check()): a writer that owns the socket pushes little beyond what it
+    /// copied into the send buffer (<see cref="TcpConnection.Write(long, SendFlags)"/>). False for
+    /// a device that orphans what it is given, as packetdrill's tun does, so that TSQ never holds.
+    /// </summary>
+    public bool SmallQueues { get; init; } = true;
+
     /// <summary>How CUBIC ends its first slow start: Linux's HyStart, HyStart++ (RFC 9406), or not before a loss.</summary>
     public HystartMode Hystart { get; init; } = HystartMode.Classic;
 

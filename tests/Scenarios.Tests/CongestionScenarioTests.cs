@@ -66,6 +66,23 @@ public sealed class CongestionScenarioTests : IDisposable
         Assert.Equal(0, result.Links.Single(l => l.Link == "r1->r2").QueueDrops);
     }
 
+    /// <summary>
+    /// scenarios/send-buffer-autotuning.yaml: on a 100 Mbit/s, 100 ms path a fixed 128 KiB send
+    /// buffer lets the flow move little more than itself per round trip (about 10 Mbit/s), while
+    /// the flow whose buffer may grow to 4 MiB fills most of its path.
+    /// </summary>
+    [Fact]
+    public void AGrowingSendBufferFillsThePathAFixedOneCannot()
+    {
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("send-buffer-autotuning.yaml")), _temporary.Path);
+
+        var fixedBuffer = result.Flows.Single(f => f.Flow == "fixed");
+        var autotuned = result.Flows.Single(f => f.Flow == "autotuned");
+        var perRoundTrip = 128 * 1024 * 8 / 0.1 / 1e6;
+        Assert.InRange((double)fixedBuffer.GoodputMbps, 0.5 * perRoundTrip, 1.5 * perRoundTrip);
+        Assert.True((double)autotuned.GoodputMbps > 70, $"autotuned {autotuned.GoodputMbps} Mbit/s");
+    }
+
     [Fact]
     public void EcnLowIsReadPerFlowAndReachesTheConnection()
     {

@@ -220,12 +220,15 @@ public class SockoptTests
         var client = RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops => skops.SetSockOpt(Linux.SOL_SOCKET, Linux.SO_SNDBUF, 8123));
 
         // sk_sndbuf 16246. tcp_sendmsg_locked() checks the buffer only before it starts an skb,
-        // which it then fills to the size goal: one skb, past the buffer, and no room for another.
+        // which it then fills to the size goal: one skb, past the buffer, whose front the initial
+        // window sends at once. The next write tops that skb up again without a check; the one
+        // after finds no room for another.
         Assert.Equal(16246, client.SendBufferSpace);
         var written = client.Write(1_000_000);
         Assert.InRange(written, 16247, NetSim.Tcp.TcpConnection.GsoMaxSize);
         Assert.Equal(0, written % client.Mss);
         Assert.Equal(0, client.SendBufferSpace);
+        Assert.InRange(client.Write(1_000_000), 1, written - 1);
         Assert.Equal(0, client.Write(1_000_000));
     }
 

@@ -9,7 +9,8 @@ public sealed record PacketdrillOptions
     /// The endpoint's settings before any shell line: the Linux profile with the buffers the kernel's
     /// packetdrill selftests set (tools/testing/selftests/net/packetdrill/defaults.sh): tcp_rmem
     /// "4096 540000 15 MiB", of whose default buffer tcp_full_space() offers half and whose maximum
-    /// sets window scale 8; tcp_wmem default 256 KiB, at most 4 MiB; tcp_syn_retries 5. A script's own
+    /// sets window scale 8; tcp_wmem default 256 KiB, at most 4 MiB; tcp_syn_retries 5; and TCP
+    /// Small Queues never holding, as tun orphans each skb it is given (tun_net_xmit()). A script's own
     /// <c>./defaults.sh</c> line applies the rest of that file.
     /// </summary>
     public TcpSettings Settings { get; init; } = TcpSettings.Linux with
@@ -18,6 +19,7 @@ public sealed record PacketdrillOptions
         ReceiveBufferMax = 15 << 20,
         SendBuffer = 256 << 10,
         SendBufferMax = 4 << 20,
+        SmallQueues = false,
         SynRetries = 5,
     };
 
