@@ -16,9 +16,9 @@ public sealed partial class TcpConnection
 {
     /// <summary>
     /// sk_gso_max_size (sk_dst_gso_max_size()): the device's GSO_LEGACY_MAX_SIZE of 64 KiB less
-    /// MAX_TCP_HEADER + 1, MAX_TCP_HEADER being 320 bytes in a distribution kernel's x86-64 build.
+    /// MAX_TCP_HEADER + 1.
     /// </summary>
-    public const int GsoMaxSize = 65536 - 1 - 320;
+    public const int GsoMaxSize = 65536 - 1 - MaxTcpHeader;
 
     /// <summary>GSO_MAX_SEGS: the most segments in one GSO packet (sk_gso_max_segs).</summary>
     private const int GsoMaxSegments = 65535;

@@ -135,7 +135,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private void ExpandSendBuffer()
     {
-        if (_sendBufferLocked || Settings.SendBufferMax is not { } largest)
+        if (!SendBufferMayGrow || Settings.SendBufferMax is not { } largest)
         {
             return;
         }
@@ -149,8 +149,19 @@ public sealed partial class TcpConnection
         }
     }
 
+    /// <summary>Neither SO_SNDBUF (SOCK_SNDBUF_LOCK) nor the lack of a tcp_wmem[2] fixes the send buffer.</summary>
+    private bool SendBufferMayGrow => !_sendBufferLocked && Settings.SendBufferMax is not null;
+
     /// <summary>tcp_should_expand_sndbuf(): the buffer may grow, and the window is not all in use.</summary>
-    private bool SendBufferShouldGrow => !_sendBufferLocked && Settings.SendBufferMax is not null && PacketsInFlight < Window.Cwnd;
+    private bool SendBufferShouldGrow => SendBufferMayGrow && PacketsInFlight < Window.Cwnd;
+
+    /// <summary>
+    /// The truesize of an skb tcp_stream_alloc_skb() makes, before its payload: a head of
+    /// MAX_TCP_HEADER from skb_small_head_cache, whose 640-byte objects hold the skb_shared_info
+    /// too, and struct sk_buff: SKB_TRUESIZE(MAX_TCP_HEADER), 896 bytes in an x86-64
+    /// distribution kernel's build.
+    /// </summary>
+    public const int SkbOverhead = MaxTcpHeader + SkbSharedInfoBytes + SkbStructBytes;
 
     /// <summary>MAX_TCP_HEADER in an x86-64 distribution kernel's build.</summary>
     private const int MaxTcpHeader = 320;

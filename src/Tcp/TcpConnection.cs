@@ -203,14 +203,6 @@ public sealed partial class TcpConnection
     /// </summary>
     private long SendBufferQueued => _bytesWritten - StreamAcked + ((long)SkbOverhead * (_writeQueue.Skbs(_streamNext) + _rtx.Packets));
 
-    /// <summary>
-    /// The truesize of an skb tcp_stream_alloc_skb() makes, before its payload: a head of
-    /// MAX_TCP_HEADER (320 bytes) from skb_small_head_cache, whose 640-byte objects hold the
-    /// skb_shared_info too, and struct sk_buff: SKB_TRUESIZE(320), in an x86-64 distribution
-    /// kernel's build.
-    /// </summary>
-    public const int SkbOverhead = 896;
-
     /// <summary>Payload bytes the application may still write now: the send buffer's room, within what TCP_NOTSENT_LOWAT allows.</summary>
     public long SendBufferSpace => Math.Min(SendBufferRoom, NotSentRoom);
 
