@@ -85,21 +85,13 @@ public sealed partial class ScriptRunner
         };
     }
 
-    /// <summary>SCM_TSTAMP_SND, SCM_TSTAMP_SCHED and SCM_TSTAMP_ACK as ee_info values.</summary>
-    private static long? TimestampPoint(string name) => name switch
-    {
-        "SCM_TSTAMP_SND" => (long)TxTimestampPoint.Sent,
-        "SCM_TSTAMP_SCHED" => (long)TxTimestampPoint.Scheduled,
-        "SCM_TSTAMP_ACK" => (long)TxTimestampPoint.Acknowledged,
-        _ => null,
-    };
+    /// <summary>SCM_TSTAMP_SND, SCM_TSTAMP_SCHED and SCM_TSTAMP_ACK, indexed by their ee_info values.</summary>
+    private static readonly string[] TimestampPointNames = ["SCM_TSTAMP_SND", "SCM_TSTAMP_SCHED", "SCM_TSTAMP_ACK"];
 
-    private static string TimestampPointName(uint point) => (TxTimestampPoint)point switch
-    {
-        TxTimestampPoint.Sent => "SCM_TSTAMP_SND",
-        TxTimestampPoint.Scheduled => "SCM_TSTAMP_SCHED",
-        _ => "SCM_TSTAMP_ACK",
-    };
+    /// <summary>The ee_info value an SCM_TSTAMP_ name stands for, or null for another name.</summary>
+    private static long? TimestampPoint(string name) => Array.IndexOf(TimestampPointNames, name) is var point and >= 0 ? point : null;
+
+    private static string TimestampPointName(uint point) => TimestampPointNames[point];
 
     /// <summary>
     /// The SCM_TIMESTAMPING control message a script writes (<c>scm_sec=0,scm_nsec=20000000</c>,
