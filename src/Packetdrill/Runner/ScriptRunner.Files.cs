@@ -73,10 +73,9 @@ public sealed partial class ScriptRunner
     private SyscallOutcome Open(SyscallEvent call)
     {
         var path = call.Arguments.Count > 0 ? call.Arguments[0].Trim().Trim('"') : "";
-        var flags = call.Arguments.Count > 1 ? call.Arguments[1].Split('|').Select(flag => flag.Trim()).ToList() : [];
         if (!_files.ContainsKey(path))
         {
-            if (!flags.Contains("O_CREAT"))
+            if (!HasFlag(call, 1, "O_CREAT"))
             {
                 return SyscallOutcome.Fail("ENOENT");
             }

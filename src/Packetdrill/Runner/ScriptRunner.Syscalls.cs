@@ -125,7 +125,7 @@ public sealed partial class ScriptRunner
     private SyscallOutcome Socket(SyscallEvent call)
     {
         var socket = NewSocket(call);
-        socket.NonBlocking = call.Arguments.Count > 1 && call.Arguments[1].Split('|').Any(flag => flag.Trim() == "SOCK_NONBLOCK");
+        socket.NonBlocking = HasFlag(call, 1, "SOCK_NONBLOCK");
         return SyscallOutcome.Return(socket.Fd);
     }
 
@@ -154,6 +154,10 @@ public sealed partial class ScriptRunner
 
         return _sockets.TryGetValue(fd, out var socket) ? socket : throw new ScriptFailedException($"{call.Name}(): fd {fd} is not open (EBADF)");
     }
+
+    /// <summary>Whether argument <paramref name="index"/>, flags joined with <c>|</c>, includes <paramref name="flag"/>.</summary>
+    private static bool HasFlag(SyscallEvent call, int index, string flag) =>
+        call.Arguments.Count > index && call.Arguments[index].Split('|').Any(name => name.Trim() == flag);
 
     private long IntegerArgument(SyscallEvent call, int index)
     {
@@ -582,7 +586,7 @@ public sealed partial class ScriptRunner
         var socket = SocketOf(call);
         if (call.Arguments.Count > 2 && call.Arguments[1] == "F_SETFL")
         {
-            socket.NonBlocking = call.Arguments[2].Split('|').Any(flag => flag.Trim() == "O_NONBLOCK");
+            socket.NonBlocking = HasFlag(call, 2, "O_NONBLOCK");
             return SyscallOutcome.Return(0);
         }
 

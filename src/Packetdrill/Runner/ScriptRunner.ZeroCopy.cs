@@ -165,7 +165,7 @@ public sealed partial class ScriptRunner
 
     /// <summary>Whether a recvmsg() reads the error queue: MSG_ERRQUEUE among its flags.</summary>
     private static bool ReadsErrorQueue(SyscallEvent call) =>
-        call.Arguments.Count > 2 && call.Arguments[2].Split('|').Any(flag => flag.Trim() == "MSG_ERRQUEUE");
+        HasFlag(call, 2, "MSG_ERRQUEUE");
 
     [GeneratedRegex(@"(?<name>ee_[a-z]+)\s*=\s*(?<value>[A-Za-z0-9_-]+)")]
     private static partial Regex ErrorFields();
