@@ -7,7 +7,7 @@ using NetSim.Sim.Network.Queues;
 namespace NetSim.Scenarios;
 
 /// <summary>
-/// Reads a link's properties: rate, delay, mtu, framing, queue, loss and impair, each either one value for
+/// Reads a link's properties: rate, delay, mtu, framing, pmtud_black_hole, queue, loss and impair, each either one value for
 /// both directions or <c>{ forward: ..., reverse: ... }</c>; forward carries the first host named to the second.
 /// </summary>
 internal static class LinkPropertiesReader
@@ -26,6 +26,7 @@ internal static class LinkPropertiesReader
         var delay = Directional(Source("delay"), "delay", (m, k) => m.Duration(k));
         var mtu = Directional(Source("mtu"), "mtu", (m, k) => m.Size(k));
         var framing = Directional(Source("framing"), "framing", (m, k) => m.Size(k));
+        var blackHole = Directional(Source("pmtud_black_hole"), "pmtud_black_hole", (m, k) => m.Boolean(k));
         var queue = DirectionalMap(Source("queue"), "queue", ReadQueue);
         var loss = DirectionalMap(Source("loss"), "loss", ReadLoss);
         var impair = DirectionalMap(Source("impair"), "impair", ReadImpairments);
@@ -55,7 +56,8 @@ internal static class LinkPropertiesReader
                 Pick(queue, direction) ?? new DropTailSpec(100, null),
                 Pick(loss, direction) ?? NoLossSpec.Instance,
                 Pick(impair, direction) ?? Impairments.None,
-                (int)f);
+                (int)f,
+                Pick(blackHole, direction) ?? false);
         }
 
         return (Channel(0), Channel(1));

@@ -178,6 +178,9 @@ public static class ScenarioBuilder
             spec.Loss.Create(streams.Get($"loss/{name}"), flowEndpoints),
             spec.Impairments,
             spec.Impairments.Any ? streams.Get($"impair/{name}") : null,
-            spec.FramingBytes);
+            spec.FramingBytes)
+        {
+            PmtudBlackHole = spec.PmtudBlackHole,
+        };
     }
 }

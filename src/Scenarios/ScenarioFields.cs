@@ -12,7 +12,7 @@ internal static class ScenarioFields
 
     public static readonly string[] Kernel = ["version", "hz"];
     public static readonly string[] Pcap = ["links", "hosts"];
-    public static readonly string[] LinkProperties = ["rate", "delay", "mtu", "framing", "queue", "loss", "impair"];
+    public static readonly string[] LinkProperties = ["rate", "delay", "mtu", "framing", "pmtud_black_hole", "queue", "loss", "impair"];
     public static readonly string[] Link = ["between", .. LinkProperties];
     public static readonly string[] Dumbbell = ["pairs", "bottleneck", "access", "flow"];
     public static readonly string[] Flow = ["name", "from", "to", "app", "start", "stop", "tcp"];

@@ -15,7 +15,7 @@ internal static class TcpSettingsReader
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
         "sack", "dsack", "rack", "tlp", "receive_buffer_max", "send_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
         "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "ecn_option", "ecn_fallback", "ecn_low", "frto", "hystart", "pacing", "prr", "wmem_max", "rmem_max",
-        "thin_linear_timeouts", "notsent_lowat", "slow_start_after_idle",
+        "thin_linear_timeouts", "notsent_lowat", "slow_start_after_idle", "mtu_probing", "base_mss",
     ];
 
     public static TcpSettings Read(YamlMap map, TcpSettings inherited)
@@ -96,6 +96,8 @@ internal static class TcpSettingsReader
             SlowStartAfterIdle = map.Boolean("slow_start_after_idle") ?? settings.SlowStartAfterIdle,
             NotSentLowWatermark = (uint?)Positive(map, "notsent_lowat", map.Size("notsent_lowat")) ?? settings.NotSentLowWatermark,
             Retries2 = (int)(NonNegative(map, "retries2") ?? settings.Retries2),
+            MtuProbing = (int)(MtuProbingMode(map) ?? settings.MtuProbing),
+            BaseMss = (int)(Positive(map, "base_mss", map.Size("base_mss")) ?? settings.BaseMss),
             NoDelay = map.Boolean("nodelay") ?? settings.NoDelay,
             WindowScaling = map.Boolean("window_scaling") ?? settings.WindowScaling,
             Timestamps = map.Boolean("timestamps") ?? settings.Timestamps,
@@ -124,6 +126,11 @@ internal static class TcpSettingsReader
         if (settings.Mss > ushort.MaxValue)
         {
             throw map.Error("mss", "an MSS fits in 16 bits");
+        }
+
+        if (settings.BaseMss is < 48 or > ushort.MaxValue)
+        {
+            throw map.Error("base_mss", $"tcp_base_mss lies in [48, 65535] (got {settings.BaseMss})");
         }
 
         return settings;
@@ -166,5 +173,14 @@ internal static class TcpSettingsReader
         return mode is null or (>= 0 and <= 3)
             ? (int?)mode
             : throw map.Error("ecn_option", "tcp_ecn_option is 0 (never), 1 (when the counters need it), 2 (on every segment unless it does not get through, Linux's default) or 3 (on every segment)");
+    }
+
+    /// <summary>Linux tcp_mtu_probing: whether packetization-layer path MTU discovery (RFC 4821) runs.</summary>
+    private static int? MtuProbingMode(YamlMap map)
+    {
+        var mode = map.Integer("mtu_probing");
+        return mode is null or (>= 0 and <= 2)
+            ? (int?)mode
+            : throw map.Error("mtu_probing", "tcp_mtu_probing is 0 (off, Linux's default), 1 (once retransmission timeouts suggest a black hole) or 2 (always)");
     }
 }

@@ -147,6 +147,11 @@ public sealed partial class TcpConnection
             AddRttSample(sample, caRtt ?? sample, ackMaybeDelayed);
         }
 
+        if (advanced)
+        {
+            CheckMtuProbeAcked();
+        }
+
         if (IsFullSocket && State is not TcpState.SynSent)
         {
             Congestion.PacketsAcked(this, ackedPackets + newlySacked, caRtt is { } ca ? ca.Microseconds : -1);

@@ -13,6 +13,9 @@ namespace NetSim.Tcp;
 /// </summary>
 public sealed partial class TcpConnection
 {
+    /// <summary>tcp_init_cwnd(): the route's initcwnd metric, else the initial window configured.</summary>
+    private uint InitialCwnd => (uint)(Stack.Host.RouteMetricsTowards(RemoteAddress).InitCwnd ?? Settings.InitialCwnd);
+
     private void RestartWindowAfterIdle()
     {
         if (!Settings.SlowStartAfterIdle || PacketsOut > 0 || Congestion is IModelBasedCongestionControl)
@@ -30,7 +33,7 @@ public sealed partial class TcpConnection
         Congestion.CwndEvent(this, CaEvent.CwndRestart);
         Window.Ssthresh = CurrentSsthresh();
         var cwnd = Window.Cwnd;
-        var restart = Math.Min((uint)Settings.InitialCwnd, cwnd);
+        var restart = Math.Min(InitialCwnd, cwnd);
         while ((idle -= rto) > 0 && cwnd > restart)
         {
             cwnd >>= 1;

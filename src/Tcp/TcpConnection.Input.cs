@@ -189,8 +189,9 @@ public sealed partial class TcpConnection
             SetState(TcpState.Established);
         }
 
+        MtupInit(TcpHeaderLength);
         Window.Ssthresh = CongestionWindow.InfiniteSsthresh;
-        Window.Cwnd = Statistics.TotalRetransmissions > 1 ? 1u : (uint)Settings.InitialCwnd;
+        Window.Cwnd = Statistics.TotalRetransmissions > 1 ? 1u : InitialCwnd;
         SetCaState(CaState.Open);
         InitializeReceiveMss();
 
@@ -870,7 +871,10 @@ public sealed partial class TcpConnection
     private void SetPeerMss(ushort mssOption)
     {
         // RFC 9293 §3.7.1: without the option the peer accepts 536 bytes.
-        _mssClamp = Math.Min(AdvertisedMss, mssOption == 0 ? DefaultMss : mssOption);
-        SyncMss(Stack.Host.PathMtuTowards(RemoteAddress));
+        // tcp_parse_options(): the peer's MSS, bounded by TCP_MAXSEG (and the configured MSS); the
+        // route's MTU bounds the send MSS through tcp_sync_mss(), its advmss only the MSS announced.
+        var bound = UserMss > 0 ? Math.Min(UserMss, Settings.Mss) : Settings.Mss;
+        _mssClamp = Math.Min(bound, mssOption == 0 ? DefaultMss : mssOption);
+        SyncMss(DstMtu());
     }
 }

@@ -42,11 +42,15 @@ public sealed partial class TcpConnection
         }
     }
 
-    /// <summary>dst_metric_advmss() of the route to the peer, as tcp_connect_init() and tcp_openreq_init_rwin() take it.</summary>
+    /// <summary>
+    /// dst_metric_advmss() of the route to the peer, as tcp_connect_init() and
+    /// tcp_openreq_init_rwin() take it: the route's advmss metric, else its MTU less the headers.
+    /// </summary>
     private void TakeFirstHopMss()
     {
         var mtu = Stack.Host.MtuTowards(RemoteAddress);
-        _firstHopMss = mtu > Packet.Ipv4HeaderBytes + Packet.TcpHeaderBytes ? mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes : 0;
+        _firstHopMss = Stack.Host.RouteMetricsTowards(RemoteAddress).AdvMss
+            ?? (mtu > Packet.Ipv4HeaderBytes + Packet.TcpHeaderBytes ? mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes : 0);
     }
 
     /// <summary>

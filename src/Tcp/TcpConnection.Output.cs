@@ -42,6 +42,19 @@ public sealed partial class TcpConnection
         var newDataOnly = _frtoSendNew;
         var mssNow = CurrentMss();
         _frtoSendNew = false;
+
+        // tcp_write_xmit(): an MTU probe first; one waiting for room holds everything back.
+        if (!pushOne && CanSendNewData)
+        {
+            var probe = MtuProbe();
+            if (probe == 0)
+            {
+                return;
+            }
+
+            sent = sentNew = probe > 0;
+        }
+
         while (true)
         {
             if (PacketsInFlight >= Window.Cwnd)
@@ -405,6 +418,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private void Transmit(SequenceNumber seq, int payloadLength, long streamOffset, TcpFlags flags, SequenceNumber? ackNumber = null)
     {
+        ValidateRoute();
         var packet = Stack.Host.Pool.Rent();
         packet.Source = LocalAddress;
         packet.Destination = RemoteAddress;

@@ -24,30 +24,67 @@ public sealed partial class TcpConnection
     /// <summary>icsk_pmtu_cookie: the path MTU the send MSS was last computed from.</summary>
     private int _pmtuCookie;
 
+    /// <summary>The MTU of the route as this socket last validated it (dst_mtu() of sk_dst_cache, without learnt path MTUs).</summary>
+    private int _routeMtu;
+
+    /// <summary>The host's <see cref="Host.RouteGeneration"/> at that validation; -1 before the first.</summary>
+    private int _routeGeneration = -1;
+
     /// <summary>
-    /// tcp_sync_mss(): the send MSS for <paramref name="pathMtu"/>, less the timestamps option once
-    /// agreed (tcp_mtu_to_mss()).
+    /// __sk_dst_check() as every transmission makes it (ip_queue_xmit()): a route changed since the
+    /// socket last looked is taken up now, so that tcp_current_mss() sees it from the next segment on.
+    /// </summary>
+    private void ValidateRoute()
+    {
+        var generation = Stack.Host.RouteGeneration;
+        if (_routeGeneration != generation)
+        {
+            _routeGeneration = generation;
+            _routeMtu = Stack.Host.MtuTowards(RemoteAddress);
+        }
+    }
+
+    /// <summary>dst_mtu() of the socket's route: its MTU as last validated, or less where a Fragmentation Needed taught the host so.</summary>
+    private int DstMtu()
+    {
+        if (_routeGeneration < 0)
+        {
+            ValidateRoute();
+        }
+
+        return Stack.Host.PathMtus.IsEmpty ? _routeMtu : Math.Min(_routeMtu, Stack.Host.PathMtus.Lookup(RemoteAddress, Simulation.Now) ?? int.MaxValue);
+    }
+
+    /// <summary>
+    /// tcp_sync_mss(): the send MSS for <paramref name="pathMtu"/> (tcp_mtu_to_mss()), and while
+    /// MTU probing is on no more than the MSS of its search's floor; the search's top comes down to
+    /// the path MTU.
     /// </summary>
     private void SyncMss(int pathMtu)
     {
+        if (_searchHigh > pathMtu)
+        {
+            _searchHigh = pathMtu;
+        }
+
         _pmtuCookie = pathMtu;
-        var mss = Math.Max(Math.Min(_mssClamp, pathMtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes), MinSendMssForPath);
-        Mss = mss - (TimestampsAgreed ? TimestampsOptionBytes : 0);
+        var mss = MtuToMss(pathMtu);
+        Mss = _mtupEnabled ? Math.Min(mss, MtuToMss(_searchLow)) : mss;
     }
 
     /// <summary>
     /// tcp_current_mss()'s check of dst_mtu() against icsk_pmtu_cookie: a path MTU another
-    /// connection to the peer learnt lowers this one's MSS too, and one whose entry expired
-    /// (RFC 1191 §6.3) raises it again. Hosts that never learnt a path MTU skip the lookup.
+    /// connection to the peer learnt lowers this one's MSS too, one whose entry expired (RFC 1191
+    /// §6.3) raises it again, and so does a changed route once validated.
     /// </summary>
     private void FollowPathMtu()
     {
-        if (Stack.Host.PathMtus.IsEmpty || _mssClamp == 0 || !IsFullSocket || State is TcpState.SynSent or TcpState.Listen or TcpState.Closed)
+        if (_mssClamp == 0 || !IsFullSocket || State is TcpState.SynSent or TcpState.Listen or TcpState.Closed)
         {
             return;
         }
 
-        var pathMtu = Stack.Host.PathMtuTowards(RemoteAddress);
+        var pathMtu = DstMtu();
         if (pathMtu != _pmtuCookie)
         {
             SyncMss(pathMtu);
@@ -55,13 +92,15 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// tcp_v4_mtu_reduced(): the host learns the path MTU (inet_csk_update_pmtu()); if it is below
-    /// the one the MSS came from, the MSS follows it and the segments too long for it are
-    /// retransmitted at once (tcp_simple_retransmit()).
+    /// tcp_v4_mtu_reduced(): the host learns the path MTU (inet_csk_update_pmtu(), which validates
+    /// the route again); if it is below the one the MSS came from, the MSS follows it and the
+    /// segments too long for it are retransmitted at once (tcp_simple_retransmit()).
     /// </summary>
     private void MtuReduced(int reported)
     {
-        var pathMtu = Stack.Host.UpdatePathMtu(RemoteAddress, reported);
+        Stack.Host.UpdatePathMtu(RemoteAddress, reported);
+        ValidateRoute();
+        var pathMtu = DstMtu();
         if (_pmtuCookie <= pathMtu)
         {
             return;

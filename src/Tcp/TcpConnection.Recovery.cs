@@ -139,6 +139,12 @@ public sealed partial class TcpConnection : ILostSegmentObserver
             return delivered;
         }
 
+        // An MTU probe lost first is too big, not a sign of congestion: no window reduction.
+        if (MtuProbeFailed())
+        {
+            return delivered;
+        }
+
         EnterRecovery(ece);
         if (SackAgreed && !RackEnabled && doLost)
         {

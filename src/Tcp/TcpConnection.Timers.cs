@@ -54,6 +54,12 @@ public sealed partial class TcpConnection
             return;
         }
 
+        // tcp_write_timeout(): retransmissions going on for tcp_retries1's horizon suggest a black hole.
+        if (State is not (TcpState.SynSent or TcpState.SynReceived) && RetransmitsTimedOut(Settings.Retries1))
+        {
+            DetectMtuBlackHole();
+        }
+
         var expired = WriteTimedOut();
         if (FlagSet(SockOpsCallbackFlags.Rto))
         {
@@ -166,10 +172,15 @@ public sealed partial class TcpConnection
             return false;
         }
 
-        return UserTimeout > SimTime.Zero
-            ? UserTimeoutPassed(_retransStamp)
-            : Simulation.Now - _retransStamp >= ModelTimeout(Settings.Retries2, SimTime.FromMilliseconds(200));
+        return UserTimeout > SimTime.Zero ? UserTimeoutPassed(_retransStamp) : RetransmitsTimedOut(Settings.Retries2);
     }
+
+    /// <summary>
+    /// retransmits_timed_out() without a user timeout: RTO retransmissions have gone on for as long
+    /// as <paramref name="boundary"/> of them would take backing off from TCP_RTO_MIN.
+    /// </summary>
+    private bool RetransmitsTimedOut(int boundary) =>
+        Retransmits > 0 && Simulation.Now - _retransStamp >= ModelTimeout(boundary, SimTime.FromMilliseconds(200));
 
     /// <summary>Linux tcp_model_timeout(): exponential backoff from <paramref name="rtoBase"/> until TCP_RTO_MAX, then linear.</summary>
     private SimTime ModelTimeout(int boundary, SimTime rtoBase)

@@ -440,7 +440,8 @@ public sealed partial class TcpConnection
         _sndSml = iss;
         TakeFirstHopMss();
         _mssClamp = UserMss > 0 ? UserMss : DefaultMss;
-        _pmtuCookie = Stack.Host.PathMtuTowards(RemoteAddress);
+        _pmtuCookie = DstMtu();
+        MtupInit(Packet.TcpHeaderBytes + (Settings.Timestamps ? TimestampsOptionBytes : 0));
         _tsOffset = Stack.NextTimestampOffset();
         InitReceiveWindow();
         Rto = InitialTimeout();

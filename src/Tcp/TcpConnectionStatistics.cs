@@ -31,6 +31,13 @@ public sealed class TcpConnectionStatistics
     /// <summary>Retransmission timeouts F-RTO found spurious (LINUX_MIB_TCPSPURIOUSRTOS).</summary>
     public long SpuriousRtos { get; internal set; }
 
+    /// <summary>MTU probes sent, acknowledged and lost (Linux TCPMTUPSuccess and TCPMTUPFail count the last two).</summary>
+    public long MtuProbes { get; internal set; }
+
+    public long MtuProbesSucceeded { get; internal set; }
+
+    public long MtuProbesFailed { get; internal set; }
+
     /// <summary>Data segments received marked Congestion Experienced (RFC 3168; Linux counts them as delivered_ce at the sender).</summary>
     public long CeReceived { get; internal set; }
 

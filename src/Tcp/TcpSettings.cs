@@ -227,6 +227,30 @@ public sealed record TcpSettings
     /// <summary>Data retransmissions before the connection is aborted (Linux tcp_retries2 = 15, as a time horizon).</summary>
     public int Retries2 { get; init; } = 15;
 
+    /// <summary>
+    /// Retransmissions after which the path is suspected (Linux tcp_retries1 = 3, as a time horizon
+    /// like <see cref="Retries2"/>): tcp_write_timeout() then runs black hole detection.
+    /// </summary>
+    public int Retries1 { get; init; } = 3;
+
+    /// <summary>
+    /// Packetization-layer path MTU discovery (RFC 4821; Linux tcp_mtu_probing): 0 off (the
+    /// default), 1 only once the path is suspected to be a black hole, 2 always.
+    /// </summary>
+    public int MtuProbing { get; init; }
+
+    /// <summary>The MSS MTU probing starts its search from and falls back to (Linux tcp_base_mss = 1024).</summary>
+    public int BaseMss { get; init; } = 1024;
+
+    /// <summary>The search range in bytes below which MTU probing stops (Linux tcp_probe_threshold = 8).</summary>
+    public int ProbeThreshold { get; init; } = 8;
+
+    /// <summary>Time after which a finished MTU search starts again from the current MSS (Linux tcp_probe_interval = 600 s).</summary>
+    public SimTime ProbeInterval { get; init; } = SimTime.FromSeconds(600);
+
+    /// <summary>The least MSS black hole detection brings the sender to (Linux tcp_mtu_probe_floor = 48).</summary>
+    public int MtuProbeFloor { get; init; } = 48;
+
     /// <summary>Sends keepalive probes on an idle connection, like SO_KEEPALIVE (RFC 1122 §4.2.3.6; off by default).</summary>
     public bool KeepAlive { get; init; }
 

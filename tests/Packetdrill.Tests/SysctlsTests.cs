@@ -35,7 +35,11 @@ public class SysctlsTests
         Assert.True(Sysctls.TryApply(settings, new("tcp_rmem", "4096 131072 6291456"), out var buffers));
         Assert.True(Sysctls.TryApply(settings, new("tcp_congestion_control", "reno"), out var reno));
         Assert.True(Sysctls.TryApply(settings, new("tcp_min_tso_segs", "10"), out var bigPackets));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_mtu_probing", "1"), out var blackHoleDetection));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_base_mss", "536"), out var smallBase));
 
+        Assert.Equal((0, 1), (settings.MtuProbing, blackHoleDetection.MtuProbing));
+        Assert.Equal(536, smallBase.BaseMss);
         Assert.False(noProbe.TailLossProbe);
         Assert.Equal((65536, 6291456), (buffers.ReceiveBuffer, buffers.ReceiveBufferMax));
         Assert.Equal("reno", reno.Congestion);
@@ -48,6 +52,8 @@ public class SysctlsTests
     [InlineData("tcp_recovery", "4")]
     [InlineData("tcp_ecn", "6")]
     [InlineData("tcp_ecn_option", "4")]
+    [InlineData("tcp_mtu_probing", "3")]
+    [InlineData("tcp_base_mss", "47")]
     [InlineData("tcp_congestion_control", "no_such_algorithm")]
     [InlineData("tcp_rmem", "4096 131072")]
     public void WhatTheModelCannotTakeIsRefused(string name, string value)

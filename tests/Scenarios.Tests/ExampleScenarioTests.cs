@@ -28,7 +28,17 @@ public sealed class ExampleScenarioTests : IDisposable
         Assert.All(result.Flows, flow =>
         {
             Assert.Equal("ok", flow.DeliveryCheck);
-            Assert.True(flow.BytesDelivered > 0, $"{flow.Flow} delivered nothing");
+            if (Stalled.Contains((scenario, flow.Flow)))
+            {
+                Assert.Equal(0, flow.BytesDelivered);
+            }
+            else
+            {
+                Assert.True(flow.BytesDelivered > 0, $"{flow.Flow} delivered nothing");
+            }
         });
     }
+
+    /// <summary>Flows an example shows stalling: pmtud-black-hole.yaml's sender without MTU probing.</summary>
+    private static readonly HashSet<(string Scenario, string Flow)> Stalled = [("pmtud-black-hole.yaml", "classic")];
 }

@@ -95,6 +95,14 @@ public class ScenarioErrorTests
     }
 
     [Fact]
+    public void AnMtuProbingModeOutsideLinuxsValuesIsRefused()
+    {
+        var error = Fails(Valid.Replace("flows:", "defaults: { mtu_probing: 3 }\nflows:"));
+        Assert.Equal("defaults.mtu_probing", error.Field);
+        Assert.Contains("tcp_mtu_probing is 0", error.Problem);
+    }
+
+    [Fact]
     public void AnAccEcnOptionModeOutsideLinuxsValuesIsRefused()
     {
         var error = Fails(Valid.Replace("flows:", "defaults: { ecn: 3, ecn_option: 4 }\nflows:"));

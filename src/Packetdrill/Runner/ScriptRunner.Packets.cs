@@ -188,7 +188,7 @@ public sealed partial class ScriptRunner
         var mismatch = Compare(segment, first);
         var payload = first.PayloadLength;
         var last = first;
-        while (mismatch is null && payload < segment.PayloadLength)
+        while (mismatch is null && payload < segment.PayloadLength && !_strictSegments)
         {
             // Segmentation offload: the next segments, sent at once, continue this one.
             if (NextSent(_simulation.Now + SimTime.FromMicroseconds(_tolerance)) is not { } next

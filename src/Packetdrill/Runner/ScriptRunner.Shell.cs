@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using NetSim.Packetdrill.Script;
+using NetSim.Sim.Network;
 
 namespace NetSim.Packetdrill.Runner;
 
@@ -78,6 +80,12 @@ public sealed partial class ScriptRunner
                 continue;
             }
 
+            if (RunDeviceCommand(command) is { } device)
+            {
+                understood &= device;
+                continue;
+            }
+
             var sysctls = Sysctls.In(command);
             var isSysctl = sysctls.Count > 0 && (command.StartsWith("sysctl ", StringComparison.Ordinal) || command.Split(' ', 2)[0].EndsWith("/set_sysctls.py", StringComparison.Ordinal));
             understood &= isSysctl & Apply(sysctls);
@@ -113,6 +121,93 @@ public sealed partial class ScriptRunner
         }
 
         return all;
+    }
+
+    /// <summary>
+    /// <c>ip route add|change|replace DESTINATION ...</c> for a destination that covers the script's
+    /// remote address: the route's metrics (advmss, mtu [lock], initcwnd) replace those it had, and
+    /// sockets see the change when they next send (<see cref="Host.RouteGeneration"/>). <c>ethtool
+    /// -K tun0</c> turning segmentation offload off changes nothing the model sends: TCP still
+    /// builds TSO packets (the stack keeps GSO for TCP) and the device sends them segment by
+    /// segment, as the model always does. Null for any other command; false for a route or device
+    /// setting the model has not (its other metrics still applied).
+    /// </summary>
+    private bool? RunDeviceCommand(string command)
+    {
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words is ["ethtool", "-K", "tun0", .. var features])
+        {
+            return features.Length % 2 == 0 && features.Chunk(2).All(f => f[0] is "gso" or "tso" or "gro" && f[1] is "on" or "off");
+        }
+
+        if (words is not ["ip", "route", "add" or "change" or "replace", var destination, .. var attributes])
+        {
+            return null;
+        }
+
+        if (!CoversRemote(destination))
+        {
+            return true;
+        }
+
+        var understood = true;
+        var metrics = new RouteMetrics();
+        for (var i = 0; i < attributes.Length; i++)
+        {
+            var value = i + 1 < attributes.Length ? attributes[i + 1] : "";
+            switch (attributes[i])
+            {
+                case "via" or "dev" or "src":
+                    i++;
+                    break;
+                case "advmss" when int.TryParse(value, CultureInfo.InvariantCulture, out var advmss):
+                    metrics = metrics with { AdvMss = advmss };
+                    i++;
+                    break;
+                case "initcwnd" when int.TryParse(value, CultureInfo.InvariantCulture, out var initcwnd):
+                    metrics = metrics with { InitCwnd = initcwnd };
+                    i++;
+                    break;
+                case "mtu":
+                    var locked = value == "lock";
+                    if (int.TryParse(locked ? (i + 2 < attributes.Length ? attributes[i + 2] : "") : value, CultureInfo.InvariantCulture, out var mtu))
+                    {
+                        metrics = metrics with { Mtu = mtu, MtuLocked = locked };
+                    }
+                    else
+                    {
+                        understood = false;
+                    }
+
+                    i += locked ? 2 : 1;
+                    break;
+                default:
+                    understood = false;
+                    break;
+            }
+        }
+
+        _stack.Host.SetRouteMetrics(_remoteAddress, metrics);
+        return understood;
+    }
+
+    /// <summary>An <c>ip route</c> destination (an address, a prefix, or default) the remote address falls in.</summary>
+    private bool CoversRemote(string destination)
+    {
+        if (destination == "default")
+        {
+            return true;
+        }
+
+        var slash = destination.IndexOf('/');
+        var bits = slash < 0 ? 32 : int.Parse(destination[(slash + 1)..], CultureInfo.InvariantCulture);
+        if (!Ipv4Address.TryParse(slash < 0 ? destination : destination[..slash], out var network) || bits is < 0 or > 32)
+        {
+            return false;
+        }
+
+        var mask = bits == 0 ? 0u : uint.MaxValue << (32 - bits);
+        return (network.Value & mask) == (_remoteAddress.Value & mask);
     }
 
     [GeneratedRegex(@"^tc qdisc (?:add|replace) dev tun0 root fq(?:\s|$)")]

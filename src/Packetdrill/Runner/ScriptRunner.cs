@@ -42,6 +42,9 @@ public sealed partial class ScriptRunner
     private readonly List<int> _skipped = [];
     private readonly long _tolerance;
 
+    /// <summary>packetdrill --strict_segments: each expected segment is one segment sent, never several merged as offload would.</summary>
+    private readonly bool _strictSegments;
+
     private SimTime _previousEventEnd = SimTime.Zero;
     private ushort _remotePort = RemoteEphemeralPort;
 
@@ -64,6 +67,7 @@ public sealed partial class ScriptRunner
         _tolerance = script.Options.TryGetValue("tolerance_usecs", out var tolerance)
             ? long.Parse(tolerance, CultureInfo.InvariantCulture)
             : options.ToleranceMicroseconds;
+        _strictSegments = script.Options.ContainsKey("strict_segments");
         _localAddress = AddressOption(script, "local_ip", DefaultLocalAddress);
         _remoteAddress = AddressOption(script, "remote_ip", DefaultRemoteAddress);
         _simulation = new Simulation(options.Seed);

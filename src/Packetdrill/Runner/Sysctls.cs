@@ -91,7 +91,13 @@ public static partial class Sysctls
             // TCP_RACK_LOSS_DETECTION (0x1); the static-window and no-dupthresh bits are not modelled.
             ("tcp_recovery", 0 or 1, _) => settings with { Rack = one == 1 },
             ("tcp_reordering", > 0, _) => settings with { DupThresh = (int)one!.Value },
+            ("tcp_retries1", >= 0 and <= 255, _) => settings with { Retries1 = (int)one!.Value },
             ("tcp_retries2", >= 0, _) => settings with { Retries2 = (int)one!.Value },
+            ("tcp_mtu_probing", >= 0 and <= 2, _) => settings with { MtuProbing = (int)one!.Value },
+            ("tcp_base_mss", >= 48 and <= ushort.MaxValue, _) => settings with { BaseMss = (int)one!.Value },
+            ("tcp_probe_threshold", > 0, _) => settings with { ProbeThreshold = (int)one!.Value },
+            ("tcp_probe_interval", >= 0 and <= uint.MaxValue, _) => settings with { ProbeInterval = SimTime.FromSeconds(one!.Value) },
+            ("tcp_mtu_probe_floor", >= 48 and <= ushort.MaxValue, _) => settings with { MtuProbeFloor = (int)one!.Value },
             ("tcp_syn_retries", >= 1 and <= 127, _) => settings with { SynRetries = (int)one!.Value },
             ("tcp_synack_retries", >= 0, _) => settings with { SynAckRetries = (int)one!.Value },
             ("tcp_syn_linear_timeouts", >= 0, _) => settings with { SynLinearTimeouts = (int)one!.Value },

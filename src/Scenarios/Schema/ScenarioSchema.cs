@@ -78,6 +78,7 @@ public static class ScenarioSchema
             "delay" => Unit("One-way propagation delay, e.g. 20ms."),
             "mtu" => Integer("Largest IP packet in bytes.", minimum: 68),
             "framing" => Integer("Link-layer bytes each packet adds on the wire (2 for ns-3's PPP, 38 for Ethernet with preamble and gap); default 0.", minimum: 0),
+            "pmtud_black_hole" => Bool("Packets too big for the link are dropped without an ICMP Fragmentation Needed (RFC 2923 black hole); default false."),
             "queue" => Variants("type", LinkPropertiesReader.QueueTypes, t => t switch
             {
                 "droptail" => ScenarioFields.DropTailQueue,
@@ -172,6 +173,8 @@ public static class ScenarioSchema
         "hystart" => Choice("Slow-start exit.", ["classic", "plusplus", "off"]),
         "ecn" => Choice("Linux tcp_ecn: 0 off; RFC 3168 ECN: 1 ask, 2 accept when asked; Accurate ECN: 3 ask, 4 accept (ask for RFC 3168), 5 accept only.", [0, 1, 2, 3, 4, 5]),
         "ecn_option" => Choice("Linux tcp_ecn_option: 0 never, 1 when needed, 2 every segment unless it fails to get through, 3 every segment.", [0, 1, 2, 3]),
+        "mtu_probing" => Choice("Linux tcp_mtu_probing (RFC 4821 path MTU probing): 0 off, 1 once timeouts suggest a black hole, 2 always.", [0, 1, 2]),
+        "base_mss" => Integer("Linux tcp_base_mss: the MSS MTU probing starts from and falls back to (default 1024).", minimum: 48),
         "mss" or "initial_cwnd" or "dupthresh" or "syn_retries" or "synack_retries" or "syn_linear_timeouts" or "retries2"
             or "keepalive_probes" or "listen_backlog" or "quick_acks" => Integer($"{key}.", minimum: 0),
         "initial_rto" or "min_rto" or "max_rto" or "delayed_ack" or "time_wait" or "keepalive_time" or "keepalive_interval"

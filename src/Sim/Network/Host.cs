@@ -38,8 +38,36 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
         via.Send(packet);
     }
 
-    /// <summary>The MTU of the first hop towards <paramref name="destination"/>: what Linux derives the advertised MSS from (the route's device MTU).</summary>
+    private readonly Dictionary<Ipv4Address, RouteMetrics> _routeMetrics = [];
+
+    /// <summary>
+    /// Counts changes to the routes' metrics: a socket caches its route (sk_dst_cache) and sees a
+    /// change only when it next validates it, on its next transmission (__sk_dst_check()).
+    /// </summary>
+    public int RouteGeneration { get; private set; }
+
+    /// <summary><c>ip route add|change|replace DESTINATION ... METRICS</c>: the metrics of the host route to <paramref name="destination"/>.</summary>
+    public void SetRouteMetrics(Ipv4Address destination, RouteMetrics metrics)
+    {
+        _routeMetrics[destination] = metrics;
+        RouteGeneration++;
+    }
+
+    /// <summary>The metrics of the route towards <paramref name="destination"/>; none set, all absent.</summary>
+    public RouteMetrics RouteMetricsTowards(Ipv4Address destination) =>
+        _routeMetrics.Count > 0 && _routeMetrics.TryGetValue(destination, out var metrics) ? metrics : default;
+
+    /// <summary>
+    /// The MTU of the route towards <paramref name="destination"/> (dst_mtu() without a learnt path
+    /// MTU): its MTU metric, else the first hop's device MTU, what Linux derives the advertised MSS from.
+    /// </summary>
     public int MtuTowards(Ipv4Address destination)
+    {
+        return RouteMetricsTowards(destination).Mtu ?? DeviceMtuTowards(destination);
+    }
+
+    /// <summary>The MTU of the interface that leads to <paramref name="destination"/>: the largest packet this host can send there.</summary>
+    public int DeviceMtuTowards(Ipv4Address destination)
     {
         Network.EnsureRoutes();
         return (Routes.Lookup(destination) ?? (Interfaces.Count > 0 ? Interfaces[0] : null))?.Transmitter.Mtu ?? 0;
@@ -61,7 +89,12 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
     /// <summary>inet_csk_update_pmtu(): learns a reported path MTU; returns the path MTU now in force.</summary>
     public int UpdatePathMtu(Ipv4Address destination, int reported)
     {
-        PathMtus.Update(destination, PathMtuTowards(destination), reported, Network.Simulation.Now);
+        // __ip_rt_update_pmtu(): a route whose MTU is locked learns nothing.
+        if (!RouteMetricsTowards(destination).MtuLocked)
+        {
+            PathMtus.Update(destination, PathMtuTowards(destination), reported, Network.Simulation.Now);
+        }
+
         return PathMtuTowards(destination);
     }
 

@@ -91,6 +91,13 @@ public sealed class LinkChannel : IEventHandler
     /// </summary>
     public int FramingBytes { get; }
 
+    /// <summary>
+    /// The router sending on this link drops packets too big for it without answering with a
+    /// Fragmentation Needed (a path MTU discovery black hole, RFC 2923 §2.1: a router or firewall
+    /// that sends or lets through no ICMP).
+    /// </summary>
+    public bool PmtudBlackHole { get; init; }
+
     public PacketQueue Queue { get; }
     public ILossModel Loss { get; }
     public Impairments Impairments { get; }

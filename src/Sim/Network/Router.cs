@@ -30,11 +30,11 @@ public sealed class Router(Network network, string name, Ipv4Address address) : 
     /// <summary>
     /// RFC 1191 §4 (Linux ip_forward(): IPSTATS_MIB_FRAGFAILS, then icmp_send() of
     /// ICMP_FRAG_NEEDED, which Linux exempts from ICMP rate limiting): no error answers an ICMP error
-    /// (RFC 1122 §3.2.2).
+    /// (RFC 1122 §3.2.2); nor does a link that is a black hole (<see cref="LinkChannel.PmtudBlackHole"/>).
     /// </summary>
     internal override void TooBig(Packet packet, LinkChannel next)
     {
-        if (packet.Icmp is null)
+        if (packet.Icmp is null && !next.PmtudBlackHole)
         {
             var error = Pool.Rent();
             error.Source = Address;

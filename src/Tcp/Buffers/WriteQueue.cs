@@ -103,6 +103,35 @@ public sealed class WriteQueue
     }
 
     /// <summary>
+    /// The skbs from <paramref name="sendHead"/> that one segment ending at <paramref name="end"/>
+    /// would take (tcp_mtu_probe()): whether one it takes whole was pushed (the segment carries
+    /// its PSH), and whether one it goes past ends a record (tcp_can_coalesce_send_queue_head()
+    /// then refuses to merge them).
+    /// </summary>
+    public (bool Pushed, bool RecordEnds) Spanned(long sendHead, long end)
+    {
+        DropSent(sendHead);
+        var pushed = false;
+        for (var i = 0; i < _count; i++)
+        {
+            ref var skb = ref _skbs[(_head + i) % _skbs.Length];
+            if (skb.End >= end)
+            {
+                return (pushed || (skb.End == end && skb.Push), false);
+            }
+
+            if (skb.Eor)
+            {
+                return (pushed, true);
+            }
+
+            pushed |= skb.Push;
+        }
+
+        return (pushed, false);
+    }
+
+    /// <summary>
     /// tcp_write_wakeup(): a window probe ending at <paramref name="probeEnd"/> is cut from the head
     /// skb (tcp_fragment()), and both parts carry PSH; pushed_seq moves to the skb's end.
     /// </summary>
