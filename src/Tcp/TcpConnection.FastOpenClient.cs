@@ -77,7 +77,7 @@ public sealed partial class TcpConnection
             clamp = Math.Min(clamp, UserMss);
         }
 
-        var pathMss = Stack.Host.PathMtuTowards(RemoteAddress) - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes;
+        var pathMss = _pmtuCookie - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes;
         var space = withData ? (int)Math.Min(Math.Max(Math.Min(pathMss, clamp), MinSendMss) - MaxOptionSpace, offered) : 0;
 
         var syn = new SentSegment { Start = Iss, SequenceLength = 1, Syn = true, EndsPacket = true, FirstSent = Simulation.Now };

@@ -1,5 +1,4 @@
 using NetSim.Sim.Network;
-using NetSim.Tcp.Buffers;
 using NetSim.Tcp.Congestion;
 
 namespace NetSim.Tcp;
@@ -39,9 +38,6 @@ public sealed partial class TcpConnection
 
     private SequenceNumber _probeSeqEnd;
 
-    /// <summary>The MTU search's bounds and the probe in flight, for tests and traces: (search_low, search_high, probe_size).</summary>
-    public (int SearchLow, int SearchHigh, int ProbeSize) MtuSearch => (_searchLow, _searchHigh, _probeSize);
-
     /// <summary>tp->tcp_header_len: the TCP header with the options every segment carries (timestamps).</summary>
     private int TcpHeaderLength => Packet.TcpHeaderBytes + (TimestampsAgreed ? TimestampsOptionBytes : 0);
 
@@ -52,6 +48,9 @@ public sealed partial class TcpConnection
     private int MtuToMss(int mtu) =>
         Math.Max(Math.Min(_mssClamp, mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes), MinSendMssForPath)
         - (TimestampsAgreed ? TimestampsOptionBytes : 0);
+
+    /// <summary>The top of a new search: mss_clamp's MTU, without options (tcp_mtup_init(), tcp_mtu_check_reprobe()).</summary>
+    private int ClampMtu => _mssClamp + Packet.TcpHeaderBytes + Packet.Ipv4HeaderBytes;
 
     /// <summary>tcp_mss_to_mtu(): the MTU of a segment of <paramref name="mss"/> bytes with the usual options.</summary>
     private int MssToMtu(int mss) => mss + TcpHeaderLength + Packet.Ipv4HeaderBytes;
@@ -64,7 +63,7 @@ public sealed partial class TcpConnection
     private void MtupInit(int tcpHeaderLength)
     {
         _mtupEnabled = Settings.MtuProbing > 1;
-        _searchHigh = _mssClamp + Packet.TcpHeaderBytes + Packet.Ipv4HeaderBytes;
+        _searchHigh = ClampMtu;
         _searchLow = Settings.BaseMss + tcpHeaderLength + Packet.Ipv4HeaderBytes;
         _probeSize = 0;
         if (_mtupEnabled)
@@ -126,41 +125,18 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// tcp_mtu_probe()'s probe: one segment of <paramref name="probeSize"/> bytes from the send
-    /// head, carrying PSH if an skb it takes whole was pushed (<paramref name="pushed"/>); cwnd is
-    /// one less, as the probe stands for two segments' worth of data.
+    /// head, sent as new data is (tcp_event_new_data_sent()), carrying PSH if an skb it takes whole
+    /// was pushed (<paramref name="pushed"/>); cwnd is one less, as the probe stands for two
+    /// segments' worth of data.
     /// </summary>
     private void SendMtuProbe(int probeSize, bool pushed)
     {
-        var end = _streamNext + probeSize;
-        var segment = new SentSegment
-        {
-            Start = SndNxt,
-            SequenceLength = probeSize,
-            PayloadLength = probeSize,
-            StreamOffset = _streamNext,
-            Psh = pushed,
-            Eor = _writeQueue.EorAt(end),
-            EndsPacket = true,
-            FirstSent = Simulation.Now,
-        };
-        var wasIdle = PacketsOut == 0;
-        var nothingInFlight = PacketsInFlight == 0;
-        _timestampedPacketEnd = SndNxt + probeSize;
-        _rate.SkbSent(ref segment, PacketsOut, PacketsInFlight, Counts, Simulation.Now);
-        _rtx.Append(segment);
-        Transmit(segment.Start, probeSize, _streamNext, TcpFlags.Ack | (segment.Psh ? TcpFlags.Psh : TcpFlags.None));
-        OnDataSent(nothingInFlight);
-        Window.Cwnd--;
         _probeSeqStart = SndNxt;
-        _streamNext = end;
-        SndNxt += probeSize;
+        SendNewSegment(probeSize, probeSize, packetContinues: false, Nagle.Push, out _, pushed);
+        Window.Cwnd--;
         _probeSeqEnd = SndNxt;
         _probeSize = MssToMtu(probeSize);
         Statistics.MtuProbes++;
-        if (wasIdle || _lossProbeTimer?.IsArmed == true)
-        {
-            RearmRto(ProbeOrReorderingPending);
-        }
     }
 
     /// <summary>
@@ -175,7 +151,7 @@ public sealed partial class TcpConnection
         }
 
         _probeSize = 0;
-        _searchHigh = _mssClamp + Packet.TcpHeaderBytes + Packet.Ipv4HeaderBytes;
+        _searchHigh = ClampMtu;
         _searchLow = MssToMtu(mssNow);
         _probeTimestamp = Jiffies;
     }

@@ -166,8 +166,10 @@ public sealed partial class TcpConnection
     /// <paramref name="limit"/> bytes, if the peer's window and Nagle allow it; false when nothing
     /// was sent. <paramref name="packetContinues"/>: earlier segments of the same TSO packet have
     /// gone, so the segment that ends it carries the PSH __tcp_transmit_skb() forces on the packet.
+    /// <paramref name="takesPush"/>: whether the segment takes a pushed skb's PSH, where it is not
+    /// whether the skb it ends was pushed (an MTU probe takes the flags of every skb it eats).
     /// </summary>
-    private bool SendNewSegment(int mssNow, int limit, bool packetContinues, Nagle nonagle, out int length)
+    private bool SendNewSegment(int mssNow, int limit, bool packetContinues, Nagle nonagle, out int length, bool? takesPush = null)
     {
         var unsent = _bytesWritten - _streamNext;
         length = (int)Math.Min(Math.Min(mssNow, limit), unsent);
@@ -194,7 +196,7 @@ public sealed partial class TcpConnection
 
         // PSH: the segment ends an skb tcp_mark_push() marked, which retransmissions keep; or it
         // ends a TSO packet of several segments. A bare FIN carries ACK and FIN only (tcp_send_fin()).
-        var pushed = length > 0 && _writeQueue.PushedAt(_streamNext + length);
+        var pushed = takesPush ?? (length > 0 && _writeQueue.PushedAt(_streamNext + length));
         var endsPacket = length == limit || fin;
         var segment = new SentSegment
         {

@@ -52,7 +52,7 @@ public sealed partial class TcpConnection
             ValidateRoute();
         }
 
-        return Stack.Host.PathMtus.IsEmpty ? _routeMtu : Math.Min(_routeMtu, Stack.Host.PathMtus.Lookup(RemoteAddress, Simulation.Now) ?? int.MaxValue);
+        return Stack.Host.PathMtuTowards(RemoteAddress, _routeMtu);
     }
 
     /// <summary>

@@ -80,22 +80,24 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
     /// The path MTU towards <paramref name="destination"/> (Linux dst_mtu()): the first hop's MTU,
     /// or less where a Fragmentation Needed has taught it so (RFC 1191 §3).
     /// </summary>
-    public int PathMtuTowards(Ipv4Address destination)
-    {
-        var firstHop = MtuTowards(destination);
-        return PathMtus.Lookup(destination, Network.Simulation.Now) is { } learnt ? Math.Min(learnt, firstHop) : firstHop;
-    }
+    public int PathMtuTowards(Ipv4Address destination) => PathMtuTowards(destination, MtuTowards(destination));
 
-    /// <summary>inet_csk_update_pmtu(): learns a reported path MTU; returns the path MTU now in force.</summary>
-    public int UpdatePathMtu(Ipv4Address destination, int reported)
+    /// <summary>
+    /// The path MTU over a route whose MTU is <paramref name="routeMtu"/> (a socket's cached route,
+    /// which may predate the route table's): that MTU, or less where a Fragmentation Needed taught
+    /// the host so. Hosts that never learnt a path MTU skip the lookup.
+    /// </summary>
+    public int PathMtuTowards(Ipv4Address destination, int routeMtu) =>
+        !PathMtus.IsEmpty && PathMtus.Lookup(destination, Network.Simulation.Now) is { } learnt ? Math.Min(learnt, routeMtu) : routeMtu;
+
+    /// <summary>inet_csk_update_pmtu(): learns a reported path MTU.</summary>
+    public void UpdatePathMtu(Ipv4Address destination, int reported)
     {
         // __ip_rt_update_pmtu(): a route whose MTU is locked learns nothing.
         if (!RouteMetricsTowards(destination).MtuLocked)
         {
             PathMtus.Update(destination, PathMtuTowards(destination), reported, Network.Simulation.Now);
         }
-
-        return PathMtuTowards(destination);
     }
 
     public override void Receive(Packet packet, NetworkInterface via)
