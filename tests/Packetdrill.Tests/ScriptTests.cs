@@ -70,6 +70,26 @@ public class CodeBlockTests
         Assert.Empty(result.SkippedLines);
     }
 
+    /// <summary>
+    /// An <c>ip route</c> line sets the route's metrics when its destination takes in the remote
+    /// address (here an initial window of 20); one the runner cannot read is skipped, not a crash.
+    /// </summary>
+    [Theory]
+    [InlineData("192.0.2.0/24", 20, false)]
+    [InlineData("default", 20, false)]
+    [InlineData("198.51.100.0/24", 10, false)]
+    [InlineData("192.0.2.0/xx", 10, true)]
+    [InlineData("192.0.2.0/33", 10, true)]
+    [InlineData("192.0.2", 10, true)]
+    public void AnIpRouteLineSetsTheRouteOrIsSkipped(string destination, int cwnd, bool skipped)
+    {
+        var result = ScriptRunner.Run(Script.ScriptParser.Parse(
+            $"`ip route add {destination} dev tun0 initcwnd 20`\n" + Handshake + $"%{{ assert tcpi_snd_cwnd == {cwnd}, tcpi_snd_cwnd }}%\n"));
+
+        Assert.True(result.Passed, result.Failure?.Message);
+        Assert.Equal(skipped, result.SkippedLines.Count == 1);
+    }
+
     [Fact]
     public void OtherPythonIsSkippedNotFailed()
     {

@@ -130,7 +130,7 @@ public sealed partial class ScriptRunner
     /// -K tun0</c> turning segmentation offload off changes nothing the model sends: TCP still
     /// builds TSO packets (the stack keeps GSO for TCP) and the device sends them segment by
     /// segment, as the model always does. Null for any other command; false for a route or device
-    /// setting the model has not (its other metrics still applied).
+    /// setting the model has not (its other metrics still applied) or a destination it cannot read.
     /// </summary>
     private bool? RunDeviceCommand(string command)
     {
@@ -145,7 +145,12 @@ public sealed partial class ScriptRunner
             return null;
         }
 
-        if (!CoversRemote(destination))
+        if (!TryCoversRemote(destination, out var covers))
+        {
+            return false;
+        }
+
+        if (!covers)
         {
             return true;
         }
@@ -191,23 +196,30 @@ public sealed partial class ScriptRunner
         return understood;
     }
 
-    /// <summary>An <c>ip route</c> destination (an address, a prefix, or default) the remote address falls in.</summary>
-    private bool CoversRemote(string destination)
+    /// <summary>
+    /// Whether an <c>ip route</c> destination (an address, a prefix, or default) takes in the remote
+    /// address; false when it is none of those.
+    /// </summary>
+    private bool TryCoversRemote(string destination, out bool covers)
     {
-        if (destination == "default")
+        covers = destination == "default";
+        if (covers)
         {
             return true;
         }
 
         var slash = destination.IndexOf('/');
-        var bits = slash < 0 ? 32 : int.Parse(destination[(slash + 1)..], CultureInfo.InvariantCulture);
-        if (!Ipv4Address.TryParse(slash < 0 ? destination : destination[..slash], out var network) || bits is < 0 or > 32)
+        var bits = 32;
+        if ((slash >= 0 && !int.TryParse(destination[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out bits))
+            || bits > 32
+            || !Ipv4Address.TryParse(slash < 0 ? destination : destination[..slash], out var network))
         {
             return false;
         }
 
         var mask = bits == 0 ? 0u : uint.MaxValue << (32 - bits);
-        return (network.Value & mask) == (_remoteAddress.Value & mask);
+        covers = (network.Value & mask) == (_remoteAddress.Value & mask);
+        return true;
     }
 
     [GeneratedRegex(@"^tc qdisc (?:add|replace) dev tun0 root fq(?:\s|$)")]
