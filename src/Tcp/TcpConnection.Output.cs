@@ -443,12 +443,14 @@ public sealed partial class TcpConnection
             packet.FastOpen = _handshakeFastOpen;
         }
 
-        // RFC 7323 §3.2: a SYN offers timestamps; once agreed, every segment carries them, echoing TS.Recent.
+        // RFC 7323 §3.2: a SYN offers timestamps; once agreed, every segment carries them, echoing
+        // TS.Recent. A SYN echoes the TS.Recent it holds, none but one taken over from a TIME-WAIT
+        // socket (tcp_syn_options()).
         if (syn ? (synAck ? TimestampsAgreed : Settings.Timestamps) : TimestampsAgreed)
         {
             packet.HasTimestamps = true;
             packet.TsVal = TsNow;
-            packet.TsEcr = syn && !synAck ? 0 : _tsRecent;
+            packet.TsEcr = syn && !synAck && !_tsRecentValid ? 0 : _tsRecent;
         }
 
         packet.StreamOffset = streamOffset;

@@ -260,8 +260,11 @@ public sealed partial class TcpConnection
         _retransmitTimer.ArmAfter(SimTime.Min(Rto * (1L << _synAckRetransmissions), Settings.MaxRto));
     }
 
-    /// <summary>2*MSL has passed in TIME-WAIT (RFC 9293 §3.10.8), or FIN-WAIT-2 timed out (tcp_fin_timeout).</summary>
-    private void OnTimeWaitTimer()
+    /// <summary>
+    /// The timewait socket's end: 2*MSL has passed in TIME-WAIT (RFC 9293 §3.10.8), FIN-WAIT-2 timed
+    /// out (tcp_fin_timeout), or a new connection took its 4-tuple (<see cref="TakeOver"/>).
+    /// </summary>
+    private void CloseTimeWait()
     {
         var previous = State;
         State = TcpState.Closed;

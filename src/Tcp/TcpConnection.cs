@@ -52,7 +52,7 @@ public sealed partial class TcpConnection
         _sendBufferSize = settings.SendBuffer;
         _retransmitTimer = new Timer(stack.Simulation, OnRetransmitTimer);
         _delayedAckTimer = new Timer(stack.Simulation, OnDelayedAckTimer);
-        _timeWaitTimer = new Timer(stack.Simulation, OnTimeWaitTimer);
+        _timeWaitTimer = new Timer(stack.Simulation, CloseTimeWait);
         _persistTimer = new Timer(stack.Simulation, OnPersistTimer);
         _keepAliveTimer = new Timer(stack.Simulation, OnKeepAliveTimer);
         _pacingTimer = new Timer(stack.Simulation, OnPacingTimer);
@@ -442,7 +442,11 @@ public sealed partial class TcpConnection
         _mssClamp = UserMss > 0 ? UserMss : DefaultMss;
         _pmtuCookie = DstMtu();
         MtupInit(Packet.TcpHeaderBytes + (Settings.Timestamps ? TimestampsOptionBytes : 0));
-        _tsOffset = Stack.NextTimestampOffset();
+        if (!_tsOffsetInherited)
+        {
+            _tsOffset = Stack.NextTimestampOffset();
+        }
+
         InitReceiveWindow();
         Rto = InitialTimeout();
         SetUpEcnForSyn(CallSockOps(SockOp.NeedsEcn) == 1);
@@ -595,6 +599,7 @@ public sealed partial class TcpConnection
             }
 
             _handedToTimeWait = true;
+            _timeWaitEntered = Simulation.Now;
             ClearTransmitTimer();
             _keepAliveTimer.Cancel();
         }

@@ -180,6 +180,19 @@ public sealed record TcpSettings
     /// <summary>TIME-WAIT duration, 2*MSL (Linux TCP_TIMEWAIT_LEN = 60 s; RFC 9293 MSL = 2 min).</summary>
     public SimTime TimeWait { get; init; } = SimTime.FromSeconds(60);
 
+    /// <summary>
+    /// Whether connect() may take over a TIME-WAIT socket's 4-tuple (Linux tcp_tw_reuse): 0 never,
+    /// 1 always, 2 (the default) only where either address is loopback. Timestamps must have been
+    /// seen in the old connection (tcp_twsk_unique()).
+    /// </summary>
+    public int TimeWaitReuse { get; init; } = 2;
+
+    /// <summary>How long a TIME-WAIT socket must have existed before connect() takes it over (Linux tcp_tw_reuse_delay, 1000 ms).</summary>
+    public SimTime TimeWaitReuseDelay { get; init; } = SimTime.FromMilliseconds(1000);
+
+    /// <summary>The ports connect() chooses from when the socket has none (Linux ip_local_port_range, 32768 to 60999).</summary>
+    public PortRange LocalPortRange { get; init; } = new(32768, 60999);
+
     /// <summary>SYN retransmissions before giving up (Linux tcp_syn_retries = 6).</summary>
     public int SynRetries { get; init; } = 6;
 

@@ -12,9 +12,6 @@ namespace NetSim.Tcp;
 /// </summary>
 public sealed class TcpStack : IPacketHandler
 {
-    private const int EphemeralLow = 32768;
-    private const int EphemeralHigh = 60999;
-
     private readonly Dictionary<ConnectionKey, TcpConnection> _connections = [];
     private readonly Dictionary<ushort, TcpConnection> _listeners = [];
 
@@ -40,7 +37,7 @@ public sealed class TcpStack : IPacketHandler
         Settings = settings;
         _random = simulation.Random.Get($"tcp/{host.Name}");
         _txHashRandom = simulation.Random.Get($"txhash/{host.Name}");
-        _nextEphemeral = EphemeralLow + _random.Next(EphemeralHigh - EphemeralLow);
+        _nextEphemeral = settings.LocalPortRange.Low + _random.Next(settings.LocalPortRange.Count - 1);
         host.Transport = this;
     }
 
@@ -106,27 +103,31 @@ public sealed class TcpStack : IPacketHandler
     }
 
     /// <summary>
-    /// connect(): an active open. <paramref name="beforeSyn"/> applies the socket options set before
-    /// connect() (TCP_MAXSEG, IP_TOS, ...), which the SYN already carries.
+    /// connect(): an active open from a local port chosen by <paramref name="binding"/>.
+    /// <paramref name="beforeSyn"/> applies the socket options set before connect() (TCP_MAXSEG,
+    /// IP_TOS, ...), which the SYN already carries. Throws <see cref="AddressNotAvailableException"/>
+    /// when no port will do.
     /// </summary>
-    public TcpConnection Connect(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings = null, string? name = null, Action<TcpConnection>? beforeSyn = null) =>
-        Open(remoteAddress, remotePort, settings, name, beforeSyn, static (connection, iss) => connection.Connect(iss));
+    public TcpConnection Connect(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings = null, string? name = null,
+        Action<TcpConnection>? beforeSyn = null, LocalBinding binding = default) =>
+        Open(remoteAddress, remotePort, settings, name, beforeSyn, binding, static (connection, iss) => connection.Connect(iss));
 
     /// <summary>An active open's socket, in the table, then its SYN (tcp_v4_connect(): sk_set_txhash() before tcp_connect()).</summary>
     private TcpConnection Open(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings, string? name,
-        Action<TcpConnection>? beforeSyn, Action<TcpConnection, SequenceNumber> connect)
+        Action<TcpConnection>? beforeSyn, LocalBinding binding, Action<TcpConnection, SequenceNumber> connect)
     {
-        var localPort = AllocateEphemeralPort(remoteAddress, remotePort);
+        var (localPort, timeWait) = ChooseLocalPort(remoteAddress, remotePort, binding);
         var connection = Create(settings ?? Settings, remoteAddress, localPort, remotePort);
         if (name is not null)
         {
             connection.Name = name;
         }
 
+        var reincarnation = timeWait is null ? (SequenceNumber?)null : connection.TakeOver(timeWait);
         _connections.Add(new ConnectionKey(remoteAddress, remotePort, localPort), connection);
         connection.TxHash = NextTxHash();
         beforeSyn?.Invoke(connection);
-        connect(connection, NextIss());
+        connect(connection, reincarnation ?? NextIss());
         return connection;
     }
 
@@ -135,8 +136,12 @@ public sealed class TcpStack : IPacketHandler
     /// up to <paramref name="offered"/> bytes in its SYN if it can (<see cref="TcpConnection.FastOpenCopied"/>
     /// says how many it took); without a cookie for the server, a SYN asking for one.
     /// </summary>
-    public TcpConnection ConnectWithData(Ipv4Address remoteAddress, ushort remotePort, long offered, TcpSettings? settings = null, string? name = null, Action<TcpConnection>? beforeSyn = null) =>
-        Open(remoteAddress, remotePort, settings, name, beforeSyn, (connection, iss) => connection.ConnectWithData(iss, offered));
+    public TcpConnection ConnectWithData(Ipv4Address remoteAddress, ushort remotePort, long offered, TcpSettings? settings = null, string? name = null,
+        Action<TcpConnection>? beforeSyn = null, LocalBinding binding = default) =>
+        Open(remoteAddress, remotePort, settings, name, beforeSyn, binding, (connection, iss) => connection.ConnectWithData(iss, offered));
+
+    /// <summary>TIME-WAIT sockets whose 4-tuple connect() took over (LINUX_MIB_TIMEWAITRECYCLED).</summary>
+    public long TimeWaitRecycled { get; private set; }
 
     /// <summary>The Fast Open cookies and MSS this host has learnt per server (tcp_metrics).</summary>
     public FastOpenCookieCache FastOpenCookies { get; } = new();
@@ -337,25 +342,64 @@ public sealed class TcpStack : IPacketHandler
         return connection;
     }
 
-    private ushort AllocateEphemeralPort(Ipv4Address remoteAddress, ushort remotePort)
+    /// <summary>
+    /// Linux __inet_hash_connect(): a port bind() gave must have its 4-tuple free, or held by a
+    /// TIME-WAIT socket that saw timestamps; otherwise the ephemeral ports are tried in turn, past
+    /// those of listeners, each taken when its 4-tuple is free or held by a TIME-WAIT socket
+    /// tcp_tw_reuse lets go. The TIME-WAIT socket to take over comes with the port.
+    /// </summary>
+    private (ushort Port, TcpConnection? TimeWait) ChooseLocalPort(Ipv4Address remoteAddress, ushort remotePort, LocalBinding binding)
     {
-        for (var tries = 0; tries <= EphemeralHigh - EphemeralLow; tries++)
+        if (binding.Port != 0)
+        {
+            return TupleAvailable(remoteAddress, remotePort, binding.Port, portChosenByConnect: false, out var held)
+                ? (binding.Port, held)
+                : throw new AddressNotAvailableException($"{Host.Name}: {Host.Address}:{binding.Port} to {remoteAddress}:{remotePort} is in use ({AddressNotAvailableException.Errno})");
+        }
+
+        var range = binding.Range is { } own ? Settings.LocalPortRange.NarrowedBy(own) : Settings.LocalPortRange;
+        if (!range.Contains(_nextEphemeral))
+        {
+            _nextEphemeral = range.Low + ((_nextEphemeral - range.Low) % range.Count + range.Count) % range.Count;
+        }
+
+        for (var tries = 0; tries < range.Count; tries++)
         {
             var port = (ushort)_nextEphemeral;
-            _nextEphemeral = _nextEphemeral == EphemeralHigh ? EphemeralLow : _nextEphemeral + 1;
-            if (!_connections.ContainsKey(new ConnectionKey(remoteAddress, remotePort, port)) && !_listeners.ContainsKey(port))
+            _nextEphemeral = _nextEphemeral == range.High ? range.Low : _nextEphemeral + 1;
+            if (!_listeners.ContainsKey(port) && TupleAvailable(remoteAddress, remotePort, port, portChosenByConnect: true, out var timeWait))
             {
-                return port;
+                return (port, timeWait);
             }
         }
 
-        throw new InvalidOperationException($"{Host.Name}: no ephemeral port left (EADDRNOTAVAIL)");
+        throw new AddressNotAvailableException($"{Host.Name}: no port of {range} is free towards {remoteAddress}:{remotePort} ({AddressNotAvailableException.Errno})");
     }
 
-    /// <summary>A connection's timestamp clock offset (Linux's per-connection tsoffset), from the host's seeded stream.</summary>
+    /// <summary>__inet_check_established(): whether a 4-tuple is free, or held by a TIME-WAIT socket connect() may take over (<paramref name="timeWait"/>).</summary>
+    private bool TupleAvailable(Ipv4Address remoteAddress, ushort remotePort, ushort localPort, bool portChosenByConnect, out TcpConnection? timeWait)
+    {
+        timeWait = null;
+        if (!_connections.TryGetValue(new ConnectionKey(remoteAddress, remotePort, localPort), out var existing))
+        {
+            return true;
+        }
+
+        if (!existing.MayBeTakenOver(portChosenByConnect))
+        {
+            return false;
+        }
+
+        timeWait = existing;
+        return true;
+    }
+
+    internal void OnTimeWaitTakenOver() => TimeWaitRecycled++;
+
     /// <summary>net_tx_rndhash(): a random flow hash, never 0.</summary>
     internal uint NextTxHash() => Math.Max(1u, (uint)_txHashRandom.NextInt64(0, 1L << 32));
 
+    /// <summary>A connection's timestamp clock offset (Linux's per-connection tsoffset), from the host's seeded stream.</summary>
     internal uint NextTimestampOffset() => (uint)_random.NextInt64(0, 1L << 32);
 
     /// <summary>Initial sequence numbers come from the host's seeded stream, so runs repeat exactly.</summary>

@@ -83,6 +83,10 @@ public class ScriptParserTests
     [InlineData("0 > X 0:0(0)", "unknown TCP flag 'X'")]
     [InlineData("0 > S 0:0(0) <fastopen>", "unsupported TCP option 'fastopen'")]
     [InlineData("0 write(4, ..., 10)", "expected '= result'")]
+    [InlineData("--tolerance_usecs=4ms", "not a whole number of microseconds")]
+    [InlineData("--tcp_ts_tick_usecs=-1", "not a whole number of microseconds")]
+    [InlineData("--bind_port=65536", "not a port number")]
+    [InlineData("--tolerance_percent=150", "not a percentage from 0 to 100")]
     public void MistakesNameTheirLine(string line, string problem)
     {
         var error = Assert.Throws<ScriptSyntaxException>(() => ScriptParser.Parse("\n" + line, "bad.pkt"));

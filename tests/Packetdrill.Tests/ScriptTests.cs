@@ -138,3 +138,41 @@ public class IpOptionCallTests
         Assert.Equal(skipped, result.SkippedLines.Contains(8));
     }
 }
+
+/// <summary>
+/// packetdrill's TSval check: with --tcp_ts_tick_usecs each TSval sent, counted from the
+/// connection's first as the script counts from its own, must be within tolerance_usecs worth of
+/// ticks, or tolerance_percent of the time since the script began when that is more; without it
+/// TSvals are not checked.
+/// </summary>
+public class TimestampValueTests
+{
+    private const string ActiveOpen = """
+        0   socket(..., SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_TCP) = 3
+        +0  connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)
+        +0  > S 0:0(0) <mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 8>
+        +.1 < S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,TS val 700 ecr 100,nop,wscale 8>
+
+        """;
+
+    [Theory]
+    [InlineData("", 300, true)]
+    [InlineData("--tcp_ts_tick_usecs=1000\n", 200, true)]
+    [InlineData("--tcp_ts_tick_usecs=1000\n", 204, true)]
+    [InlineData("--tcp_ts_tick_usecs=1000\n", 196, true)]
+    [InlineData("--tcp_ts_tick_usecs=1000\n", 205, false)]
+    [InlineData("--tcp_ts_tick_usecs=1000\n--tolerance_percent=10\n", 210, true)]
+    [InlineData("--tcp_ts_tick_usecs=1000\n--tolerance_percent=10\n", 211, false)]
+    public void ATsValIsCheckedWithinTheTolerance(string options, int scriptedTsVal, bool passes)
+    {
+        var script = options + ActiveOpen + $"+0  > . 1:1(0) ack 1 <nop,nop,TS val {scriptedTsVal} ecr 700>\n";
+
+        var result = ScriptRunner.Run(Script.ScriptParser.Parse(script));
+
+        Assert.True(passes == result.Passed, result.ToString());
+        if (!passes)
+        {
+            Assert.Contains("TSval: 200 counted from the connection's first", result.ToString());
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using NetSim.Packetdrill.Runner;
 using NetSim.Packetdrill.Script;
+using NetSim.Sim.Kernel;
 using NetSim.Tcp;
 
 namespace NetSim.Packetdrill.Tests;
@@ -37,9 +38,15 @@ public class SysctlsTests
         Assert.True(Sysctls.TryApply(settings, new("tcp_min_tso_segs", "10"), out var bigPackets));
         Assert.True(Sysctls.TryApply(settings, new("tcp_mtu_probing", "1"), out var blackHoleDetection));
         Assert.True(Sysctls.TryApply(settings, new("tcp_base_mss", "536"), out var smallBase));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_tw_reuse", "1"), out var reuse));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_tw_reuse_delay", "1"), out var quickReuse));
+        Assert.True(Sysctls.TryApply(settings, new("ip_local_port_range", "1024 2047"), out var lowPorts));
 
         Assert.Equal((0, 1), (settings.MtuProbing, blackHoleDetection.MtuProbing));
         Assert.Equal(536, smallBase.BaseMss);
+        Assert.Equal((2, 1), (settings.TimeWaitReuse, reuse.TimeWaitReuse));
+        Assert.Equal(SimTime.FromMilliseconds(1), quickReuse.TimeWaitReuseDelay);
+        Assert.Equal(new PortRange(1024, 2047), lowPorts.LocalPortRange);
         Assert.False(noProbe.TailLossProbe);
         Assert.Equal((65536, 6291456), (buffers.ReceiveBuffer, buffers.ReceiveBufferMax));
         Assert.Equal("reno", reno.Congestion);
@@ -56,6 +63,11 @@ public class SysctlsTests
     [InlineData("tcp_base_mss", "47")]
     [InlineData("tcp_congestion_control", "no_such_algorithm")]
     [InlineData("tcp_rmem", "4096 131072")]
+    [InlineData("tcp_tw_reuse", "3")]
+    [InlineData("tcp_tw_reuse_delay", "0")]
+    [InlineData("ip_local_port_range", "1023 2000")]
+    [InlineData("ip_local_port_range", "3000 2000")]
+    [InlineData("ip_local_port_range", "40000")]
     public void WhatTheModelCannotTakeIsRefused(string name, string value)
     {
         Assert.False(Sysctls.TryApply(TcpSettings.Linux, new(name, value), out var unchanged));

@@ -10,8 +10,14 @@ namespace NetSim.Packetdrill.Runner;
 /// </summary>
 public sealed partial class ScriptRunner
 {
-    /// <summary>A new connection's SYN sets new ISNs and ports for the script's numbers (packetdrill's new socket under test).</summary>
-    private void StartActiveOpen()
+    /// <summary>
+    /// The socket's active open, with <paramref name="synData"/> bytes offered to its SYN (Fast
+    /// Open) or none: null when no local port will do (EADDRNOTAVAIL). Its SYN sets new ISNs, ports
+    /// and TSval baseline for the script's numbers (packetdrill's new socket under test); a
+    /// connection that took over a TIME-WAIT socket's 4-tuple is the script's from then on, not
+    /// retired with the old one.
+    /// </summary>
+    private TcpConnection? OpenActive(ScriptSocket socket, long? synData)
     {
         if (_localPort is { } localPort)
         {
@@ -19,7 +25,24 @@ public sealed partial class ScriptRunner
         }
 
         _localIsn = null;
+        _firstTs = null;
         _remoteIsn = 0;
+        TcpConnection connection;
+        try
+        {
+            connection = synData is { } bytes
+                ? _stack.ConnectWithData(_remoteAddress, ScriptPort, bytes, socket.PendingSettings, beforeSyn: c => ApplyPendingOptions(socket, c), binding: socket.Binding)
+                : _stack.Connect(_remoteAddress, ScriptPort, socket.PendingSettings, beforeSyn: c => ApplyPendingOptions(socket, c), binding: socket.Binding);
+        }
+        catch (AddressNotAvailableException)
+        {
+            return null;
+        }
+
+        _retiredConnections.Remove((connection.LocalPort, connection.RemotePort));
+        socket.Connection = connection;
+        _socketUnderTest = connection;
+        return connection;
     }
 
     /// <summary>
@@ -37,11 +60,12 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail("EOPNOTSUPP");
         }
 
-        StartActiveOpen();
-        var connection = _stack.ConnectWithData(_remoteAddress, ScriptPort, bytes, socket.PendingSettings, beforeSyn: c => ApplyPendingOptions(socket, c));
-        socket.Connection = connection;
+        if (OpenActive(socket, bytes) is not { } connection)
+        {
+            return SyscallOutcome.Fail(AddressNotAvailableException.Errno);
+        }
+
         socket.DeferredConnect = false;
-        _socketUnderTest = connection;
         var copied = connection.FastOpenCopied;
         if (nonBlocking)
         {

@@ -40,6 +40,7 @@ public sealed partial class ScriptRunner
             if (_stack.Find(_remoteAddress, _remotePort, _localPort ?? ScriptPort) is null && _localPort is null or ScriptPort)
             {
                 _localIsn = null;
+                _firstTs = null;
                 _remoteIsn = segment.Start;
             }
         }
@@ -184,8 +185,14 @@ public sealed partial class ScriptRunner
             _remotePort = first.DestinationPort;
         }
 
+        // map_outbound_live_packet(): the connection's first TSval sent is the baseline its later ones are counted from.
+        if (_firstTs is null && first.HasTimestamps && ScriptedTsVal(segment) is { } scriptedTs)
+        {
+            _firstTs = (scriptedTs, first.TsVal);
+        }
+
         var actualText = Describe(first, at);
-        var mismatch = Compare(segment, first);
+        var mismatch = Compare(segment, first) ?? TsValMismatch(segment, first, window?.Low ?? at.Microseconds);
         var payload = first.PayloadLength;
         var last = first;
         while (mismatch is null && payload < segment.PayloadLength && !_strictSegments)
@@ -292,7 +299,7 @@ public sealed partial class ScriptRunner
             : $"flags: {SegmentText.Flags(last.Flags)}, expected {SegmentText.Flags(segment.Flags)}";
     }
 
-    /// <summary>Every option must match in kind and value, but a timestamp's values are not checked (packetdrill's tcp_ts_tick_usecs = 0).</summary>
+    /// <summary>Every option must match in kind and value; a timestamp's TSval is judged by <see cref="TsValMismatch"/>, and its echo, as in packetdrill, not at all.</summary>
     private bool SameOption(TcpOption actual, TcpOption expected)
     {
         if (actual.Kind != expected.Kind)
@@ -313,14 +320,33 @@ public sealed partial class ScriptRunner
 
     private void RememberTimestamp(SegmentSpec segment, Packet actual)
     {
-        var scripted = segment.Options?.FirstOrDefault(o => o.Kind == TcpOptionKind.Timestamps);
-        if (scripted is null || !actual.HasTimestamps)
+        if (actual.HasTimestamps && ScriptedTsVal(segment) is { } scripted)
         {
-            return;
+            _tsValues[scripted] = actual.TsVal;
+        }
+    }
+
+    private static uint? ScriptedTsVal(SegmentSpec segment) =>
+        segment.Options?.FirstOrDefault(o => o.Kind == TcpOptionKind.Timestamps)?.Value;
+
+    /// <summary>
+    /// packetdrill verify_outbound_tcp_option(): with --tcp_ts_tick_usecs, the TSval sent, counted
+    /// from the connection's first as the script counts from its own, may be off by tolerance_usecs
+    /// worth of ticks, or by tolerance_percent of the time since the script began when that is more.
+    /// </summary>
+    private string? TsValMismatch(SegmentSpec segment, Packet actual, long eventMicroseconds)
+    {
+        if (_tsTick == 0 || _firstTs is not { } first || !actual.HasTimestamps || ScriptedTsVal(segment) is not { } scripted)
+        {
+            return null;
         }
 
-        _tsValues[scripted.Value] = actual.TsVal;
-        _firstTs ??= (scripted.Value, actual.TsVal);
+        var mapped = unchecked(first.Script + (actual.TsVal - first.Actual));
+        var tolerance = Math.Max(_tolerance, _tolerancePercent / 100 * eventMicroseconds);
+        var offTicks = Math.Abs((long)unchecked((int)(mapped - scripted)));
+        return offTicks * _tsTick <= tolerance
+            ? null
+            : $"TSval: {mapped} counted from the connection's first, expected {scripted} (tick {_tsTick} us, tolerance {tolerance:0} us)";
     }
 
     /// <summary>A sequence number of the peer's space in script space: a SYN-ACK acknowledges the ISN as written, later segments count from it (remote_seq_live_to_script_offset()).</summary>

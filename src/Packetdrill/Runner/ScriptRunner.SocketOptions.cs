@@ -95,6 +95,11 @@ public sealed partial class ScriptRunner
             return SetTimestamping(call, socket);
         }
 
+        if (name is "IP_LOCAL_PORT_RANGE" or "IP_BIND_ADDRESS_NO_PORT")
+        {
+            return SetLocalPortOption(socket, name, call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0);
+        }
+
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
         var connection = socket.Connection ?? socket.Listener;
         var settings = SettingsOf(socket);
@@ -192,6 +197,30 @@ public sealed partial class ScriptRunner
             SetOrKeep(connection, c => c.SetNotSentLowWatermark((int)value), () => socket.PendingNotSentLowWatermark = (int)value);
         }
 
+        return SyscallOutcome.Return(0);
+    }
+
+    /// <summary>
+    /// do_ip_setsockopt(): IP_LOCAL_PORT_RANGE packs the first port in its low 16 bits and the last in
+    /// its high ones (0 leaves an end to the host's range; both set and reversed is EINVAL).
+    /// IP_BIND_ADDRESS_NO_PORT defers bind()'s port to connect(), which is where the model chooses
+    /// it anyway.
+    /// </summary>
+    private static SyscallOutcome SetLocalPortOption(ScriptSocket socket, string name, long value)
+    {
+        if (name == "IP_BIND_ADDRESS_NO_PORT")
+        {
+            return SyscallOutcome.Return(0);
+        }
+
+        var low = (ushort)(value & 0xFFFF);
+        var high = (ushort)((value >> 16) & 0xFFFF);
+        if (low != 0 && high != 0 && low > high)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        socket.Binding = socket.Binding with { Range = new PortRange(low, high) };
         return SyscallOutcome.Return(0);
     }
 

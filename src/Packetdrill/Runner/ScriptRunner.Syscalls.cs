@@ -45,7 +45,7 @@ public sealed partial class ScriptRunner
     private SyscallOutcome Dispatch(SyscallEvent call) => call.Name switch
     {
         "socket" => Socket(call),
-        "bind" => SyscallOutcome.Return(0),
+        "bind" => Bind(call),
         "listen" => Listen(call),
         "accept" => Accept(call),
         "connect" => Connect(call),
@@ -212,6 +212,17 @@ public sealed partial class ScriptRunner
     }
 
     /// <summary>
+    /// bind(fd, ..., ...): packetdrill binds the socket to the script's address and --bind_port
+    /// (8080 by default), from which a connect() then leaves.
+    /// </summary>
+    private SyscallOutcome Bind(SyscallEvent call)
+    {
+        var socket = SocketOf(call);
+        socket.Binding = socket.Binding with { Port = _bindPort };
+        return SyscallOutcome.Return(0);
+    }
+
+    /// <summary>
     /// connect(), or with AF_UNSPEC a disconnect. After TCP_FASTOPEN_CONNECT it returns 0 at once
     /// and leaves the SYN to the first write when data may go in it, else sends a SYN asking for a
     /// cookie (tcp_fastopen_defer_connect()).
@@ -246,12 +257,11 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Return(0);
         }
 
-        StartActiveOpen();
-        var connection = socket.FastOpenConnect
-            ? _stack.ConnectWithData(_remoteAddress, ScriptPort, 0, socket.PendingSettings, beforeSyn: c => ApplyPendingOptions(socket, c))
-            : _stack.Connect(_remoteAddress, ScriptPort, socket.PendingSettings, beforeSyn: c => ApplyPendingOptions(socket, c));
-        socket.Connection = connection;
-        _socketUnderTest = connection;
+        if (OpenActive(socket, socket.FastOpenConnect ? 0 : null) is not { } connection)
+        {
+            return SyscallOutcome.Fail(AddressNotAvailableException.Errno);
+        }
+
         if (socket.NonBlocking)
         {
             return SyscallOutcome.Fail("EINPROGRESS");

@@ -42,6 +42,15 @@ public sealed partial class ScriptRunner
     private readonly List<int> _skipped = [];
     private readonly long _tolerance;
 
+    /// <summary>packetdrill --bind_port: the port bind() gives a socket.</summary>
+    private readonly ushort _bindPort;
+
+    /// <summary>packetdrill --tcp_ts_tick_usecs: the endpoint's TSval clock tick, by which each TSval sent is checked; 0 (the default) leaves TSvals unchecked.</summary>
+    private readonly long _tsTick;
+
+    /// <summary>packetdrill --tolerance_percent: a TSval may be off by this share of the time since the script began, when that is more than tolerance_usecs.</summary>
+    private readonly double _tolerancePercent;
+
     /// <summary>packetdrill --strict_segments: each expected segment is one segment sent, never several merged as offload would.</summary>
     private readonly bool _strictSegments;
 
@@ -68,6 +77,9 @@ public sealed partial class ScriptRunner
             ? long.Parse(tolerance, CultureInfo.InvariantCulture)
             : options.ToleranceMicroseconds;
         _strictSegments = script.Options.ContainsKey("strict_segments");
+        _bindPort = script.Options.TryGetValue("bind_port", out var bindPort) ? ushort.Parse(bindPort, CultureInfo.InvariantCulture) : ScriptPort;
+        _tsTick = script.Options.TryGetValue("tcp_ts_tick_usecs", out var tick) ? long.Parse(tick, CultureInfo.InvariantCulture) : 0;
+        _tolerancePercent = script.Options.TryGetValue("tolerance_percent", out var percent) ? double.Parse(percent, CultureInfo.InvariantCulture) : 0;
         _localAddress = AddressOption(script, "local_ip", DefaultLocalAddress);
         _remoteAddress = AddressOption(script, "remote_ip", DefaultRemoteAddress);
         _simulation = new Simulation(options.Seed);

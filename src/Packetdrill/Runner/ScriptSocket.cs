@@ -17,6 +17,9 @@ internal sealed class ScriptSocket(int fd)
     /// <summary>A regular file open()ed by the script, for sendfile(), in place of a socket.</summary>
     public ScriptFile? File { get; set; }
 
+    /// <summary>The local port bind() gave and the range IP_LOCAL_PORT_RANGE set, which connect() chooses from.</summary>
+    public LocalBinding Binding { get; set; }
+
     /// <summary>Socket options set before the connection exists (setsockopt before connect or listen).</summary>
     public TcpSettings? PendingSettings { get; set; }
 

@@ -91,6 +91,9 @@ public static partial class Sysctls
             // TCP_RACK_LOSS_DETECTION (0x1); the static-window and no-dupthresh bits are not modelled.
             ("tcp_recovery", 0 or 1, _) => settings with { Rack = one == 1 },
             ("tcp_reordering", > 0, _) => settings with { DupThresh = (int)one!.Value },
+            ("tcp_tw_reuse", >= 0 and <= 2, _) => settings with { TimeWaitReuse = (int)one!.Value },
+            // tcp_tw_reuse_delay: milliseconds, from 1 to TCP_PAWS_MSL (60 s).
+            ("tcp_tw_reuse_delay", >= 1 and <= 60_000, _) => settings with { TimeWaitReuseDelay = SimTime.FromMilliseconds(one!.Value) },
             ("tcp_retries1", >= 0 and <= 255, _) => settings with { Retries1 = (int)one!.Value },
             ("tcp_retries2", >= 0, _) => settings with { Retries2 = (int)one!.Value },
             ("tcp_mtu_probing", >= 0 and <= 2, _) => settings with { MtuProbing = (int)one!.Value },
@@ -113,6 +116,9 @@ public static partial class Sysctls
             // buffer (tcp_full_space()), and the largest buffer sets the window scale.
             ("tcp_rmem", _, 3) => settings with { ReceiveBuffer = (int)(values[1] / 2), ReceiveBufferMax = (int)values[2] },
             ("tcp_wmem", _, 3) => settings with { SendBuffer = (int)values[1], SendBufferMax = (int)values[2] },
+            // ipv4_local_port_range(): the first port at least ip_unprivileged_port_start (1024), the last not below it.
+            ("ip_local_port_range", _, 2) when values[0] >= 1024 && values[0] <= values[1] && values[1] <= ushort.MaxValue =>
+                settings with { LocalPortRange = new PortRange((ushort)values[0], (ushort)values[1]) },
             ("rmem_max", > 0, _) => settings with { RmemMax = (int)one!.Value },
             ("wmem_max", > 0, _) => settings with { WmemMax = (int)one!.Value },
             ("tcp_congestion_control", _, _) when CongestionControlRegistry.Names.Contains(sysctl.Value) => settings with { Congestion = sysctl.Value },

@@ -41,6 +41,16 @@ public static partial class ScriptParser
                     throw new ScriptSyntaxException(file, number, $"--{name}={value}: not an IPv4 address (IPv6 is not modelled)");
                 }
 
+                if (name is "tolerance_usecs" or "tcp_ts_tick_usecs" or "bind_port" && !(ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var whole) && whole <= (name == "bind_port" ? ushort.MaxValue : (ulong)long.MaxValue)))
+                {
+                    throw new ScriptSyntaxException(file, number, $"--{name}={value}: not a {(name == "bind_port" ? "port number" : "whole number of microseconds")}");
+                }
+
+                if (name == "tolerance_percent" && !(double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var percent) && percent <= 100))
+                {
+                    throw new ScriptSyntaxException(file, number, $"--{name}={value}: not a percentage from 0 to 100");
+                }
+
                 options[name] = value;
                 continue;
             }

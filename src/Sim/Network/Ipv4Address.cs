@@ -5,6 +5,9 @@ namespace NetSim.Sim.Network;
 /// <summary>An IPv4 address, held in host byte order.</summary>
 public readonly record struct Ipv4Address(uint Value)
 {
+    /// <summary>In 127.0.0.0/8 (RFC 1122 §3.2.1.3).</summary>
+    public bool IsLoopback => Value >> 24 == 127;
+
     public static Ipv4Address Parse(string text)
     {
         if (!TryParse(text, out var address))

@@ -1,0 +1,132 @@
+using NetSim.Sim.Kernel;
+using NetSim.Sim.Network;
+using NetSim.Tcp.Apps;
+
+namespace NetSim.Tcp.Tests;
+
+/// <summary>connect() taking over a TIME-WAIT socket's 4-tuple (Linux tcp_twsk_unique(), tcp_tw_reuse), and the ports it chooses from.</summary>
+public class TimeWaitReuseTests
+{
+    private static readonly LocalBinding OnePort = new(Range: new PortRange(40000, 40000));
+
+    /// <summary>A client whose one connection from port 40000 has closed, the client first: its socket is in TIME-WAIT.</summary>
+    private sealed class ClosedOnce
+    {
+        public ClosedOnce(TcpSettings settings, bool timestamps = true)
+        {
+            Net = new TwoHostNetwork(settings: settings with { Timestamps = timestamps });
+            new SinkApplication(Net.ServerStack, 80, Net.Settings).Install();
+            Net.Forward.TransmissionStarted = (_, p) => Sent.Add((Net.Simulation.Now, p.Flags, p.SequenceNumber, p.HasTimestamps ? p.TsVal : 0, p.HasTimestamps ? p.TsEcr : 0));
+            Net.Reverse.TransmissionStarted = (_, p) => Received.Add((p.Flags, p.HasTimestamps ? p.TsVal : 0));
+            Old = Net.ClientStack.Connect(Net.Server.Address, 80, binding: OnePort);
+            Old.Established = c => c.Close();
+            Net.Simulation.Run(SimTime.FromSeconds(1));
+            Assert.Equal(TcpState.TimeWait, Old.State);
+            OldSndNxt = Old.SndNxt;
+
+            // The client's last segment acknowledged the server's FIN, which put it in TIME-WAIT.
+            EnteredTimeWait = Sent[^1].At;
+        }
+
+        public TwoHostNetwork Net { get; }
+        public TcpConnection Old { get; }
+        public SequenceNumber OldSndNxt { get; }
+        public SimTime EnteredTimeWait { get; }
+        public List<(SimTime At, TcpFlags Flags, uint Seq, uint TsVal, uint TsEcr)> Sent { get; } = [];
+        public List<(TcpFlags Flags, uint TsVal)> Received { get; } = [];
+
+        public TcpConnection Reconnect(LocalBinding binding) => Net.ClientStack.Connect(Net.Server.Address, 80, binding: binding);
+    }
+
+    private static TcpSettings Reuse(int mode, int delayMs = 1000) =>
+        TcpSettings.Linux with { TimeWaitReuse = mode, TimeWaitReuseDelay = SimTime.FromMilliseconds(delayMs) };
+
+    [Fact]
+    public void ATakenOverTupleStartsPastTheOldSequenceSpaceEchoingItsTsRecent()
+    {
+        var closed = new ClosedOnce(Reuse(1));
+        var oldClosedEvents = 0;
+        closed.Old.Closed = _ => oldClosedEvents++;
+        closed.Net.Simulation.Run(closed.EnteredTimeWait + SimTime.FromMilliseconds(1100));
+        var lastTsFromServer = closed.Received.Last(r => r.TsVal != 0).TsVal;
+        var lastTsSent = closed.Sent.Last().TsVal;
+
+        var again = closed.Reconnect(OnePort);
+        closed.Net.Simulation.Run(closed.Net.Simulation.Now + SimTime.FromSeconds(1));
+
+        // tcp_twsk_unique(): write_seq = tw_snd_nxt + 65535 + 2; ts_recent from the timewait socket, which the SYN echoes.
+        Assert.Equal(closed.OldSndNxt + 65537, again.Iss);
+        var syn = closed.Sent.Last(s => s.Flags == TcpFlags.Syn);
+        Assert.Equal(again.Iss.Value, syn.Seq);
+        Assert.Equal(lastTsFromServer, syn.TsEcr);
+        // The 4-tuple's timestamp clock goes on: 1.1 s later, 1100 ticks of 1 ms on.
+        Assert.InRange(syn.TsVal - lastTsSent, 1099u, 1101u);
+        Assert.Equal(TcpState.Established, again.State);
+        Assert.Equal(TcpState.Closed, closed.Old.State);
+        Assert.Equal(1, oldClosedEvents);
+        Assert.Equal(1, closed.Net.ClientStack.TimeWaitRecycled);
+        Assert.Same(again, closed.Net.ClientStack.Find(closed.Net.Server.Address, 80, 40000));
+    }
+
+    [Theory]
+    [InlineData(1, 999, false)]
+    [InlineData(1, 1001, true)]
+    [InlineData(0, 5000, false)]
+    [InlineData(2, 5000, false)]
+    public void APortConnectChoosesIsTakenOverOnlyWithReuseOnAndAfterTheDelay(int mode, int waitedMs, bool takenOver)
+    {
+        var closed = new ClosedOnce(Reuse(mode));
+        closed.Net.Simulation.Run(closed.EnteredTimeWait + SimTime.FromMilliseconds(waitedMs));
+
+        if (takenOver)
+        {
+            Assert.Equal(40000, closed.Reconnect(OnePort).LocalPort);
+        }
+        else
+        {
+            Assert.Throws<AddressNotAvailableException>(() => closed.Reconnect(OnePort));
+            Assert.Equal(TcpState.TimeWait, closed.Old.State);
+        }
+    }
+
+    [Fact]
+    public void ABoundPortTakesTheTupleAtOnceButNeverWithoutTimestamps()
+    {
+        var bound = new LocalBinding(Port: 40000);
+        var withTimestamps = new ClosedOnce(Reuse(0));
+        Assert.Equal(withTimestamps.OldSndNxt + 65537, withTimestamps.Reconnect(bound).Iss);
+
+        var without = new ClosedOnce(Reuse(1, delayMs: 1), timestamps: false);
+        without.Net.Simulation.Run(without.EnteredTimeWait + SimTime.FromSeconds(10));
+        Assert.Throws<AddressNotAvailableException>(() => without.Reconnect(bound));
+        Assert.Throws<AddressNotAvailableException>(() => without.Reconnect(OnePort));
+    }
+
+    [Fact]
+    public void ConnectPassesOverHeldPortsOfItsRangeAndFailsWhenAllAreHeld()
+    {
+        var closed = new ClosedOnce(Reuse(0));
+        var twoPorts = new LocalBinding(Range: new PortRange(40000, 40001));
+
+        var second = closed.Reconnect(twoPorts);
+
+        Assert.Equal(40001, second.LocalPort);
+        Assert.Throws<AddressNotAvailableException>(() => closed.Reconnect(twoPorts));
+    }
+
+    [Theory]
+    [InlineData(40000, 40010, 40000, 40010)]
+    [InlineData(0, 40010, 32768, 40010)]
+    [InlineData(40000, 0, 40000, 60999)]
+    [InlineData(1000, 40010, 32768, 40010)]
+    [InlineData(40000, 65000, 40000, 60999)]
+    [InlineData(0, 0, 32768, 60999)]
+    public void ASocketRangeReplacesEachEndThatFallsInsideTheHosts(int low, int high, int expectedLow, int expectedHigh)
+    {
+        var host = new PortRange(32768, 60999);
+
+        var narrowed = host.NarrowedBy(new PortRange((ushort)low, (ushort)high));
+
+        Assert.Equal(new PortRange((ushort)expectedLow, (ushort)expectedHigh), narrowed);
+    }
+}
