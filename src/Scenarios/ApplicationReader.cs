@@ -9,7 +9,7 @@ namespace NetSim.Scenarios;
 /// <summary>
 /// Reads a flow's <c>app</c>: <c>bulk</c> (<c>bytes</c>), <c>onoff</c> (<c>on</c>, <c>off</c>,
 /// <c>rate</c>, <c>bytes</c>) or <c>request_response</c> (<c>request</c>, <c>response</c>,
-/// <c>think</c>, <c>requests</c>, <c>fast_open</c>). A period is a duration (constant) or a map
+/// <c>think</c>, <c>requests</c>, <c>fast_open</c>, <c>connection</c>). A period is a duration (constant) or a map
 /// <c>{distribution: exponential | pareto | constant, mean: 1s, shape: 1.5}</c>.
 /// </summary>
 internal static class ApplicationReader
@@ -46,11 +46,19 @@ internal static class ApplicationReader
                     PositiveSize(app, "response") ?? throw app.Error("response", "missing required field (bytes per response, e.g. 100KB)"),
                     Period(app, "think", required: false) ?? PeriodDistribution.Fixed(SimTime.Zero),
                     (int?)requests,
-                    app.Boolean("fast_open") ?? false);
+                    app.Boolean("fast_open") ?? false,
+                    ConnectionPerRequest(app));
             default:
                 throw app.Error("type", $"unknown application '{type}'{YamlMap.DidYouMean(type, Types)} (valid: {string.Join(", ", Types)})");
         }
     }
+
+    private static bool ConnectionPerRequest(YamlMap app) => app.Scalar("connection") switch
+    {
+        null or "persistent" => false,
+        "per_request" => true,
+        var other => throw app.Error("connection", $"unknown connection '{other}'{YamlMap.DidYouMean(other, ["persistent", "per_request"])} (valid: persistent, per_request)"),
+    };
 
     private static long? PositiveSize(YamlMap map, string key)
     {

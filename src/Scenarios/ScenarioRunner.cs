@@ -136,10 +136,12 @@ public static class ScenarioRunner
 
         Table("flows.csv", flows);
         Table("links.csv", links);
-        var requests = built.Flows
+        var clients = built.Flows
             .Where(f => f.Sender is RequestResponseClient)
-            .SelectMany(f => ((RequestResponseClient)f.Sender).Completed.Select(r => new RequestRow(
-                f.Spec.Name,
+            .Select(f => (Flow: f.Spec.Name, Client: (RequestResponseClient)f.Sender))
+            .ToList();
+        var requests = clients.SelectMany(c => c.Client.Completed.Select(r => new RequestRow(
+                c.Flow,
                 r.Index,
                 Math.Round((decimal)r.Sent.Nanoseconds / 1e9m, 9),
                 Math.Round((decimal)r.Completed.Nanoseconds / 1e9m, 9),
@@ -147,9 +149,14 @@ public static class ScenarioRunner
                 r.RequestBytes,
                 r.ResponseBytes)))
             .ToList();
-        if (built.Flows.Any(f => f.Sender is RequestResponseClient))
+        var failures = clients.SelectMany(c => c.Client.Failed.Select(r => new RequestFailureRow(
+                c.Flow, r.Index, Math.Round((decimal)r.At.Nanoseconds / 1e9m, 9), r.Error)))
+            .ToList();
+        var exchanges = clients.Count > 0;
+        if (exchanges)
         {
             Table("requests.csv", requests);
+            Table("request_failures.csv", failures);
         }
 
         Table("events.csv", recorder.Events);
@@ -190,7 +197,9 @@ public static class ScenarioRunner
             traced.Contains(TraceKind.SockOps) ? recorder.SockOps : null,
             traced.Contains(TraceKind.Rtt) ? recorder.Rtt : null,
             traced.Contains(TraceKind.Queue) ? recorder.Queue : null,
-            traced.Contains(TraceKind.Throughput) ? throughput : null);
+            traced.Contains(TraceKind.Throughput) ? throughput : null,
+            exchanges ? requests : null,
+            exchanges ? failures : null);
         var figures = RunFigures.Draw(tables, results.PathOf);
         files.AddRange(figures);
         HtmlReport.WriteRun(results.PathOf("report.html"), tables, links, figures, results.PathOf);
@@ -198,16 +207,23 @@ public static class ScenarioRunner
         return new RunOutcome(flows, links, built.Simulation.EventsDispatched);
     }
 
+    /// <summary>
+    /// A flow's row: its counters summed over every connection its source opened (one, unless
+    /// each request has its own) and its receiver accepted; the states and MSS are the latest
+    /// connection's.
+    /// </summary>
     private static FlowRow FlowSummary(FlowInstance flow)
     {
+        var senders = flow.Sender.Connections;
         var sender = flow.Sender.Connection;
         var sink = flow.Receiver;
-        var receiver = sink.Accepted.Count > 0 ? sink.Accepted[0] : null;
+        var receivers = sink.Accepted;
+        var receiver = receivers.Count > 0 ? receivers[^1] : null;
         var active = sink.LastByteTime == SimTime.Never ? SimTime.Zero : sink.LastByteTime - flow.Spec.Start;
         var goodput = active > SimTime.Zero
             ? Math.Round(sink.BytesReceived * 8m / active.Nanoseconds * 1000m, 6)
             : 0m;
-        var misplaced = receiver?.Statistics.IntegrityErrors ?? 0;
+        var misplaced = receivers.Sum(r => r.Statistics.IntegrityErrors);
         var check = sink.OrderViolations == 0 && misplaced == 0
             ? "ok"
             : $"FAILED: {sink.OrderViolations} out of order, {misplaced} at the wrong offset";
@@ -217,17 +233,17 @@ public static class ScenarioRunner
             flow.Spec.To,
             sink.BytesReceived,
             goodput,
-            sender?.Statistics.SegmentsOut ?? 0,
-            sender?.Statistics.DataSegmentsOut ?? 0,
-            sender?.Statistics.TotalRetransmissions ?? 0,
-            sender?.Statistics.FastRetransmits ?? 0,
-            sender?.Statistics.RetransmissionTimeouts ?? 0,
-            sender?.Statistics.Undos ?? 0,
-            sender?.Statistics.SpuriousRtos ?? 0,
+            senders.Sum(c => c.Statistics.SegmentsOut),
+            senders.Sum(c => c.Statistics.DataSegmentsOut),
+            senders.Sum(c => c.Statistics.TotalRetransmissions),
+            senders.Sum(c => c.Statistics.FastRetransmits),
+            senders.Sum(c => c.Statistics.RetransmissionTimeouts),
+            senders.Sum(c => c.Statistics.Undos),
+            senders.Sum(c => c.Statistics.SpuriousRtos),
             sender is null ? "off" : sender.EcnModeAccEcn ? "accecn" : sender.EcnModeRfc3168 ? "rfc3168" : "off",
-            receiver?.Statistics.CeReceived ?? 0,
-            sender?.DeliveredCe ?? 0,
-            sender?.Statistics.EcnReductions ?? 0,
+            receivers.Sum(r => r.Statistics.CeReceived),
+            senders.Sum(c => (long)c.DeliveredCe),
+            senders.Sum(c => c.Statistics.EcnReductions),
             sender?.State.ToString() ?? "not started",
             receiver?.State.ToString() ?? "no connection",
             check,

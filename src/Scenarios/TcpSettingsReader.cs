@@ -16,6 +16,7 @@ internal static class TcpSettingsReader
         "sack", "dsack", "rack", "tlp", "receive_buffer_max", "send_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
         "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "ecn_option", "ecn_fallback", "ecn_low", "frto", "hystart", "pacing", "prr", "wmem_max", "rmem_max",
         "thin_linear_timeouts", "notsent_lowat", "slow_start_after_idle", "mtu_probing", "base_mss",
+        "tw_reuse", "tw_reuse_delay", "local_port_range",
     ];
 
     public static TcpSettings Read(YamlMap map, TcpSettings inherited)
@@ -89,6 +90,9 @@ internal static class TcpSettingsReader
             RmemMax = (int)(Positive(map, "rmem_max", map.Size("rmem_max")) ?? settings.RmemMax),
             DupThresh = (int)(Positive(map, "dupthresh", map.Integer("dupthresh")) ?? settings.DupThresh),
             TimeWait = PositiveTime(map, "time_wait") ?? settings.TimeWait,
+            TimeWaitReuse = TimeWaitReuseMode(map) ?? settings.TimeWaitReuse,
+            TimeWaitReuseDelay = TimeWaitReuseDelay(map) ?? settings.TimeWaitReuseDelay,
+            LocalPortRange = LocalPortRange(map) ?? settings.LocalPortRange,
             SynRetries = (int)(NonNegative(map, "syn_retries") ?? settings.SynRetries),
             SynAckRetries = (int)(NonNegative(map, "synack_retries") ?? settings.SynAckRetries),
             SynLinearTimeouts = (int)(NonNegative(map, "syn_linear_timeouts") ?? settings.SynLinearTimeouts),
@@ -173,6 +177,42 @@ internal static class TcpSettingsReader
         return mode is null or (>= 0 and <= 3)
             ? (int?)mode
             : throw map.Error("ecn_option", "tcp_ecn_option is 0 (never), 1 (when the counters need it), 2 (on every segment unless it does not get through, Linux's default) or 3 (on every segment)");
+    }
+
+    /// <summary>Linux tcp_tw_reuse: whether connect() may take over a TIME-WAIT socket's 4-tuple.</summary>
+    private static int? TimeWaitReuseMode(YamlMap map)
+    {
+        var mode = map.Integer("tw_reuse");
+        return mode is null or (>= 0 and <= 2)
+            ? (int?)mode
+            : throw map.Error("tw_reuse", "tcp_tw_reuse is 0 (never), 1 (once the TIME-WAIT socket is older than tw_reuse_delay) or 2 (only with a loopback address, Linux's default)");
+    }
+
+    /// <summary>Linux tcp_tw_reuse_delay: 1 ms to TCP_PAWS_MSL (60 s), whole milliseconds.</summary>
+    private static Sim.Kernel.SimTime? TimeWaitReuseDelay(YamlMap map)
+    {
+        var delay = map.Duration("tw_reuse_delay");
+        return delay is null || (delay.Value >= Sim.Kernel.SimTime.FromMilliseconds(1) && delay.Value <= Sim.Kernel.SimTime.FromSeconds(60)
+            && delay.Value.Nanoseconds % 1_000_000 == 0)
+            ? delay
+            : throw map.Error("tw_reuse_delay", "tcp_tw_reuse_delay is whole milliseconds from 1ms to 60s (Linux's default is 1000ms)");
+    }
+
+    /// <summary>Linux ip_local_port_range, written <c>LOW-HIGH</c>: the ports connect() chooses from.</summary>
+    private static PortRange? LocalPortRange(YamlMap map)
+    {
+        if (map.Scalar("local_port_range") is not { } text)
+        {
+            return null;
+        }
+
+        var ends = text.Split('-');
+        return ends.Length == 2
+            && ushort.TryParse(ends[0].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var low)
+            && ushort.TryParse(ends[1].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var high)
+            && low >= 1024 && low <= high
+            ? new PortRange(low, high)
+            : throw map.Error("local_port_range", $"'{text}' is not a port range: write LOW-HIGH with 1024 <= LOW <= HIGH <= 65535, e.g. 32768-60999 (Linux's default)");
     }
 
     /// <summary>Linux tcp_mtu_probing: whether packetization-layer path MTU discovery (RFC 4821) runs.</summary>

@@ -16,31 +16,31 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// tcp_twsk_unique(): whether a new connection may take this timewait socket's 4-tuple. It
-    /// must have seen timestamps (ts_recent_stamp). A port bind() gave is then enough; a port
-    /// connect() is choosing also needs tcp_tw_reuse (2: only with a loopback address; none in the
-    /// FIN-WAIT-2 substate) and the socket older than tcp_tw_reuse_delay, both as the host has them
-    /// now, compared on the millisecond clock (time_after32(tcp_clock_ms(), entry + delay)).
+    /// must have seen timestamps (ts_recent_stamp). A port bind() gave (<paramref name="reuse"/>
+    /// null) is then enough; a port connect() is choosing also needs tcp_tw_reuse (2: only with a
+    /// loopback address; none in the FIN-WAIT-2 substate) and the socket older than
+    /// tcp_tw_reuse_delay, both as the connecting socket has them, compared on the millisecond
+    /// clock (time_after32(tcp_clock_ms(), entry + delay)).
     /// </summary>
-    internal bool MayBeTakenOver(bool portChosenByConnect)
+    internal bool MayBeTakenOver(TcpSettings? reuse)
     {
         if (!_handedToTimeWait || !_tsRecentValid)
         {
             return false;
         }
 
-        if (!portChosenByConnect)
+        if (reuse is null)
         {
             return true;
         }
 
-        var host = Stack.Settings;
-        var reuse = State == TcpState.FinWait2 ? 0 : host.TimeWaitReuse;
-        if (reuse == 2 && !LocalAddress.IsLoopback && !RemoteAddress.IsLoopback)
+        var mode = State == TcpState.FinWait2 ? 0 : reuse.TimeWaitReuse;
+        if (mode == 2 && !LocalAddress.IsLoopback && !RemoteAddress.IsLoopback)
         {
-            reuse = 0;
+            mode = 0;
         }
 
-        return reuse != 0 && Simulation.Now.Milliseconds > _timeWaitEntered.Milliseconds + host.TimeWaitReuseDelay.Milliseconds;
+        return mode != 0 && Simulation.Now.Milliseconds > _timeWaitEntered.Milliseconds + reuse.TimeWaitReuseDelay.Milliseconds;
     }
 
     /// <summary>

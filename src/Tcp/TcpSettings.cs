@@ -181,9 +181,9 @@ public sealed record TcpSettings
     public SimTime TimeWait { get; init; } = SimTime.FromSeconds(60);
 
     /// <summary>
-    /// Whether connect() may take over a TIME-WAIT socket's 4-tuple (Linux tcp_tw_reuse): 0 never,
-    /// 1 always, 2 (the default) only where either address is loopback. Timestamps must have been
-    /// seen in the old connection (tcp_twsk_unique()).
+    /// Whether connect() may take over a TIME-WAIT socket's 4-tuple for a port it chooses (Linux
+    /// tcp_tw_reuse): 0 never, 1 always, 2 (the default) only where either address is loopback.
+    /// Timestamps must have been seen in the old connection (tcp_twsk_unique()).
     /// </summary>
     public int TimeWaitReuse { get; init; } = 2;
 

@@ -116,8 +116,9 @@ public sealed class TcpStack : IPacketHandler
     private TcpConnection Open(Ipv4Address remoteAddress, ushort remotePort, TcpSettings? settings, string? name,
         Action<TcpConnection>? beforeSyn, LocalBinding binding, Action<TcpConnection, SequenceNumber> connect)
     {
-        var (localPort, timeWait) = ChooseLocalPort(remoteAddress, remotePort, binding);
-        var connection = Create(settings ?? Settings, remoteAddress, localPort, remotePort);
+        settings ??= Settings;
+        var (localPort, timeWait) = ChooseLocalPort(remoteAddress, remotePort, binding, settings);
+        var connection = Create(settings, remoteAddress, localPort, remotePort);
         if (name is not null)
         {
             connection.Name = name;
@@ -346,18 +347,20 @@ public sealed class TcpStack : IPacketHandler
     /// Linux __inet_hash_connect(): a port bind() gave must have its 4-tuple free, or held by a
     /// TIME-WAIT socket that saw timestamps; otherwise the ephemeral ports are tried in turn, past
     /// those of listeners, each taken when its 4-tuple is free or held by a TIME-WAIT socket
-    /// tcp_tw_reuse lets go. The TIME-WAIT socket to take over comes with the port.
+    /// tcp_tw_reuse lets go. The TIME-WAIT socket to take over comes with the port. The port
+    /// range and tcp_tw_reuse are the connecting socket's <paramref name="settings"/>: in the
+    /// model a sysctl reaches the sockets created after it.
     /// </summary>
-    private (ushort Port, TcpConnection? TimeWait) ChooseLocalPort(Ipv4Address remoteAddress, ushort remotePort, LocalBinding binding)
+    private (ushort Port, TcpConnection? TimeWait) ChooseLocalPort(Ipv4Address remoteAddress, ushort remotePort, LocalBinding binding, TcpSettings settings)
     {
         if (binding.Port != 0)
         {
-            return TupleAvailable(remoteAddress, remotePort, binding.Port, portChosenByConnect: false, out var held)
+            return TupleAvailable(remoteAddress, remotePort, binding.Port, null, out var held)
                 ? (binding.Port, held)
                 : throw new AddressNotAvailableException($"{Host.Name}: {Host.Address}:{binding.Port} to {remoteAddress}:{remotePort} is in use ({AddressNotAvailableException.Errno})");
         }
 
-        var range = binding.Range is { } own ? Settings.LocalPortRange.NarrowedBy(own) : Settings.LocalPortRange;
+        var range = binding.Range is { } own ? settings.LocalPortRange.NarrowedBy(own) : settings.LocalPortRange;
         if (!range.Contains(_nextEphemeral))
         {
             _nextEphemeral = range.Low + ((_nextEphemeral - range.Low) % range.Count + range.Count) % range.Count;
@@ -367,7 +370,7 @@ public sealed class TcpStack : IPacketHandler
         {
             var port = (ushort)_nextEphemeral;
             _nextEphemeral = _nextEphemeral == range.High ? range.Low : _nextEphemeral + 1;
-            if (!_listeners.ContainsKey(port) && TupleAvailable(remoteAddress, remotePort, port, portChosenByConnect: true, out var timeWait))
+            if (!_listeners.ContainsKey(port) && TupleAvailable(remoteAddress, remotePort, port, settings, out var timeWait))
             {
                 return (port, timeWait);
             }
@@ -376,8 +379,12 @@ public sealed class TcpStack : IPacketHandler
         throw new AddressNotAvailableException($"{Host.Name}: no port of {range} is free towards {remoteAddress}:{remotePort} ({AddressNotAvailableException.Errno})");
     }
 
-    /// <summary>__inet_check_established(): whether a 4-tuple is free, or held by a TIME-WAIT socket connect() may take over (<paramref name="timeWait"/>).</summary>
-    private bool TupleAvailable(Ipv4Address remoteAddress, ushort remotePort, ushort localPort, bool portChosenByConnect, out TcpConnection? timeWait)
+    /// <summary>
+    /// __inet_check_established(): whether a 4-tuple is free, or held by a TIME-WAIT socket connect()
+    /// may take over (<paramref name="timeWait"/>); <paramref name="reuse"/> is the tcp_tw_reuse of
+    /// a port connect() is choosing, null for one bind() gave.
+    /// </summary>
+    private bool TupleAvailable(Ipv4Address remoteAddress, ushort remotePort, ushort localPort, TcpSettings? reuse, out TcpConnection? timeWait)
     {
         timeWait = null;
         if (!_connections.TryGetValue(new ConnectionKey(remoteAddress, remotePort, localPort), out var existing))
@@ -385,7 +392,7 @@ public sealed class TcpStack : IPacketHandler
             return true;
         }
 
-        if (!existing.MayBeTakenOver(portChosenByConnect))
+        if (!existing.MayBeTakenOver(reuse))
         {
             return false;
         }

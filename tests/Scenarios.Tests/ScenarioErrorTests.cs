@@ -102,6 +102,30 @@ public class ScenarioErrorTests
         Assert.Contains("tcp_mtu_probing is 0", error.Problem);
     }
 
+    [Theory]
+    [InlineData("tw_reuse: 3", "tw_reuse", "tcp_tw_reuse is 0")]
+    [InlineData("tw_reuse_delay: 0ms", "tw_reuse_delay", "whole milliseconds from 1ms to 60s")]
+    [InlineData("tw_reuse_delay: 1500us", "tw_reuse_delay", "whole milliseconds from 1ms to 60s")]
+    [InlineData("tw_reuse_delay: 61s", "tw_reuse_delay", "whole milliseconds from 1ms to 60s")]
+    [InlineData("local_port_range: 50000", "local_port_range", "write LOW-HIGH")]
+    [InlineData("local_port_range: 1000-2000", "local_port_range", "write LOW-HIGH")]
+    [InlineData("local_port_range: 3000-2000", "local_port_range", "write LOW-HIGH")]
+    [InlineData("local_port_range: 3000-70000", "local_port_range", "write LOW-HIGH")]
+    public void ATimeWaitOrPortSettingLinuxWouldRefuseIsRefused(string setting, string field, string problem)
+    {
+        var error = Fails(Valid.Replace("flows:", $"defaults: {{ {setting} }}\nflows:"));
+        Assert.Equal($"defaults.{field}", error.Field);
+        Assert.Contains(problem, error.Problem);
+    }
+
+    [Fact]
+    public void AnUnknownConnectionModeIsNamedWithTheNearestOne()
+    {
+        var error = Fails(Valid.Replace("app: { type: bulk }", "app: { type: request_response, request: 1KB, response: 1KB, connection: per_requests }"));
+        Assert.Equal("flows[0].app.connection", error.Field);
+        Assert.Contains("did you mean 'per_request'", error.Problem);
+    }
+
     [Fact]
     public void AnAccEcnOptionModeOutsideLinuxsValuesIsRefused()
     {

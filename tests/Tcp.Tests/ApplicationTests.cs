@@ -87,4 +87,55 @@ public class ApplicationTests
         Assert.True(client.Completed[0].CompletionTime > client.Completed[4].CompletionTime);
         Assert.Equal(TcpState.Closed, server.Accepted[0].State);
     }
+
+    [Fact]
+    public void PerRequestConnectionsEachCarryOneExchangeAndTheClientClosesFirst()
+    {
+        var net = new TwoHostNetwork(rateBps: 10_000_000, delayMs: 20);
+        var server = new RequestResponseServer(net.ServerStack, 80, net.Settings, 1_000, 10_000);
+        server.Install();
+        var client = PerRequestClient(net, requests: 4);
+
+        Assert.Equal([1, 2, 3, 4], client.Completed.Select(r => r.Index));
+        Assert.Empty(client.Failed);
+        Assert.Equal(4, client.Connections.Count);
+        Assert.Equal(4, client.Connections.Select(c => c.LocalPort).Distinct().Count());
+        Assert.All(client.Connections, c => Assert.Equal(TcpState.TimeWait, c.State));
+        Assert.Equal(4, server.Accepted.Count);
+        Assert.All(server.Accepted, c => Assert.Equal(TcpState.Closed, c.State));
+
+        // Each exchange pays its own handshake: after the think period, a 40 ms round trip before the request goes.
+        for (var i = 1; i < client.Completed.Count; i++)
+        {
+            var gap = client.Completed[i].Sent - client.Completed[i - 1].Completed;
+            Assert.InRange(gap.TotalMilliseconds, 140, 141);
+        }
+    }
+
+    [Fact]
+    public void AnExchangeWhoseConnectionIsRefusedFailsAndTheNextFollowsAThinkPeriodLater()
+    {
+        var net = new TwoHostNetwork(rateBps: 10_000_000, delayMs: 20);
+        var client = PerRequestClient(net, requests: 3);
+
+        // No listener: each SYN is answered with a RST 40 ms later (ECONNREFUSED).
+        Assert.Empty(client.Completed);
+        Assert.Equal([1, 2, 3], client.Failed.Select(f => f.Index));
+        Assert.All(client.Failed, f => Assert.Equal("ECONNREFUSED", f.Error));
+        Assert.InRange((client.Failed[1].At - client.Failed[0].At).TotalMilliseconds, 140, 141);
+    }
+
+    /// <summary>A client of 1 kB requests and 10 kB responses, 100 ms apart, each on a connection of its own, run for 5 s.</summary>
+    private static RequestResponseClient PerRequestClient(TwoHostNetwork net, int requests)
+    {
+        var client = new RequestResponseClient(net.ClientStack, net.Server.Address, 80, net.Settings, "rr", 1_000, 10_000,
+            PeriodDistribution.Fixed(SimTime.FromMilliseconds(100)), net.Simulation.Random.Get("rr"))
+        {
+            Requests = requests,
+            ConnectionPerRequest = true,
+        };
+        client.Install();
+        net.Simulation.Run(SimTime.FromSeconds(5));
+        return client;
+    }
 }

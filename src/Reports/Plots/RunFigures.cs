@@ -2,8 +2,8 @@ namespace NetSim.Reports.Plots;
 
 /// <summary>
 /// Draws a run's figures, each as PNG and SVG, from its tables alone: cwnd (with timeseries.csv),
-/// the sock_ops timeline (sockops.csv), throughput (throughput.csv), RTT and RTO (rtt.csv) and
-/// queue occupancy (queue.csv). The same code draws them after a run and for <c>netsim plot</c>.
+/// the sock_ops timeline (sockops.csv), throughput (throughput.csv), RTT and RTO (rtt.csv),
+/// queue occupancy (queue.csv) and requests completed and failed (requests.csv, request_failures.csv). The same code draws them after a run and for <c>netsim plot</c>.
 /// </summary>
 public static class RunFigures
 {
@@ -44,6 +44,12 @@ public static class RunFigures
         if (tables.Queue is { } queue)
         {
             Save("queue", TimePlots.Queue($"{name}: queue occupancy of each link direction", queue, tables.DurationSeconds));
+        }
+
+        if (tables.Requests is { } requests && tables.RequestFailures is { } failures && requests.Count + failures.Count > 0)
+        {
+            Save("requests", TimePlots.Requests($"{name}: requests completed and failed by each flow", requests, failures,
+                [.. tables.Flows.Select(f => f.Flow)], tables.DurationSeconds));
         }
 
         return files;

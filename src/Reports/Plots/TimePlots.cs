@@ -6,7 +6,8 @@ namespace NetSim.Reports.Plots;
 /// <summary>
 /// The run's figures over time besides cwnd: throughput.png (each flow's goodput per trace
 /// interval), rtt.png (each sender's RTT samples as dots, its SRTT as a line and its RTO as a wide pale line),
-/// and queue.png (the length of every link queue that ever held a packet, as steps).
+/// queue.png (the length of every link queue that ever held a packet, as steps), and requests.png
+/// (each request/response flow's exchanges completed and failed so far).
 /// </summary>
 public static class TimePlots
 {
@@ -82,6 +83,55 @@ public static class TimePlots
         plot.Axes.SetLimitsY(0, Math.Max(1, rows.Count == 0 ? 1 : rows.Max(r => r.Packets)) * 1.1);
         plot.ShowLegend(Alignment.UpperRight);
         return plot;
+    }
+
+    /// <summary>
+    /// requests.png: each flow's exchanges completed so far (a solid step line) and, where some
+    /// failed, its failures so far (dashed, in the flow's color), in the order of <paramref name="flows"/>.
+    /// </summary>
+    public static Plot Requests(string title, IReadOnlyList<RequestRow> completed, IReadOnlyList<RequestFailureRow> failed, IReadOnlyList<string> flows, double durationSeconds)
+    {
+        var plot = Timeline(title, "requests", durationSeconds);
+        var palette = new ScottPlot.Palettes.Category10();
+        var highest = 1;
+        var shown = flows.Where(f => completed.Any(r => r.Flow == f) || failed.Any(r => r.Flow == f)).ToList();
+        for (var i = 0; i < shown.Count; i++)
+        {
+            var color = palette.GetColor(i);
+            var done = completed.Where(r => r.Flow == shown[i]).Select(r => (double)r.CompletedSeconds).Order().ToArray();
+            highest = Math.Max(highest, Cumulative(plot, done, color, $"{shown[i]} completed", LinePattern.Solid, durationSeconds));
+            var lost = failed.Where(r => r.Flow == shown[i]).Select(r => (double)r.FailedSeconds).Order().ToArray();
+            if (lost.Length > 0)
+            {
+                highest = Math.Max(highest, Cumulative(plot, lost, color, $"{shown[i]} failed", LinePattern.Dashed, durationSeconds));
+            }
+        }
+
+        plot.Axes.SetLimitsY(0, highest * 1.1);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    /// <summary>A count that rises by one at each of <paramref name="times"/> and holds to the end of the run; returns its last value.</summary>
+    private static int Cumulative(Plot plot, double[] times, Color color, string legend, LinePattern pattern, double durationSeconds)
+    {
+        var xs = new double[times.Length + 2];
+        var ys = new double[times.Length + 2];
+        for (var i = 0; i < times.Length; i++)
+        {
+            xs[i + 1] = times[i];
+            ys[i + 1] = i + 1;
+        }
+
+        xs[^1] = Math.Max(durationSeconds, times.Length > 0 ? times[^1] : 0);
+        ys[^1] = times.Length;
+        var line = plot.Add.Scatter(xs, ys, color);
+        line.ConnectStyle = ConnectStyle.StepHorizontal;
+        line.MarkerSize = 0;
+        line.LineWidth = 1.5f;
+        line.LinePattern = pattern;
+        line.LegendText = legend;
+        return times.Length;
     }
 
     private static Plot Timeline(string title, string yLabel, double durationSeconds)

@@ -151,6 +151,7 @@ public static class ScenarioSchema
         "rate" => Unit("Sending rate while on, e.g. 8Mbps."),
         "requests" => Integer("How many exchanges.", minimum: 1),
         "fast_open" => Bool("Open the connection with TCP Fast Open (RFC 7413): the request rides in the SYN once the client holds the server's cookie, which its first connection asks for."),
+        "connection" => Choice("persistent: every exchange over one connection (default); per_request: each on a connection of its own, which the client closes once the response is in, so its sockets wait out TIME-WAIT holding their ports.", ["persistent", "per_request"]),
         "on" or "off" or "think" => new JsonObject
         {
             ["anyOf"] = new JsonArray(
@@ -175,6 +176,9 @@ public static class ScenarioSchema
         "ecn_option" => Choice("Linux tcp_ecn_option: 0 never, 1 when needed, 2 every segment unless it fails to get through, 3 every segment.", [0, 1, 2, 3]),
         "mtu_probing" => Choice("Linux tcp_mtu_probing (RFC 4821 path MTU probing): 0 off, 1 once timeouts suggest a black hole, 2 always.", [0, 1, 2]),
         "base_mss" => Integer("Linux tcp_base_mss: the MSS MTU probing starts from and falls back to (default 1024).", minimum: 48),
+        "tw_reuse" => Choice("Linux tcp_tw_reuse: whether connect() may take over a TIME-WAIT socket's 4-tuple: 0 never, 1 once it is older than tw_reuse_delay, 2 only with a loopback address (default).", [0, 1, 2]),
+        "tw_reuse_delay" => Unit("Linux tcp_tw_reuse_delay: how old a TIME-WAIT socket must be before connect() takes it over, 1ms to 60s (default 1000ms)."),
+        "local_port_range" => Text("Linux ip_local_port_range, LOW-HIGH: the ports connect() chooses from (default 32768-60999).", pattern: "^[0-9]+-[0-9]+$"),
         "mss" or "initial_cwnd" or "dupthresh" or "syn_retries" or "synack_retries" or "syn_linear_timeouts" or "retries2"
             or "keepalive_probes" or "listen_backlog" or "quick_acks" => Integer($"{key}.", minimum: 0),
         "initial_rto" or "min_rto" or "max_rto" or "delayed_ack" or "time_wait" or "keepalive_time" or "keepalive_interval"

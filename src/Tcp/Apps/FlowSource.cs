@@ -23,18 +23,18 @@ public abstract class FlowSource(TcpStack stack, Ipv4Address destination, ushort
 
     public TcpConnection? Connection { get; private set; }
 
+    public IReadOnlyList<TcpConnection> Connections => _connections;
+
+    private readonly List<TcpConnection> _connections = [];
+
     public long BytesWritten { get; protected set; }
 
     protected bool Closed { get; private set; }
 
     public abstract void Install();
 
-    /// <summary>connect(): opens the flow's connection.</summary>
-    protected TcpConnection Connect()
-    {
-        Connection = Stack.Connect(destination, port, settings, Name);
-        return Connection;
-    }
+    /// <summary>connect(): opens the flow's connection; <see cref="AddressNotAvailableException"/> when no local port is free.</summary>
+    protected TcpConnection Connect() => Opened(Stack.Connect(destination, port, settings, Name));
 
     /// <summary>
     /// sendto(MSG_FASTOPEN): opens the flow's connection with up to <paramref name="bytes"/> of
@@ -42,9 +42,16 @@ public abstract class FlowSource(TcpStack stack, Ipv4Address destination, ushort
     /// </summary>
     protected TcpConnection ConnectWithData(long bytes)
     {
-        Connection = Stack.ConnectWithData(destination, port, bytes, settings, Name);
-        BytesWritten += Connection.FastOpenCopied;
-        return Connection;
+        var connection = Opened(Stack.ConnectWithData(destination, port, bytes, settings, Name));
+        BytesWritten += connection.FastOpenCopied;
+        return connection;
+    }
+
+    private TcpConnection Opened(TcpConnection connection)
+    {
+        Connection = connection;
+        _connections.Add(connection);
+        return connection;
     }
 
     /// <summary>write(): asks to write <paramref name="bytes"/>; the send buffer takes what it has room for (a writer it holds back sets SOCK_NOSPACE); returns how many.</summary>

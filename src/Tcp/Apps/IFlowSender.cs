@@ -5,8 +5,11 @@ public interface IFlowSender
 {
     string Name { get; }
 
-    /// <summary>The connection, once the application has opened it.</summary>
+    /// <summary>The connection, once the application has opened it; its latest when it opens several.</summary>
     TcpConnection? Connection { get; }
+
+    /// <summary>Every connection the application opened, in order.</summary>
+    IReadOnlyList<TcpConnection> Connections { get; }
 
     long BytesWritten { get; }
 

@@ -1,0 +1,38 @@
+using NetSim.Reports;
+using NetSim.Reports.Rows;
+
+namespace NetSim.Scenarios.Tests;
+
+/// <summary>
+/// scenarios/time-wait-reuse.yaml: two clients opening a connection per request from 100 local
+/// ports, one with Linux's default tcp_tw_reuse (2, loopback only) and one with tcp_tw_reuse 1.
+/// </summary>
+public sealed class TimeWaitReuseScenarioTests : IDisposable
+{
+    private readonly TemporaryDirectory _temporary = new();
+
+    public void Dispose() => _temporary.Dispose();
+
+    [Fact]
+    public void WithoutReuseThePortsRunOutAfterOneExchangeEachAndWithItNoRequestFails()
+    {
+        ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("time-wait-reuse.yaml")), _temporary.Path);
+        var completed = CsvTables.Read<RequestRow>(Path.Combine(_temporary.Path, "requests.csv"));
+        var failed = CsvTables.Read<RequestFailureRow>(Path.Combine(_temporary.Path, "request_failures.csv"));
+        var noReuse = completed.Where(r => r.Flow == "no-reuse").ToList();
+        var reuse = completed.Where(r => r.Flow == "reuse").ToList();
+
+        // Every port of 50000-50099 carries one exchange, then sits in TIME-WAIT past the end of the run.
+        Assert.Equal(100, noReuse.Count);
+        Assert.NotEmpty(failed);
+        Assert.All(failed, f => Assert.Equal(("no-reuse", "EADDRNOTAVAIL"), (f.Flow, f.Error)));
+        Assert.True(failed[0].FailedSeconds > noReuse[^1].CompletedSeconds);
+        Assert.Equal(Enumerable.Range(101, failed.Count), failed.Select(f => f.Request));
+
+        // The same pace until then (within the queueing of the shared link); with reuse the ports
+        // come round again and nothing fails.
+        Assert.InRange(reuse[99].CompletedSeconds - noReuse[^1].CompletedSeconds, -0.001m, 0.001m);
+        Assert.True(reuse.Count > 200, $"reuse completed {reuse.Count}");
+        Assert.True(File.Exists(Path.Combine(_temporary.Path, "requests.png")));
+    }
+}
