@@ -1,18 +1,18 @@
 using NetSim.Sim.Kernel;
+using NetSim.Sim.Network;
 
 namespace NetSim.Tcp;
 
 /// <summary>
-/// connect() taking over a TIME-WAIT socket's 4-tuple (Linux tcp_twsk_unique(), tcp_tw_reuse): safe
-/// when the old connection saw timestamps, as PAWS then tells its duplicates from the new ones.
+/// A TIME-WAIT socket's 4-tuple used again: by connect() taking it over (Linux tcp_twsk_unique(),
+/// tcp_tw_reuse), safe when the old connection saw timestamps, as PAWS then tells its duplicates
+/// from the new ones; or by the peer's new SYN, which reopens it (tcp_timewait_state_process()).
+/// Either way the new connection's ISN is tw_snd_nxt + 65535 + 2.
 /// </summary>
 public sealed partial class TcpConnection
 {
     /// <summary>When the socket became a timewait socket (tw_entry_stamp), from which tcp_tw_reuse_delay counts.</summary>
     private SimTime _timeWaitEntered;
-
-    /// <summary>Set once a connection takes over this 4-tuple's timestamp clock with it (the offset Linux derives from the 4-tuple).</summary>
-    private bool _tsOffsetInherited;
 
     /// <summary>
     /// tcp_twsk_unique(): whether a new connection may take this timewait socket's 4-tuple. It
@@ -45,19 +45,53 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// tcp_twsk_unique()'s take-over: this connection starts its sequence space past the old one's
-    /// (tw_snd_nxt + 65535 + 2, never 0), keeps its TS.Recent, which its SYN echoes, and its
-    /// timestamp clock; the timewait socket is gone (inet_twsk_deschedule_put()). Returns the ISS.
+    /// (tw_snd_nxt + 65535 + 2, never 0) and keeps its TS.Recent, which its SYN echoes (its
+    /// timestamp clock is the 4-tuple's, the old one's); the timewait socket is gone
+    /// (inet_twsk_deschedule_put()). Returns the ISS.
     /// </summary>
     internal SequenceNumber TakeOver(TcpConnection timeWait)
     {
         _tsRecent = timeWait._tsRecent;
         _tsRecentValid = true;
-        _tsOffset = timeWait._tsOffset;
-        _tsOffsetInherited = true;
-        timeWait._timeWaitTimer.Cancel();
         Stack.OnTimeWaitTakenOver();
-        timeWait.CloseTimeWait();
-        var iss = timeWait.SndNxt + (65535 + 2);
-        return iss.Value == 0 ? new SequenceNumber(1) : iss;
+        timeWait.EndTimeWait();
+        return timeWait.NextIncarnationIss;
+    }
+
+    /// <summary>
+    /// tcp_timewait_state_process() in the TIME-WAIT substate: a SYN without ACK or RST reopens the
+    /// 4-tuple (RFC 1122 §4.2.2.13) when PAWS lets it through and it starts beyond RCV.NXT or
+    /// carries a newer TSval than TS.Recent (timestamps are read only if the old connection saw
+    /// some). Returns the ISN the new connection is to use, or null when the timewait socket keeps
+    /// the segment.
+    /// </summary>
+    internal SequenceNumber? ReopeningIss(Packet syn)
+    {
+        if (!_handedToTimeWait || State != TcpState.TimeWait || (syn.Flags & (TcpFlags.Ack | TcpFlags.Rst)) != 0)
+        {
+            return null;
+        }
+
+        var sawTimestamp = syn.HasTimestamps && _tsRecentValid;
+        var pawsRejects = sawTimestamp && _tsRecent != 0 && (int)(_tsRecent - syn.TsVal) > 0;
+        var newer = new SequenceNumber(syn.SequenceNumber) > RcvNxt || (sawTimestamp && (int)(_tsRecent - syn.TsVal) < 0);
+        return !pawsRejects && newer ? NextIncarnationIss : null;
+    }
+
+    /// <summary>inet_twsk_deschedule_put(): the timewait socket ends before its time, its 4-tuple taken by a new connection.</summary>
+    internal void EndTimeWait()
+    {
+        _timeWaitTimer.Cancel();
+        CloseTimeWait();
+    }
+
+    /// <summary>The ISN of a connection that follows this one on its 4-tuple: tw_snd_nxt + 65535 + 2, never 0.</summary>
+    private SequenceNumber NextIncarnationIss
+    {
+        get
+        {
+            var iss = SndNxt + (65535 + 2);
+            return iss.Value == 0 ? new SequenceNumber(1) : iss;
+        }
     }
 }

@@ -159,7 +159,7 @@ public sealed partial class TcpConnection
     private uint _tsRecent;
     private bool _tsRecentValid;
 
-    /// <summary>This connection's random offset added to the millisecond clock, as Linux's tsoffset.</summary>
+    /// <summary>This connection's offset added to the millisecond clock, Linux's tsoffset: its 4-tuple's, under the host's secret.</summary>
     private uint _tsOffset;
 
     /// <summary>The MSS this side sends with (tp->mss_cache): the smaller of ours and the peer's option.</summary>
@@ -442,10 +442,7 @@ public sealed partial class TcpConnection
         _mssClamp = UserMss > 0 ? UserMss : DefaultMss;
         _pmtuCookie = DstMtu();
         MtupInit(Packet.TcpHeaderBytes + (Settings.Timestamps ? TimestampsOptionBytes : 0));
-        if (!_tsOffsetInherited)
-        {
-            _tsOffset = Stack.NextTimestampOffset();
-        }
+        _tsOffset = Stack.TimestampOffset(RemoteAddress, RemotePort, LocalPort);
 
         InitReceiveWindow();
         Rto = InitialTimeout();

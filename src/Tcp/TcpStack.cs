@@ -26,7 +26,6 @@ public sealed class TcpStack : IPacketHandler
     /// </summary>
     private ConnectionKey _lastKey;
     private TcpConnection? _lastConnection;
-    private readonly System.Random _random;
     private readonly System.Random _txHashRandom;
     private int _nextEphemeral;
 
@@ -35,9 +34,8 @@ public sealed class TcpStack : IPacketHandler
         Simulation = simulation;
         Host = host;
         Settings = settings;
-        _random = simulation.Random.Get($"tcp/{host.Name}");
         _txHashRandom = simulation.Random.Get($"txhash/{host.Name}");
-        _nextEphemeral = settings.LocalPortRange.Low + _random.Next(settings.LocalPortRange.Count - 1);
+        _nextEphemeral = settings.LocalPortRange.Low + simulation.Random.Get($"tcp/{host.Name}").Next(settings.LocalPortRange.Count - 1);
         host.Transport = this;
     }
 
@@ -75,7 +73,7 @@ public sealed class TcpStack : IPacketHandler
 
     private FastOpenKeys? _fastOpenKeys;
 
-    /// <summary>Overrides the initial sequence numbers (for tests and segment scripts); null draws them from the host's stream.</summary>
+    /// <summary>Overrides the initial sequence numbers (for tests); null takes them from the host's secret and the clock (<see cref="ConnectionSecret"/>).</summary>
     public Func<SequenceNumber>? InitialSequenceNumbers { get; set; }
 
     /// <summary>Called for every socket this stack creates, before it does anything: where traces attach.</summary>
@@ -128,7 +126,7 @@ public sealed class TcpStack : IPacketHandler
         _connections.Add(new ConnectionKey(remoteAddress, remotePort, localPort), connection);
         connection.TxHash = NextTxHash();
         beforeSyn?.Invoke(connection);
-        connect(connection, reincarnation ?? NextIss());
+        connect(connection, reincarnation ?? InitialSequence(remoteAddress, remotePort, localPort));
         return connection;
     }
 
@@ -176,13 +174,13 @@ public sealed class TcpStack : IPacketHandler
         var key = new ConnectionKey(packet.Source, packet.SourcePort, packet.DestinationPort);
         if (_lastConnection is not null && key == _lastKey)
         {
-            _lastConnection.OnSegment(packet);
+            Deliver(_lastConnection, key, packet);
         }
         else if (_connections.TryGetValue(key, out var connection))
         {
             _lastKey = key;
             _lastConnection = connection;
-            connection.OnSegment(packet);
+            Deliver(connection, key, packet);
         }
         else if (_listeners.TryGetValue(packet.DestinationPort, out var listener))
         {
@@ -194,6 +192,24 @@ public sealed class TcpStack : IPacketHandler
         }
 
         Host.Pool.Return(packet);
+    }
+
+    /// <summary>
+    /// A segment for a connection. A SYN that reopens a TIME-WAIT socket's 4-tuple goes to the
+    /// listener on its port, which answers with the ISN the timewait socket chose, the timewait
+    /// socket gone (tcp_v4_rcv() TCP_TW_SYN); without a listener the timewait socket answers it.
+    /// </summary>
+    private void Deliver(TcpConnection connection, ConnectionKey key, Packet packet)
+    {
+        if ((packet.Flags & TcpFlags.Syn) != 0 && connection.ReopeningIss(packet) is { } iss
+            && _listeners.TryGetValue(packet.DestinationPort, out var listener))
+        {
+            connection.EndTimeWait();
+            OnSegmentForListener(listener, key, packet, iss);
+            return;
+        }
+
+        connection.OnSegment(packet);
     }
 
     /// <summary>Segments dropped for an MD5 signature no socket expects (LINUX_MIB_TCPMD5UNEXPECTED).</summary>
@@ -242,9 +258,10 @@ public sealed class TcpStack : IPacketHandler
 
     /// <summary>
     /// RFC 9293 §3.10.7.2 LISTEN: a RST is ignored and an ACK answered with a RST, as in CLOSED;
-    /// a SYN starts a passive open unless the accept queue is full.
+    /// a SYN starts a passive open unless the accept queue is full, with <paramref name="iss"/>
+    /// when a timewait socket chose it.
     /// </summary>
-    private void OnSegmentForListener(TcpConnection listener, ConnectionKey key, Packet packet)
+    private void OnSegmentForListener(TcpConnection listener, ConnectionKey key, Packet packet, SequenceNumber? iss = null)
     {
         if ((packet.Flags & (TcpFlags.Rst | TcpFlags.Ack)) != 0)
         {
@@ -266,7 +283,7 @@ public sealed class TcpStack : IPacketHandler
         // tcp_conn_request(): the request's txhash, which the child keeps.
         child.TxHash = NextTxHash();
         _connections.Add(key, child);
-        child.AcceptSyn(packet, NextIss());
+        child.AcceptSyn(packet, iss ?? InitialSequence(packet.Source, packet.SourcePort, packet.DestinationPort));
     }
 
     /// <summary>RFC 9293 §3.10.7.1 CLOSED: anything but a RST is answered with a RST.</summary>
@@ -406,9 +423,32 @@ public sealed class TcpStack : IPacketHandler
     /// <summary>net_tx_rndhash(): a random flow hash, never 0.</summary>
     internal uint NextTxHash() => Math.Max(1u, (uint)_txHashRandom.NextInt64(0, 1L << 32));
 
-    /// <summary>A connection's timestamp clock offset (Linux's per-connection tsoffset), from the host's seeded stream.</summary>
-    internal uint NextTimestampOffset() => (uint)_random.NextInt64(0, 1L << 32);
+    /// <summary>
+    /// secure_tcp_seq_and_ts_off(): the timestamp offset of the connection to <paramref name="remoteAddress"/>:<paramref name="remotePort"/>
+    /// from <paramref name="localPort"/> (tsoffset), the same whenever the 4-tuple is used again.
+    /// </summary>
+    internal uint TimestampOffset(Ipv4Address remoteAddress, ushort remotePort, ushort localPort) =>
+        Secret.Hash(Host.Address, remoteAddress, localPort, remotePort).Timestamp;
 
-    /// <summary>Initial sequence numbers come from the host's seeded stream, so runs repeat exactly.</summary>
-    private SequenceNumber NextIss() => InitialSequenceNumbers?.Invoke() ?? new SequenceNumber((uint)_random.NextInt64(0, 1L << 32));
+    /// <summary>secure_tcp_seq(): the ISN of a 4-tuple, its hash under the host's secret plus the clock; or the test's override.</summary>
+    private SequenceNumber InitialSequence(Ipv4Address remoteAddress, ushort remotePort, ushort localPort) =>
+        InitialSequenceNumbers?.Invoke()
+        ?? ConnectionSecret.Scale(Secret.Hash(Host.Address, remoteAddress, localPort, remotePort).Sequence, Simulation.Now.Nanoseconds);
+
+    /// <summary>The host's secret, drawn at its first connection from a stream of its own (net_secret_init()).</summary>
+    private ConnectionSecret Secret
+    {
+        get
+        {
+            if (_secret is null)
+            {
+                var stream = Simulation.Random.Get($"tcp-secret/{Host.Name}");
+                _secret = new ConnectionSecret((ulong)stream.NextInt64(long.MinValue, long.MaxValue), (ulong)stream.NextInt64(long.MinValue, long.MaxValue));
+            }
+
+            return _secret.Value;
+        }
+    }
+
+    private ConnectionSecret? _secret;
 }

@@ -129,4 +129,74 @@ public class TimeWaitReuseTests
 
         Assert.Equal(new PortRange((ushort)expectedLow, (ushort)expectedHigh), narrowed);
     }
+
+    /// <summary>A server that closes each connection once accepted, so that its side waits in TIME-WAIT, and a client bound to port 40000 that closes once the server has.</summary>
+    private sealed class ServerClosesFirst
+    {
+        public ServerClosesFirst()
+        {
+            Net = new TwoHostNetwork();
+            Net.ServerStack.Listen(80).Accepted = child =>
+            {
+                Accepted.Add(child);
+                child.Close();
+            };
+            First = Connect();
+            Net.Simulation.Run(SimTime.FromSeconds(1));
+            Assert.Equal((TcpState.TimeWait, TcpState.Closed), (Accepted[0].State, First.State));
+        }
+
+        public TwoHostNetwork Net { get; }
+        public TcpConnection First { get; }
+        public List<TcpConnection> Accepted { get; } = [];
+
+        public TcpConnection Connect(TcpSettings? settings = null)
+        {
+            var connection = Net.ClientStack.Connect(Net.Server.Address, 80, settings, binding: new LocalBinding(Port: 40000));
+            connection.RemoteClosed = c => c.Close();
+            return connection;
+        }
+
+        /// <summary>How long after now the connection opened by <paramref name="connect"/> becomes established.</summary>
+        public SimTime TimeToEstablish(Func<TcpConnection> connect)
+        {
+            var start = Net.Simulation.Now;
+            var established = SimTime.Never;
+            var connection = connect();
+            connection.Established = _ => established = Net.Simulation.Now;
+            Net.Simulation.Run(start + SimTime.FromSeconds(5));
+            return established - start;
+        }
+    }
+
+    [Fact]
+    public void ANewerSynReopensAServersTimeWaitTupleAtOnceWithTheIsnItChose()
+    {
+        var closed = new ServerClosesFirst();
+
+        // The 4-tuple's timestamp clock runs on and its ISN has moved on with time: the timewait
+        // socket takes the SYN for a new connection, and the listener answers with tw_snd_nxt + 65537.
+        var handshake = closed.TimeToEstablish(() => closed.Connect());
+
+        Assert.InRange(handshake.TotalMilliseconds, 40, 40.2);
+        Assert.Equal(2, closed.Accepted.Count);
+        Assert.Equal(closed.Accepted[0].SndNxt + 65537, closed.Accepted[1].Iss);
+        Assert.Equal(TcpState.Closed, closed.Accepted[0].State);
+    }
+
+    [Fact]
+    public void AnOlderSynIsAnsweredByTheTimeWaitSocketAndGetsThroughOnlyOnItsRetransmission()
+    {
+        var closed = new ServerClosesFirst();
+        closed.Net.ClientStack.InitialSequenceNumbers = () => closed.Accepted[0].RcvNxt - 100_000;
+
+        // Neither beyond RCV.NXT nor with a timestamp: the timewait socket acknowledges it, the
+        // client resets that ACK, which kills the timewait socket (tcp_rfc1337 is 0), and the
+        // SYN retransmitted a second later opens the connection.
+        var handshake = closed.TimeToEstablish(() => closed.Connect(closed.Net.Settings with { Timestamps = false }));
+
+        Assert.InRange(handshake.TotalMilliseconds, 1040, 1040.3);
+        Assert.Equal(2, closed.Accepted.Count);
+        Assert.NotEqual(closed.Accepted[0].SndNxt + 65537, closed.Accepted[1].Iss);
+    }
 }

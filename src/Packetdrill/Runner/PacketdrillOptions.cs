@@ -29,6 +29,6 @@ public sealed record PacketdrillOptions
     /// <summary>packetdrill's -D symbols, read as their values wherever the script names them (default: the kernel selftests').</summary>
     public IReadOnlyDictionary<string, string> Definitions { get; init; } = Script.ScriptDefinitions.KernelSelftests;
 
-    /// <summary>The seed of the simulation (initial sequence numbers, timestamp offsets).</summary>
+    /// <summary>The seed of the simulation (the hosts' secrets, from which initial sequence numbers and timestamp offsets come).</summary>
     public ulong Seed { get; init; } = 1;
 }
