@@ -9,7 +9,7 @@ namespace NetSim.Scenarios;
 /// <summary>
 /// Reads a flow's <c>app</c>: <c>bulk</c> (<c>bytes</c>), <c>onoff</c> (<c>on</c>, <c>off</c>,
 /// <c>rate</c>, <c>bytes</c>) or <c>request_response</c> (<c>request</c>, <c>response</c>,
-/// <c>think</c>, <c>requests</c>, <c>fast_open</c>, <c>connection</c>). A period is a duration (constant) or a map
+/// <c>think</c>, <c>requests</c>, <c>fast_open</c>, <c>connection</c>, <c>close</c>). A period is a duration (constant) or a map
 /// <c>{distribution: exponential | pareto | constant, mean: 1s, shape: 1.5}</c>.
 /// </summary>
 internal static class ApplicationReader
@@ -47,7 +47,8 @@ internal static class ApplicationReader
                     Period(app, "think", required: false) ?? PeriodDistribution.Fixed(SimTime.Zero),
                     (int?)requests,
                     app.Boolean("fast_open") ?? false,
-                    ConnectionPerRequest(app));
+                    ConnectionPerRequest(app),
+                    ServerCloses(app));
             default:
                 throw app.Error("type", $"unknown application '{type}'{YamlMap.DidYouMean(type, Types)} (valid: {string.Join(", ", Types)})");
         }
@@ -59,6 +60,23 @@ internal static class ApplicationReader
         "per_request" => true,
         var other => throw app.Error("connection", $"unknown connection '{other}'{YamlMap.DidYouMean(other, ["persistent", "per_request"])} (valid: persistent, per_request)"),
     };
+
+    /// <summary><c>close: client | server</c>: which side closes a per-request connection first, and so waits in TIME-WAIT.</summary>
+    private static bool ServerCloses(YamlMap app)
+    {
+        var closer = app.Scalar("close");
+        if (closer is not null && !ConnectionPerRequest(app))
+        {
+            throw app.Error("close", "says which side closes a connection of its own per request; add connection: per_request");
+        }
+
+        return closer switch
+        {
+            null or "client" => false,
+            "server" => true,
+            _ => throw app.Error("close", $"unknown closer '{closer}'{YamlMap.DidYouMean(closer, ["client", "server"])} (valid: client, server)"),
+        };
+    }
 
     private static long? PositiveSize(YamlMap map, string key)
     {

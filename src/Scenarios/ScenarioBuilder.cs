@@ -118,9 +118,12 @@ public static class ScenarioBuilder
                 new RequestResponseClient(from, destination, port, FastOpenTcp(flow.Tcp, exchange), flow.Name, exchange.RequestBytes, exchange.ResponseBytes, exchange.Think, random)
                 {
                     Start = flow.Start, Stop = flow.Stop, Requests = exchange.Requests, FastOpen = exchange.FastOpen,
-                    ConnectionPerRequest = exchange.ConnectionPerRequest,
+                    ConnectionPerRequest = exchange.ConnectionPerRequest, ServerCloses = exchange.ServerCloses,
                 },
-                new RequestResponseServer(to, port, FastOpenTcp(flow.Tcp, exchange), exchange.RequestBytes, exchange.ResponseBytes, flow.Name) { FastOpen = exchange.FastOpen }),
+                new RequestResponseServer(to, port, FastOpenTcp(flow.Tcp, exchange), exchange.RequestBytes, exchange.ResponseBytes, flow.Name)
+                {
+                    FastOpen = exchange.FastOpen, ClosesAfterResponse = exchange.ServerCloses,
+                }),
             _ => throw new InvalidOperationException($"no applications for {flow.App}"),
         };
     }

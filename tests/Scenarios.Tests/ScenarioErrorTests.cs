@@ -119,6 +119,14 @@ public class ScenarioErrorTests
     }
 
     [Fact]
+    public void ACloserWithoutConnectionsPerRequestIsRefused()
+    {
+        var error = Fails(Valid.Replace("app: { type: bulk }", "app: { type: request_response, request: 1KB, response: 1KB, close: server }"));
+        Assert.Equal("flows[0].app.close", error.Field);
+        Assert.Contains("add connection: per_request", error.Problem);
+    }
+
+    [Fact]
     public void AnUnknownConnectionModeIsNamedWithTheNearestOne()
     {
         var error = Fails(Valid.Replace("app: { type: bulk }", "app: { type: request_response, request: 1KB, response: 1KB, connection: per_requests }"));

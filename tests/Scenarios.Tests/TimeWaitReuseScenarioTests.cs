@@ -4,8 +4,9 @@ using NetSim.Reports.Rows;
 namespace NetSim.Scenarios.Tests;
 
 /// <summary>
-/// scenarios/time-wait-reuse.yaml: two clients opening a connection per request from 100 local
-/// ports, one with Linux's default tcp_tw_reuse (2, loopback only) and one with tcp_tw_reuse 1.
+/// scenarios/time-wait-reuse.yaml: three clients opening a connection per request from 100 local
+/// ports, one with Linux's default tcp_tw_reuse (2, loopback only), one with tcp_tw_reuse 1, and
+/// one whose server closes first.
 /// </summary>
 public sealed class TimeWaitReuseScenarioTests : IDisposable
 {
@@ -14,7 +15,7 @@ public sealed class TimeWaitReuseScenarioTests : IDisposable
     public void Dispose() => _temporary.Dispose();
 
     [Fact]
-    public void WithoutReuseThePortsRunOutAfterOneExchangeEachAndWithItNoRequestFails()
+    public void WithoutReuseThePortsRunOutAfterOneExchangeEachAndWithItOrWhenTheServerClosesFirstNoRequestFails()
     {
         ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("time-wait-reuse.yaml")), _temporary.Path);
         var completed = CsvTables.Read<RequestRow>(Path.Combine(_temporary.Path, "requests.csv"));
@@ -33,6 +34,12 @@ public sealed class TimeWaitReuseScenarioTests : IDisposable
         // come round again and nothing fails.
         Assert.InRange(reuse[99].CompletedSeconds - noReuse[^1].CompletedSeconds, -0.001m, 0.001m);
         Assert.True(reuse.Count > 200, $"reuse completed {reuse.Count}");
+
+        // When the server closes first its timewait sockets reopen for the client's newer SYNs:
+        // as many exchanges, each a round trip for the handshake and one for the request.
+        var serverClose = completed.Where(r => r.Flow == "server-close").ToList();
+        Assert.Equal(reuse.Count, serverClose.Count);
+        Assert.All(serverClose, r => Assert.InRange(r.CompletionMilliseconds, 22m, 23m));
         Assert.True(File.Exists(Path.Combine(_temporary.Path, "requests.png")));
     }
 }

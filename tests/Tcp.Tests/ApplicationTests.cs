@@ -113,6 +113,20 @@ public class ApplicationTests
     }
 
     [Fact]
+    public void WhenTheServerClosesFirstItsSideWaitsInTimeWait()
+    {
+        var net = new TwoHostNetwork(rateBps: 10_000_000, delayMs: 20);
+        var server = new RequestResponseServer(net.ServerStack, 80, net.Settings, 1_000, 10_000) { ClosesAfterResponse = true };
+        server.Install();
+
+        var client = PerRequestClient(net, requests: 3, serverCloses: true);
+
+        Assert.Equal([1, 2, 3], client.Completed.Select(r => r.Index));
+        Assert.All(client.Connections, c => Assert.Equal(TcpState.Closed, c.State));
+        Assert.All(server.Accepted, c => Assert.Equal(TcpState.TimeWait, c.State));
+    }
+
+    [Fact]
     public void AnExchangeWhoseConnectionIsRefusedFailsAndTheNextFollowsAThinkPeriodLater()
     {
         var net = new TwoHostNetwork(rateBps: 10_000_000, delayMs: 20);
@@ -126,13 +140,14 @@ public class ApplicationTests
     }
 
     /// <summary>A client of 1 kB requests and 10 kB responses, 100 ms apart, each on a connection of its own, run for 5 s.</summary>
-    private static RequestResponseClient PerRequestClient(TwoHostNetwork net, int requests)
+    private static RequestResponseClient PerRequestClient(TwoHostNetwork net, int requests, bool serverCloses = false)
     {
         var client = new RequestResponseClient(net.ClientStack, net.Server.Address, 80, net.Settings, "rr", 1_000, 10_000,
             PeriodDistribution.Fixed(SimTime.FromMilliseconds(100)), net.Simulation.Random.Get("rr"))
         {
             Requests = requests,
             ConnectionPerRequest = true,
+            ServerCloses = serverCloses,
         };
         client.Install();
         net.Simulation.Run(SimTime.FromSeconds(5));

@@ -87,7 +87,8 @@ public static class TimePlots
 
     /// <summary>
     /// requests.png: each flow's exchanges completed so far (a solid step line) and, where some
-    /// failed, its failures so far (dashed, in the flow's color), in the order of <paramref name="flows"/>.
+    /// failed, its failures so far from the first (dashed, in the flow's color), in the order of
+    /// <paramref name="flows"/>.
     /// </summary>
     public static Plot Requests(string title, IReadOnlyList<RequestRow> completed, IReadOnlyList<RequestFailureRow> failed, IReadOnlyList<string> flows, double durationSeconds)
     {
@@ -98,12 +99,14 @@ public static class TimePlots
         for (var i = 0; i < shown.Count; i++)
         {
             var color = palette.GetColor(i);
+            // Flows that keep the same pace draw over each other: each is thinner than the one before.
+            var width = Math.Max(1.5f, 2f * (shown.Count - i));
             var done = completed.Where(r => r.Flow == shown[i]).Select(r => (double)r.CompletedSeconds).Order().ToArray();
-            highest = Math.Max(highest, Cumulative(plot, done, color, $"{shown[i]} completed", LinePattern.Solid, durationSeconds));
+            highest = Math.Max(highest, Cumulative(plot, done, color, $"{shown[i]} completed", LinePattern.Solid, width, fromStart: true, durationSeconds));
             var lost = failed.Where(r => r.Flow == shown[i]).Select(r => (double)r.FailedSeconds).Order().ToArray();
             if (lost.Length > 0)
             {
-                highest = Math.Max(highest, Cumulative(plot, lost, color, $"{shown[i]} failed", LinePattern.Dashed, durationSeconds));
+                highest = Math.Max(highest, Cumulative(plot, lost, color, $"{shown[i]} failed", LinePattern.Dashed, 2, fromStart: false, durationSeconds));
             }
         }
 
@@ -112,15 +115,20 @@ public static class TimePlots
         return plot;
     }
 
-    /// <summary>A count that rises by one at each of <paramref name="times"/> and holds to the end of the run; returns its last value.</summary>
-    private static int Cumulative(Plot plot, double[] times, Color color, string legend, LinePattern pattern, double durationSeconds)
+    /// <summary>
+    /// A count that rises by one at each of <paramref name="times"/> and holds to the end of the
+    /// run, drawn from 0 at its start or, <paramref name="fromStart"/> false, from the first rise;
+    /// returns its last value.
+    /// </summary>
+    private static int Cumulative(Plot plot, double[] times, Color color, string legend, LinePattern pattern, float width, bool fromStart, double durationSeconds)
     {
-        var xs = new double[times.Length + 2];
-        var ys = new double[times.Length + 2];
+        var origin = fromStart ? 1 : 0;
+        var xs = new double[times.Length + origin + 1];
+        var ys = new double[times.Length + origin + 1];
         for (var i = 0; i < times.Length; i++)
         {
-            xs[i + 1] = times[i];
-            ys[i + 1] = i + 1;
+            xs[i + origin] = times[i];
+            ys[i + origin] = i + 1;
         }
 
         xs[^1] = Math.Max(durationSeconds, times.Length > 0 ? times[^1] : 0);
@@ -128,7 +136,7 @@ public static class TimePlots
         var line = plot.Add.Scatter(xs, ys, color);
         line.ConnectStyle = ConnectStyle.StepHorizontal;
         line.MarkerSize = 0;
-        line.LineWidth = 1.5f;
+        line.LineWidth = width;
         line.LinePattern = pattern;
         line.LegendText = legend;
         return times.Length;

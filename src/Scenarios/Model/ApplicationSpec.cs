@@ -14,6 +14,8 @@ public sealed record OnOffApplicationSpec(PeriodDistribution On, PeriodDistribut
 /// <summary>
 /// <c>type: request_response</c>: requests of <c>request</c> bytes answered with <c>response</c>
 /// bytes, <c>think</c> apart; with <c>fast_open</c>, the connection opens with TCP Fast Open; with
-/// <c>connection: per_request</c>, each exchange has a connection of its own.
+/// <c>connection: per_request</c>, each exchange has a connection of its own, which the client
+/// closes first, or the server with <c>close: server</c>.
 /// </summary>
-public sealed record RequestResponseApplicationSpec(long RequestBytes, long ResponseBytes, PeriodDistribution Think, int? Requests, bool FastOpen = false, bool ConnectionPerRequest = false) : ApplicationSpec;
+public sealed record RequestResponseApplicationSpec(long RequestBytes, long ResponseBytes, PeriodDistribution Think, int? Requests,
+    bool FastOpen = false, bool ConnectionPerRequest = false, bool ServerCloses = false) : ApplicationSpec;

@@ -9,9 +9,10 @@ namespace NetSim.Tcp.Apps;
 /// records the exchange's completion time, thinks for a drawn period, and repeats, over one
 /// connection, until <see cref="Requests"/> are done or its stop time; then it closes. With
 /// <see cref="ConnectionPerRequest"/> each exchange has a connection of its own, which the client
-/// closes once the response is in (HTTP/1.0 without keep-alive), so its sockets wait out
-/// TIME-WAIT holding their 4-tuples; an exchange whose connect() finds no port, or whose
-/// connection fails, is a <see cref="Failed"/> one, and the next follows a think period later.
+/// closes once the response is in, so its sockets wait out TIME-WAIT holding their 4-tuples (or
+/// which the server closes first, with <see cref="ServerCloses"/>, so the server's do); an
+/// exchange whose connect() finds no port, or whose connection fails, is a <see cref="Failed"/>
+/// one, and the next follows a think period later.
 /// With <see cref="FastOpen"/> a request goes with the connect (sendto(MSG_FASTOPEN)): in the SYN
 /// once the host holds the server's cookie, so the exchange saves a round trip.
 /// </summary>
@@ -43,6 +44,9 @@ public sealed class RequestResponseClient(
 
     /// <summary>Each exchange on a connection of its own, closed by the client when the response is in.</summary>
     public bool ConnectionPerRequest { get; init; }
+
+    /// <summary>With <see cref="ConnectionPerRequest"/>, the server closes each connection first and the client follows.</summary>
+    public bool ServerCloses { get; init; }
 
     /// <summary>The exchanges completed, in order.</summary>
     public IReadOnlyList<RequestRecord> Completed => _completed;
@@ -94,6 +98,10 @@ public sealed class RequestResponseClient(
         {
             _exchange = connection;
             connection.Closed = OnExchangeClosed;
+            if (ServerCloses)
+            {
+                connection.RemoteClosed = c => c.Close();
+            }
         }
 
         if (Stop != SimTime.Never && !_stopScheduled)
@@ -139,7 +147,11 @@ public sealed class RequestResponseClient(
         if (ConnectionPerRequest)
         {
             _exchange = null;
-            connection.Close();
+            if (!ServerCloses)
+            {
+                connection.Close();
+            }
+
             Simulation.Schedule(now + _think(), Open);
         }
         else

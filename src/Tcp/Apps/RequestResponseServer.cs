@@ -5,7 +5,8 @@ namespace NetSim.Tcp.Apps;
 /// <summary>
 /// The server of a request/response exchange: listens, and on each connection answers every
 /// <see cref="RequestBytes"/> received with <see cref="ResponseBytes"/>, written as the send
-/// buffer allows; it closes its side when the client has closed.
+/// buffer allows; it closes its side when the client has closed, or, with
+/// <see cref="ClosesAfterResponse"/>, as soon as a response is written.
 /// </summary>
 public sealed class RequestResponseServer : IFlowReceiver
 {
@@ -45,6 +46,9 @@ public sealed class RequestResponseServer : IFlowReceiver
 
     /// <summary>The listener takes data in SYNs (setsockopt(TCP_FASTOPEN) with its backlog as queue).</summary>
     public bool FastOpen { get; init; }
+
+    /// <summary>Closes each connection once its response is written, the server closing first (its side then waits out TIME-WAIT).</summary>
+    public bool ClosesAfterResponse { get; init; }
 
     public void Install()
     {
@@ -96,5 +100,9 @@ public sealed class RequestResponseServer : IFlowReceiver
         var written = connection.Write(left);
         ResponseBytesWritten += written;
         _exchanges[connection] = (received, left - written);
+        if (ClosesAfterResponse && left == written && received == 0)
+        {
+            connection.Close();
+        }
     }
 }
