@@ -312,6 +312,15 @@ public sealed partial class TcpConnection
             && seq + 1 == RcvNxt && packet.PayloadLength == 0 && new SequenceNumber(packet.AcknowledgmentNumber) == SndNxt;
         if ((flags & TcpFlags.Syn) != 0 && !simultaneousOpenSynAck)
         {
+            // tcp_timewait_state_process(): a timewait socket in FIN-WAIT-2 answers a SYN from
+            // RCV.NXT on with a RST and goes (TCP_TW_RST), where a full socket would challenge it.
+            if (_handedToTimeWait && State == TcpState.FinWait2 && seq >= RcvNxt)
+            {
+                Stack.SendResetAnswering(packet);
+                EndTimeWait();
+                return;
+            }
+
             // Under Accurate ECN the answer reflects the SYN's IP ECN field, and notes its option (tcp_validate_incoming()).
             if (EcnModeAccEcn)
             {

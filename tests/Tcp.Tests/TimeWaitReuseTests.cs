@@ -199,4 +199,40 @@ public class TimeWaitReuseTests
         Assert.Equal(2, closed.Accepted.Count);
         Assert.NotEqual(closed.Accepted[0].SndNxt + 65537, closed.Accepted[1].Iss);
     }
+
+    [Theory]
+    [InlineData(1000, true)]
+    [InlineData(-10, false)]
+    public void ASynFromRcvNxtOnResetsAFinWait2TimewaitSocketAndEndsIt(int fromRcvNxt, bool reset)
+    {
+        var net = new TwoHostNetwork();
+        net.ServerStack.Listen(80).Accepted = _ => { };
+        var client = net.ClientStack.Connect(net.Server.Address, 80);
+        client.Established = c => c.Close();
+        net.Simulation.Run(SimTime.FromSeconds(1));
+        Assert.Equal(TcpState.FinWait2, client.State);
+        var sent = new List<(TcpFlags Flags, uint Ack)>();
+        net.Forward.TransmissionStarted = (_, p) => sent.Add((p.Flags, p.AcknowledgmentNumber));
+
+        var syn = net.Network.Pool.Rent();
+        syn.Source = net.Server.Address;
+        syn.SourcePort = 80;
+        syn.Destination = net.Client.Address;
+        syn.DestinationPort = client.LocalPort;
+        syn.Flags = TcpFlags.Syn;
+        syn.SequenceNumber = (client.RcvNxt + fromRcvNxt).Value;
+        syn.Window = 65535;
+        net.ClientStack.HandlePacket(syn);
+        net.Simulation.Run(net.Simulation.Now + SimTime.FromMilliseconds(10));
+
+        // Out of the window the timewait socket only acknowledges it.
+        var answer = Assert.Single(sent);
+        Assert.Equal(reset ? TcpFlags.Rst | TcpFlags.Ack : TcpFlags.Ack, answer.Flags);
+        Assert.Equal(reset ? TcpState.Closed : TcpState.FinWait2, client.State);
+        if (reset)
+        {
+            Assert.Equal((client.RcvNxt + fromRcvNxt + 1).Value, answer.Ack);
+            Assert.Null(net.ClientStack.Find(net.Server.Address, 80, client.LocalPort));
+        }
+    }
 }
