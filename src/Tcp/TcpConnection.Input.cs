@@ -255,6 +255,7 @@ public sealed partial class TcpConnection
         {
             if ((flags & TcpFlags.Rst) == 0)
             {
+                RestartTimeWait();
                 SendDuplicateAck(packet, seq);
             }
 
@@ -264,6 +265,11 @@ public sealed partial class TcpConnection
         // First: is the segment acceptable (RFC 9293 §3.10.7.4, the four cases)?
         if (!SequenceAcceptable(seq, packet.SequenceLength, (flags & TcpFlags.Fin) != 0))
         {
+            if ((flags & (TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Ack)
+            {
+                RestartTimeWait();
+            }
+
             if ((flags & TcpFlags.Syn) != 0 && (flags & TcpFlags.Rst) == 0)
             {
                 SendChallengeAck();
@@ -491,6 +497,12 @@ public sealed partial class TcpConnection
 
         if (State == TcpState.TimeWait)
         {
+            // An in-window bare ACK restarts the 2*MSL wait (tcp_timewait_state_process()).
+            if (new SequenceNumber(packet.SequenceNumber) == RcvNxt && packet.SequenceLength == 0)
+            {
+                RestartTimeWait();
+            }
+
             return true;
         }
 

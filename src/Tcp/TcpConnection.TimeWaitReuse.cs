@@ -78,6 +78,19 @@ public sealed partial class TcpConnection
         return !pawsRejects && newer ? NextIncarnationIss : null;
     }
 
+    /// <summary>
+    /// inet_twsk_reschedule(tw, TCP_TIMEWAIT_LEN): in the TIME-WAIT substate an in-window bare
+    /// ACK, or a segment out of the window that is no RST but was refused by PAWS or carries an
+    /// ACK, starts the 2*MSL wait again.
+    /// </summary>
+    private void RestartTimeWait()
+    {
+        if (_handedToTimeWait && State == TcpState.TimeWait)
+        {
+            _timeWaitTimer.ArmAfter(Settings.TimeWait);
+        }
+    }
+
     /// <summary>inet_twsk_deschedule_put(): the timewait socket ends before its time, its 4-tuple taken by a new connection.</summary>
     internal void EndTimeWait()
     {

@@ -235,4 +235,56 @@ public class TimeWaitReuseTests
             Assert.Null(net.ClientStack.Find(net.Server.Address, 80, client.LocalPort));
         }
     }
+
+    /// <summary>What a segment does to a socket in TIME-WAIT.</summary>
+    public enum TimeWaitOutcome
+    {
+        /// <summary>The 2*MSL wait starts again.</summary>
+        Restarted,
+
+        /// <summary>Nothing: the wait ends when it would have.</summary>
+        Unchanged,
+
+        /// <summary>The socket answers it, the closed peer resets that answer, and the RST ends the wait (RFC 1337's assassination, tcp_rfc1337 0).</summary>
+        Assassinated,
+    }
+
+    [Theory]
+    [InlineData(0, TimeWaitOutcome.Restarted)]
+    [InlineData(5, TimeWaitOutcome.Unchanged)]
+    [InlineData(-5, TimeWaitOutcome.Assassinated)]
+    public void ABareAckAtRcvNxtRestartsTimeWaitAndAnOldOneDrawsTheClosedPeersReset(int fromRcvNxt, TimeWaitOutcome outcome)
+    {
+        var closed = new ClosedOnce(Reuse(0));
+        var net = closed.Net;
+        var closedAt = SimTime.Never;
+        closed.Old.Closed = _ => closedAt = net.Simulation.Now;
+        var ackedAt = closed.EnteredTimeWait + SimTime.FromSeconds(30);
+        net.Simulation.Run(ackedAt);
+
+        var ack = net.Network.Pool.Rent();
+        ack.Source = net.Server.Address;
+        ack.SourcePort = 80;
+        ack.Destination = net.Client.Address;
+        ack.DestinationPort = closed.Old.LocalPort;
+        ack.Flags = TcpFlags.Ack;
+        ack.SequenceNumber = (closed.Old.RcvNxt + fromRcvNxt).Value;
+        ack.AcknowledgmentNumber = closed.Old.SndNxt.Value;
+        ack.Window = 65535;
+        net.ClientStack.HandlePacket(ack);
+        net.Simulation.Run(net.Simulation.Now + SimTime.FromSeconds(120));
+
+        switch (outcome)
+        {
+            case TimeWaitOutcome.Restarted:
+                Assert.Equal(ackedAt + SimTime.FromSeconds(60), closedAt);
+                break;
+            case TimeWaitOutcome.Unchanged:
+                Assert.Equal(closed.EnteredTimeWait + SimTime.FromSeconds(60), closedAt);
+                break;
+            default:
+                Assert.InRange((closedAt - ackedAt).TotalMilliseconds, 40, 41);
+                break;
+        }
+    }
 }
