@@ -286,6 +286,19 @@ public sealed partial class TcpConnection
         // the peer's FIN is in, tcp_reset_check()); anywhere else in the window earns a challenge ACK.
         if ((flags & TcpFlags.Rst) != 0)
         {
+            // A timewait socket answers no RST (tcp_timewait_state_process()): in FIN-WAIT-2 one in
+            // the window ends it; in TIME-WAIT only one at RCV.NXT does, and only while
+            // tcp_rfc1337 is off (RFC 1337's TIME-WAIT assassination).
+            if (_handedToTimeWait)
+            {
+                if (State == TcpState.FinWait2 || (seq == RcvNxt && !Settings.Rfc1337))
+                {
+                    EndTimeWait();
+                }
+
+                return;
+            }
+
             var exact = seq == RcvNxt
                 || (seq == RcvNxt - 1 && State is TcpState.CloseWait or TcpState.LastAck or TcpState.Closing);
             if (!exact)

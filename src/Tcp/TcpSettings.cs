@@ -187,6 +187,9 @@ public sealed record TcpSettings
     /// </summary>
     public int TimeWaitReuse { get; init; } = 2;
 
+    /// <summary>A RST at RCV.NXT leaves a TIME-WAIT socket waiting instead of ending it (Linux tcp_rfc1337, off by default: RFC 1337's hazard stands).</summary>
+    public bool Rfc1337 { get; init; }
+
     /// <summary>How long a TIME-WAIT socket must have existed before connect() takes it over (Linux tcp_tw_reuse_delay, 1000 ms).</summary>
     public SimTime TimeWaitReuseDelay { get; init; } = SimTime.FromMilliseconds(1000);
 

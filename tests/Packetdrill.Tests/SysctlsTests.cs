@@ -41,12 +41,14 @@ public class SysctlsTests
         Assert.True(Sysctls.TryApply(settings, new("tcp_tw_reuse", "1"), out var reuse));
         Assert.True(Sysctls.TryApply(settings, new("tcp_tw_reuse_delay", "1"), out var quickReuse));
         Assert.True(Sysctls.TryApply(settings, new("ip_local_port_range", "1024 2047"), out var lowPorts));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_rfc1337", "1"), out var rfc1337));
 
         Assert.Equal((0, 1), (settings.MtuProbing, blackHoleDetection.MtuProbing));
         Assert.Equal(536, smallBase.BaseMss);
         Assert.Equal((2, 1), (settings.TimeWaitReuse, reuse.TimeWaitReuse));
         Assert.Equal(SimTime.FromMilliseconds(1), quickReuse.TimeWaitReuseDelay);
         Assert.Equal(new PortRange(1024, 2047), lowPorts.LocalPortRange);
+        Assert.True(rfc1337.Rfc1337);
         Assert.False(noProbe.TailLossProbe);
         Assert.Equal((65536, 6291456), (buffers.ReceiveBuffer, buffers.ReceiveBufferMax));
         Assert.Equal("reno", reno.Congestion);
@@ -64,6 +66,7 @@ public class SysctlsTests
     [InlineData("tcp_congestion_control", "no_such_algorithm")]
     [InlineData("tcp_rmem", "4096 131072")]
     [InlineData("tcp_tw_reuse", "3")]
+    [InlineData("tcp_rfc1337", "2")]
     [InlineData("tcp_tw_reuse_delay", "0")]
     [InlineData("ip_local_port_range", "1023 2000")]
     [InlineData("ip_local_port_range", "3000 2000")]

@@ -239,7 +239,7 @@ public class TimeWaitReuseTests
     /// <summary>What a segment does to a socket in TIME-WAIT.</summary>
     public enum TimeWaitOutcome
     {
-        /// <summary>The 2*MSL wait starts again.</summary>
+        /// <summary>The 2*MSL wait starts again (for an old ACK, only while tcp_rfc1337 keeps the peer's reset from ending it).</summary>
         Restarted,
 
         /// <summary>Nothing: the wait ends when it would have.</summary>
@@ -253,9 +253,10 @@ public class TimeWaitReuseTests
     [InlineData(0, TimeWaitOutcome.Restarted)]
     [InlineData(5, TimeWaitOutcome.Unchanged)]
     [InlineData(-5, TimeWaitOutcome.Assassinated)]
-    public void ABareAckAtRcvNxtRestartsTimeWaitAndAnOldOneDrawsTheClosedPeersReset(int fromRcvNxt, TimeWaitOutcome outcome)
+    [InlineData(-5, TimeWaitOutcome.Restarted, true)]
+    public void ABareAckAtRcvNxtRestartsTimeWaitAndAnOldOneDrawsTheClosedPeersReset(int fromRcvNxt, TimeWaitOutcome outcome, bool rfc1337 = false)
     {
-        var closed = new ClosedOnce(Reuse(0));
+        var closed = new ClosedOnce(Reuse(0) with { Rfc1337 = rfc1337 });
         var net = closed.Net;
         var closedAt = SimTime.Never;
         closed.Old.Closed = _ => closedAt = net.Simulation.Now;

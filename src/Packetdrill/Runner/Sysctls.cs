@@ -92,6 +92,7 @@ public static partial class Sysctls
             ("tcp_recovery", 0 or 1, _) => settings with { Rack = one == 1 },
             ("tcp_reordering", > 0, _) => settings with { DupThresh = (int)one!.Value },
             ("tcp_tw_reuse", >= 0 and <= 2, _) => settings with { TimeWaitReuse = (int)one!.Value },
+            ("tcp_rfc1337", 0 or 1, _) => settings with { Rfc1337 = one == 1 },
             // tcp_tw_reuse_delay: milliseconds, from 1 to TCP_PAWS_MSL (60 s).
             ("tcp_tw_reuse_delay", >= 1 and <= 60_000, _) => settings with { TimeWaitReuseDelay = SimTime.FromMilliseconds(one!.Value) },
             ("tcp_retries1", >= 0 and <= 255, _) => settings with { Retries1 = (int)one!.Value },
