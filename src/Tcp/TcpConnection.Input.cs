@@ -714,11 +714,19 @@ public sealed partial class TcpConnection
         }
     }
 
-    /// <summary>Linux tcp_data_queue_ofo(): holds the data, D-SACKs what was already held, and updates the SACK blocks.</summary>
+    /// <summary>
+    /// Linux tcp_data_queue_ofo(): holds the data, D-SACKs what was already held, and updates the
+    /// SACK blocks; the window grows for it only with SACK, so that a flow without keeps sending
+    /// the duplicate ACKs that trigger fast retransmit.
+    /// </summary>
     private void QueueOutOfOrder(SequenceNumber start, SequenceNumber end)
     {
         var duplicate = _receiveBuffer.AddOutOfOrder(start, end);
-        GrowWindow(end - start);
+        if (SackAgreed)
+        {
+            GrowWindow(end - start);
+        }
+
         if (duplicate.End > duplicate.Start)
         {
             SetDuplicateSack(duplicate.Start, duplicate.End);
