@@ -398,10 +398,11 @@ public sealed class TcpStack : IPacketHandler
 
     /// <summary>
     /// __inet_check_established(): whether a 4-tuple is free, or held by a TIME-WAIT socket connect()
-    /// may take over (<paramref name="timeWait"/>); <paramref name="reuse"/> is the tcp_tw_reuse of
-    /// a port connect() is choosing, null for one bind() gave.
+    /// may take over (<paramref name="timeWait"/>); <paramref name="connecting"/> is the settings
+    /// (tcp_tw_reuse and its delay) of the socket whose connect() is choosing the port, null for a
+    /// port bind() gave.
     /// </summary>
-    private bool TupleAvailable(Ipv4Address remoteAddress, ushort remotePort, ushort localPort, TcpSettings? reuse, out TcpConnection? timeWait)
+    private bool TupleAvailable(Ipv4Address remoteAddress, ushort remotePort, ushort localPort, TcpSettings? connecting, out TcpConnection? timeWait)
     {
         timeWait = null;
         if (!_connections.TryGetValue(new ConnectionKey(remoteAddress, remotePort, localPort), out var existing))
@@ -409,7 +410,7 @@ public sealed class TcpStack : IPacketHandler
             return true;
         }
 
-        if (!existing.MayBeTakenOver(reuse))
+        if (!existing.MayBeTakenOver(connecting))
         {
             return false;
         }

@@ -4,10 +4,11 @@ using NetSim.Sim.Network;
 namespace NetSim.Tcp;
 
 /// <summary>
-/// A TIME-WAIT socket's 4-tuple used again: by connect() taking it over (Linux tcp_twsk_unique(),
-/// tcp_tw_reuse), safe when the old connection saw timestamps, as PAWS then tells its duplicates
-/// from the new ones; or by the peer's new SYN, which reopens it (tcp_timewait_state_process()).
-/// Either way the new connection's ISN is tw_snd_nxt + 65535 + 2.
+/// The timewait socket (Linux tcp_timewait_state_process()): its 2*MSL wait, restarted by some
+/// segments and cut short by others, and its 4-tuple used again, by connect() taking it over
+/// (tcp_twsk_unique(), tcp_tw_reuse), safe when the old connection saw timestamps, as PAWS then
+/// tells its duplicates from the new ones, or by the peer's new SYN, which reopens it. Either way
+/// the new connection's ISN is tw_snd_nxt + 65535 + 2.
 /// </summary>
 public sealed partial class TcpConnection
 {
@@ -16,31 +17,31 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// tcp_twsk_unique(): whether a new connection may take this timewait socket's 4-tuple. It
-    /// must have seen timestamps (ts_recent_stamp). A port bind() gave (<paramref name="reuse"/>
+    /// must have seen timestamps (ts_recent_stamp). A port bind() gave (<paramref name="connecting"/>
     /// null) is then enough; a port connect() is choosing also needs tcp_tw_reuse (2: only with a
     /// loopback address; none in the FIN-WAIT-2 substate) and the socket older than
-    /// tcp_tw_reuse_delay, both as the connecting socket has them, compared on the millisecond
-    /// clock (time_after32(tcp_clock_ms(), entry + delay)).
+    /// tcp_tw_reuse_delay, both as the <paramref name="connecting"/> socket's settings have them,
+    /// compared on the millisecond clock (time_after32(tcp_clock_ms(), entry + delay)).
     /// </summary>
-    internal bool MayBeTakenOver(TcpSettings? reuse)
+    internal bool MayBeTakenOver(TcpSettings? connecting)
     {
         if (!_handedToTimeWait || !_tsRecentValid)
         {
             return false;
         }
 
-        if (reuse is null)
+        if (connecting is null)
         {
             return true;
         }
 
-        var mode = State == TcpState.FinWait2 ? 0 : reuse.TimeWaitReuse;
+        var mode = State == TcpState.FinWait2 ? 0 : connecting.TimeWaitReuse;
         if (mode == 2 && !LocalAddress.IsLoopback && !RemoteAddress.IsLoopback)
         {
             mode = 0;
         }
 
-        return mode != 0 && Simulation.Now.Milliseconds > _timeWaitEntered.Milliseconds + reuse.TimeWaitReuseDelay.Milliseconds;
+        return mode != 0 && Simulation.Now.Milliseconds > _timeWaitEntered.Milliseconds + connecting.TimeWaitReuseDelay.Milliseconds;
     }
 
     /// <summary>
@@ -91,7 +92,7 @@ public sealed partial class TcpConnection
         }
     }
 
-    /// <summary>inet_twsk_deschedule_put(): the timewait socket ends before its time, its 4-tuple taken by a new connection.</summary>
+    /// <summary>inet_twsk_deschedule_put(): the timewait socket ends before its time, its 4-tuple taken by a new connection or a RST taken.</summary>
     internal void EndTimeWait()
     {
         _timeWaitTimer.Cancel();
