@@ -136,6 +136,15 @@ public static class ScenarioRunner
 
         Table("flows.csv", flows);
         Table("links.csv", links);
+        Table("hosts.csv", built.Stacks.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new HostRow(
+            s.Key,
+            s.Value.ActiveOpens,
+            s.Value.PortsExhausted,
+            s.Value.PassiveOpens,
+            s.Value.TimeWaitPeak,
+            s.Value.TimeWaitSockets,
+            s.Value.TimeWaitRecycled,
+            s.Value.TimeWaitReopened)));
         var clients = built.Flows
             .Where(f => f.Sender is RequestResponseClient)
             .Select(f => (Flow: f.Spec.Name, Client: (RequestResponseClient)f.Sender))

@@ -266,6 +266,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private void CloseTimeWait()
     {
+        Stack.OnTimeWaitLeft();
         var previous = State;
         State = TcpState.Closed;
         Observer?.OnStateChanged(this, previous, TcpState.Closed);

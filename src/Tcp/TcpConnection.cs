@@ -597,6 +597,7 @@ public sealed partial class TcpConnection
 
             _handedToTimeWait = true;
             _timeWaitEntered = Simulation.Now;
+            Stack.OnTimeWaitEntered();
             ClearTransmitTimer();
             _keepAliveTimer.Cancel();
         }

@@ -116,6 +116,7 @@ public sealed class TcpStack : IPacketHandler
     {
         settings ??= Settings;
         var (localPort, timeWait) = ChooseLocalPort(remoteAddress, remotePort, binding, settings);
+        ActiveOpens++;
         var connection = Create(settings, remoteAddress, localPort, remotePort);
         if (name is not null)
         {
@@ -141,6 +142,24 @@ public sealed class TcpStack : IPacketHandler
 
     /// <summary>TIME-WAIT sockets whose 4-tuple connect() took over (LINUX_MIB_TIMEWAITRECYCLED).</summary>
     public long TimeWaitRecycled { get; private set; }
+
+    /// <summary>TIME-WAIT sockets the peer's new SYN reopened (tcp_v4_rcv()'s TCP_TW_SYN).</summary>
+    public long TimeWaitReopened { get; private set; }
+
+    /// <summary>Timewait sockets held now, in either substate (the death row's tw_refcount).</summary>
+    public int TimeWaitSockets { get; private set; }
+
+    /// <summary>The most timewait sockets held at once.</summary>
+    public int TimeWaitPeak { get; private set; }
+
+    /// <summary>connect() calls that found a port and sent their SYN (TCP_MIB_ACTIVEOPENS).</summary>
+    public long ActiveOpens { get; private set; }
+
+    /// <summary>connect() calls that found no local port (EADDRNOTAVAIL).</summary>
+    public long PortsExhausted { get; private set; }
+
+    /// <summary>SYNs a listener took, each a new connection (TCP_MIB_PASSIVEOPENS).</summary>
+    public long PassiveOpens { get; private set; }
 
     /// <summary>The Fast Open cookies and MSS this host has learnt per server (tcp_metrics).</summary>
     public FastOpenCookieCache FastOpenCookies { get; } = new();
@@ -204,6 +223,7 @@ public sealed class TcpStack : IPacketHandler
         if ((packet.Flags & TcpFlags.Syn) != 0 && connection.ReopeningIss(packet) is { } iss
             && _listeners.TryGetValue(packet.DestinationPort, out var listener))
         {
+            TimeWaitReopened++;
             connection.EndTimeWait();
             OnSegmentForListener(listener, key, packet, iss);
             return;
@@ -275,6 +295,7 @@ public sealed class TcpStack : IPacketHandler
             return;
         }
 
+        PassiveOpens++;
         var child = Create(listener.Settings, packet.Source, packet.DestinationPort, packet.SourcePort);
         child.Name = listener.Name;
         child.Listener = listener;
@@ -374,7 +395,7 @@ public sealed class TcpStack : IPacketHandler
         {
             return TupleAvailable(remoteAddress, remotePort, binding.Port, null, out var held)
                 ? (binding.Port, held)
-                : throw new AddressNotAvailableException($"{Host.Name}: {Host.Address}:{binding.Port} to {remoteAddress}:{remotePort} is in use ({AddressNotAvailableException.Errno})");
+                : throw PortsExhaustedError($"{Host.Name}: {Host.Address}:{binding.Port} to {remoteAddress}:{remotePort} is in use ({AddressNotAvailableException.Errno})");
         }
 
         var range = binding.Range is { } own ? settings.LocalPortRange.NarrowedBy(own) : settings.LocalPortRange;
@@ -393,7 +414,13 @@ public sealed class TcpStack : IPacketHandler
             }
         }
 
-        throw new AddressNotAvailableException($"{Host.Name}: no port of {range} is free towards {remoteAddress}:{remotePort} ({AddressNotAvailableException.Errno})");
+        throw PortsExhaustedError($"{Host.Name}: no port of {range} is free towards {remoteAddress}:{remotePort} ({AddressNotAvailableException.Errno})");
+    }
+
+    private AddressNotAvailableException PortsExhaustedError(string message)
+    {
+        PortsExhausted++;
+        return new AddressNotAvailableException(message);
     }
 
     /// <summary>
@@ -420,6 +447,14 @@ public sealed class TcpStack : IPacketHandler
     }
 
     internal void OnTimeWaitTakenOver() => TimeWaitRecycled++;
+
+    internal void OnTimeWaitEntered()
+    {
+        TimeWaitSockets++;
+        TimeWaitPeak = Math.Max(TimeWaitPeak, TimeWaitSockets);
+    }
+
+    internal void OnTimeWaitLeft() => TimeWaitSockets--;
 
     /// <summary>net_tx_rndhash(): a random flow hash, never 0.</summary>
     internal uint NextTxHash() => Math.Max(1u, (uint)_txHashRandom.NextInt64(0, 1L << 32));

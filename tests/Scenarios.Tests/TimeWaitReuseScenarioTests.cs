@@ -41,5 +41,13 @@ public sealed class TimeWaitReuseScenarioTests : IDisposable
         Assert.Equal(reuse.Count, serverClose.Count);
         Assert.All(serverClose, r => Assert.InRange(r.CompletionMilliseconds, 22m, 23m));
         Assert.True(File.Exists(Path.Combine(_temporary.Path, "requests.png")));
+
+        // hosts.csv counts it on each side: 100 timewait sockets at most, 112 of them used again.
+        var hosts = CsvTables.Read<HostRow>(Path.Combine(_temporary.Path, "hosts.csv")).ToDictionary(h => h.Host);
+        Assert.Equal((100L, (long)failed.Count, 100), (hosts["c1"].ActiveOpens, hosts["c1"].PortsExhausted, hosts["c1"].TimeWaitPeak));
+        Assert.Equal(((long)reuse.Count, reuse.Count - 100L, 100), (hosts["c2"].ActiveOpens, hosts["c2"].TimeWaitTakenOver, hosts["c2"].TimeWaitPeak));
+        Assert.Equal((0, 0L), (hosts["c3"].TimeWaitPeak, hosts["c3"].PortsExhausted));
+        Assert.Equal((100, serverClose.Count - 100L), (hosts["server"].TimeWaitPeak, hosts["server"].TimeWaitReopened));
+        Assert.Equal(100L + reuse.Count + serverClose.Count, hosts["server"].PassiveOpens);
     }
 }
