@@ -11,8 +11,9 @@ namespace NetSim.Reports;
 /// </summary>
 public static class HtmlReport
 {
-    /// <summary>A run's page: its flows and links, then every figure in <paramref name="figures"/> (PNG files read through <paramref name="pathOf"/>).</summary>
-    public static void WriteRun(string path, RunTables tables, IReadOnlyList<LinkRow>? links, IReadOnlyList<string> figures, Func<string, string> pathOf)
+    /// <summary>A run's page: its flows, links and hosts, then every figure in <paramref name="figures"/> (PNG files read through <paramref name="pathOf"/>).</summary>
+    public static void WriteRun(string path, RunTables tables, IReadOnlyList<LinkRow>? links, IReadOnlyList<HostRow>? hosts,
+        IReadOnlyList<string> figures, Func<string, string> pathOf)
     {
         var html = Begin(tables.Name, string.Create(CultureInfo.InvariantCulture, $"{tables.DurationSeconds} s simulated, {tables.Flows.Count} flow(s)"));
         Table(html, "Flows", ["flow", "from", "to", "MB", "Mbit/s", "retransmissions", "RTOs", "delivery"],
@@ -23,6 +24,13 @@ public static class HtmlReport
             Table(html, "Links", ["direction", "packets", "queue drops", "ECN marks", "losses", "busy"],
                 links.Select(l => (IReadOnlyList<string>)[l.Link, Number(l.PacketsTransmitted), Number(l.QueueDrops), Number(l.EcnMarks),
                     Number(l.ChannelLosses), (l.Utilisation * 100).ToString("F1", CultureInfo.InvariantCulture) + "%"]));
+        }
+
+        if (hosts is not null)
+        {
+            Table(html, "Hosts", ["host", "connects", "no free port", "accepted", "TIME-WAIT peak", "TIME-WAIT at end", "taken over", "reopened"],
+                hosts.Select(h => (IReadOnlyList<string>)[h.Host, Number(h.ActiveOpens), Number(h.PortsExhausted), Number(h.PassiveOpens),
+                    Number(h.TimeWaitPeak), Number(h.TimeWaitAtEnd), Number(h.TimeWaitTakenOver), Number(h.TimeWaitReopened)]));
         }
 
         Figures(html, figures, pathOf);

@@ -14,14 +14,16 @@ public static class Replot
     public static List<string> Run(string directory)
     {
         var tables = RunTables.Read(directory);
-        var links = File.Exists(Path.Combine(directory, "links.csv")) ? CsvTables.Read<LinkRow>(Path.Combine(directory, "links.csv")) : null;
+        List<T>? Optional<T>(string file) => File.Exists(Path.Combine(directory, file)) ? CsvTables.Read<T>(Path.Combine(directory, file)) : null;
+        var links = Optional<LinkRow>("links.csv");
+        var hosts = Optional<HostRow>("hosts.csv");
         var staging = Path.Combine(directory, $".plot-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
         try
         {
             string PathOf(string file) => Path.Combine(staging, file);
             var files = RunFigures.Draw(tables, PathOf);
-            HtmlReport.WriteRun(PathOf("report.html"), tables, links, files, PathOf);
+            HtmlReport.WriteRun(PathOf("report.html"), tables, links, hosts, files, PathOf);
             files.Add("report.html");
             foreach (var file in files)
             {

@@ -136,7 +136,7 @@ public static class ScenarioRunner
 
         Table("flows.csv", flows);
         Table("links.csv", links);
-        Table("hosts.csv", built.Stacks.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new HostRow(
+        var hosts = built.Stacks.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new HostRow(
             s.Key,
             s.Value.ActiveOpens,
             s.Value.PortsExhausted,
@@ -144,7 +144,8 @@ public static class ScenarioRunner
             s.Value.TimeWaitPeak,
             s.Value.TimeWaitSockets,
             s.Value.TimeWaitRecycled,
-            s.Value.TimeWaitReopened)));
+            s.Value.TimeWaitReopened)).ToList();
+        Table("hosts.csv", hosts);
         var clients = built.Flows
             .Where(f => f.Sender is RequestResponseClient)
             .Select(f => (Flow: f.Spec.Name, Client: (RequestResponseClient)f.Sender))
@@ -211,7 +212,7 @@ public static class ScenarioRunner
             exchanges ? failures : null);
         var figures = RunFigures.Draw(tables, results.PathOf);
         files.AddRange(figures);
-        HtmlReport.WriteRun(results.PathOf("report.html"), tables, links, figures, results.PathOf);
+        HtmlReport.WriteRun(results.PathOf("report.html"), tables, links, hosts, figures, results.PathOf);
         files.Add("report.html");
         return new RunOutcome(flows, links, built.Simulation.EventsDispatched);
     }

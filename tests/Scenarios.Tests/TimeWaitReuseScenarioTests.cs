@@ -49,5 +49,10 @@ public sealed class TimeWaitReuseScenarioTests : IDisposable
         Assert.Equal((0, 0L), (hosts["c3"].TimeWaitPeak, hosts["c3"].PortsExhausted));
         Assert.Equal((100, serverClose.Count - 100L), (hosts["server"].TimeWaitPeak, hosts["server"].TimeWaitReopened));
         Assert.Equal(100L + reuse.Count + serverClose.Count, hosts["server"].PassiveOpens);
+
+        // report.html shows the same rows.
+        var report = File.ReadAllText(Path.Combine(_temporary.Path, "report.html"));
+        Assert.Contains("<h2>Hosts</h2>", report);
+        Assert.Contains($"<td>c1</td><td>100</td><td>{failed.Count}</td>", report);
     }
 }
