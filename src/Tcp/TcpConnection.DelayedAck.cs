@@ -86,15 +86,16 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_measure_rcv_mss(): a segment at least as large as the estimate raises it; smaller
-    /// ones count only when two in a row, unpushed, have the same size. Pushed small segments are
-    /// remembered, so a read that drains them is acknowledged at once.
+    /// Linux tcp_measure_rcv_mss(): a segment at least as large as the estimate raises it (a packet
+    /// of several counts by the size they were cut to, gso_size); smaller ones count only when two
+    /// in a row, unpushed, have the same size. Pushed small segments are remembered, so a read that
+    /// drains them is acknowledged at once.
     /// </summary>
     private void MeasureReceiveMss(Packet packet)
     {
         var previous = _lastSegmentSize;
         _lastSegmentSize = 0;
-        var length = packet.PayloadLength;
+        var length = packet.GsoSize != 0 ? packet.GsoSize : packet.PayloadLength;
         if (length >= ReceiveMss)
         {
             ReceiveMss = Math.Min(length, AdvertisedMss);

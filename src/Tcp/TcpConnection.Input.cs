@@ -685,7 +685,10 @@ public sealed partial class TcpConnection
 
         if (start > RcvNxt)
         {
+            // The peer's segment size is measured on data out of order too (Linux since 2025,
+            // "tcp: call tcp_measure_rcv_mss() for ooo packets").
             CheckCe(packet);
+            MeasureReceiveMss(packet);
             QueueOutOfOrder(start, end);
             return;
         }

@@ -85,7 +85,8 @@ public class ScriptParserTests
     [InlineData("0 write(4, ..., 10)", "expected '= result'")]
     [InlineData("--tolerance_usecs=4ms", "not a whole number of microseconds")]
     [InlineData("--tcp_ts_tick_usecs=-1", "not a whole number of microseconds")]
-    [InlineData("--bind_port=65536", "not a port number")]
+    [InlineData("--bind_port=65536", "not a 16-bit number")]
+    [InlineData("--mss=1k", "not a 16-bit number")]
     [InlineData("--tolerance_percent=150", "not a percentage from 0 to 100")]
     public void MistakesNameTheirLine(string line, string problem)
     {

@@ -54,6 +54,9 @@ public sealed partial class ScriptRunner
         // packetdrill's remote_seq_script_to_live_offset(): a SYN's number is the ISN, later ones count from it.
         packet.SequenceNumber = syn ? segment.Start : unchecked(segment.Start + _remoteIsn);
         packet.PayloadLength = segment.PayloadLength;
+
+        // packetdrill --mss: a segment larger than it goes in as a GSO packet of segments that size.
+        packet.GsoSize = _gsoSize != 0 && segment.PayloadLength > _gsoSize ? _gsoSize : (ushort)0;
         packet.StreamOffset = syn ? 0 : unchecked(segment.Start - 1);
         packet.Window = segment.Window ?? 0;
         packet.Ecn = segment.Ecn?.Codepoint() ?? EcnCodepoint.NotEct;

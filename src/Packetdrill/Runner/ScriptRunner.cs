@@ -42,6 +42,9 @@ public sealed partial class ScriptRunner
     private readonly List<int> _skipped = [];
     private readonly long _tolerance;
 
+    /// <summary>packetdrill --mss: the segment size of the GSO packets an injected segment larger than it becomes; 0 for none.</summary>
+    private readonly ushort _gsoSize;
+
     /// <summary>packetdrill --bind_port: the port bind() gives a socket.</summary>
     private readonly ushort _bindPort;
 
@@ -77,6 +80,7 @@ public sealed partial class ScriptRunner
             ? long.Parse(tolerance, CultureInfo.InvariantCulture)
             : options.ToleranceMicroseconds;
         _strictSegments = script.Options.ContainsKey("strict_segments");
+        _gsoSize = script.Options.TryGetValue("mss", out var mss) ? ushort.Parse(mss, CultureInfo.InvariantCulture) : (ushort)0;
         _bindPort = script.Options.TryGetValue("bind_port", out var bindPort) ? ushort.Parse(bindPort, CultureInfo.InvariantCulture) : ScriptPort;
         _tsTick = script.Options.TryGetValue("tcp_ts_tick_usecs", out var tick) ? long.Parse(tick, CultureInfo.InvariantCulture) : 0;
         _tolerancePercent = script.Options.TryGetValue("tolerance_percent", out var percent) ? double.Parse(percent, CultureInfo.InvariantCulture) : 0;

@@ -41,9 +41,11 @@ public static partial class ScriptParser
                     throw new ScriptSyntaxException(file, number, $"--{name}={value}: not an IPv4 address (IPv6 is not modelled)");
                 }
 
-                if (name is "tolerance_usecs" or "tcp_ts_tick_usecs" or "bind_port" && !(ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var whole) && whole <= (name == "bind_port" ? ushort.MaxValue : (ulong)long.MaxValue)))
+                var sixteenBits = name is "bind_port" or "mss";
+                if (name is "tolerance_usecs" or "tcp_ts_tick_usecs" or "bind_port" or "mss"
+                    && !(ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var whole) && whole <= (sixteenBits ? ushort.MaxValue : (ulong)long.MaxValue)))
                 {
-                    throw new ScriptSyntaxException(file, number, $"--{name}={value}: not a {(name == "bind_port" ? "port number" : "whole number of microseconds")}");
+                    throw new ScriptSyntaxException(file, number, $"--{name}={value}: not a {(sixteenBits ? "16-bit number" : "whole number of microseconds")}");
                 }
 
                 if (name == "tolerance_percent" && !(double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var percent) && percent <= 100))

@@ -86,6 +86,12 @@ public sealed class Packet
 
     public int PayloadLength { get; set; }
 
+    /// <summary>
+    /// The size of the segments a packet that stands for several was cut from (skb_shinfo()->gso_size,
+    /// as a GRO packet or a packetdrill injection under --mss carries it); 0 for one segment.
+    /// </summary>
+    public ushort GsoSize { get; set; }
+
     /// <summary>The most option bytes a TCP header holds (MAX_TCP_OPTION_SPACE).</summary>
     public const int MaxOptionBytes = 40;
 
@@ -166,6 +172,7 @@ public sealed class Packet
         HasAccEcn = false;
         SackBlockCount = 0;
         PayloadLength = 0;
+        GsoSize = 0;
         Icmp = null;
         Corrupted = false;
         StreamOffset = 0;
@@ -189,6 +196,7 @@ public sealed class Packet
         copy.SequenceNumber = SequenceNumber;
         copy.AcknowledgmentNumber = AcknowledgmentNumber;
         copy.Flags = Flags;
+        copy.GsoSize = GsoSize;
         copy.Window = Window;
         copy.MssOption = MssOption;
         copy.WindowScaleOption = WindowScaleOption;
