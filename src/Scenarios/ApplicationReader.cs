@@ -41,14 +41,12 @@ internal static class ApplicationReader
                     throw app.Error("requests", "must be a positive whole number");
                 }
 
-                return new RequestResponseApplicationSpec(
-                    PositiveSize(app, "request") ?? throw app.Error("request", "missing required field (bytes per request, e.g. 2KB)"),
-                    PositiveSize(app, "response") ?? throw app.Error("response", "missing required field (bytes per response, e.g. 100KB)"),
-                    Period(app, "think", required: false) ?? PeriodDistribution.Fixed(SimTime.Zero),
-                    (int?)requests,
-                    app.Boolean("fast_open") ?? false,
-                    ConnectionPerRequest(app),
-                    ServerCloses(app));
+                var request = PositiveSize(app, "request") ?? throw app.Error("request", "missing required field (bytes per request, e.g. 2KB)");
+                var response = PositiveSize(app, "response") ?? throw app.Error("response", "missing required field (bytes per response, e.g. 100KB)");
+                var think = Period(app, "think", required: false) ?? PeriodDistribution.Fixed(SimTime.Zero);
+                var fastOpen = app.Boolean("fast_open") ?? false;
+                var perRequest = ConnectionPerRequest(app);
+                return new RequestResponseApplicationSpec(request, response, think, (int?)requests, fastOpen, perRequest, ServerCloses(app, perRequest));
             default:
                 throw app.Error("type", $"unknown application '{type}'{YamlMap.DidYouMean(type, Types)} (valid: {string.Join(", ", Types)})");
         }
@@ -62,10 +60,10 @@ internal static class ApplicationReader
     };
 
     /// <summary><c>close: client | server</c>: which side closes a per-request connection first, and so waits in TIME-WAIT.</summary>
-    private static bool ServerCloses(YamlMap app)
+    private static bool ServerCloses(YamlMap app, bool perRequest)
     {
         var closer = app.Scalar("close");
-        if (closer is not null && !ConnectionPerRequest(app))
+        if (closer is not null && !perRequest)
         {
             throw app.Error("close", "says which side closes a connection of its own per request; add connection: per_request");
         }

@@ -53,7 +53,6 @@ public sealed partial class TcpConnection
 
         // tcp_create_openreq_child(): snd_sml starts where the data will (Minshall's check).
         _sndSml = iss + 1;
-        _tsOffset = Stack.TimestampOffset(RemoteAddress, RemotePort, LocalPort);
         InitReceiveWindow();
         var (fastOpen, offer) = Listener!.TryFastOpen(syn);
         if (!fastOpen)

@@ -54,7 +54,6 @@ public sealed partial class TcpConnection
     {
         _tsRecent = timeWait._tsRecent;
         _tsRecentValid = true;
-        Stack.OnTimeWaitTakenOver();
         timeWait.EndTimeWait();
         return timeWait.NextIncarnationIss;
     }

@@ -262,7 +262,7 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// The timewait socket's end: 2*MSL has passed in TIME-WAIT (RFC 9293 §3.10.8), FIN-WAIT-2 timed
-    /// out (tcp_fin_timeout), or a new connection took its 4-tuple (<see cref="TakeOver"/>).
+    /// out (tcp_fin_timeout), or <see cref="EndTimeWait"/> cut it short.
     /// </summary>
     private void CloseTimeWait()
     {

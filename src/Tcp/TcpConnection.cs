@@ -41,6 +41,7 @@ public sealed partial class TcpConnection
         RemoteAddress = remoteAddress;
         LocalPort = localPort;
         RemotePort = remotePort;
+        _tsOffset = stack.TimestampOffset(remoteAddress, remotePort, localPort);
         Name = $"{stack.Host.Name}:{localPort}";
         Rtt = RttEstimator.Create(settings);
         Rto = settings.InitialRto;
@@ -160,7 +161,7 @@ public sealed partial class TcpConnection
     private bool _tsRecentValid;
 
     /// <summary>This connection's offset added to the millisecond clock, Linux's tsoffset: its 4-tuple's, under the host's secret.</summary>
-    private uint _tsOffset;
+    private readonly uint _tsOffset;
 
     /// <summary>The MSS this side sends with (tp->mss_cache): the smaller of ours and the peer's option.</summary>
     public int Mss { get; private set; }
@@ -442,8 +443,6 @@ public sealed partial class TcpConnection
         _mssClamp = UserMss > 0 ? UserMss : DefaultMss;
         _pmtuCookie = DstMtu();
         MtupInit(Packet.TcpHeaderBytes + (Settings.Timestamps ? TimestampsOptionBytes : 0));
-        _tsOffset = Stack.TimestampOffset(RemoteAddress, RemotePort, LocalPort);
-
         InitReceiveWindow();
         Rto = InitialTimeout();
         SetUpEcnForSyn(CallSockOps(SockOp.NeedsEcn) == 1);

@@ -123,7 +123,13 @@ public sealed class TcpStack : IPacketHandler
             connection.Name = name;
         }
 
-        var reincarnation = timeWait is null ? (SequenceNumber?)null : connection.TakeOver(timeWait);
+        SequenceNumber? reincarnation = null;
+        if (timeWait is not null)
+        {
+            TimeWaitRecycled++;
+            reincarnation = connection.TakeOver(timeWait);
+        }
+
         _connections.Add(new ConnectionKey(remoteAddress, remotePort, localPort), connection);
         connection.TxHash = NextTxHash();
         beforeSyn?.Invoke(connection);
@@ -446,8 +452,6 @@ public sealed class TcpStack : IPacketHandler
         return true;
     }
 
-    internal void OnTimeWaitTakenOver() => TimeWaitRecycled++;
-
     internal void OnTimeWaitEntered()
     {
         TimeWaitSockets++;
@@ -471,7 +475,7 @@ public sealed class TcpStack : IPacketHandler
         InitialSequenceNumbers?.Invoke()
         ?? ConnectionSecret.Scale(Secret.Hash(Host.Address, remoteAddress, localPort, remotePort).Sequence, Simulation.Now.Nanoseconds);
 
-    /// <summary>The host's secret, drawn at its first connection from a stream of its own (net_secret_init()).</summary>
+    /// <summary>The host's secret, drawn for its first socket from a stream of its own (net_secret_init()).</summary>
     private ConnectionSecret Secret
     {
         get

@@ -95,9 +95,9 @@ public sealed partial class ScriptRunner
             return SetTimestamping(call, socket);
         }
 
-        if (name is "IP_LOCAL_PORT_RANGE" or "IP_BIND_ADDRESS_NO_PORT")
+        if (name == "IP_LOCAL_PORT_RANGE")
         {
-            return SetLocalPortOption(socket, name, call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0);
+            return SetLocalPortRange(socket, call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0);
         }
 
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
@@ -106,6 +106,9 @@ public sealed partial class ScriptRunner
         TcpSettings? changed = name switch
         {
             "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" or "SO_MARK" => null,
+
+            // IP_BIND_ADDRESS_NO_PORT defers bind()'s port to connect(), where the model chooses it anyway.
+            "IP_BIND_ADDRESS_NO_PORT" => null,
             "SO_ZEROCOPY" => null,
             "SO_RCVLOWAT" or "TCP_NOTSENT_LOWAT" => null,
             "TCP_NODELAY" or "TCP_CORK" or "TCP_INQ" or "IP_TOS" or "TCP_FASTOPEN" => null,
@@ -203,16 +206,9 @@ public sealed partial class ScriptRunner
     /// <summary>
     /// do_ip_setsockopt(): IP_LOCAL_PORT_RANGE packs the first port in its low 16 bits and the last in
     /// its high ones (0 leaves an end to the host's range; both set and reversed is EINVAL).
-    /// IP_BIND_ADDRESS_NO_PORT defers bind()'s port to connect(), which is where the model chooses
-    /// it anyway.
     /// </summary>
-    private static SyscallOutcome SetLocalPortOption(ScriptSocket socket, string name, long value)
+    private static SyscallOutcome SetLocalPortRange(ScriptSocket socket, long value)
     {
-        if (name == "IP_BIND_ADDRESS_NO_PORT")
-        {
-            return SyscallOutcome.Return(0);
-        }
-
         var low = (ushort)(value & 0xFFFF);
         var high = (ushort)((value >> 16) & 0xFFFF);
         if (low != 0 && high != 0 && low > high)
