@@ -136,18 +136,10 @@ public sealed partial class TcpConnection
     /// with the ACE reflecting the SYN's IP ECN field (tcp_ecn_make_synack(), tcp_ecn_send_synack()).
     /// Later segments follow tcp_ecn_send(): Accurate ECN's on every segment, or RFC 3168's: new
     /// data is ECT(0) and carries the queued CWR, retransmissions and pure ACKs are not ECT unless
-    /// the algorithm needs ECN or made ECT permanent, and ECE goes out while DEMAND_CWR is set. A
-    /// timewait socket's segments carry none of it.
+    /// the algorithm needs ECN or made ECT permanent, and ECE goes out while DEMAND_CWR is set.
     /// </summary>
     private TcpFlags MarkEcn(Packet packet, SequenceNumber seq, int payloadLength, TcpFlags flags)
     {
-        // tcp_v4_timewait_ack(): the timewait socket's ACK has no ECN flags, its IP ECN field the socket's last (tw_tos).
-        if (_handedToTimeWait)
-        {
-            packet.Ecn = _ectOnSocket ? EcnCodepoint.Ect0 : EcnCodepoint.NotEct;
-            return flags;
-        }
-
         if ((flags & TcpFlags.Syn) != 0)
         {
             if ((flags & TcpFlags.Ack) == 0)

@@ -254,7 +254,6 @@ public sealed partial class TcpConnection
         {
             if ((flags & TcpFlags.Rst) == 0)
             {
-                RestartTimeWait();
                 SendDuplicateAck(packet, seq);
             }
 
@@ -264,11 +263,6 @@ public sealed partial class TcpConnection
         // First: is the segment acceptable (RFC 9293 §3.10.7.4, the four cases)?
         if (!SequenceAcceptable(seq, packet.SequenceLength, (flags & TcpFlags.Fin) != 0))
         {
-            if ((flags & (TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Ack)
-            {
-                RestartTimeWait();
-            }
-
             if ((flags & TcpFlags.Syn) != 0 && (flags & TcpFlags.Rst) == 0)
             {
                 SendChallengeAck();
@@ -285,19 +279,6 @@ public sealed partial class TcpConnection
         // the peer's FIN is in, tcp_reset_check()); anywhere else in the window earns a challenge ACK.
         if ((flags & TcpFlags.Rst) != 0)
         {
-            // A timewait socket answers no RST (tcp_timewait_state_process()): in FIN-WAIT-2 one in
-            // the window ends it; in TIME-WAIT only one at RCV.NXT does, and only while
-            // tcp_rfc1337 is off (RFC 1337's TIME-WAIT assassination).
-            if (_handedToTimeWait)
-            {
-                if (State == TcpState.FinWait2 || (seq == RcvNxt && !Settings.Rfc1337))
-                {
-                    EndTimeWait();
-                }
-
-                return;
-            }
-
             var exact = seq == RcvNxt
                 || (seq == RcvNxt - 1 && State is TcpState.CloseWait or TcpState.LastAck or TcpState.Closing);
             if (!exact)
@@ -330,15 +311,6 @@ public sealed partial class TcpConnection
             && seq + 1 == RcvNxt && packet.PayloadLength == 0 && new SequenceNumber(packet.AcknowledgmentNumber) == SndNxt;
         if ((flags & TcpFlags.Syn) != 0 && !simultaneousOpenSynAck)
         {
-            // tcp_timewait_state_process(): a timewait socket in FIN-WAIT-2 answers a SYN from
-            // RCV.NXT on with a RST and goes (TCP_TW_RST), where a full socket would challenge it.
-            if (_handedToTimeWait && State == TcpState.FinWait2 && seq >= RcvNxt)
-            {
-                Stack.SendResetAnswering(packet);
-                EndTimeWait();
-                return;
-            }
-
             // Under Accurate ECN the answer reflects the SYN's IP ECN field, and notes its option (tcp_validate_incoming()).
             if (EcnModeAccEcn)
             {
@@ -359,8 +331,8 @@ public sealed partial class TcpConnection
         }
 
         // tcp_rcv_established(): a segment that passed validation counts for Accurate ECN (the
-        // handshake's last ACK is counted as the request becomes a connection; a timewait socket counts nothing).
-        if (State != TcpState.SynReceived && !_handedToTimeWait)
+        // handshake's last ACK is counted as the request becomes a connection).
+        if (State != TcpState.SynReceived)
         {
             CountReceivedEcn(packet);
         }
@@ -385,16 +357,9 @@ public sealed partial class TcpConnection
         }
 
         // Eighth: FIN, once everything before it has arrived.
-        if ((flags & TcpFlags.Fin) != 0 && seq + packet.PayloadLength == RcvNxt && State != TcpState.TimeWait)
+        if ((flags & TcpFlags.Fin) != 0 && seq + packet.PayloadLength == RcvNxt)
         {
             OnFin();
-        }
-        else if ((flags & TcpFlags.Fin) != 0 && State == TcpState.TimeWait)
-        {
-            // A retransmitted FIN: acknowledge it and restart the 2*MSL timer (RFC 9293 §3.10.7.4).
-            SendAck();
-            _timeWaitTimer.ArmAfter(Settings.TimeWait);
-            return;
         }
 
         SendAckIfDue();
@@ -478,7 +443,7 @@ public sealed partial class TcpConnection
     private bool OnAckField(Packet packet)
     {
         var ack = new SequenceNumber(packet.AcknowledgmentNumber);
-        if (State is TcpState.SynReceived or TcpState.TimeWait)
+        if (State == TcpState.SynReceived)
         {
             ReplaceTsRecent(packet);
         }
@@ -504,17 +469,6 @@ public sealed partial class TcpConnection
             }
 
             CompletePassiveOpen(packet);
-            return true;
-        }
-
-        if (State == TcpState.TimeWait)
-        {
-            // An in-window bare ACK restarts the 2*MSL wait (tcp_timewait_state_process()).
-            if (new SequenceNumber(packet.SequenceNumber) == RcvNxt && packet.SequenceLength == 0)
-            {
-                RestartTimeWait();
-            }
-
             return true;
         }
 
@@ -579,8 +533,7 @@ public sealed partial class TcpConnection
         if (TimestampsAgreed && packet.HasTimestamps && new SequenceNumber(packet.SequenceNumber) <= _rcvWup)
         {
             _ackTsProgress = _tsRecentValid && (int)(packet.TsVal - _tsRecent) > 0;
-            _tsRecent = packet.TsVal;
-            _tsRecentValid = true;
+            StoreTsRecent(packet.TsVal);
         }
     }
 
@@ -851,7 +804,8 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Linux tcp_send_dupack() for an unacceptable segment: data partly or wholly old is D-SACKed
-    /// and starts quick-ACK mode; the ACK is rate-limited unless the segment carried data.
+    /// and starts quick-ACK mode; the ACK is rate-limited unless the segment took sequence space
+    /// other than a SYN's (tcp_oow_rate_limited()).
     /// </summary>
     private void SendDuplicateAck(Packet packet, SequenceNumber seq)
     {
@@ -863,7 +817,7 @@ public sealed partial class TcpConnection
             SetDuplicateSack(seq, end > RcvNxt ? RcvNxt : end);
         }
 
-        if (packet.PayloadLength == 0 || (packet.Flags & TcpFlags.Syn) != 0)
+        if (packet.SequenceLength == 0 || (packet.Flags & TcpFlags.Syn) != 0)
         {
             if (OutOfWindowAckRateLimited())
             {

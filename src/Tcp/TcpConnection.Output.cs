@@ -421,14 +421,8 @@ public sealed partial class TcpConnection
     private void Transmit(SequenceNumber seq, int payloadLength, long streamOffset, TcpFlags flags, SequenceNumber? ackNumber = null)
     {
         ValidateRoute();
-        var packet = Stack.Host.Pool.Rent();
-        packet.Source = LocalAddress;
-        packet.Destination = RemoteAddress;
-        packet.SourcePort = LocalPort;
-        packet.DestinationPort = RemotePort;
-        packet.SequenceNumber = seq.Value;
+        var packet = RentSegment(seq);
         packet.Flags = MarkEcn(packet, seq, payloadLength, flags);
-        packet.Tos = Tos;
         packet.PayloadLength = payloadLength;
         var syn = (flags & TcpFlags.Syn) != 0;
         var synAck = syn && (flags & TcpFlags.Ack) != 0;
@@ -495,6 +489,19 @@ public sealed partial class TcpConnection
         AdvanceDeparture(payloadLength);
         TimestampOnTransmit(packet, seq, payloadLength);
         SendOnBoundInterface(packet);
+    }
+
+    /// <summary>A pooled packet from this connection's end to its peer's, starting at <paramref name="seq"/>, with the socket's IP TOS.</summary>
+    private Packet RentSegment(SequenceNumber seq)
+    {
+        var packet = Stack.Host.Pool.Rent();
+        packet.Source = LocalAddress;
+        packet.Destination = RemoteAddress;
+        packet.SourcePort = LocalPort;
+        packet.DestinationPort = RemotePort;
+        packet.SequenceNumber = seq.Value;
+        packet.Tos = Tos;
+        return packet;
     }
 
     /// <summary>

@@ -1,17 +1,22 @@
 using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
+using NetSim.Tcp.Hooks;
 
 namespace NetSim.Tcp;
 
 /// <summary>
-/// The timewait socket (Linux tcp_timewait_state_process()): its 2*MSL wait, restarted by some
-/// segments and cut short by others, and its 4-tuple used again, by connect() taking it over
+/// The timewait socket (Linux tcp_time_wait(), tcp_timewait_state_process()): what a closed
+/// connection keeps of itself to answer its peer for 2*MSL, its wait restarted by some segments
+/// and cut short by others, and its 4-tuple used again, by connect() taking it over
 /// (tcp_twsk_unique(), tcp_tw_reuse), safe when the old connection saw timestamps, as PAWS then
 /// tells its duplicates from the new ones, or by the peer's new SYN, which reopens it. Either way
 /// the new connection's ISN is tw_snd_nxt + 65535 + 2.
 /// </summary>
 public sealed partial class TcpConnection
 {
+    /// <summary>The full socket has handed over to a timewait socket (tcp_time_wait()); it takes segments through <see cref="OnTimeWaitSegment"/>.</summary>
+    internal bool IsTimeWaitSocket => _handedToTimeWait;
+
     /// <summary>When the socket became a timewait socket (tw_entry_stamp), from which tcp_tw_reuse_delay counts.</summary>
     private SimTime _timeWaitEntered;
 
@@ -54,41 +59,216 @@ public sealed partial class TcpConnection
     {
         _tsRecent = timeWait._tsRecent;
         _tsRecentValid = true;
+        _tsRecentStamp = timeWait._tsRecentStamp;
         timeWait.EndTimeWait();
         return timeWait.NextIncarnationIss;
     }
 
     /// <summary>
-    /// tcp_timewait_state_process() in the TIME-WAIT substate: a SYN without ACK or RST reopens the
-    /// 4-tuple (RFC 1122 §4.2.2.13) when PAWS lets it through and it starts beyond RCV.NXT or
-    /// carries a newer TSval than TS.Recent (timestamps are read only if the old connection saw
-    /// some). Returns the ISN the new connection is to use, or null when the timewait socket keeps
-    /// the segment.
+    /// tcp_time_wait(): the full socket reports CLOSE and a timewait socket, which runs no sock_ops
+    /// program and no timer of the full socket's, keeps what it needs of it (tw_rcv_wnd: what is
+    /// left of the window last offered, which its ACKs carry) and finishes the close in the
+    /// FIN-WAIT-2 or TIME-WAIT substate, expiring after 2*MSL.
     /// </summary>
-    internal SequenceNumber? ReopeningIss(Packet syn)
+    private void HandOffToTimeWait(TcpState substate)
     {
-        if (!_handedToTimeWait || State != TcpState.TimeWait || (syn.Flags & (TcpFlags.Ack | TcpFlags.Rst)) != 0)
+        if (FlagSet(SockOpsCallbackFlags.State))
         {
-            return null;
+            CallSockOps(SockOp.StateCb, (uint)State, (uint)TcpState.Closed);
         }
 
-        var sawTimestamp = syn.HasTimestamps && _tsRecentValid;
-        var pawsRejects = sawTimestamp && _tsRecent != 0 && (int)(_tsRecent - syn.TsVal) > 0;
-        var newer = new SequenceNumber(syn.SequenceNumber) > RcvNxt || (sawTimestamp && (int)(_tsRecent - syn.TsVal) < 0);
-        return !pawsRejects && newer ? NextIncarnationIss : null;
+        _handedToTimeWait = true;
+        _timeWaitEntered = Simulation.Now;
+        _timeWaitWindow = (uint)ReceiveWindowNow;
+        _lastOutOfWindowAck = null;
+        Stack.OnTimeWaitEntered();
+        ClearTransmitTimer();
+        _keepAliveTimer.Cancel();
+        _delayedAckTimer.Cancel();
+        EnterTimeWaitSubstate(substate);
     }
 
-    /// <summary>
-    /// inet_twsk_reschedule(tw, TCP_TIMEWAIT_LEN): in the TIME-WAIT substate an in-window bare
-    /// ACK, or a segment out of the window that is no RST but was refused by PAWS or carries an
-    /// ACK, starts the 2*MSL wait again.
-    /// </summary>
-    private void RestartTimeWait()
+    private void EnterTimeWaitSubstate(TcpState substate)
     {
-        if (_handedToTimeWait && State == TcpState.TimeWait)
+        var previous = State;
+        State = substate;
+        if (previous != substate)
+        {
+            Observer?.OnStateChanged(this, previous, substate);
+        }
+
+        _timeWaitTimer.ArmAfter(Settings.TimeWait);
+    }
+
+    /// <summary>tcptw->tw_rcv_wnd: the window the timewait socket's ACKs offer, unscaled.</summary>
+    private uint _timeWaitWindow;
+
+    /// <summary>
+    /// tcp_timewait_state_process(): what the timewait socket makes of a segment. In the FIN-WAIT-2
+    /// substate it repeats the full socket's checks: out of the window or refused by PAWS, an ACK;
+    /// a RST in the window ends it; a SYN from RCV.NXT on, or new data, is answered with a RST; the
+    /// peer's FIN at RCV.NXT moves it to TIME-WAIT. In TIME-WAIT only a bare ACK or a RST exactly at
+    /// RCV.NXT is in the window: the ACK restarts the wait, the RST ends it unless tcp_rfc1337 is
+    /// set (RFC 1337's TIME-WAIT assassination). A SYN without ACK or RST that PAWS lets through
+    /// and that starts beyond RCV.NXT or carries a newer TSval may reopen the 4-tuple (RFC 1122
+    /// §4.2.2.13), with <paramref name="reopeningIss"/> as the new connection's ISN. Anything else
+    /// but a RST is acknowledged (a pure ACK or SYN at most once per tcp_invalid_ratelimit), and an
+    /// ACK-bearing or PAWS-refused one restarts the wait. Timestamps are read only if the connection
+    /// saw some (tw_ts_recent_stamp). The connection's segment counters go on counting, so that a
+    /// flow's report covers its timewait socket too.
+    /// </summary>
+    internal TimeWaitVerdict OnTimeWaitSegment(Packet packet, out SequenceNumber reopeningIss)
+    {
+        Statistics.SegmentsIn++;
+        reopeningIss = default;
+        var flags = packet.Flags;
+        var rst = (flags & TcpFlags.Rst) != 0;
+        var syn = (flags & TcpFlags.Syn) != 0;
+        var ack = (flags & TcpFlags.Ack) != 0;
+        var seq = new SequenceNumber(packet.SequenceNumber);
+        var end = seq + packet.SequenceLength;
+        var sawTimestamp = packet.HasTimestamps && _tsRecentValid;
+        var pawsRejects = sawTimestamp && TimeWaitPawsRejects(packet.TsVal, rst);
+
+        if (State == TcpState.FinWait2)
+        {
+            if (pawsRejects || !InTimeWaitWindow(seq, end))
+            {
+                return OutOfWindowAck(packet);
+            }
+
+            if (rst)
+            {
+                EndTimeWait();
+                return TimeWaitVerdict.Drop;
+            }
+
+            if (syn && seq >= RcvNxt)
+            {
+                return TimeWaitVerdict.Reset;
+            }
+
+            // A duplicate ACK, or a segment without ACK, changes nothing.
+            if (!ack || end <= RcvNxt || packet.SequenceLength == 0)
+            {
+                return TimeWaitVerdict.Drop;
+            }
+
+            // New data after the half-duplex close is reset; only the peer's FIN is taken.
+            if ((flags & TcpFlags.Fin) == 0 || end != RcvNxt + 1)
+            {
+                return TimeWaitVerdict.Reset;
+            }
+
+            RcvNxt = end;
+            if (sawTimestamp)
+            {
+                _timeWaitEntered = Simulation.Now;
+                StoreTsRecent(packet.TsVal);
+            }
+
+            EnterTimeWaitSubstate(TcpState.TimeWait);
+            return TimeWaitVerdict.Ack;
+        }
+
+        if (!pawsRejects && seq == RcvNxt && (packet.SequenceLength == 0 || rst))
+        {
+            if (rst && !Settings.Rfc1337)
+            {
+                EndTimeWait();
+                return TimeWaitVerdict.Drop;
+            }
+
+            if (!rst)
+            {
+                _timeWaitTimer.ArmAfter(Settings.TimeWait);
+            }
+
+            if (sawTimestamp)
+            {
+                StoreTsRecent(packet.TsVal);
+            }
+
+            return TimeWaitVerdict.Drop;
+        }
+
+        if (syn && !rst && !ack && !pawsRejects && (seq > RcvNxt || (sawTimestamp && (int)(_tsRecent - packet.TsVal) < 0)))
+        {
+            reopeningIss = NextIncarnationIss;
+            return TimeWaitVerdict.Reopen;
+        }
+
+        if (rst)
+        {
+            return TimeWaitVerdict.Drop;
+        }
+
+        if (pawsRejects || ack)
         {
             _timeWaitTimer.ArmAfter(Settings.TimeWait);
         }
+
+        return OutOfWindowAck(packet);
+    }
+
+    /// <summary>
+    /// tcp_paws_reject() with the timewait socket's TS.Recent: a TSval older than it, unless
+    /// TS.Recent is 0; a RST only while TS.Recent is younger than TCP_PAWS_MSL (60 s, on the
+    /// seconds clock).
+    /// </summary>
+    private bool TimeWaitPawsRejects(uint tsVal, bool rst)
+    {
+        if ((int)(_tsRecent - tsVal) <= 0 || _tsRecent == 0)
+        {
+            return false;
+        }
+
+        return !rst || Simulation.Now.Milliseconds / 1000 < _tsRecentStamp.Milliseconds / 1000 + PawsMslSeconds;
+    }
+
+    /// <summary>TCP_PAWS_MSL.</summary>
+    private const long PawsMslSeconds = 60;
+
+    /// <summary>tcp_in_window() over the window the timewait socket last offered: from RCV.NXT to RCV.NXT + tw_rcv_wnd.</summary>
+    private bool InTimeWaitWindow(SequenceNumber seq, SequenceNumber end)
+    {
+        var right = RcvNxt + (int)_timeWaitWindow;
+        return seq == RcvNxt || (end > RcvNxt && seq < right) || (seq == right && seq == end);
+    }
+
+    /// <summary>
+    /// tcp_timewait_check_oow_rate_limit(): an ACK for a segment out of the window, unless it takes
+    /// no sequence space or is a SYN and one went out less than tcp_invalid_ratelimit ago
+    /// (tcp_oow_rate_limited(): data and FINs are not part of an ACK loop).
+    /// </summary>
+    private TimeWaitVerdict OutOfWindowAck(Packet packet)
+    {
+        var limited = (packet.SequenceLength == 0 || (packet.Flags & TcpFlags.Syn) != 0) && OutOfWindowAckRateLimited();
+        return limited ? TimeWaitVerdict.Drop : TimeWaitVerdict.OutOfWindowAck;
+    }
+
+    /// <summary>
+    /// tcp_v4_timewait_ack(): the timewait socket's ACK, from what it kept: SND.NXT, RCV.NXT, the
+    /// window it last offered, and timestamps when TS.Recent is not 0. Its IP ECN field is the
+    /// socket's last (tw_tos), cleared for an ACK answering a segment out of the window
+    /// (TCP_TW_ACK_OOW); the TCP header carries no ECN flags, SACK or program options.
+    /// </summary>
+    internal void SendTimeWaitAck(bool outOfWindow)
+    {
+        var packet = RentSegment(SndNxt);
+        packet.AcknowledgmentNumber = RcvNxt.Value;
+        packet.Flags = TcpFlags.Ack;
+        packet.Ecn = _ectOnSocket && !outOfWindow ? EcnCodepoint.Ect0 : EcnCodepoint.NotEct;
+        packet.Window = (ushort)Math.Min(_timeWaitWindow >> RcvWscale, ushort.MaxValue);
+        if (_tsRecent != 0)
+        {
+            packet.HasTimestamps = true;
+            packet.TsVal = TsNow;
+            packet.TsEcr = _tsRecent;
+        }
+
+        Statistics.SegmentsOut++;
+        SendOnBoundInterface(packet);
     }
 
     /// <summary>inet_twsk_deschedule_put(): the timewait socket ends before its time, its 4-tuple taken by a new connection or a RST taken.</summary>

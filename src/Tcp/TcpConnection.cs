@@ -160,6 +160,17 @@ public sealed partial class TcpConnection
     private uint _tsRecent;
     private bool _tsRecentValid;
 
+    /// <summary>When TS.Recent was last stored (rx_opt.ts_recent_stamp).</summary>
+    private SimTime _tsRecentStamp;
+
+    /// <summary>tcp_store_ts_recent(): TS.Recent and when it was stored.</summary>
+    private void StoreTsRecent(uint tsVal)
+    {
+        _tsRecent = tsVal;
+        _tsRecentValid = true;
+        _tsRecentStamp = Simulation.Now;
+    }
+
     /// <summary>This connection's offset added to the millisecond clock, Linux's tsoffset: its 4-tuple's, under the host's secret.</summary>
     private readonly uint _tsOffset;
 
@@ -518,8 +529,7 @@ public sealed partial class TcpConnection
         TimestampsAgreed = weOffered && syn.HasTimestamps;
         if (TimestampsAgreed)
         {
-            _tsRecent = syn.TsVal;
-            _tsRecentValid = true;
+            StoreTsRecent(syn.TsVal);
             Mss -= TimestampsOptionBytes;
         }
     }
@@ -579,36 +589,6 @@ public sealed partial class TcpConnection
     {
         Error = error;
         EnterClosed();
-    }
-
-    /// <summary>
-    /// Linux tcp_time_wait(): the full socket reports CLOSE and a timewait socket, which runs no
-    /// sock_ops program, finishes the close (in FIN-WAIT-2 or TIME-WAIT) and expires after 2*MSL.
-    /// </summary>
-    private void HandOffToTimeWait(TcpState substate)
-    {
-        if (!_handedToTimeWait)
-        {
-            if (FlagSet(SockOpsCallbackFlags.State))
-            {
-                CallSockOps(SockOp.StateCb, (uint)State, (uint)TcpState.Closed);
-            }
-
-            _handedToTimeWait = true;
-            _timeWaitEntered = Simulation.Now;
-            Stack.OnTimeWaitEntered();
-            ClearTransmitTimer();
-            _keepAliveTimer.Cancel();
-        }
-
-        var previous = State;
-        State = substate;
-        if (previous != substate)
-        {
-            Observer?.OnStateChanged(this, previous, substate);
-        }
-
-        _timeWaitTimer.ArmAfter(Settings.TimeWait);
     }
 
     public override string ToString() => $"{Name} {LocalAddress}:{LocalPort}->{RemoteAddress}:{RemotePort} {State}";

@@ -220,22 +220,37 @@ public sealed class TcpStack : IPacketHandler
     }
 
     /// <summary>
-    /// A segment for a connection. A SYN that reopens a TIME-WAIT socket's 4-tuple goes to the
-    /// listener on its port, which answers with the ISN the timewait socket chose, the timewait
-    /// socket gone (tcp_v4_rcv() TCP_TW_SYN); without a listener the timewait socket answers it.
+    /// A segment for a connection, or for a timewait socket, whose verdict the stack carries out
+    /// (tcp_v4_rcv() do_time_wait): a SYN that reopens the 4-tuple goes to the listener on its
+    /// port, which answers with the ISN the timewait socket chose, the timewait socket gone; without
+    /// a listener the timewait socket acknowledges it.
     /// </summary>
     private void Deliver(TcpConnection connection, ConnectionKey key, Packet packet)
     {
-        if ((packet.Flags & TcpFlags.Syn) != 0 && connection.ReopeningIss(packet) is { } iss
-            && _listeners.TryGetValue(packet.DestinationPort, out var listener))
+        if (!connection.IsTimeWaitSocket)
         {
-            TimeWaitReopened++;
-            connection.EndTimeWait();
-            OnSegmentForListener(listener, key, packet, iss);
+            connection.OnSegment(packet);
             return;
         }
 
-        connection.OnSegment(packet);
+        switch (connection.OnTimeWaitSegment(packet, out var iss))
+        {
+            case TimeWaitVerdict.Reopen when _listeners.TryGetValue(packet.DestinationPort, out var listener):
+                TimeWaitReopened++;
+                connection.EndTimeWait();
+                OnSegmentForListener(listener, key, packet, iss);
+                break;
+            case TimeWaitVerdict.Reopen or TimeWaitVerdict.Ack:
+                connection.SendTimeWaitAck(outOfWindow: false);
+                break;
+            case TimeWaitVerdict.OutOfWindowAck:
+                connection.SendTimeWaitAck(outOfWindow: true);
+                break;
+            case TimeWaitVerdict.Reset:
+                SendResetAnswering(packet);
+                connection.EndTimeWait();
+                break;
+        }
     }
 
     /// <summary>Segments dropped for an MD5 signature no socket expects (LINUX_MIB_TCPMD5UNEXPECTED).</summary>

@@ -249,12 +249,16 @@ public class TimeWaitReuseTests
         Assassinated,
     }
 
+    // tcp_timewait_state_process(): in TIME-WAIT only a bare ACK exactly at RCV.NXT is in the
+    // window; any other ACK is answered (and restarts the wait), and the closed peer resets the
+    // answer. A RST off RCV.NXT is dropped.
     [Theory]
-    [InlineData(0, TimeWaitOutcome.Restarted)]
-    [InlineData(5, TimeWaitOutcome.Unchanged)]
-    [InlineData(-5, TimeWaitOutcome.Assassinated)]
-    [InlineData(-5, TimeWaitOutcome.Restarted, true)]
-    public void ABareAckAtRcvNxtRestartsTimeWaitAndAnOldOneDrawsTheClosedPeersReset(int fromRcvNxt, TimeWaitOutcome outcome, bool rfc1337 = false)
+    [InlineData(0, TcpFlags.Ack, TimeWaitOutcome.Restarted)]
+    [InlineData(5, TcpFlags.Ack, TimeWaitOutcome.Assassinated)]
+    [InlineData(-5, TcpFlags.Ack, TimeWaitOutcome.Assassinated)]
+    [InlineData(-5, TcpFlags.Ack, TimeWaitOutcome.Restarted, true)]
+    [InlineData(5, TcpFlags.Rst, TimeWaitOutcome.Unchanged)]
+    public void ABareAckAtRcvNxtRestartsTimeWaitAndAnyOtherDrawsTheClosedPeersReset(int fromRcvNxt, TcpFlags flags, TimeWaitOutcome outcome, bool rfc1337 = false)
     {
         var closed = new ClosedOnce(Reuse(0) with { Rfc1337 = rfc1337 });
         var net = closed.Net;
@@ -268,7 +272,7 @@ public class TimeWaitReuseTests
         ack.SourcePort = 80;
         ack.Destination = net.Client.Address;
         ack.DestinationPort = closed.Old.LocalPort;
-        ack.Flags = TcpFlags.Ack;
+        ack.Flags = flags;
         ack.SequenceNumber = (closed.Old.RcvNxt + fromRcvNxt).Value;
         ack.AcknowledgmentNumber = closed.Old.SndNxt.Value;
         ack.Window = 65535;
