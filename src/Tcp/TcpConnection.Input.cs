@@ -41,7 +41,7 @@ public sealed partial class TcpConnection
         Irs = new SequenceNumber(syn.SequenceNumber);
         RcvNxt = Irs + 1;
         _rcvWup = RcvNxt;
-        TakeRouteAdvMss();
+        TakeFirstHopMss();
         SetPeerMss(syn.MssOption);
         NegotiateWindowScaling(syn, Settings.WindowScaling);
         NegotiateTimestamps(syn, Settings.Timestamps);

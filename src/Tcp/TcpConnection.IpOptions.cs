@@ -24,56 +24,33 @@ public sealed partial class TcpConnection
     public int UserMss { get; private set; }
 
     /// <summary>
-    /// The route's part of tp->advmss, taken as the connection opens (tcp_connect_init(),
-    /// tcp_openreq_init_rwin()) and lowered by each SYN or SYN-ACK built since (tcp_advertise_mss());
-    /// 0 before.
+    /// The first hop's MTU less the IP and TCP headers (ipv4_default_advmss(): the device's MTU,
+    /// never a learnt path MTU), taken as the connection opens; 0 before.
     /// </summary>
-    private int _routeAdvMss;
+    private int _firstHopMss;
 
     /// <summary>
-    /// tp->advmss: the MSS this side announces and receives with: the configured one, at most the
-    /// route's and TCP_MAXSEG's (tcp_mss_clamp()).
+    /// tp->advmss: the MSS this side announces and receives with (dst_metric_advmss()): the
+    /// configured one, at most the first hop's and TCP_MAXSEG's (tcp_mss_clamp()).
     /// </summary>
     public ushort AdvertisedMss
     {
         get
         {
-            var mss = _routeAdvMss > 0 ? Math.Min(Settings.Mss, _routeAdvMss) : Settings.Mss;
+            var mss = _firstHopMss > 0 ? Math.Min(Settings.Mss, _firstHopMss) : Settings.Mss;
             return (ushort)(UserMss > 0 ? Math.Min(mss, UserMss) : mss);
         }
     }
 
     /// <summary>
-    /// dst_metric_advmss() of the route to the peer: its advmss metric, else ipv4_default_advmss():
-    /// the route's MTU, a path MTU learnt for the peer included (ipv4_mtu()), less the IP and TCP
-    /// headers, at least ip_rt_min_advmss.
+    /// dst_metric_advmss() of the route to the peer, as tcp_connect_init() and
+    /// tcp_openreq_init_rwin() take it: the route's advmss metric, else its MTU less the headers.
     /// </summary>
-    private int RouteAdvMss()
+    private void TakeFirstHopMss()
     {
-        if (Stack.Host.RouteMetricsTowards(RemoteAddress).AdvMss is { } metric)
-        {
-            return metric;
-        }
-
-        var mtu = Stack.Host.PathMtuTowards(RemoteAddress);
-        return Math.Max(mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes, MinRouteAdvMss);
-    }
-
-    /// <summary>ip_rt_min_advmss: net.ipv4.route.min_adv_mss's default.</summary>
-    private const int MinRouteAdvMss = 256;
-
-    /// <summary>The route's advmss as the connection opens.</summary>
-    private void TakeRouteAdvMss() => _routeAdvMss = RouteAdvMss();
-
-    /// <summary>
-    /// tcp_advertise_mss(): the MSS option of a SYN or SYN-ACK, tp->advmss lowered first to the
-    /// route's should a path MTU learnt since the connection opened have brought it down (a SYN
-    /// retransmitted after an ICMP Fragmentation Needed announces the smaller MSS).
-    /// </summary>
-    private ushort AdvertiseMss()
-    {
-        _routeAdvMss = Math.Min(_routeAdvMss, RouteAdvMss());
-        return AdvertisedMss;
+        var mtu = Stack.Host.MtuTowards(RemoteAddress);
+        _firstHopMss = Stack.Host.RouteMetricsTowards(RemoteAddress).AdvMss
+            ?? (mtu > Packet.Ipv4HeaderBytes + Packet.TcpHeaderBytes ? mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes : 0);
     }
 
     /// <summary>

@@ -450,7 +450,7 @@ public sealed partial class TcpConnection
         // tcp_connect_init(): no small segment is outstanding (Minshall's check, snd_sml); the path
         // MTU is taken (tcp_sync_mss() of dst_mtu()), so an ICMP error in SYN-SENT can lower it.
         _sndSml = iss;
-        TakeRouteAdvMss();
+        TakeFirstHopMss();
         _mssClamp = UserMss > 0 ? UserMss : DefaultMss;
         _pmtuCookie = DstMtu();
         MtupInit(Packet.TcpHeaderBytes + (Settings.Timestamps ? TimestampsOptionBytes : 0));

@@ -59,7 +59,7 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
 
     /// <summary>
     /// The MTU of the route towards <paramref name="destination"/> (dst_mtu() without a learnt path
-    /// MTU): its MTU metric, else the first hop's device MTU.
+    /// MTU): its MTU metric, else the first hop's device MTU, what Linux derives the advertised MSS from.
     /// </summary>
     public int MtuTowards(Ipv4Address destination)
     {
