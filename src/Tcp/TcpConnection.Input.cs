@@ -356,9 +356,15 @@ public sealed partial class TcpConnection
             QueueData(packet, seq);
         }
 
-        // Eighth: FIN, once everything before it has arrived.
+        // Eighth: FIN, once everything before it has arrived. A bare FIN is queued as data is
+        // (tcp_data_queue()), at RCV.NXT even into a zero window, so it meets the memory check too.
         if ((flags & TcpFlags.Fin) != 0 && seq + packet.PayloadLength == RcvNxt)
         {
+            if (packet.PayloadLength == 0)
+            {
+                ReceiveMemoryRefuses(0);
+            }
+
             OnFin();
         }
 
@@ -645,6 +651,11 @@ public sealed partial class TcpConnection
             return;
         }
 
+        if (ReceiveMemoryRefuses(packet.PayloadLength))
+        {
+            return;
+        }
+
         var hadHole = _receiveBuffer.HasOutOfOrder;
         var inOrder = end - start;
         var drained = _receiveBuffer.TakeInOrder(end);
@@ -667,6 +678,25 @@ public sealed partial class TcpConnection
             // RFC 5681 §4.2: an ACK that fills a hole goes out at once.
             ScheduleImmediateAck();
         }
+    }
+
+    /// <summary>
+    /// tcp_data_queue()'s queue_and_out when tcp_try_rmem_schedule() fails: the received data the
+    /// reader has not taken is over the buffer (sk_rmem_alloc above sk_rcvbuf, as a segment that
+    /// ended beyond the window may leave it), so the ACK goes out at once (ICSK_ACK_NOMEM,
+    /// ICSK_ACK_NOW), and a segment with data is dropped, the receive queue being non-empty
+    /// (TCPRcvQDrop); a bare FIN is taken regardless (sk_forced_mem_schedule()). Out-of-order
+    /// data does not count: tcp_prune_ofo_queue() would give it up first.
+    /// </summary>
+    private bool ReceiveMemoryRefuses(int payloadLength)
+    {
+        if (_receiveBuffer.Unread <= _receiveBuffer.Capacity)
+        {
+            return false;
+        }
+
+        ScheduleImmediateAck();
+        return payloadLength > 0;
     }
 
     /// <summary>

@@ -78,6 +78,7 @@ public sealed partial class TcpConnection
         {
             var idleTimeChanged = value.KeepAliveTime != _settings.KeepAliveTime;
             _settings = value;
+            Rtt.Settings = value;
             if (idleTimeChanged)
             {
                 RestartKeepAliveTimer();

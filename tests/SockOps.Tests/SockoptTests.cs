@@ -152,6 +152,29 @@ public class SockoptTests
         Assert.Equal(30_000, optname == Linux.TCP_BPF_DELACK_MAX ? client.DelayedAckMax.Microseconds : client.Settings.MinRto.Microseconds);
     }
 
+    [Theory]
+    [InlineData(null, 200)]
+    [InlineData(30_000, 30)]
+    public void AnRtoMinAProgramSetsIsTheFloorTheRtoFallsTo(int? rtoMinUs, int expectedFloorMs)
+    {
+        var client = RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops =>
+        {
+            if (rtoMinUs is { } us)
+            {
+                Assert.Equal(0, skops.SetSockOpt(Linux.SOL_TCP, Linux.TCP_BPF_RTO_MIN, us));
+            }
+        });
+
+        // On a 20 µs path the RTO is SRTT plus the variance, which tcp_rtt_estimator() lets fall
+        // by a quarter a window towards the floor tcp_rto_min() gives, from the 200 ms the
+        // handshake's sample had: after a megabyte, many windows on, it is the floor and the few
+        // milliseconds of SRTT the queue adds.
+        client.Write(1_000_000);
+        client.Simulation.Run(client.Simulation.Now + SimTime.FromMilliseconds(100));
+
+        Assert.InRange(client.Rtt.Rto.TotalMilliseconds, expectedFloorMs, expectedFloorMs + 10);
+    }
+
     [Fact]
     public void TcpBpfSockOpsCbFlagsRefusesUnsupportedBitsWholeSince612()
     {

@@ -25,13 +25,16 @@ public sealed partial class ScriptRunner
         if (syn && !segment.HasFlag(TcpFlags.Ack))
         {
             // packetdrill handle_listen_for_script_packet(): the first SYN to a new listener opens a
-            // connection of its own, from a new remote port, beside any the script still holds.
-            if (_listenerAwaitsSyn && _stack.Find(_remoteAddress, _remotePort, ScriptPort) is not null)
+            // connection of its own, from a new remote port (next_ephemeral_port(): the port cached
+            // before the run for the script's first, a fresh one for each later), so that whatever
+            // the earlier connections still send is passed over, as their RST on close() is.
+            if (_listenerAwaitsSyn && _passiveOpened)
             {
                 _retiredConnections.Add((ScriptPort, _remotePort));
                 _remotePort++;
             }
 
+            _passiveOpened |= _listenerAwaitsSyn;
             _listenerAwaitsSyn = false;
 
             // A SYN to a listener starts a new socket under test, whose ISN the script gives and whose

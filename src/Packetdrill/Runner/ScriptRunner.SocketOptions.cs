@@ -103,6 +103,16 @@ public sealed partial class ScriptRunner
         var value = call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0;
         var connection = socket.Connection ?? socket.Listener;
         var settings = SettingsOf(socket);
+
+        // do_tcp_setsockopt(): TCP_RTO_MAX_MS from 1 s to TCP_RTO_MAX (120 s); TCP_RTO_MIN_US from
+        // TCP_TIMEOUT_MIN (2 jiffies) to TCP_RTO_MIN (200 ms), in whole jiffies rounded up.
+        var rtoMin = name == "TCP_RTO_MIN_US" && value >= 0 ? settings.FromJiffies(settings.ToJiffies(SimTime.FromMicroseconds(value))) : SimTime.Zero;
+        if ((name == "TCP_RTO_MAX_MS" && value is < 1000 or > 120_000)
+            || (name == "TCP_RTO_MIN_US" && (value < 0 || settings.ToJiffies(rtoMin) < 2 || rtoMin > SimTime.FromMilliseconds(200))))
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
         TcpSettings? changed = name switch
         {
             "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" or "SO_MARK" => null,
@@ -116,6 +126,8 @@ public sealed partial class ScriptRunner
             "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
             "TCP_KEEPINTVL" => settings with { KeepAliveInterval = SimTime.FromSeconds(value) },
             "TCP_KEEPCNT" => settings with { KeepAliveProbes = (int)value },
+            "TCP_RTO_MAX_MS" => settings with { MaxRto = SimTime.FromMilliseconds(value) },
+            "TCP_RTO_MIN_US" => settings with { MinRto = rtoMin },
 
             // tcp_sock_set_syncnt(): 1 to MAX_TCP_SYNCNT (127) SYN retries for this socket.
             "TCP_SYNCNT" => settings with { SynRetries = (int)value },
@@ -297,6 +309,12 @@ public sealed partial class ScriptRunner
                 break;
             case "TCP_KEEPCNT":
                 actual = Number(settings.KeepAliveProbes);
+                break;
+            case "TCP_RTO_MAX_MS":
+                actual = Number(settings.MaxRto.Milliseconds);
+                break;
+            case "TCP_RTO_MIN_US":
+                actual = Number(settings.MinRto.Microseconds);
                 break;
             case "SO_SNDBUF":
                 actual = Number(connection?.SendBufferSize ?? settings.SendBuffer);

@@ -65,6 +65,10 @@ public sealed partial class ScriptRunner
 
     /// <summary>listen() has been called and no SYN has come since: the next one is a new connection.</summary>
     private bool _listenerAwaitsSyn;
+
+    /// <summary>A SYN has opened a connection to a listener of the script's (one remote port used).</summary>
+    private bool _passiveOpened;
+
     private ushort? _localPort;
     private uint? _localIsn;
     private uint _scriptLocalIsn;

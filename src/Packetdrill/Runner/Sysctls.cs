@@ -95,6 +95,10 @@ public static partial class Sysctls
             ("tcp_rfc1337", 0 or 1, _) => settings with { Rfc1337 = one == 1 },
             // tcp_tw_reuse_delay: milliseconds, from 1 to TCP_PAWS_MSL (60 s).
             ("tcp_tw_reuse_delay", >= 1 and <= 60_000, _) => settings with { TimeWaitReuseDelay = SimTime.FromMilliseconds(one!.Value) },
+            // tcp_rto_min_us and tcp_rto_max_ms: each new socket's icsk_rto_min and icsk_rto_max
+            // (tcp_init_sock(); the minimum in whole jiffies, rounded up), the latter 1 s to TCP_RTO_MAX (120 s).
+            ("tcp_rto_min_us", >= 1 and <= int.MaxValue, _) => settings with { MinRto = settings.FromJiffies(settings.ToJiffies(SimTime.FromMicroseconds(one!.Value))) },
+            ("tcp_rto_max_ms", >= 1000 and <= 120_000, _) => settings with { MaxRto = SimTime.FromMilliseconds(one!.Value) },
             ("tcp_retries1", >= 0 and <= 255, _) => settings with { Retries1 = (int)one!.Value },
             ("tcp_retries2", >= 0, _) => settings with { Retries2 = (int)one!.Value },
             ("tcp_mtu_probing", >= 0 and <= 2, _) => settings with { MtuProbing = (int)one!.Value },

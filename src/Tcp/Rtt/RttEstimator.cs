@@ -18,7 +18,11 @@ public abstract class RttEstimator
         Rto = settings.InitialRto;
     }
 
-    protected TcpSettings Settings { get; }
+    /// <summary>
+    /// The connection's settings, kept current as setsockopt() and sock_ops programs change them:
+    /// the RTO bounds (icsk_rto_min, icsk_rto_max) are read at each sample, as tcp_rto_min() is.
+    /// </summary>
+    public TcpSettings Settings { get; internal set; }
 
     /// <summary>Smoothed RTT in microseconds shifted left by 3 (Linux tp->srtt_us); 0 before the first sample.</summary>
     public long SrttUs8 { get; protected set; }
