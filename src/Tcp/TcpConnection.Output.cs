@@ -413,6 +413,13 @@ public sealed partial class TcpConnection
     private void SendAck() => Transmit(SndNxt, 0, _streamNext, TcpFlags.Ack);
 
     /// <summary>
+    /// Linux tcp_send_active_reset(): the socket's own RST and ACK at SND.NXT, sent through
+    /// tcp_transmit_skb() as any segment of the connection, so with the current window and the
+    /// options every segment carries (timestamps with the clock read now, SACK blocks).
+    /// </summary>
+    private void SendActiveReset() => Transmit(SndNxt, 0, _streamNext, TcpFlags.Rst | TcpFlags.Ack);
+
+    /// <summary>
     /// Builds and sends one segment; every segment that carries an ACK clears a pending delayed ACK
     /// (tcp_event_ack_sent()). A SYN carries the MSS option, and the window scale and SACK-permitted
     /// options when this side offers them (a SYN-ACK only when the SYN offered them too, RFC 7323

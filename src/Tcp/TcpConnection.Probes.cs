@@ -175,7 +175,7 @@ public sealed partial class TcpConnection
         // tcp_keepalive_timer(): the user timeout, once a probe is out, in place of the probe count.
         if (UserTimeout > SimTime.Zero ? ProbesOut > 0 && UserTimeoutPassed(_lastHeard) : ProbesOut >= Settings.KeepAliveProbes)
         {
-            Stack.SendReset(this, SndNxt, RcvNxt, withAck: true);
+            SendActiveReset();
             WriteError();
             return;
         }

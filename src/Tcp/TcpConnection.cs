@@ -389,14 +389,13 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Linux tcp_disconnect(), for connect(AF_UNSPEC) and for close() with unread data: where the
-    /// peer holds state (tcp_need_reset()) a RST, which carries the window as any segment the
-    /// socket sends does (tcp_send_active_reset(), tcp_select_window()); then CLOSED.
+    /// peer holds state (tcp_need_reset()) a RST (<see cref="SendActiveReset"/>); then CLOSED.
     /// </summary>
     public void Disconnect()
     {
         if (State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.SynReceived)
         {
-            Stack.SendReset(this, SndNxt, RcvNxt, withAck: true, SelectWindow());
+            SendActiveReset();
         }
 
         EnterClosed();

@@ -355,12 +355,12 @@ public sealed class TcpStack : IPacketHandler
         }
     }
 
-    /// <summary>A RST for a connection: with no window when it answers a segment (tcp_v4_send_reset()), with the socket's when the socket aborts (<paramref name="window"/>).</summary>
-    internal void SendReset(TcpConnection connection, SequenceNumber seq, SequenceNumber ack, bool withAck, ushort window = 0) =>
-        SendReset(connection.LocalAddress, connection.LocalPort, connection.RemoteAddress, connection.RemotePort, seq, ack, withAck, window);
+    /// <summary>A RST answering a segment of a connection's, with no window and no options (tcp_v4_send_reset()).</summary>
+    internal void SendReset(TcpConnection connection, SequenceNumber seq, SequenceNumber ack, bool withAck) =>
+        SendReset(connection.LocalAddress, connection.LocalPort, connection.RemoteAddress, connection.RemotePort, seq, ack, withAck);
 
     private void SendReset(Ipv4Address source, ushort sourcePort, Ipv4Address destination, ushort destinationPort,
-        SequenceNumber seq, SequenceNumber ack, bool withAck, ushort window = 0)
+        SequenceNumber seq, SequenceNumber ack, bool withAck)
     {
         var reset = Host.Pool.Rent();
         reset.Source = source;
@@ -370,7 +370,7 @@ public sealed class TcpStack : IPacketHandler
         reset.SequenceNumber = seq.Value;
         reset.AcknowledgmentNumber = withAck ? ack.Value : 0;
         reset.Flags = TcpFlags.Rst | (withAck ? TcpFlags.Ack : TcpFlags.None);
-        reset.Window = window;
+        reset.Window = 0;
         Host.Send(reset);
     }
 
