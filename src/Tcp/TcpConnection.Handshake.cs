@@ -1,0 +1,282 @@
+using NetSim.Tcp.Congestion;
+using NetSim.Sim.Network;
+using NetSim.Tcp.Hooks;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// The segments that open a connection: the SYN a listener takes (tcp_conn_request()), SYN-SENT's
+/// answer (tcp_rcv_synsent_state_process()), the handshake's end on either side
+/// (tcp_finish_connect(), tcp_check_req()) and the peer's MSS.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    /// <summary>
+    /// Passive open: a SYN reached a listener and created this request socket (Linux
+    /// tcp_conn_request()), or, when the listener takes the SYN's data, a Fast Open child whose
+    /// timeout comes from tcp_timeout_init() on the child instead (<see cref="AcceptFastOpenSyn"/>).
+    /// </summary>
+    internal void AcceptSyn(Packet syn, SequenceNumber iss)
+    {
+        IsFullSocket = false;
+        State = TcpState.SynReceived;
+        Irs = new SequenceNumber(syn.SequenceNumber);
+        RcvNxt = Irs + 1;
+        _rcvWup = RcvNxt;
+        TakeFirstHopMss();
+        SetPeerMss(syn.MssOption);
+        NegotiateWindowScaling(syn, Settings.WindowScaling);
+        NegotiateTimestamps(syn, Settings.Timestamps);
+        NegotiateSack(syn, Settings.Sack);
+        SndWnd = syn.Window;
+        Iss = iss;
+        SndUna = iss;
+        SndNxt = iss + 1;
+
+        // tcp_create_openreq_child(): snd_sml starts where the data will (Minshall's check).
+        _sndSml = iss + 1;
+        InitReceiveWindow();
+        var (fastOpen, offer) = Listener!.TryFastOpen(syn);
+        if (!fastOpen)
+        {
+            Rto = InitialTimeout();
+        }
+
+        AcceptSynEcn(syn, CallSockOps(SockOp.NeedsEcn) == 1);
+        if (fastOpen)
+        {
+            AcceptFastOpenSyn(syn, offer);
+            return;
+        }
+
+        _rtx.Append(new Buffers.SentSegment { Start = iss, SequenceLength = 1, Syn = true, FirstSent = Simulation.Now });
+        _synBeingAnswered = syn;
+        _handshakeFastOpen = offer;
+        Transmit(iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
+        _handshakeFastOpen = null;
+        _synBeingAnswered = null;
+        ArmRetransmitTimer();
+    }
+
+    /// <summary>RFC 9293 §3.10.7.3 and Linux tcp_rcv_synsent_state_process().</summary>
+    private void OnSegmentInSynSent(Packet packet)
+    {
+        var flags = packet.Flags;
+        var ack = new SequenceNumber(packet.AcknowledgmentNumber);
+        var ackAcceptable = (flags & TcpFlags.Ack) != 0 && ack > Iss && ack <= SndNxt && !EchoesNoSynTimestamp(packet);
+        if ((flags & TcpFlags.Ack) != 0 && !ackAcceptable)
+        {
+            if ((flags & TcpFlags.Rst) == 0)
+            {
+                Stack.SendReset(this, ack, default, withAck: false);
+            }
+
+            return;
+        }
+
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            if (ackAcceptable)
+            {
+                Abort("ECONNREFUSED");
+            }
+
+            return;
+        }
+
+        if ((flags & TcpFlags.Syn) == 0)
+        {
+            return;
+        }
+
+        Irs = new SequenceNumber(packet.SequenceNumber);
+        RcvNxt = Irs + 1;
+        _rcvWup = RcvNxt;
+        SetPeerMss(packet.MssOption);
+        NegotiateWindowScaling(packet, Settings.WindowScaling);
+        NegotiateTimestamps(packet, Settings.Timestamps);
+        NegotiateSack(packet, Settings.Sack);
+        ReceiveHandshakeEcn(packet);
+        if (!ackAcceptable)
+        {
+            // Simultaneous open (RFC 9293 figure 8): answer with a SYN-ACK and wait in SYN-RECEIVED.
+            SetState(TcpState.SynReceived);
+            Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
+            return;
+        }
+
+        // tcp_ack() first: the SYN leaves the queue and, unless it was retransmitted, gives the first RTT sample.
+        _sndWl1 = Irs;
+        _sndWl2 = ack;
+        SndWnd = packet.Window;
+        ProcessAck(packet);
+        FinishConnect(SockOp.ActiveEstablishedCb, packet);
+
+        // Fast Open's SYN-ACK: SYN data it left unacknowledged is retransmitted, carrying the ACK.
+        // Otherwise the ACK goes now, or, for a writer already waiting, rides on its data
+        // (tcp_rcv_synsent_state_process(): sk_write_pending holds it up to TCP_DELACK_MAX).
+        var synDataRetransmitted = (_synFastOpen || _synData) && OnFastOpenSynAck(packet);
+        if (WritePending)
+        {
+            _ackPending = true;
+            EnterQuickAckMode(Settings.QuickAcks);
+            _delayedAckTimer.ArmAfter(DelayedAckMax);
+        }
+        else if (!synDataRetransmitted)
+        {
+            // tcp_send_ack_reflect_ect(): under Accurate ECN the ACK reflects the SYN-ACK's IP ECN field.
+            if (EcnModeAccEcn)
+            {
+                SendAckReflecting(_synEctReceived);
+            }
+            else
+            {
+                SendAck();
+            }
+        }
+
+        PushPendingFrames();
+
+        // The application learns of the connection after the handshake ACK has left.
+        Established?.Invoke(this);
+    }
+
+    /// <summary>
+    /// RFC 7323 §5.5 as Linux tcp_rcv_synsent_state_process() applies it (PAWSACTIVEREJECTED): an
+    /// ACK in SYN-SENT whose TSecr is not a TSval sent since the first SYN left answers no SYN of
+    /// ours, and is refused with a RST like an ACK of something never sent.
+    /// </summary>
+    private bool EchoesNoSynTimestamp(Packet packet)
+    {
+        if (!packet.HasTimestamps || packet.TsEcr == 0 || _rtx.Count == 0)
+        {
+            return false;
+        }
+
+        var first = unchecked((uint)_rtx[0].FirstSent.Milliseconds + _tsOffset);
+        return unchecked(TsNow - first) < unchecked(packet.TsEcr - first);
+    }
+
+    /// <summary>
+    /// Linux tcp_finish_connect() and tcp_init_transfer(): ESTABLISHED, the initial window
+    /// (one segment if the SYN was retransmitted more than once), then the ESTABLISHED callback,
+    /// which is given the segment that completed the handshake (bpf_skops_established()). A Fast
+    /// Open child runs it on its SYN and stays in SYN-RECEIVED (<paramref name="established"/> false).
+    /// </summary>
+    private void FinishConnect(SockOp establishedOp, Packet packet, bool established = true)
+    {
+        if (establishedOp == SockOp.ActiveEstablishedCb)
+        {
+            SetState(TcpState.Established);
+        }
+
+        MtupInit(TcpHeaderLength);
+        Window.Ssthresh = CongestionWindow.InfiniteSsthresh;
+        Window.Cwnd = Statistics.TotalRetransmissions > 1 ? 1u : InitialCwnd;
+        SetCaState(CaState.Open);
+        InitializeReceiveMss();
+
+        // The idle time starts here, so that the first data written restarts no window
+        // (tp->lsndtime in tcp_finish_connect() and tcp_create_openreq_child()); so does the
+        // time since data was received (icsk_ack.lrcvtime), which TCP_INFO reports.
+        LastSendJiffies = Jiffies;
+        LastDataReceivedJiffies = Jiffies;
+        _lastDataReceived = Simulation.Now;
+
+        // tcp_ack() of the SYN-ACK, or of the handshake's ACK in SYN-RECV, stamps tp->rcv_tstamp.
+        if (established)
+        {
+            _lastAckReceived = Simulation.Now;
+        }
+        if (_keepAlive)
+        {
+            _keepAliveTimer.ArmAfter(Settings.KeepAliveTime);
+        }
+
+        // tcp_init_transfer(): the ESTABLISHED callback, then congestion control unless a program's TCP_CONGESTION initialised it.
+        CallSockOps(establishedOp, segment: ReceivedSegment(packet));
+        if (!_congestionInitialized)
+        {
+            Congestion.Init(this);
+            _congestionInitialized = true;
+        }
+
+        InitBufferSpace();
+        if (establishedOp == SockOp.PassiveEstablishedCb && established)
+        {
+            SetState(TcpState.Established);
+        }
+
+        // The handshake's RTT sets the first pacing rate, and with it the first TSO packets' size
+        // (tcp_rcv_state_process() in SYN-RECV; tcp_ack() of the SYN-ACK), unless the algorithm paces itself.
+        if (Congestion is not IModelBasedCongestionControl)
+        {
+            UpdatePacingRate();
+        }
+    }
+
+    private void CompletePassiveOpen(Packet packet)
+    {
+        if (Listener is { } listener)
+        {
+            BecomeFullSocket(listener);
+        }
+        else
+        {
+            IsFullSocket = true;
+        }
+
+        _retransmitTimer.Cancel();
+
+        // tcp_rcv_state_process() in SYN-RECV: the SYN-ACK's delivery, which tcp_ack() does not count.
+        Delivered++;
+        if (EcnModeAccEcn)
+        {
+            ReceiveHandshakeAccEcnAck(packet);
+        }
+
+        var synAck = _rtx[0];
+        _rtx.RemoveAcked(Iss + 1);
+        SndUna = Iss + 1;
+        SndWnd = (uint)packet.Window << SndWscale;
+
+        // tcp_create_openreq_child(): the largest window seen starts at this ACK's.
+        _maxWindow = Math.Max(_maxWindow, SndWnd);
+        _sndWl1 = new SequenceNumber(packet.SequenceNumber);
+        _sndWl2 = SndUna;
+
+        // Linux tcp_synack_rtt_meas(): the SYN-ACK's RTT from its send time, or, if it was retransmitted, from the echoed timestamp.
+        if ((synAck.EverRetransmitted ? TimestampRtt(packet) : Simulation.Now - synAck.FirstSent) is { } synAckRtt)
+        {
+            AddRttSample(synAckRtt, synAckRtt, ackMaybeDelayed: false);
+        }
+
+        FinishConnect(SockOp.PassiveEstablishedCb, packet);
+        Established?.Invoke(this);
+        Stack.OnPassiveOpenCompleted(this);
+    }
+
+    /// <summary>
+    /// Linux tcp_create_openreq_child(): the request becomes a full socket, with the listener's
+    /// callback flags and the socket options a child inherits (sk_clone_lock()).
+    /// </summary>
+    private void BecomeFullSocket(TcpConnection listener)
+    {
+        IsFullSocket = true;
+        CallbackFlags = listener.CallbackFlags;
+        _keepAlive = listener._keepAlive;
+        _nonagle = listener._nonagle;
+        ReadsOnArrival = listener.ReadsOnArrival;
+    }
+
+    /// <summary>The send MSS from the peer's MSS option and the path MTU (tcp_sync_mss(sk, dst_mtu())).</summary>
+    private void SetPeerMss(ushort mssOption)
+    {
+        // RFC 9293 §3.7.1: without the option the peer accepts 536 bytes.
+        // tcp_parse_options(): the peer's MSS, bounded by TCP_MAXSEG (and the configured MSS); the
+        // route's MTU bounds the send MSS through tcp_sync_mss(), its advmss only the MSS announced.
+        var bound = UserMss > 0 ? Math.Min(UserMss, Settings.Mss) : Settings.Mss;
+        _mssClamp = Math.Min(bound, mssOption == 0 ? DefaultMss : mssOption);
+        SyncMss(DstMtu());
+    }
+}
