@@ -47,10 +47,13 @@ public sealed partial class TcpConnection
     private bool WritesProgramOptions =>
         !_handedToTimeWait && ((IsFullSocket || Listener is null ? CallbackFlags : Listener.CallbackFlags) & SockOpsCallbackFlags.WriteHdrOpt) != 0;
 
-    /// <summary>bpf_skops_hdr_opt_len() then bpf_skops_write_hdr_opt() for a segment whose kernel options are in place.</summary>
+    /// <summary>
+    /// bpf_skops_hdr_opt_len() then bpf_skops_write_hdr_opt() for a segment whose kernel options are
+    /// in place: every segment tcp_established_options() builds, the socket's own RST included.
+    /// </summary>
     private void WriteProgramOptions(Packet packet)
     {
-        if (!WritesProgramOptions || (packet.Flags & TcpFlags.Rst) != 0)
+        if (!WritesProgramOptions)
         {
             return;
         }

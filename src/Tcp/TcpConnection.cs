@@ -391,15 +391,8 @@ public sealed partial class TcpConnection
     /// Linux tcp_disconnect(), for connect(AF_UNSPEC) and for close() with unread data: where the
     /// peer holds state (tcp_need_reset()) a RST (<see cref="SendActiveReset"/>); then CLOSED.
     /// </summary>
-    public void Disconnect()
-    {
-        if (State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.SynReceived)
-        {
-            SendActiveReset();
-        }
-
-        EnterClosed();
-    }
+    public void Disconnect() =>
+        EnterClosed(activeReset: State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.SynReceived);
 
     /// <summary>shutdown(SHUT_WR): sends a FIN after the queued data, and keeps receiving.</summary>
     public void Shutdown()
@@ -572,10 +565,18 @@ public sealed partial class TcpConnection
         Observer?.OnStateChanged(this, previous, next);
     }
 
-    private void EnterClosed()
+    private void EnterClosed(bool activeReset = false)
     {
         EndFastOpenRequest(reset: false);
         SetState(TcpState.Closed);
+
+        // tcp_close() and tcp_disconnect() move to CLOSE (STATE_CB) before the RST leaves, so a
+        // program writing header options sees the socket closed.
+        if (activeReset)
+        {
+            SendActiveReset();
+        }
+
         ClearTransmitTimer();
         _delayedAckTimer.Cancel();
         _timeWaitTimer.Cancel();

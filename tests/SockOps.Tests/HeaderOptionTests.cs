@@ -340,4 +340,48 @@ public class HeaderOptionTests
         Assert.All(withOptions.Skip(5), Assert.False);
         Assert.Equal(0, lengthCallsAfterClearing);
     }
+
+    [Fact]
+    public void TheRstOfACloseWithUnreadDataIsBuiltAfterTheMoveToCloseAndCarriesTheOption()
+    {
+        var net = new Loopback();
+        var program = new RecordingProgram(SockOpsCallbackFlags.State | SockOpsCallbackFlags.WriteHdrOpt)
+        {
+            OnRun = skops =>
+            {
+                if (skops.Op == SockOp.HdrOptLenCb)
+                {
+                    skops.bpf_reserve_hdr_opt(4, 0);
+                }
+                else if (skops.Op == SockOp.WriteHdrOptCb)
+                {
+                    skops.bpf_store_hdr_opt([254, 4, .. Magic], 4, 0);
+                }
+
+                return 1;
+            },
+        };
+        net.ServerPrograms.Attach(program);
+        TcpConnection? server = null;
+        net.ServerStack.Listen(80).Accepted = child =>
+        {
+            server = child;
+            child.ReadsOnArrival = false;
+        };
+        net.ClientStack.Connect(net.Server.Address, 80).Established = c => c.Write(1000);
+        net.Simulation.Run(SimTime.FromMilliseconds(10));
+        var sent = new List<(TcpFlags Flags, bool WithOption)>();
+        net.ServerToClient.TransmissionStarted = (_, p) => sent.Add((p.Flags, p.ExtraOptionsLength > 0));
+        program.Calls.Clear();
+
+        server!.Close();
+        net.Simulation.Run(net.Simulation.Now + SimTime.FromMilliseconds(10));
+
+        // Linux tcp_close(): tcp_set_state(TCP_CLOSE) runs STATE_CB, then tcp_send_active_reset()
+        // builds the RST through tcp_transmit_skb(), whose options the program is asked for.
+        Assert.Equal(
+            [(SockOp.StateCb, 1u, 7u, 1u), (SockOp.HdrOptLenCb, 0u, 0u, 7u), (SockOp.WriteHdrOptCb, 0u, 0u, 7u)],
+            program.Calls.Select(c => (c.Op, c.Arg0, c.Arg1, c.State)));
+        Assert.Equal([(TcpFlags.Rst | TcpFlags.Ack, true)], sent);
+    }
 }
