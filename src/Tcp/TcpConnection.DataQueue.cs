@@ -55,6 +55,7 @@ public sealed partial class TcpConnection
             // "tcp: call tcp_measure_rcv_mss() for ooo packets").
             CheckCe(packet);
             MeasureReceiveMss(packet);
+            Statistics.OutOfOrderPackets += packet.GsoSegments;
             QueueOutOfOrder(start, end);
             return;
         }

@@ -273,8 +273,7 @@ public sealed partial class TcpConnection
         Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);
         Observer?.OnRetransmission(this, Iss, 1, RetransmissionCause.Handshake);
         _synAckRetransmissions++;
-        Retransmits++;
-        _totalRto++;
+        UpdateRtoStats();
         Statistics.TotalRetransmissions++;
         if (_retransStamp == SimTime.Zero)
         {
@@ -333,6 +332,7 @@ public sealed partial class TcpConnection
             TryUndoRecovery();
         }
 
+        UpdateRtoTime();
         _retransStamp = SimTime.Zero;
         Retransmits = 0;
         EndFastOpenRequest(reset: false);

@@ -236,6 +236,16 @@ public sealed partial class TcpConnection
         }
 
         var synAck = _rtx[0];
+
+        // tcp_create_openreq_child(): the SYN-ACK's timeouts are the child's, one recovery that
+        // lasted from the first SYN-ACK.
+        if (_synAckRetransmissions > 0)
+        {
+            _totalRto = _synAckRetransmissions;
+            TotalRtoRecoveries = 1;
+            _totalRtoTimeMs = Simulation.Now.Milliseconds - synAck.FirstSent.Milliseconds;
+        }
+
         _rtx.RemoveAcked(Iss + 1);
         SndUna = Iss + 1;
         SndWnd = (uint)packet.Window << SndWscale;

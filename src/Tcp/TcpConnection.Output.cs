@@ -342,6 +342,7 @@ public sealed partial class TcpConnection
         }
 
         Statistics.TotalRetransmissions++;
+        Statistics.BytesRetransmitted += segment.PayloadLength;
         if (cause == RetransmissionCause.FastRetransmit)
         {
             Statistics.FastRetransmits++;

@@ -83,6 +83,11 @@ public sealed partial class TcpConnection : ILostSegmentObserver
                 break;
             case CaState.Loss:
                 delivered = ProcessLoss(advanced, isDupAck, newlySacked);
+                if (CaState != CaState.Loss)
+                {
+                    UpdateRtoTime();
+                }
+
                 if (SackAgreed)
                 {
                     IdentifyPacketLoss(advanced);

@@ -32,14 +32,17 @@ public sealed partial class TcpConnection
     /// <summary>
     /// sk_rethink_txhash(), from tcp_write_timeout() at each retransmission timeout that does not
     /// abort: a new random hash, to move the flow off a failing path, when the socket allows it
-    /// (sk_txrehash 1, or the default, which takes net.core.txrehash = 1).
+    /// (sk_txrehash 1, or the default, which takes net.core.txrehash = 1). Returns whether it changed.
     /// </summary>
-    private void RethinkTxHash()
+    private bool RethinkTxHash()
     {
-        if (TxHash != 0 && TxRehash != 0)
+        if (TxHash == 0 || TxRehash == 0)
         {
-            TxHash = Stack.NextTxHash();
+            return false;
         }
+
+        TxHash = Stack.NextTxHash();
+        return true;
     }
 
     /// <summary>sk->sk_txrehash: <see cref="TxRehashDefault"/>, 0 or 1.</summary>

@@ -72,13 +72,15 @@ public sealed partial class TcpConnection
             return;
         }
 
-        RethinkTxHash();
+        if (RethinkTxHash())
+        {
+            TimeoutRehashes++;
+        }
 
         Statistics.RetransmissionTimeouts++;
         Observer?.OnRetransmissionTimeout(this, Retransmits);
         EnterLoss();
-        Retransmits++;
-        _totalRto++;
+        UpdateRtoStats();
         RetransmitSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout, packetContinues: false, morePacket: false);
         BackOffRetransmitTimer();
     }

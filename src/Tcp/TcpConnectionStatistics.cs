@@ -11,6 +11,12 @@ public sealed class TcpConnectionStatistics
     /// <summary>Segments retransmitted, for any reason (tp->total_retrans).</summary>
     public long TotalRetransmissions { get; internal set; }
 
+    /// <summary>Payload bytes retransmitted (tp->bytes_retrans).</summary>
+    public long BytesRetransmitted { get; internal set; }
+
+    /// <summary>Packets received out of order, a packet standing for several counting each (tp->rcv_ooopack).</summary>
+    public long OutOfOrderPackets { get; internal set; }
+
     public long FastRetransmits { get; internal set; }
 
     /// <summary>Retransmission-timer expiries (tp->total_rto).</summary>

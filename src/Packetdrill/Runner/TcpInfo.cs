@@ -68,6 +68,18 @@ internal static class TcpInfo
         "tcpi_dsack_dups" => c.Statistics.DsackDups,
         "tcpi_notsent_bytes" => Math.Max(c.NotSentBytes, 0),
         "tcpi_pacing_rate" => (long)c.PacingRate,
+        "tcpi_delivery_rate" => c.DeliveryRateBytesPerSecond,
+        "tcpi_delivery_rate_app_limited" => c.DeliveryRate.RateAppLimited ? 1 : 0,
+        "tcpi_bytes_retrans" => c.Statistics.BytesRetransmitted,
+        "tcpi_rcv_ooopack" => c.Statistics.OutOfOrderPackets,
+        "tcpi_reord_seen" => c.ReorderingSeen,
+        "tcpi_rehash" => c.TimeoutRehashes,
+        "tcpi_total_rto_recoveries" => c.TotalRtoRecoveries,
+        "tcpi_total_rto_time" => c.TotalRtoTimeMs,
+        "tcpi_snd_clamp" => c.Window.CwndClamp,
+
+        // Fields tcp_get_info() leaves 0: FACK is gone (4.15), and the last ACK sent is not kept.
+        "tcpi_fackets" or "tcpi_last_ack_sent" => 0,
         _ => null,
     };
 

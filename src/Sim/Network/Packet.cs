@@ -92,6 +92,9 @@ public sealed class Packet
     /// </summary>
     public ushort GsoSize { get; set; }
 
+    /// <summary>The segments the packet stands for (skb_shinfo(skb)->gso_segs, at least one).</summary>
+    public int GsoSegments => GsoSize == 0 || PayloadLength <= GsoSize ? 1 : (PayloadLength + GsoSize - 1) / GsoSize;
+
     /// <summary>The most option bytes a TCP header holds (MAX_TCP_OPTION_SPACE).</summary>
     public const int MaxOptionBytes = 40;
 
