@@ -38,32 +38,6 @@ public sealed partial class TcpConnection
     public long DeliveryRateBytesPerSecond =>
         _rate.RateDelivered > 0 && _rate.RateIntervalUs > 0 ? _rate.RateDelivered * Mss * 1_000_000L / _rate.RateIntervalUs : 0;
 
-    /// <summary>
-    /// tcp_update_rto_stats() at a retransmission timeout: the first of a recovery counts one and
-    /// stamps its start; every one counts in icsk_retransmits and total_rto.
-    /// </summary>
-    private void UpdateRtoStats()
-    {
-        if (Retransmits == 0)
-        {
-            TotalRtoRecoveries++;
-            _rtoStamp = Simulation.Now;
-        }
-
-        Retransmits++;
-        _totalRto++;
-    }
-
-    /// <summary>tcp_update_rto_time(): a recovery a timeout started has ended; its time is added.</summary>
-    private void UpdateRtoTime()
-    {
-        if (_rtoStamp is { } stamp)
-        {
-            _totalRtoTimeMs += Simulation.Now.Milliseconds - stamp.Milliseconds;
-            _rtoStamp = null;
-        }
-    }
-
     /// <summary>icsk_pmtu_cookie: the path MTU the send MSS was last computed from.</summary>
     public int PathMtu => _pmtuCookie;
 

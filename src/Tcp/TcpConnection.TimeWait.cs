@@ -14,7 +14,10 @@ namespace NetSim.Tcp;
 /// </summary>
 public sealed partial class TcpConnection
 {
-    /// <summary>The full socket has handed over to a timewait socket (tcp_time_wait()); it takes segments through <see cref="OnTimeWaitSegment"/>.</summary>
+    /// <summary>
+    /// The full socket has handed over to a timewait socket (tcp_time_wait()), which takes segments
+    /// through <see cref="OnTimeWaitSegment"/>.
+    /// </summary>
     internal bool IsTimeWaitSocket => _handedToTimeWait;
 
     /// <summary>When the socket became a timewait socket (tw_entry_stamp), from which tcp_tw_reuse_delay counts.</summary>
@@ -88,6 +91,7 @@ public sealed partial class TcpConnection
         EnterTimeWaitSubstate(substate);
     }
 
+    /// <summary>tw_substate: the timewait socket is in FIN-WAIT-2 or TIME-WAIT, with 2*MSL (or tcp_fin_timeout, the same 60 s) to go.</summary>
     private void EnterTimeWaitSubstate(TcpState substate)
     {
         var previous = State;

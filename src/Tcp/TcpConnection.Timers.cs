@@ -22,6 +22,32 @@ public sealed partial class TcpConnection
     private int _synAckRetransmissions;
 
     /// <summary>
+    /// tcp_update_rto_stats() at a retransmission timeout: the first of a recovery counts one and
+    /// stamps its start; every one counts in icsk_retransmits and total_rto.
+    /// </summary>
+    private void UpdateRtoStats()
+    {
+        if (Retransmits == 0)
+        {
+            TotalRtoRecoveries++;
+            _rtoStamp = Simulation.Now;
+        }
+
+        Retransmits++;
+        _totalRto++;
+    }
+
+    /// <summary>tcp_update_rto_time(): a recovery a timeout started has ended; its time is added.</summary>
+    private void UpdateRtoTime()
+    {
+        if (_rtoStamp is { } stamp)
+        {
+            _totalRtoTimeMs += Simulation.Now.Milliseconds - stamp.Milliseconds;
+            _rtoStamp = null;
+        }
+    }
+
+    /// <summary>
     /// Linux tcp_retransmit_timer(): RTO_CB (from tcp_write_timeout()) before any loss handling,
     /// abort when the retry limit is exhausted, else enter Loss, retransmit the head, back off.
     /// A passive open still in SYN-RECEIVED is a request socket, whose SYN-ACK timer runs no program.
