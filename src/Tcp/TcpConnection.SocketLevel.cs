@@ -214,6 +214,15 @@ public sealed partial class TcpConnection
         }
     }
 
+    /// <summary>
+    /// SO_LINGER (sk_setsockopt()): SOCK_LINGER and sk_lingertime, in whole seconds. With the
+    /// flag on and no time, close() aborts the connection (<see cref="Close"/>).
+    /// </summary>
+    public (bool On, int Seconds) Linger { get; private set; }
+
+    /// <summary>setsockopt(SO_LINGER) with struct linger's l_onoff and l_linger; the time is kept only when on.</summary>
+    public void SetLinger(int onoff, int seconds) => Linger = onoff != 0 ? (true, seconds) : (false, Linger.Seconds);
+
     /// <summary>The socket-level options sk_clone_lock() and tcp_create_openreq_child() carry from listener to child.</summary>
     private void InheritSocketLevelOptions(TcpConnection listener)
     {
@@ -228,5 +237,6 @@ public sealed partial class TcpConnection
         ThinLinearTimeouts = listener.ThinLinearTimeouts;
         BpfCallbackFlags = listener.BpfCallbackFlags;
         TimestampingFlags = listener.TimestampingFlags;
+        Linger = listener.Linger;
     }
 }

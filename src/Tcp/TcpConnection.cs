@@ -363,8 +363,9 @@ public sealed partial class TcpConnection
     /// close(): no more data will be written; a FIN follows the queued data (RFC 9293 §3.10.4).
     /// The socket is orphaned, so a FIN-WAIT-2 is handed to a timewait socket as Linux does. With
     /// received data still unread, Linux resets the connection instead (tcp_close(), RFC 2525
-    /// §2.17); closing a listener resets the children still waiting to be accepted
-    /// (inet_csk_listen_stop()).
+    /// §2.17), and so with SO_LINGER on and a zero time; closing a listener resets the children
+    /// still waiting to be accepted (inet_csk_listen_stop()). A nonzero linger time changes nothing
+    /// here: the model's close() does not block, so it has nothing to wait for.
     /// </summary>
     public void Close()
     {
@@ -384,15 +385,24 @@ public sealed partial class TcpConnection
             return;
         }
 
+        // tcp_close(): a zero linger time, checked after unread data, disconnects (TCPAbortOnData).
+        if (Linger is (true, 0) && State != TcpState.Listen)
+        {
+            Disconnect();
+            return;
+        }
+
         Shutdown();
     }
 
     /// <summary>
-    /// Linux tcp_disconnect(), for connect(AF_UNSPEC) and for close() with unread data: where the
-    /// peer holds state (tcp_need_reset()) a RST (<see cref="SendActiveReset"/>); then CLOSED.
+    /// Linux tcp_disconnect(), for connect(AF_UNSPEC), and for close() with unread data or a zero
+    /// linger time: where the peer holds state (tcp_need_reset()), or in CLOSING or LAST-ACK with
+    /// data or the FIN not yet sent, a RST (<see cref="SendActiveReset"/>); then CLOSED.
     /// </summary>
     public void Disconnect() =>
-        EnterClosed(activeReset: State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.SynReceived);
+        EnterClosed(activeReset: State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.SynReceived
+            || (State is TcpState.Closing or TcpState.LastAck && (HasUnsentData || !_finSent)));
 
     /// <summary>shutdown(SHUT_WR): sends a FIN after the queued data, and keeps receiving.</summary>
     public void Shutdown()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using NetSim.Packetdrill.Script;
 using NetSim.Sim.Kernel;
 using NetSim.Tcp;
@@ -46,12 +47,55 @@ public sealed partial class ScriptRunner
             connection.SetUserTimeout(userTimeout);
         }
 
+        if (socket.PendingLinger is { } linger)
+        {
+            connection.SetLinger(linger.OnOff, linger.Seconds);
+        }
+
         if (socket.PendingTimestamping is { } timestamping)
         {
             connection.SetTimestamping(timestamping);
             CollectTimestamps(socket, connection);
         }
     }
+
+    /// <summary>
+    /// setsockopt(SO_LINGER, {onoff=N, linger=S}): struct linger, on the socket's connection or
+    /// listener or kept for the one to come (sk_setsockopt(); EINVAL for a shorter optlen).
+    /// </summary>
+    private SyscallOutcome SetLinger(SyscallEvent call, ScriptSocket socket)
+    {
+        var value = call.Arguments.Count > 3 ? call.Arguments[3] : "";
+        var onoff = LingerPattern().Match(value) is { Success: true } on ? on : null;
+        var linger = LingerTimePattern().Match(value) is { Success: true } time ? time : null;
+        if (onoff is null || linger is null)
+        {
+            throw new ScriptFailedException($"setsockopt(SO_LINGER): expected {{onoff=N, linger=S}}, got {value}");
+        }
+
+        if (call.Arguments.Count > 4 && ScriptNumber(call.Arguments[4]) is < 8)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        var (onValue, seconds) = (int.Parse(onoff.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(linger.Groups[1].Value, CultureInfo.InvariantCulture));
+        if ((socket.Connection ?? socket.Listener) is { } connection)
+        {
+            connection.SetLinger(onValue, seconds);
+        }
+        else
+        {
+            socket.PendingLinger = (onValue, seconds);
+        }
+
+        return SyscallOutcome.Return(0);
+    }
+
+    [GeneratedRegex(@"onoff\s*=\s*(-?\d+)")]
+    private static partial Regex LingerPattern();
+
+    [GeneratedRegex(@"linger\s*=\s*(-?\d+)")]
+    private static partial Regex LingerTimePattern();
 
     /// <summary>setsockopt(fd, level, name, [value], length): the options a TCP test sets.</summary>
     private SyscallOutcome SetSocketOption(SyscallEvent call)
@@ -95,6 +139,11 @@ public sealed partial class ScriptRunner
             return SetTimestamping(call, socket);
         }
 
+        if (name == "SO_LINGER")
+        {
+            return SetLinger(call, socket);
+        }
+
         if (name == "IP_LOCAL_PORT_RANGE")
         {
             return SetLocalPortRange(socket, call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0);
@@ -115,7 +164,7 @@ public sealed partial class ScriptRunner
 
         TcpSettings? changed = name switch
         {
-            "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_LINGER" or "SO_MARK" => null,
+            "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_MARK" => null,
 
             // IP_BIND_ADDRESS_NO_PORT defers bind()'s port to connect(), where the model chooses it anyway.
             "IP_BIND_ADDRESS_NO_PORT" => null,

@@ -46,6 +46,9 @@ internal sealed class ScriptSocket(int fd)
     /// <summary>TCP_USER_TIMEOUT set before connect or listen, in milliseconds (icsk_user_timeout).</summary>
     public int? PendingUserTimeout { get; set; }
 
+    /// <summary>SO_LINGER set before connect or listen (struct linger).</summary>
+    public (int OnOff, int Seconds)? PendingLinger { get; set; }
+
     /// <summary>TCP_FASTOPEN_CONNECT (tp->fastopen_connect): connect() may leave the SYN to the first write.</summary>
     public bool FastOpenConnect { get; set; }
 
