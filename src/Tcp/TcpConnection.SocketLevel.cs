@@ -220,8 +220,11 @@ public sealed partial class TcpConnection
     /// </summary>
     public (bool On, int Seconds) Linger { get; private set; }
 
-    /// <summary>setsockopt(SO_LINGER) with struct linger's l_onoff and l_linger; the time is kept only when on.</summary>
-    public void SetLinger(int onoff, int seconds) => Linger = onoff != 0 ? (true, seconds) : (false, Linger.Seconds);
+    /// <summary>
+    /// setsockopt(SO_LINGER) with struct linger's l_onoff and l_linger; the time is kept only when
+    /// on, and a negative one, read unsigned, is as good as for ever (MAX_SCHEDULE_TIMEOUT).
+    /// </summary>
+    public void SetLinger(int onoff, int seconds) => Linger = onoff != 0 ? (true, seconds < 0 ? int.MaxValue : seconds) : (false, Linger.Seconds);
 
     /// <summary>The socket-level options sk_clone_lock() and tcp_create_openreq_child() carry from listener to child.</summary>
     private void InheritSocketLevelOptions(TcpConnection listener)

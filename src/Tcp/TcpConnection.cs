@@ -364,8 +364,8 @@ public sealed partial class TcpConnection
     /// The socket is orphaned, so a FIN-WAIT-2 is handed to a timewait socket as Linux does. With
     /// received data still unread, Linux resets the connection instead (tcp_close(), RFC 2525
     /// §2.17), and so with SO_LINGER on and a zero time; closing a listener resets the children
-    /// still waiting to be accepted (inet_csk_listen_stop()). A nonzero linger time changes nothing
-    /// here: the model's close() does not block, so it has nothing to wait for.
+    /// still waiting to be accepted (inet_csk_listen_stop()). A nonzero linger time is for the
+    /// caller to wait out (sk_stream_wait_close(): until the FIN is acknowledged or it passes).
     /// </summary>
     public void Close()
     {

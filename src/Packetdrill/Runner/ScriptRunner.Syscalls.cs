@@ -540,14 +540,30 @@ public sealed partial class ScriptRunner
     private TcpConnection ConnectionOf(SyscallEvent call) =>
         SocketOf(call).Connection ?? throw new ScriptFailedException($"{call.Name}(): fd {call.Arguments[0]} is not connected (ENOTCONN)");
 
+    /// <summary>
+    /// close(): with SO_LINGER on and a time, it returns only once the FIN is acknowledged (the
+    /// connection out of FIN-WAIT-1, CLOSING and LAST-ACK) or the time has passed, blocking or not
+    /// (inet_release() passes sk_lingertime, sk_stream_wait_close() waits), and returns 0 either way.
+    /// </summary>
     private SyscallOutcome Close(SyscallEvent call)
     {
         var socket = SocketOf(call);
-        socket.Connection?.Close();
+        var connection = socket.Connection;
+        connection?.Close();
         socket.Listener?.Close();
         _sockets.Remove(socket.Fd);
-        return SyscallOutcome.Return(0);
+        if (connection is not { Linger: (true, > 0) } || !Closing(connection))
+        {
+            return SyscallOutcome.Return(0);
+        }
+
+        var deadline = _simulation.Now + SimTime.FromSeconds(connection.Linger.Seconds);
+        _simulation.Schedule(deadline, () => { });
+        return SyscallOutcome.WaitFor(() => !Closing(connection) || _simulation.Now >= deadline, () => SyscallOutcome.Return(0));
     }
+
+    /// <summary>sk_stream_closing(): the FIN is out and not yet acknowledged.</summary>
+    private static bool Closing(TcpConnection connection) => connection.State is TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck;
 
     private SyscallOutcome Shutdown(SyscallEvent call)
     {
