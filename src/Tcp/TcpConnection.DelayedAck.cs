@@ -290,6 +290,38 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
+    /// setsockopt(TCP_QUICKACK) (__tcp_sock_set_quickack()): 0 enters pingpong mode, where ACKs wait
+    /// to ride on data; otherwise pingpong mode ends, and in ESTABLISHED or CLOSE-WAIT an ACK
+    /// waiting goes at once if tcp_cleanup_rbuf() finds it due, as after a read with ICSK_ACK_PUSHED
+    /// marked (an even value enters pingpong mode again afterwards).
+    /// </summary>
+    public void SetQuickAck(int value)
+    {
+        if (value == 0)
+        {
+            _pingpong = true;
+            return;
+        }
+
+        _pingpong = false;
+        if (State is not (TcpState.Established or TcpState.CloseWait) || !_ackPending)
+        {
+            return;
+        }
+
+        _pushed = Math.Max(_pushed, 1);
+        if (AckDueAfterRead())
+        {
+            SendAck();
+        }
+
+        if ((value & 1) == 0)
+        {
+            _pingpong = true;
+        }
+    }
+
+    /// <summary>
     /// Linux tcp_cleanup_rbuf(): after a read, a scheduled ACK goes now if more than one segment
     /// is unacknowledged, or if the read drained a buffer that held pushed segments.
     /// </summary>

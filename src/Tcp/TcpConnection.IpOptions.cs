@@ -109,7 +109,8 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// What a connection takes from its listener when the SYN arrives: the TOS (inet_csk_clone_lock()
-    /// copies inet->tos, and the SYN-ACK carries it), user_mss (tcp_conn_request()), save_syn, and with it the SYN's IP and TCP
+    /// copies inet->tos, and the SYN-ACK carries it), user_mss (tcp_conn_request()), the window clamp
+    /// (tcp_openreq_init_rwin() reads the listener's), save_syn, and with it the SYN's IP and TCP
     /// headers as they were on the wire (tcp_reqsk_record_syn()). The simulator has no link layer,
     /// so mode 2 keeps the same headers as mode 1.
     /// </summary>
@@ -117,6 +118,7 @@ public sealed partial class TcpConnection
     {
         Tos = listener.Tos;
         UserMss = listener.UserMss;
+        WindowClamp = listener.WindowClamp;
 
         // sk_clone_lock() copies icsk_user_timeout with the rest of the listener.
         UserTimeout = listener.UserTimeout;

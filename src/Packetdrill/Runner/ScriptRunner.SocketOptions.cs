@@ -52,6 +52,26 @@ public sealed partial class ScriptRunner
             connection.SetLinger(linger.OnOff, linger.Seconds);
         }
 
+        if (socket.PendingPriority is { } priority)
+        {
+            connection.Priority = priority;
+        }
+
+        if (socket.PendingMaxPacingRate is { } maxPacingRate)
+        {
+            connection.SetMaxPacingRate(maxPacingRate);
+        }
+
+        if (socket.PendingThinLinearTimeouts is { } thinLinearTimeouts)
+        {
+            connection.ThinLinearTimeouts = thinLinearTimeouts;
+        }
+
+        if (socket.PendingWindowClamp is { } windowClamp)
+        {
+            connection.SetWindowClamp(windowClamp);
+        }
+
         if (socket.PendingTimestamping is { } timestamping)
         {
             connection.SetTimestamping(timestamping);
@@ -86,6 +106,31 @@ public sealed partial class ScriptRunner
         else
         {
             socket.PendingLinger = (onValue, seconds);
+        }
+
+        return SyscallOutcome.Return(0);
+    }
+
+    /// <summary>
+    /// setsockopt(TCP_CONGESTION, "name", len) (tcp_set_congestion_control()): the algorithm replaces
+    /// the connection's at once, and is the one the socket's later connections and children start
+    /// with; ENOENT for a name the model does not have.
+    /// </summary>
+    private SyscallOutcome SetCongestion(SyscallEvent call, ScriptSocket socket)
+    {
+        var name = call.Arguments.Count > 3 ? call.Arguments[3].Trim().Trim('"') : "";
+        if (!Tcp.Congestion.CongestionControlRegistry.Names.Contains(name))
+        {
+            return SyscallOutcome.Fail("ENOENT");
+        }
+
+        var connection = socket.Connection ?? socket.Listener;
+        var settings = SettingsOf(socket) with { Congestion = name };
+        socket.PendingSettings = settings;
+        if (connection is not null)
+        {
+            connection.Settings = settings;
+            connection.SetCongestionControl(name);
         }
 
         return SyscallOutcome.Return(0);
@@ -144,6 +189,11 @@ public sealed partial class ScriptRunner
             return SetLinger(call, socket);
         }
 
+        if (name == "TCP_CONGESTION")
+        {
+            return SetCongestion(call, socket);
+        }
+
         if (name == "IP_LOCAL_PORT_RANGE")
         {
             return SetLocalPortRange(socket, call.Arguments.Count > 3 ? BracketedNumber(call, call.Arguments[3]) : 0);
@@ -162,6 +212,12 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail("EINVAL");
         }
 
+        // do_tcp_setsockopt(): TCP_THIN_LINEAR_TIMEOUTS is 0 or 1.
+        if (name == "TCP_THIN_LINEAR_TIMEOUTS" && value is < 0 or > 1)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
         TcpSettings? changed = name switch
         {
             "SO_REUSEADDR" or "SO_REUSEPORT" or "SO_MARK" => null,
@@ -172,6 +228,8 @@ public sealed partial class ScriptRunner
             "SO_RCVLOWAT" or "TCP_NOTSENT_LOWAT" => null,
             "TCP_NODELAY" or "TCP_CORK" or "TCP_INQ" or "IP_TOS" or "TCP_FASTOPEN" => null,
             "SO_KEEPALIVE" => null,
+            "SO_PRIORITY" or "SO_MAX_PACING_RATE" or "TCP_QUICKACK" or "TCP_WINDOW_CLAMP" or "TCP_THIN_LINEAR_TIMEOUTS" => null,
+
             "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
             "TCP_KEEPINTVL" => settings with { KeepAliveInterval = SimTime.FromSeconds(value) },
             "TCP_KEEPCNT" => settings with { KeepAliveProbes = (int)value },
@@ -197,6 +255,37 @@ public sealed partial class ScriptRunner
             // do_ip_setsockopt() keeps the low byte (inet->tos is a u8).
             socket.PendingTos = (int)(value & 0xFF);
             connection?.SetTos(socket.PendingTos.Value);
+        }
+        else if (name == "SO_PRIORITY")
+        {
+            socket.PendingPriority = (int)value;
+            connection?.Priority = (int)value;
+        }
+        else if (name == "SO_MAX_PACING_RATE")
+        {
+            // sk_setsockopt(): the rate is a u32 (~0U for none).
+            socket.PendingMaxPacingRate = unchecked((uint)value);
+            connection?.SetMaxPacingRate(unchecked((uint)value));
+        }
+        else if (name == "TCP_QUICKACK")
+        {
+            connection?.SetQuickAck((int)value);
+        }
+        else if (name == "TCP_THIN_LINEAR_TIMEOUTS")
+        {
+            socket.PendingThinLinearTimeouts = value == 1;
+            connection?.ThinLinearTimeouts = value == 1;
+        }
+        else if (name == "TCP_WINDOW_CLAMP")
+        {
+            if (connection is null)
+            {
+                socket.PendingWindowClamp = (int)value;
+            }
+            else if (connection.SetWindowClamp((int)value) != 0)
+            {
+                return SyscallOutcome.Fail("EINVAL");
+            }
         }
         else if (name == "TCP_INQ")
         {

@@ -49,6 +49,18 @@ internal sealed class ScriptSocket(int fd)
     /// <summary>SO_LINGER set before connect or listen (struct linger).</summary>
     public (int OnOff, int Seconds)? PendingLinger { get; set; }
 
+    /// <summary>SO_PRIORITY set before connect or listen (sk_priority).</summary>
+    public int? PendingPriority { get; set; }
+
+    /// <summary>SO_MAX_PACING_RATE set before connect or listen, bytes per second (sk_max_pacing_rate).</summary>
+    public uint? PendingMaxPacingRate { get; set; }
+
+    /// <summary>TCP_THIN_LINEAR_TIMEOUTS set before connect or listen (tp->thin_lto).</summary>
+    public bool? PendingThinLinearTimeouts { get; set; }
+
+    /// <summary>TCP_WINDOW_CLAMP set before connect or listen (tp->window_clamp).</summary>
+    public int? PendingWindowClamp { get; set; }
+
     /// <summary>TCP_FASTOPEN_CONNECT (tp->fastopen_connect): connect() may leave the SYN to the first write.</summary>
     public bool FastOpenConnect { get; set; }
 
