@@ -289,6 +289,9 @@ public sealed partial class TcpConnection
         }
     }
 
+    /// <summary>inet_csk_in_pingpong_mode(): ACKs wait to ride on data (getsockopt(TCP_QUICKACK) reports the opposite).</summary>
+    public bool InPingpongMode => _pingpong;
+
     /// <summary>
     /// setsockopt(TCP_QUICKACK) (__tcp_sock_set_quickack()): 0 enters pingpong mode, where ACKs wait
     /// to ride on data; otherwise pingpong mode ends, and in ESTABLISHED or CLOSE-WAIT an ACK

@@ -451,6 +451,25 @@ public sealed partial class ScriptRunner
             case "TCP_RTO_MAX_MS":
                 actual = Number(settings.MaxRto.Milliseconds);
                 break;
+            case "TCP_WINDOW_CLAMP":
+                actual = Number(connection?.WindowClamp ?? (uint)(socket.PendingWindowClamp ?? 0));
+                break;
+            case "TCP_QUICKACK":
+                actual = connection is { InPingpongMode: true } ? "0" : "1";
+                break;
+            case "TCP_THIN_LINEAR_TIMEOUTS":
+                actual = (connection?.ThinLinearTimeouts ?? socket.PendingThinLinearTimeouts ?? false) ? "1" : "0";
+                break;
+            case "SO_PRIORITY":
+                actual = Number(connection?.Priority ?? socket.PendingPriority ?? 0);
+                break;
+            case "SO_MAX_PACING_RATE":
+                // A four-byte read gets the rate capped to a u32 (sk_getsockopt()).
+                actual = Number((long)Math.Min(connection?.MaxPacingRate ?? socket.PendingMaxPacingRate ?? uint.MaxValue, uint.MaxValue));
+                break;
+            case "SO_RCVBUF":
+                actual = Number(connection?.ReceiveBufferSize ?? settings.ReceiveBuffer * 2);
+                break;
             case "TCP_RTO_MIN_US":
                 actual = Number(settings.MinRto.Microseconds);
                 break;
