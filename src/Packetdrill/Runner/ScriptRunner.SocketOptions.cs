@@ -111,6 +111,19 @@ public sealed partial class ScriptRunner
         return SyscallOutcome.Return(0);
     }
 
+    /// <summary>getsockopt(SO_LINGER, {onoff=N, linger=S}): SOCK_LINGER as 0 or 1, and sk_lingertime in seconds.</summary>
+    private static SyscallOutcome GetLinger(SyscallEvent call, ScriptSocket socket, TcpConnection? connection)
+    {
+        var expected = call.Arguments.Count > 3 ? call.Arguments[3] : "";
+        var (on, seconds) = connection?.Linger ?? (socket.PendingLinger is { } pending ? (pending.OnOff != 0, pending.Seconds) : (false, 0));
+        var actual = $"{{onoff={(on ? 1 : 0)}, linger={seconds}}}";
+        var expectedOn = LingerPattern().Match(expected);
+        var expectedTime = LingerTimePattern().Match(expected);
+        return expectedOn.Success && expectedTime.Success && expectedOn.Groups[1].Value == (on ? "1" : "0") && expectedTime.Groups[1].Value == Number(seconds)
+            ? SyscallOutcome.Return(0)
+            : throw new ScriptFailedException($"getsockopt(SO_LINGER) gave {actual}, expected {expected}");
+    }
+
     /// <summary>
     /// setsockopt(TCP_CONGESTION, "name", len) (tcp_set_congestion_control()): the algorithm replaces
     /// the connection's at once, and is the one the socket's later connections and children start
@@ -424,6 +437,11 @@ public sealed partial class ScriptRunner
         var expected = call.Arguments.Count > 3 ? call.Arguments[3].Trim('[', ']', ' ') : "";
         var connection = socket.Connection ?? socket.Listener;
         var settings = SettingsOf(socket);
+        if (name == "SO_LINGER")
+        {
+            return GetLinger(call, socket, connection);
+        }
+
         string actual;
         switch (name)
         {
