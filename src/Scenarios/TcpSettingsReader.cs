@@ -11,7 +11,7 @@ internal static class TcpSettingsReader
     internal static readonly string[] Fields =
     [
         "profile", "congestion", "mss", "initial_cwnd", "initial_rto", "min_rto", "max_rto", "rtt_estimator",
-        "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait",
+        "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait", "fin_timeout",
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
         "sack", "dsack", "rack", "tlp", "receive_buffer_max", "send_buffer_max", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
         "invalid_ack_rate_limit", "listen_backlog", "ack_every_segment", "byte_counting", "ecn", "ecn_option", "ecn_fallback", "ecn_low", "frto", "hystart", "pacing", "prr", "wmem_max", "rmem_max",
@@ -90,6 +90,7 @@ internal static class TcpSettingsReader
             RmemMax = (int)(Positive(map, "rmem_max", map.Size("rmem_max")) ?? settings.RmemMax),
             DupThresh = (int)(Positive(map, "dupthresh", map.Integer("dupthresh")) ?? settings.DupThresh),
             TimeWait = PositiveTime(map, "time_wait") ?? settings.TimeWait,
+            FinTimeout = PositiveTime(map, "fin_timeout") ?? settings.FinTimeout,
             TimeWaitReuse = TimeWaitReuseMode(map) ?? settings.TimeWaitReuse,
             TimeWaitReuseDelay = TimeWaitReuseDelay(map) ?? settings.TimeWaitReuseDelay,
             LocalPortRange = LocalPortRange(map) ?? settings.LocalPortRange,

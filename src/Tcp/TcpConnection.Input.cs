@@ -247,10 +247,13 @@ public sealed partial class TcpConnection
         {
             case TcpState.FinWait1 when finAcked:
                 SetState(TcpState.FinWait2);
-                if (_orphaned && (packet.Flags & TcpFlags.Fin) == 0)
+
+                // tcp_rcv_state_process(): an orphaned socket waits out FIN-WAIT-2 as tcp_fin_time()
+                // says, or, with TCP_LINGER2 negative, is dropped and the segment answered with a RST.
+                if (_orphaned && !OrphanInFinWait2((packet.Flags & TcpFlags.Fin) != 0))
                 {
-                    // Linux tcp_rcv_state_process(): an orphaned socket leaves FIN-WAIT-2 to a timewait socket at once.
-                    HandOffToTimeWait(TcpState.FinWait2);
+                    Stack.SendResetAnswering(packet);
+                    return false;
                 }
 
                 break;

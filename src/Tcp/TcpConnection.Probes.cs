@@ -150,10 +150,16 @@ public sealed partial class TcpConnection
     /// <summary>
     /// Linux tcp_keepalive_timer(): after KeepAliveTime without hearing from the peer, and while
     /// nothing is outstanding, a probe every KeepAliveInterval; KeepAliveProbes unanswered ones
-    /// reset the connection.
+    /// reset the connection. For an orphaned FIN-WAIT-2 socket it times FIN-WAIT-2 instead.
     /// </summary>
     private void OnKeepAliveTimer()
     {
+        if (_orphaned && State == TcpState.FinWait2 && !_handedToTimeWait)
+        {
+            OnFinWait2Timeout();
+            return;
+        }
+
         if (!_keepAlive || _handedToTimeWait || State is TcpState.Closed or TcpState.SynSent or TcpState.Listen)
         {
             return;

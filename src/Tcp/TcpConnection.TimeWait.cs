@@ -71,9 +71,10 @@ public sealed partial class TcpConnection
     /// tcp_time_wait(): the full socket reports CLOSE and a timewait socket, which runs no sock_ops
     /// program and no timer of the full socket's, keeps what it needs of it (tw_rcv_wnd: what is
     /// left of the window last offered, which its ACKs carry) and finishes the close in the
-    /// FIN-WAIT-2 or TIME-WAIT substate, expiring after 2*MSL.
+    /// FIN-WAIT-2 substate, for <paramref name="finWait2Timeout"/> but at least 3.5 RTOs, or in
+    /// TIME-WAIT, for 2*MSL.
     /// </summary>
-    private void HandOffToTimeWait(TcpState substate)
+    private void HandOffToTimeWait(TcpState substate, SimTime finWait2Timeout = default)
     {
         if (FlagSet(SockOpsCallbackFlags.State))
         {
@@ -89,9 +90,85 @@ public sealed partial class TcpConnection
         _keepAliveTimer.Cancel();
         _delayedAckTimer.Cancel();
         EnterTimeWaitSubstate(substate);
+        if (substate == TcpState.FinWait2)
+        {
+            _timeWaitTimer.ArmAfter(SimTime.Max(finWait2Timeout, ThreeAndAHalfRto));
+        }
     }
 
-    /// <summary>tw_substate: the timewait socket is in FIN-WAIT-2 or TIME-WAIT, with 2*MSL (or tcp_fin_timeout, the same 60 s) to go.</summary>
+    /// <summary>(icsk_rto &lt;&lt; 2) - (icsk_rto &gt;&gt; 1): the least a FIN-WAIT-2 wait lasts (tcp_time_wait(), tcp_fin_time()).</summary>
+    private SimTime ThreeAndAHalfRto => (Rto * 4) - (Rto / 2);
+
+    /// <summary>
+    /// TCP_LINGER2 (tp->linger2): how long this socket waits in FIN-WAIT-2 once orphaned, in place of
+    /// tcp_fin_timeout; zero for the sysctl's, negative for none at all (the connection is dropped).
+    /// </summary>
+    public SimTime Linger2 { get; private set; }
+
+    /// <summary>
+    /// setsockopt(TCP_LINGER2): a negative value drops an orphaned FIN-WAIT-2 at once, 0 returns to
+    /// tcp_fin_timeout, others are seconds up to TCP_FIN_TIMEOUT_MAX (120 s).
+    /// </summary>
+    public void SetLinger2(int seconds) =>
+        Linger2 = seconds < 0 ? SimTime.FromNanoseconds(-1) : SimTime.FromSeconds(Math.Min(seconds, FinTimeoutMaxSeconds));
+
+    /// <summary>TCP_FIN_TIMEOUT_MAX / HZ.</summary>
+    private const int FinTimeoutMaxSeconds = 120;
+
+    /// <summary>tcp_fin_time(): TCP_LINGER2 or tcp_fin_timeout, at least 3.5 RTOs.</summary>
+    private SimTime FinTime => SimTime.Max(Linger2 > SimTime.Zero ? Linger2 : Settings.FinTimeout, ThreeAndAHalfRto);
+
+    /// <summary>
+    /// An orphaned connection in FIN-WAIT-2 (tcp_close(), and tcp_rcv_state_process() when the
+    /// ACK of the FIN comes after close()): with TCP_LINGER2 negative it is dropped; a FIN-WAIT-2
+    /// time up to 2*MSL goes to a timewait socket at once, a longer one first as the full socket,
+    /// the keepalive timer holding the part beyond 2*MSL (<see cref="OnFinWait2Timeout"/>). A FIN in
+    /// the same segment keeps the full socket, which it is about to move to TIME-WAIT. Returns
+    /// false when the connection was dropped.
+    /// </summary>
+    private bool OrphanInFinWait2(bool finInSegment)
+    {
+        if (Linger2 < SimTime.Zero)
+        {
+            EnterClosed();
+            return false;
+        }
+
+        var timeout = FinTime;
+        if (timeout > Settings.TimeWait)
+        {
+            _keepAliveTimer.ArmAfter(timeout - Settings.TimeWait);
+        }
+        else if (finInSegment)
+        {
+            _keepAliveTimer.ArmAfter(timeout);
+        }
+        else
+        {
+            HandOffToTimeWait(TcpState.FinWait2, timeout);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// tcp_keepalive_timer() for an orphaned FIN-WAIT-2 full socket: what is left of the FIN-WAIT-2
+    /// time beyond 2*MSL goes to a timewait socket; with none left, the connection is reset.
+    /// </summary>
+    private void OnFinWait2Timeout()
+    {
+        var left = FinTime - Settings.TimeWait;
+        if (Linger2 >= SimTime.Zero && left > SimTime.Zero)
+        {
+            HandOffToTimeWait(TcpState.FinWait2, left);
+            return;
+        }
+
+        SendActiveReset();
+        EnterClosed();
+    }
+
+    /// <summary>tw_substate: the timewait socket is in FIN-WAIT-2 or TIME-WAIT; TIME-WAIT has 2*MSL to go.</summary>
     private void EnterTimeWaitSubstate(TcpState substate)
     {
         var previous = State;
@@ -101,7 +178,10 @@ public sealed partial class TcpConnection
             Observer?.OnStateChanged(this, previous, substate);
         }
 
-        _timeWaitTimer.ArmAfter(Settings.TimeWait);
+        if (substate == TcpState.TimeWait)
+        {
+            _timeWaitTimer.ArmAfter(Settings.TimeWait);
+        }
     }
 
     /// <summary>tcptw->tw_rcv_wnd: the window the timewait socket's ACKs offer, unscaled.</summary>

@@ -392,6 +392,22 @@ public sealed partial class TcpConnection
             return;
         }
 
+        // tcp_close() in FIN-WAIT-2, the FIN sent and acknowledged after shutdown(): TCP_LINGER2
+        // negative resets the connection (TCPAbortOnLinger); otherwise FIN-WAIT-2 is waited out.
+        if (State == TcpState.FinWait2 && !_handedToTimeWait)
+        {
+            if (Linger2 < SimTime.Zero)
+            {
+                EnterClosed(activeReset: true);
+            }
+            else
+            {
+                OrphanInFinWait2(finInSegment: false);
+            }
+
+            return;
+        }
+
         Shutdown();
     }
 

@@ -180,6 +180,9 @@ public sealed record TcpSettings
     /// <summary>TIME-WAIT duration, 2*MSL (Linux TCP_TIMEWAIT_LEN = 60 s; RFC 9293 MSL = 2 min).</summary>
     public SimTime TimeWait { get; init; } = SimTime.FromSeconds(60);
 
+    /// <summary>How long an orphaned connection waits in FIN-WAIT-2 for the peer's FIN (Linux tcp_fin_timeout, 60 s), unless TCP_LINGER2 says otherwise.</summary>
+    public SimTime FinTimeout { get; init; } = SimTime.FromSeconds(60);
+
     /// <summary>
     /// Whether connect() may take over a TIME-WAIT socket's 4-tuple for a port it chooses (Linux
     /// tcp_tw_reuse): 0 never, 1 always, 2 (the default) only where either address is loopback.

@@ -52,6 +52,11 @@ public sealed partial class ScriptRunner
             connection.SetLinger(linger.OnOff, linger.Seconds);
         }
 
+        if (socket.PendingLinger2 is { } linger2)
+        {
+            connection.SetLinger2(linger2);
+        }
+
         if (socket.PendingPriority is { } priority)
         {
             connection.Priority = priority;
@@ -241,7 +246,7 @@ public sealed partial class ScriptRunner
             "SO_RCVLOWAT" or "TCP_NOTSENT_LOWAT" => null,
             "TCP_NODELAY" or "TCP_CORK" or "TCP_INQ" or "IP_TOS" or "TCP_FASTOPEN" => null,
             "SO_KEEPALIVE" => null,
-            "SO_PRIORITY" or "SO_MAX_PACING_RATE" or "TCP_QUICKACK" or "TCP_WINDOW_CLAMP" or "TCP_THIN_LINEAR_TIMEOUTS" => null,
+            "SO_PRIORITY" or "SO_MAX_PACING_RATE" or "TCP_QUICKACK" or "TCP_WINDOW_CLAMP" or "TCP_THIN_LINEAR_TIMEOUTS" or "TCP_LINGER2" => null,
 
             "TCP_KEEPIDLE" => settings with { KeepAliveTime = SimTime.FromSeconds(value) },
             "TCP_KEEPINTVL" => settings with { KeepAliveInterval = SimTime.FromSeconds(value) },
@@ -279,6 +284,11 @@ public sealed partial class ScriptRunner
             // sk_setsockopt(): the rate is a u32 (~0U for none).
             socket.PendingMaxPacingRate = unchecked((uint)value);
             connection?.SetMaxPacingRate(unchecked((uint)value));
+        }
+        else if (name == "TCP_LINGER2")
+        {
+            socket.PendingLinger2 = (int)value;
+            connection?.SetLinger2((int)value);
         }
         else if (name == "TCP_QUICKACK")
         {
@@ -471,6 +481,11 @@ public sealed partial class ScriptRunner
                 break;
             case "TCP_WINDOW_CLAMP":
                 actual = Number(connection?.WindowClamp ?? (uint)(socket.PendingWindowClamp ?? 0));
+                break;
+            case "TCP_LINGER2":
+                // do_tcp_getsockopt(): -1 when negative, else TCP_LINGER2 or tcp_fin_timeout in seconds.
+                var linger2 = connection?.Linger2 ?? (socket.PendingLinger2 is { } pendingLinger2 ? SimTime.FromSeconds(pendingLinger2 < 0 ? -1 : pendingLinger2) : SimTime.Zero);
+                actual = Number(linger2 < SimTime.Zero ? -1 : ((linger2 > SimTime.Zero ? linger2 : settings.FinTimeout).Milliseconds / 1000));
                 break;
             case "TCP_QUICKACK":
                 actual = connection is { InPingpongMode: true } ? "0" : "1";

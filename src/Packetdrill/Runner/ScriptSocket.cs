@@ -49,6 +49,9 @@ internal sealed class ScriptSocket(int fd)
     /// <summary>SO_LINGER set before connect or listen (struct linger).</summary>
     public (int OnOff, int Seconds)? PendingLinger { get; set; }
 
+    /// <summary>TCP_LINGER2 set before connect or listen, in seconds (tp->linger2).</summary>
+    public int? PendingLinger2 { get; set; }
+
     /// <summary>SO_PRIORITY set before connect or listen (sk_priority).</summary>
     public int? PendingPriority { get; set; }
 

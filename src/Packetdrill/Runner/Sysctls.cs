@@ -112,6 +112,7 @@ public static partial class Sysctls
             ("tcp_thin_linear_timeouts", { } v, _) => settings with { ThinLinearTimeouts = v != 0 },
             ("tcp_slow_start_after_idle", { } v, _) => settings with { SlowStartAfterIdle = v != 0 },
             ("tcp_min_tso_segs", >= 1 and <= 255, _) => settings with { MinTsoSegments = (uint)one!.Value },
+            ("tcp_fin_timeout", > 0, _) => settings with { FinTimeout = SimTime.FromSeconds(one!.Value) },
             ("tcp_keepalive_time", > 0, _) => settings with { KeepAliveTime = SimTime.FromSeconds(one!.Value) },
             ("tcp_keepalive_intvl", > 0, _) => settings with { KeepAliveInterval = SimTime.FromSeconds(one!.Value) },
             ("tcp_keepalive_probes", > 0, _) => settings with { KeepAliveProbes = (int)one!.Value },

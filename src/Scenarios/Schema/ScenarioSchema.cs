@@ -182,7 +182,7 @@ public static class ScenarioSchema
         "local_port_range" => Text("Linux ip_local_port_range, LOW-HIGH: the ports connect() chooses from (default 32768-60999).", pattern: "^[0-9]+-[0-9]+$"),
         "mss" or "initial_cwnd" or "dupthresh" or "syn_retries" or "synack_retries" or "syn_linear_timeouts" or "retries2"
             or "keepalive_probes" or "listen_backlog" or "quick_acks" => Integer($"{key}.", minimum: 0),
-        "initial_rto" or "min_rto" or "max_rto" or "delayed_ack" or "time_wait" or "keepalive_time" or "keepalive_interval"
+        "initial_rto" or "min_rto" or "max_rto" or "delayed_ack" or "time_wait" or "fin_timeout" or "keepalive_time" or "keepalive_interval"
             or "invalid_ack_rate_limit" => Unit($"{key}, a duration."),
         "receive_buffer" or "send_buffer" or "receive_buffer_max" or "send_buffer_max" or "wmem_max" or "rmem_max" or "notsent_lowat" => Unit($"{key} in bytes, e.g. 4MiB."),
         "nodelay" or "window_scaling" or "timestamps" or "sack" or "dsack" or "rack" or "tlp" or "keepalive" or "ack_every_segment"
