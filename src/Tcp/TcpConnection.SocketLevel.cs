@@ -241,5 +241,6 @@ public sealed partial class TcpConnection
         BpfCallbackFlags = listener.BpfCallbackFlags;
         TimestampingFlags = listener.TimestampingFlags;
         Linger = listener.Linger;
+        Linger2 = listener.Linger2;
     }
 }
