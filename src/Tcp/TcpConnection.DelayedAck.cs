@@ -171,7 +171,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private void SendAckIfDue()
     {
-        if (!_ackPending || _handedToTimeWait || State is TcpState.Closed)
+        if (!_ackPending || State is TcpState.Closed)
         {
             return;
         }
@@ -233,7 +233,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private void OnDelayedAckTimer()
     {
-        if (!_ackPending || State == TcpState.Closed || _handedToTimeWait)
+        if (!_ackPending || State == TcpState.Closed)
         {
             return;
         }

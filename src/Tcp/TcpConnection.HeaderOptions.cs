@@ -45,7 +45,7 @@ public sealed partial class TcpConnection
 
     /// <summary>WRITE_HDR_OPT is set; a request socket building its SYN-ACK goes by its listener's flags (tcp_synack_options()).</summary>
     private bool WritesProgramOptions =>
-        !_handedToTimeWait && ((IsFullSocket || Listener is null ? CallbackFlags : Listener.CallbackFlags) & SockOpsCallbackFlags.WriteHdrOpt) != 0;
+        ((IsFullSocket || Listener is null ? CallbackFlags : Listener.CallbackFlags) & SockOpsCallbackFlags.WriteHdrOpt) != 0;
 
     /// <summary>
     /// bpf_skops_hdr_opt_len() then bpf_skops_write_hdr_opt() for a segment whose kernel options are
