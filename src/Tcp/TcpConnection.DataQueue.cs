@@ -73,7 +73,7 @@ public sealed partial class TcpConnection
             _sackBlocks.ExtendDuplicate(drained.DuplicateStart, drained.DuplicateEnd);
         }
 
-        OnInOrderData(packet);
+        OnInOrderData(packet, inOrder + drained.Taken);
         Deliver(streamOffset, inOrder + drained.Taken);
         CheckCe(packet);
         if (SackAgreed)
@@ -111,14 +111,16 @@ public sealed partial class TcpConnection
     /// <summary>
     /// Linux tcp_data_queue_ofo(): holds the data, D-SACKs what was already held, and updates the
     /// SACK blocks; the window grows for it only with SACK, so that a flow without keeps sending
-    /// the duplicate ACKs that trigger fast retransmit.
+    /// the duplicate ACKs that trigger fast retransmit, and before the new data is charged to the
+    /// buffer (skb_set_owner_r() follows tcp_grow_window()).
     /// </summary>
     private void QueueOutOfOrder(SequenceNumber start, SequenceNumber end)
     {
+        var heldBefore = _receiveBuffer.OutOfOrderBytes;
         var duplicate = _receiveBuffer.AddOutOfOrder(start, end);
         if (SackAgreed)
         {
-            GrowWindow(end - start);
+            GrowWindow(end - start, heldBefore - _receiveBuffer.OutOfOrderBytes);
         }
 
         if (duplicate.End > duplicate.Start)
@@ -131,6 +133,7 @@ public sealed partial class TcpConnection
             _sackBlocks.OnOutOfOrder(start, end);
         }
 
+        GrowReceiveBufferForOutOfOrder();
         ScheduleImmediateAck();
     }
 
@@ -156,6 +159,7 @@ public sealed partial class TcpConnection
         if (ReadsOnArrival && ReceiveLowWatermark == 1)
         {
             Statistics.BytesDelivered += bytes;
+            _readerTookData = true;
             DataReceived?.Invoke(this, streamOffset, bytes);
             return;
         }

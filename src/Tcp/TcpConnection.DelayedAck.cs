@@ -50,14 +50,16 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_event_data_recv() for in-order data: measure the peer's segment size; the first
-    /// data starts quick-ACK mode; later, the spacing of arrivals tunes the delayed-ACK timeout,
-    /// and a gap longer than the RTO restarts quick-ACK mode.
+    /// Linux tcp_event_data_recv() for in-order data, of which <paramref name="queued"/> bytes are
+    /// about to reach the reader (Linux has queued them already): measure the peer's segment size
+    /// and the receiver's RTT; the first data starts quick-ACK mode; later, the spacing of arrivals
+    /// tunes the delayed-ACK timeout, and a gap longer than the RTO restarts quick-ACK mode; the
+    /// window may grow.
     /// </summary>
-    private void OnInOrderData(Packet packet)
+    private void OnInOrderData(Packet packet, int queued)
     {
         MeasureReceiveMss(packet);
-        GrowWindow(packet.PayloadLength);
+        MeasureReceiverRttByWindow(RcvNxt + queued);
         var now = Simulation.Now;
         if (_ato == SimTime.Zero || _lastDataReceived is not { } last)
         {
@@ -83,6 +85,7 @@ public sealed partial class TcpConnection
 
         _lastDataReceived = now;
         LastDataReceivedJiffies = Jiffies;
+        GrowWindow(packet.PayloadLength, queued);
     }
 
     /// <summary>
@@ -122,12 +125,13 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Linux tcp_grow_window() for a segment of 128 bytes or more: rcv_ssthresh rises by two
-    /// segments (at least twice this one) while the buffer has room above it, and the next ACK
-    /// goes at once so the sender learns of the larger window.
+    /// segments (at least twice this one) while the buffer, with the <paramref name="queued"/>
+    /// bytes not yet in it counted, has room above it, and the next ACK goes at once so the sender
+    /// learns of the larger window.
     /// </summary>
-    private void GrowWindow(int length)
+    private void GrowWindow(int length, int queued)
     {
-        var room = Math.Min((long)ushort.MaxValue << RcvWscale, _receiveBuffer.FreeSpace) - _rcvSsthresh;
+        var room = Math.Min((long)ushort.MaxValue << RcvWscale, _receiveBuffer.FreeSpace - queued) - _rcvSsthresh;
         if (length < 128 || room <= 0)
         {
             return;

@@ -150,6 +150,7 @@ public sealed partial class TcpConnection
 
         if (packet.PayloadLength > 0 && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
         {
+            MeasureReceiverRttByTimestamp(packet);
             QueueData(packet, seq);
         }
 
@@ -166,6 +167,7 @@ public sealed partial class TcpConnection
         }
 
         SendAckIfDue();
+        AdjustReceiveSpaceAfterDelivery();
         WakeReaderIfReady();
         PushPendingFrames();
     }

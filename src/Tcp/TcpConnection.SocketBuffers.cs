@@ -117,13 +117,15 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// tcp_init_buffer_space() at the end of tcp_init_transfer(): the send buffer sized for the
-    /// initial window, the clamp at most the receive buffer, and rcv_ssthresh at most the clamp.
+    /// initial window, the clamp at most the receive buffer, rcv_ssthresh at most the clamp, and
+    /// the receive autotuning's first count begun.
     /// </summary>
     private void InitBufferSpace()
     {
         ExpandSendBuffer();
         WindowClamp = Math.Min(WindowClamp, (uint)_receiveBuffer.Capacity);
         _rcvSsthresh = Math.Min(_rcvSsthresh, WindowClamp);
+        InitReceiveSpace();
     }
 
     /// <summary>

@@ -242,5 +242,18 @@ public sealed partial class TcpConnection
         TimestampingFlags = listener.TimestampingFlags;
         Linger = listener.Linger;
         Linger2 = listener.Linger2;
+
+        // sk_rcvbuf and sk_sndbuf with the SOCK_RCVBUF_LOCK and SOCK_SNDBUF_LOCK that SO_RCVBUF and SO_SNDBUF set (sk_userlocks).
+        if (listener._receiveBufferLocked)
+        {
+            _receiveBuffer.Capacity = listener._receiveBuffer.Capacity;
+            _receiveBufferLocked = true;
+        }
+
+        if (listener._sendBufferLocked)
+        {
+            _sendBufferSize = listener._sendBufferSize;
+            _sendBufferLocked = true;
+        }
     }
 }

@@ -292,8 +292,9 @@ public sealed partial class TcpConnection
     public long ReadableBytes => _receiveBuffer.Unread;
 
     /// <summary>
-    /// read(): takes up to <paramref name="max"/> received bytes. When that frees enough space,
-    /// a window update goes out at once (Linux tcp_cleanup_rbuf()).
+    /// read(): takes up to <paramref name="max"/> received bytes, which the receive autotuning
+    /// counts (tcp_rcv_space_adjust()). When that frees enough space, a window update goes out at
+    /// once (Linux tcp_cleanup_rbuf()).
     /// </summary>
     public long Read(long max)
     {
@@ -301,6 +302,7 @@ public sealed partial class TcpConnection
         Statistics.BytesDelivered += read;
         if (read > 0)
         {
+            AdjustReceiveSpace();
             SendWindowUpdateIfWorthIt();
         }
 

@@ -50,7 +50,11 @@ public sealed record TcpSettings
     /// <summary>ACKs sent at once, without delay, at the start of a transfer (Linux TCP_MAX_QUICKACKS).</summary>
     public int QuickAcks { get; init; } = 16;
 
-    /// <summary>Receive buffer in payload bytes, fixed (Linux's autotuning is not modelled); without window scaling the advertised window stops at 65535.</summary>
+    /// <summary>
+    /// Receive buffer in payload bytes (half of Linux's sk_rcvbuf, tcp_rmem[1]), fixed unless
+    /// <see cref="ReceiveBufferMax"/> lets the autotuning grow it; without window scaling the
+    /// advertised window stops at 65535.
+    /// </summary>
     public int ReceiveBuffer { get; init; } = 65535;
 
     /// <summary>Offers the timestamps option in the SYN (RFC 7323 §3-5; Linux tcp_timestamps = 1): RTTM and PAWS, 12 bytes on every segment.</summary>
@@ -115,10 +119,21 @@ public sealed record TcpSettings
     public bool WindowScaling { get; init; } = true;
 
     /// <summary>
-    /// The largest the receive buffer may grow to (Linux tcp_rmem[2], 6 MiB), which sets the window
-    /// scale shift; null takes <see cref="ReceiveBuffer"/>, since the simulator's buffer is fixed.
+    /// The largest the receive buffer may grow to, as sk_rcvbuf (Linux tcp_rmem[2]: 6 MiB before
+    /// 6.16, 32 MiB since): it sets the window scale shift, and the receive autotuning
+    /// (tcp_rcv_space_adjust(), <see cref="ModerateReceiveBuffer"/>) grows the buffer up to it.
+    /// Null keeps the buffer at <see cref="ReceiveBuffer"/> and takes that for the window scale.
     /// </summary>
     public int? ReceiveBufferMax { get; init; }
+
+    /// <summary>Receive buffer autotuning (Linux tcp_moderate_rcvbuf = 1), where <see cref="ReceiveBufferMax"/> lets the buffer grow.</summary>
+    public bool ModerateReceiveBuffer { get; init; } = true;
+
+    /// <summary>
+    /// Below this receiver RTT the autotuning grows the buffer in proportion to the RTT rather than
+    /// for a sender doubling its rate (Linux tcp_rcvbuf_low_rtt, 1 ms).
+    /// </summary>
+    public SimTime ReceiveBufferLowRtt { get; init; } = SimTime.FromMilliseconds(1);
 
     /// <summary>
     /// The shift this side offers, as Linux tcp_select_initial_window() computes it from the largest

@@ -72,14 +72,31 @@ public sealed class CongestionScenarioTests : IDisposable
     /// the flow whose buffer may grow to 4 MiB fills most of its path.
     /// </summary>
     [Fact]
-    public void AGrowingSendBufferFillsThePathAFixedOneCannot()
+    public void AGrowingSendBufferFillsThePathAFixedOneCannot() =>
+        AssertAGrowingBufferFillsThePath("send-buffer-autotuning.yaml", bytesPerRoundTrip: 128 * 1024, low: 0.5, high: 1.5);
+
+    /// <summary>
+    /// scenarios/receive-buffer-autotuning.yaml: on a 100 Mbit/s, 100 ms path a receiver keeping
+    /// Linux's initial 128 KiB buffer offers 64 KiB a round trip (about 5 Mbit/s), while the one
+    /// whose buffer may grow to tcp_rmem[2] lets its flow fill most of its path.
+    /// </summary>
+    [Fact]
+    public void AGrowingReceiveBufferFillsThePathAFixedOneCannot() =>
+        AssertAGrowingBufferFillsThePath("receive-buffer-autotuning.yaml", bytesPerRoundTrip: 64 * 1024, low: 0.7, high: 1.05);
+
+    /// <summary>
+    /// A scenario's "fixed" flow moves between <paramref name="low"/> and <paramref name="high"/>
+    /// times <paramref name="bytesPerRoundTrip"/> each 100 ms round trip; its "autotuned" flow fills
+    /// most of its 100 Mbit/s path.
+    /// </summary>
+    private void AssertAGrowingBufferFillsThePath(string scenario, int bytesPerRoundTrip, double low, double high)
     {
-        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario("send-buffer-autotuning.yaml")), _temporary.Path);
+        var result = ScenarioRunner.Run(ScenarioParser.ParseFile(Repository.Scenario(scenario)), _temporary.Path);
 
         var fixedBuffer = result.Flows.Single(f => f.Flow == "fixed");
         var autotuned = result.Flows.Single(f => f.Flow == "autotuned");
-        var perRoundTrip = 128 * 1024 * 8 / 0.1 / 1e6;
-        Assert.InRange((double)fixedBuffer.GoodputMbps, 0.5 * perRoundTrip, 1.5 * perRoundTrip);
+        var perRoundTrip = bytesPerRoundTrip * 8 / 0.1 / 1e6;
+        Assert.InRange((double)fixedBuffer.GoodputMbps, low * perRoundTrip, high * perRoundTrip);
         Assert.True((double)autotuned.GoodputMbps > 70, $"autotuned {autotuned.GoodputMbps} Mbit/s");
     }
 

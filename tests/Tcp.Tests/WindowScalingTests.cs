@@ -86,7 +86,9 @@ public class WindowScalingTests
         // RFC 7323 §2.3: the shift is at most 14, so the window is at most 65535 * 2^14 = 2^30 - 2^14.
         // The offered window starts at 64 KiB and grows by two segments per segment received
         // (Linux tcp_grow_window()); with 64 KB jumbo segments it reaches the cap within 9,000 of them.
-        var settings = TcpSettings.Linux with { Mss = 64_000, ReceiveBuffer = 1 << 30, SendBuffer = 1 << 30 };
+        // The buffer is a megabyte beyond the cap, so that the segment just queued (which
+        // tcp_grow_window() counts against the room) does not hold the window below it.
+        var settings = TcpSettings.Linux with { Mss = 64_000, ReceiveBuffer = (1 << 30) + (1 << 20), SendBuffer = 1 << 30 };
         var net = new TwoHostNetwork(rateBps: 10_000_000_000, delayMs: 1, queuePackets: 100_000, settings: settings, mtu: 65_535);
         new SinkApplication(net.ServerStack, 80, settings).Install();
         var sender = new BulkSendApplication(net.ClientStack, net.Server.Address, 80, settings, "f");

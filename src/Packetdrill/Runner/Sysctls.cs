@@ -116,6 +116,8 @@ public static partial class Sysctls
             ("tcp_keepalive_time", > 0, _) => settings with { KeepAliveTime = SimTime.FromSeconds(one!.Value) },
             ("tcp_keepalive_intvl", > 0, _) => settings with { KeepAliveInterval = SimTime.FromSeconds(one!.Value) },
             ("tcp_keepalive_probes", > 0, _) => settings with { KeepAliveProbes = (int)one!.Value },
+            ("tcp_moderate_rcvbuf", { } v, _) => settings with { ModerateReceiveBuffer = v != 0 },
+            ("tcp_rcvbuf_low_rtt", >= 0 and <= int.MaxValue, _) => settings with { ReceiveBufferLowRtt = SimTime.FromMicroseconds(one!.Value) },
             ("tcp_notsent_lowat", >= 0, _) => settings with { NotSentLowWatermark = (uint)Math.Min(one!.Value, uint.MaxValue) },
 
             // tcp_rmem and tcp_wmem: min, default, max. A socket's receive window offers half its

@@ -21,6 +21,8 @@ internal static class TcpInfo
         "tcpi_snd_mss" => c.Mss,
         "tcpi_advmss" => c.AdvertisedMss,
         "tcpi_rcv_mss" => c.ReceiveMss,
+        "tcpi_rcv_rtt" => c.ReceiverRttMicroseconds,
+        "tcpi_rcv_space" => c.ReceiveQueueSpace,
         "tcpi_unacked" => c.PacketsOut,
         "tcpi_sacked" => c.SackedOut,
         "tcpi_lost" => c.LostOut,

@@ -184,7 +184,10 @@ public static class ScenarioSchema
             or "keepalive_probes" or "listen_backlog" or "quick_acks" => Integer($"{key}.", minimum: 0),
         "initial_rto" or "min_rto" or "max_rto" or "delayed_ack" or "time_wait" or "fin_timeout" or "keepalive_time" or "keepalive_interval"
             or "invalid_ack_rate_limit" => Unit($"{key}, a duration."),
-        "receive_buffer" or "send_buffer" or "receive_buffer_max" or "send_buffer_max" or "wmem_max" or "rmem_max" or "notsent_lowat" => Unit($"{key} in bytes, e.g. 4MiB."),
+        "receive_buffer_max" => Unit("Linux tcp_rmem[2] in bytes, e.g. 32MiB: sets the window scale, and the receive autotuning grows the buffer up to it (without it the buffer stays at receive_buffer)."),
+        "moderate_rcvbuf" => Bool("Linux tcp_moderate_rcvbuf: receive buffer autotuning where receive_buffer_max lets the buffer grow (default true)."),
+        "rcvbuf_low_rtt" => Unit("Linux tcp_rcvbuf_low_rtt: below this receiver RTT the autotuning grows the buffer in proportion to the RTT (default 1ms)."),
+        "receive_buffer" or "send_buffer" or "send_buffer_max" or "wmem_max" or "rmem_max" or "notsent_lowat" => Unit($"{key} in bytes, e.g. 4MiB."),
         "nodelay" or "window_scaling" or "timestamps" or "sack" or "dsack" or "rack" or "tlp" or "keepalive" or "ack_every_segment"
             or "byte_counting" or "ecn_fallback" or "ecn_low" or "frto" or "pacing" or "prr" or "thin_linear_timeouts" or "slow_start_after_idle" => Bool($"{key}."),
         _ => throw Missing("tcp", key),

@@ -19,6 +19,9 @@ public sealed class ReceiveBuffer(int capacity)
 
     public bool HasOutOfOrder => _ranges.Count > 0;
 
+    /// <summary>The end of the highest out-of-order range held (Linux's ooo_last_skb end_seq); only with <see cref="HasOutOfOrder"/>.</summary>
+    public SequenceNumber OutOfOrderEnd => _ranges[_ranges.Count - 1].End;
+
     /// <summary>Space left for data, in bytes.</summary>
     public int FreeSpace => (int)Math.Max(0, Capacity - OutOfOrderBytes - Unread);
 
