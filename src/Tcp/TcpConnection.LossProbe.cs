@@ -131,7 +131,7 @@ public sealed partial class TcpConnection
         {
             _tlpRetransmitted = false;
             var before = PacketsOut;
-            if (CanSendNewData && SendNewPacket(CurrentMss(), Math.Max(CwndQuota(), 1), Nagle.Off) > 0)
+            if (CanSendNewData && SendNewPacket(CurrentMss(), Math.Max(CwndQuota(), 1), Nagle.Off, pushOne: true) > 0)
             {
                 LossProbeSent();
                 probed = true;

@@ -37,6 +37,7 @@ public sealed partial class TcpConnection
         var sentNew = false;
         var cwndLimited = false;
         _rwndLimited = false;
+        _tsoDeferredByCwnd = false;
 
         // F-RTO step 2.b (tcp_xmit_recovery() with REXMIT_NEW): new data first; retransmit only if none could go.
         var newDataOnly = _frtoSendNew;
@@ -78,8 +79,9 @@ public sealed partial class TcpConnection
                     break;
                 }
             }
-            else if (!CanSendNewData || (segments = SendNewPacket(mssNow, CwndQuota(), nonagle)) == 0)
+            else if (!CanSendNewData || (segments = SendNewPacket(mssNow, CwndQuota(), nonagle, pushOne)) == 0)
             {
+                cwndLimited |= _tsoDeferredByCwnd;
                 break;
             }
             else

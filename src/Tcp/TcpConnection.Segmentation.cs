@@ -160,15 +160,23 @@ public sealed partial class TcpConnection
     /// <summary>
     /// tcp_write_xmit() for the skb at the send head: sends as much of it as goes in one TSO packet
     /// of at most <paramref name="quota"/> segments (tcp_mss_split_point()); returns the segments
-    /// sent, none when the window, Nagle or the data stops it. The segments go back to back, unpaced between them: the pacing check is per packet.
+    /// sent, none when the window, Nagle, TSO deferral (not for tcp_push_one(),
+    /// <paramref name="pushOne"/>) or the data stops it. The segments go back to back, unpaced
+    /// between them: the pacing check is per packet.
     /// </summary>
-    private int SendNewPacket(int mssNow, int quota, Nagle nonagle)
+    private int SendNewPacket(int mssNow, int quota, Nagle nonagle, bool pushOne)
     {
         var limit = PacketLimit(mssNow, quota, nonagle);
         var sent = 0;
 
         // No whole segment of the skb fits in the peer's window (tcp_snd_wnd_test()).
         _rwndLimited |= limit <= 0;
+        var skbLength = _writeQueue.HeadEnd(_streamNext) - _streamNext;
+        if (limit > 0 && !pushOne && skbLength > mssNow && TsoShouldDefer(mssNow, skbLength))
+        {
+            return 0;
+        }
+
         while (limit > 0 && SendNewSegment(mssNow, limit, sent > 0, nonagle, out var length))
         {
             sent++;
@@ -182,7 +190,8 @@ public sealed partial class TcpConnection
     /// The bytes of the head skb that leave now as one packet: one segment when the skb holds no more
     /// (tcp_init_tso_segs()); otherwise tcp_mss_split_point() with the segments cwnd leaves room for,
     /// at most the TSO size: the whole allowance when the window admits it and more data follows
-    /// the skb, else what the window admits of the skb, less a last partial segment held back.
+    /// the skb, else what the window admits of the skb, less a last partial segment Nagle holds
+    /// back. Nothing (0) when the window cannot take the skb's first segment whole (tcp_snd_wnd_test()).
     /// </summary>
     private int PacketLimit(int mssNow, int quota, Nagle nonagle)
     {
@@ -194,6 +203,11 @@ public sealed partial class TcpConnection
 
         var maxLength = (long)mssNow * Math.Min(quota, TsoSegments(mssNow));
         var window = (long)(SendWindowEnd - SndNxt);
+        if (window < mssNow)
+        {
+            return 0;
+        }
+
         if (maxLength <= window && !_writeQueue.HeadIsTail(_streamNext))
         {
             return (int)Math.Min(maxLength, skbLength);
@@ -205,10 +219,8 @@ public sealed partial class TcpConnection
             return (int)maxLength;
         }
 
-        // A partial last segment waits while Nagle holds it, and also when the peer's window, not
-        // the data, cuts the skb short: in Linux tcp_tso_should_defer() defers such a sliver at
-        // the window's edge until more of the window opens, and the model has no TSO deferral.
+        // A partial last segment waits while Nagle holds it (tcp_nagle_check()).
         var partial = needed % mssNow;
-        return (int)(partial != 0 && (needed < skbLength || NagleHolds(partial: true, nonagle)) ? needed - partial : needed);
+        return (int)(partial != 0 && NagleHolds(partial: true, nonagle) ? needed - partial : needed);
     }
 }

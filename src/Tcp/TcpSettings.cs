@@ -250,6 +250,13 @@ public sealed record TcpSettings
     public uint MinTsoSegments { get; init; } = 2;
 
     /// <summary>
+    /// TSO deferral's fraction of the window (Linux tcp_tso_win_divisor = 3): an skb the windows let
+    /// go only in part goes anyway once a 1/divisor share of the window is free; 0 instead sends
+    /// once more than three segments are.
+    /// </summary>
+    public int TsoWinDivisor { get; init; } = 3;
+
+    /// <summary>
     /// Not-sent bytes beyond which a writer waits (Linux tcp_notsent_lowat; UINT_MAX, the default,
     /// means no limit; per socket TCP_NOTSENT_LOWAT).
     /// </summary>

@@ -42,6 +42,13 @@ public class SysctlsTests
         Assert.True(Sysctls.TryApply(settings, new("tcp_tw_reuse_delay", "1"), out var quickReuse));
         Assert.True(Sysctls.TryApply(settings, new("ip_local_port_range", "1024 2047"), out var lowPorts));
         Assert.True(Sysctls.TryApply(settings, new("tcp_rfc1337", "1"), out var rfc1337));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_tso_win_divisor", "100"), out var hardlyDeferring));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_moderate_rcvbuf", "0"), out var fixedReceiveBuffer));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_rcvbuf_low_rtt", "200000"), out var lowRtt));
+
+        Assert.Equal((3, 100), (settings.TsoWinDivisor, hardlyDeferring.TsoWinDivisor));
+        Assert.Equal((true, false), (settings.ModerateReceiveBuffer, fixedReceiveBuffer.ModerateReceiveBuffer));
+        Assert.Equal(SimTime.FromMilliseconds(200), lowRtt.ReceiveBufferLowRtt);
 
         Assert.Equal((0, 1), (settings.MtuProbing, blackHoleDetection.MtuProbing));
         Assert.Equal(536, smallBase.BaseMss);
@@ -56,7 +63,8 @@ public class SysctlsTests
     }
 
     [Theory]
-    [InlineData("tcp_tso_win_divisor", "100")]
+    [InlineData("tcp_tso_win_divisor", "256")]
+    [InlineData("tcp_rcvbuf_low_rtt", "-1")]
     [InlineData("tcp_min_tso_segs", "0")]
     [InlineData("tcp_recovery", "4")]
     [InlineData("tcp_ecn", "6")]

@@ -41,13 +41,13 @@ public class HeaderOptionRetransmissionTests
         }
     }
 
-    /// <summary>Loses every data segment sent between 1 ms and 20 ms, so the window in flight then times out.</summary>
+    /// <summary>Loses every data segment sent between 1 ms and 50 ms, so the window in flight then times out, its loss probe lost too.</summary>
     private sealed class Blackout : ILossModel
     {
         public Simulation? Clock { get; set; }
 
         public bool ShouldDrop(Packet packet) =>
-            packet.PayloadLength > 0 && Clock!.Now >= SimTime.FromMilliseconds(1) && Clock.Now < SimTime.FromMilliseconds(20);
+            packet.PayloadLength > 0 && Clock!.Now >= SimTime.FromMilliseconds(1) && Clock.Now < SimTime.FromMilliseconds(50);
     }
 
     [Fact]

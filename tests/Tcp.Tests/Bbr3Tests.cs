@@ -102,9 +102,14 @@ public class Bbr3Tests(ITestOutputHelper output)
         Assert.True(low.Busy > 0.97, $"busy {low.Busy:P1}");
     }
 
+    /// <summary>
+    /// A 1 Gbit/s link of 1 ms RTT marking above 15 packets. The marking queue is the sender's own
+    /// link's, which would take a TSO packet held back by tcp_tso_should_defer() as one burst, so
+    /// deferral is off (tcp_tso_win_divisor 100), as in DctcpTests.
+    /// </summary>
     private static (double MeanQueue, int MaxQueue, double Busy, Bbr3 Bbr, EcnFlags Flags, long Retransmissions) EcnPath(bool ecnLow)
     {
-        var settings = TcpSettings.Linux with { Congestion = "bbr3", Ecn = 1, EcnLow = ecnLow, ReceiveBuffer = 8 << 20, SendBuffer = 8 << 20 };
+        var settings = TcpSettings.Linux with { Congestion = "bbr3", Ecn = 1, EcnLow = ecnLow, ReceiveBuffer = 8 << 20, SendBuffer = 8 << 20, TsoWinDivisor = 100 };
         var net = new TwoHostNetwork(rateBps: 1_000_000_000, delay: SimTime.FromMicroseconds(500), settings: settings, forwardQueue: new ThresholdMarkingQueue(15, 1000));
         new SinkApplication(net.ServerStack, 5001, settings).Install();
         var sender = new BulkSendApplication(net.ClientStack, net.Server.Address, 5001, settings, "bulk");

@@ -111,6 +111,7 @@ public static partial class Sysctls
             ("tcp_syn_linear_timeouts", >= 0, _) => settings with { SynLinearTimeouts = (int)one!.Value },
             ("tcp_thin_linear_timeouts", { } v, _) => settings with { ThinLinearTimeouts = v != 0 },
             ("tcp_slow_start_after_idle", { } v, _) => settings with { SlowStartAfterIdle = v != 0 },
+            ("tcp_tso_win_divisor", >= 0 and <= 255, _) => settings with { TsoWinDivisor = (int)one!.Value },
             ("tcp_min_tso_segs", >= 1 and <= 255, _) => settings with { MinTsoSegments = (uint)one!.Value },
             ("tcp_fin_timeout", > 0, _) => settings with { FinTimeout = SimTime.FromSeconds(one!.Value) },
             ("tcp_keepalive_time", > 0, _) => settings with { KeepAliveTime = SimTime.FromSeconds(one!.Value) },
