@@ -6,9 +6,10 @@ namespace NetSim.Tcp;
 /// <summary>
 /// TCP header options written and parsed by sock_ops programs (Linux 5.10; tcp_output.c
 /// bpf_skops_hdr_opt_len() and bpf_skops_write_hdr_opt(), tcp_input.c bpf_skops_parse_hdr()).
-/// With WRITE_HDR_OPT set, every segment built asks HDR_OPT_LEN_CB how much of the option space
-/// left after the kernel's options to reserve, then lets WRITE_HDR_OPT_CB fill it (what it leaves
-/// becomes NOPs); the current MSS shrinks by the reservation. PARSE_HDR_OPT_CB sees each segment
+/// With WRITE_HDR_OPT set, every skb built (a TSO packet once, its segments sharing its header)
+/// asks HDR_OPT_LEN_CB how much of the option space left after the kernel's options to reserve,
+/// then lets WRITE_HDR_OPT_CB fill it (what it leaves becomes NOPs); the current MSS shrinks by
+/// the reservation. PARSE_HDR_OPT_CB sees each segment
 /// accepted in a synchronized state, with PARSE_ALL, or with PARSE_UNKNOWN when the segment
 /// carries an option the kernel does not know.
 /// </summary>
@@ -48,11 +49,25 @@ public sealed partial class TcpConnection
         ((IsFullSocket || Listener is null ? CallbackFlags : Listener.CallbackFlags) & SockOpsCallbackFlags.WriteHdrOpt) != 0;
 
     /// <summary>
-    /// bpf_skops_hdr_opt_len() then bpf_skops_write_hdr_opt() for a segment whose kernel options are
-    /// in place: every segment tcp_established_options() builds, the socket's own RST included.
+    /// bpf_skops_hdr_opt_len() then bpf_skops_write_hdr_opt() for a packet whose kernel options are
+    /// in place: every skb tcp_established_options() builds, the socket's own RST included. A TSO
+    /// packet asks once: the segments after its first (<paramref name="continuesPacket"/>) carry
+    /// the options written for it, as GSO copies its header to each.
     /// </summary>
-    private void WriteProgramOptions(Packet packet)
+    private void WriteProgramOptions(Packet packet, bool continuesPacket)
     {
+        if (continuesPacket)
+        {
+            if (_packetOptionsLength > 0)
+            {
+                _packetOptions.AsSpan(0, _packetOptionsLength).CopyTo(packet.ExtraOptions);
+                packet.ExtraOptionsLength = _packetOptionsLength;
+            }
+
+            return;
+        }
+
+        _packetOptionsLength = 0;
         if (!WritesProgramOptions)
         {
             return;
@@ -74,7 +89,15 @@ public sealed partial class TcpConnection
         CallSockOps(SockOp.WriteHdrOptCb, 0, segment: segment);
         packet.ExtraOptions[segment.Written..length].Fill((byte)TcpOptionKind.Nop);
         packet.ExtraOptionsLength = length;
+        packet.WrittenExtraOptions.CopyTo(_packetOptions ??= new byte[Packet.MaxOptionBytes]);
+        _packetOptionsLength = length;
     }
+
+    /// <summary>The program-written options of the TSO packet being sent, for its later segments; made on first use.</summary>
+    private byte[]? _packetOptions;
+
+    /// <summary>How many bytes of <see cref="_packetOptions"/> the packet being sent carries (0: none).</summary>
+    private int _packetOptionsLength;
 
     /// <summary>
     /// HDR_OPT_LEN_CB: the bytes the programs reserved with bpf_reserve_hdr_opt(), rounded up to a

@@ -139,7 +139,7 @@ public sealed partial class TcpConnection
             else if (PacketsOut == before)
             {
                 TlpOriginalAppLimited = _rtx[PacketsOut - 1].TxAppLimited;
-                if (RetransmitSegment(PacketsOut - 1, RetransmissionCause.LossProbe, packetContinues: false, morePacket: false))
+                if (RetransmitOneSegment(PacketsOut - 1, RetransmissionCause.LossProbe))
                 {
                     _tlpRetransmitted = true;
                     LossProbeSent();

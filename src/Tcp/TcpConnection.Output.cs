@@ -220,7 +220,7 @@ public sealed partial class TcpConnection
         var nothingInFlight = PacketsInFlight == 0;
         _rate.SkbSent(ref segment, PacketsOut, PacketsInFlight, Counts, Simulation.Now);
         _rtx.Append(segment);
-        Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (psh ? TcpFlags.Psh : TcpFlags.None));
+        Transmit(segment.Start, length, _streamNext, TcpFlags.Ack | (fin ? TcpFlags.Fin : TcpFlags.None) | (psh ? TcpFlags.Psh : TcpFlags.None), continuesPacket: packetContinues);
         OnDataSent(nothingInFlight);
         _streamNext += length;
         SndNxt = end;
@@ -247,37 +247,71 @@ public sealed partial class TcpConnection
     /// <summary>
     /// tcp_xmit_retransmit_queue(): the lost segments from <paramref name="index"/> that went in one
     /// packet go again as one TSO packet, as many as cwnd (without tcp_cwnd_test()'s halving) and
-    /// the TSO size allow (__tcp_retransmit_skb() cuts the skb there); returns the segments sent.
+    /// the TSO size allow (__tcp_retransmit_skb() cuts the skb there, at the current MSS it asks
+    /// for once); returns the segments sent. RETRANS_CB follows the packet, once, with its segment count.
     /// </summary>
     private int RetransmitPacket(int index, int mssNow)
     {
         var cause = CaState == CaState.Loss ? _lossCause : RetransmissionCause.FastRetransmit;
         var count = _rtx.LostRun(index, (int)Math.Min(Window.Cwnd - PacketsInFlight, TsoSegments(mssNow)));
+        var mss = CurrentMss();
         var sent = 0;
-        while (sent < count && RetransmitSegment(index + sent, cause, sent > 0, sent < count - 1))
+        while (sent < count && RetransmitSegment(index + sent, cause, mss, sent > 0, sent < count - 1))
         {
             sent++;
+        }
+
+        if (sent > 0)
+        {
+            RetransCallback(_rtx[index].Start, sent);
         }
 
         return sent;
     }
 
     /// <summary>
-    /// Linux tcp_retransmit_skb() and __tcp_retransmit_skb(): resends one queued segment;
-    /// RETRANS_CB follows the send. A loss probe goes through __tcp_retransmit_skb() alone, so it
-    /// is not counted in retrans_out. False (-EAGAIN) when the segment lies beyond a window the
-    /// peer has shrunk and is not the first unacknowledged one. <paramref name="packetContinues"/>
-    /// and <paramref name="morePacket"/>: segments of the same TSO packet went before it and follow
-    /// it; the last of several carries the PSH __tcp_transmit_skb() forces on the packet.
+    /// The end of __tcp_retransmit_skb() for a packet that went: RETRANS_CB, when the program set
+    /// its flag, with the packet's first sequence number, its segment count and the transmit result (0).
     /// </summary>
-    private bool RetransmitSegment(int index, RetransmissionCause cause, bool packetContinues, bool morePacket)
+    private void RetransCallback(SequenceNumber start, int segments)
+    {
+        if (FlagSet(SockOpsCallbackFlags.Retrans))
+        {
+            CallSockOps(SockOp.RetransCb, start.Value, (uint)segments, 0);
+        }
+    }
+
+    /// <summary>
+    /// tcp_retransmit_skb() of one segment at the current MSS (a timeout's head, a loss probe),
+    /// RETRANS_CB after it; false as <see cref="RetransmitSegment"/>.
+    /// </summary>
+    private bool RetransmitOneSegment(int index, RetransmissionCause cause)
+    {
+        if (!RetransmitSegment(index, cause, CurrentMss(), packetContinues: false, morePacket: false))
+        {
+            return false;
+        }
+
+        RetransCallback(_rtx[index].Start, 1);
+        return true;
+    }
+
+    /// <summary>
+    /// Linux tcp_retransmit_skb() and __tcp_retransmit_skb() for one segment of a packet: resends
+    /// it at <paramref name="mss"/>, the current MSS. A loss probe goes through
+    /// __tcp_retransmit_skb() alone, so it is not counted in retrans_out. False (-EAGAIN) when the
+    /// segment lies beyond a window the peer has shrunk and is not the first unacknowledged one.
+    /// <paramref name="packetContinues"/> and <paramref name="morePacket"/>: segments of the same
+    /// TSO packet went before it and follow it; the last of several carries the PSH
+    /// __tcp_transmit_skb() forces on the packet, and all carry the header options of the first.
+    /// </summary>
+    private bool RetransmitSegment(int index, RetransmissionCause cause, int mss, bool packetContinues, bool morePacket)
     {
         // __tcp_retransmit_skb(): what may go is the current MSS (less than the segment when a
         // program has reserved option space since it was sent) within the window left from the
         // segment's start; with none left, only the first unacknowledged segment goes, as a probe.
         // A longer segment is cut to it (tcp_fragment()), the rest staying queued as a segment of
         // its own; a shorter one takes in those after it (tcp_retrans_try_collapse()).
-        var mss = CurrentMss();
         var availableWindow = SendWindowEnd - _rtx[index].Start;
         if (availableWindow <= 0)
         {
@@ -316,7 +350,7 @@ public sealed partial class TcpConnection
 
         var nothingInFlight = PacketsInFlight == 0;
         _rate.SkbSent(ref segment, PacketsOut, PacketsInFlight, Counts, Simulation.Now);
-        Transmit(segment.Start, segment.PayloadLength, segment.StreamOffset, flags);
+        Transmit(segment.Start, segment.PayloadLength, segment.StreamOffset, flags, continuesPacket: packetContinues);
         if (segment.PayloadLength > 0)
         {
             OnDataSent(nothingInFlight);
@@ -355,11 +389,6 @@ public sealed partial class TcpConnection
         if (index == 0 && cause != RetransmissionCause.LossProbe && !ReorderingTimerPending)
         {
             ArmRetransmitTimer();
-        }
-
-        if (FlagSet(SockOpsCallbackFlags.Retrans))
-        {
-            CallSockOps(SockOp.RetransCb, start.Value, 1, 0);
         }
 
         Observer?.OnRetransmission(this, start, sequenceLength, cause);
@@ -427,8 +456,10 @@ public sealed partial class TcpConnection
     /// (tcp_event_ack_sent()). A SYN carries the MSS option, and the window scale and SACK-permitted
     /// options when this side offers them (a SYN-ACK only when the SYN offered them too, RFC 7323
     /// §2.2, RFC 2018 §2); later segments carry SACK blocks while data is held out of order.
+    /// <paramref name="continuesPacket"/>: earlier segments of the same TSO packet went, and this
+    /// one carries the program-written options they did (GSO copies the packet's header).
     /// </summary>
-    private void Transmit(SequenceNumber seq, int payloadLength, long streamOffset, TcpFlags flags, SequenceNumber? ackNumber = null)
+    private void Transmit(SequenceNumber seq, int payloadLength, long streamOffset, TcpFlags flags, SequenceNumber? ackNumber = null, bool continuesPacket = false)
     {
         ValidateRoute();
         var packet = RentSegment(seq);
@@ -475,7 +506,7 @@ public sealed partial class TcpConnection
             _sackBlocks.WriteTo(packet, sackBlocks);
         }
 
-        WriteProgramOptions(packet);
+        WriteProgramOptions(packet, continuesPacket);
 
         if ((flags & TcpFlags.Ack) != 0)
         {

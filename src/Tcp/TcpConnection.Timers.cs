@@ -107,7 +107,7 @@ public sealed partial class TcpConnection
         Observer?.OnRetransmissionTimeout(this, Retransmits);
         EnterLoss();
         UpdateRtoStats();
-        RetransmitSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout, packetContinues: false, morePacket: false);
+        RetransmitOneSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout);
         BackOffRetransmitTimer();
     }
 
@@ -127,7 +127,7 @@ public sealed partial class TcpConnection
         }
 
         EnterLoss();
-        RetransmitSegment(0, RetransmissionCause.Timeout, packetContinues: false, morePacket: false);
+        RetransmitOneSegment(0, RetransmissionCause.Timeout);
         BackOffRetransmitTimer();
     }
 

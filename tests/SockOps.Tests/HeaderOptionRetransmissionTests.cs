@@ -1,6 +1,5 @@
 using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
-using NetSim.Sim.Network.Loss;
 using NetSim.Tcp;
 using NetSim.Tcp.Hooks;
 
@@ -41,19 +40,10 @@ public class HeaderOptionRetransmissionTests
         }
     }
 
-    /// <summary>Loses every data segment sent between 1 ms and 50 ms, so the window in flight then times out, its loss probe lost too.</summary>
-    private sealed class Blackout : ILossModel
-    {
-        public Simulation? Clock { get; set; }
-
-        public bool ShouldDrop(Packet packet) =>
-            packet.PayloadLength > 0 && Clock!.Now >= SimTime.FromMilliseconds(1) && Clock.Now < SimTime.FromMilliseconds(50);
-    }
-
     [Fact]
     public void SegmentsSentBeforeTheReservationAreCutToTheNewMssWhenRetransmitted()
     {
-        var blackout = new Blackout();
+        var blackout = new DataBlackout();
         var net = new Loopback(forwardLoss: blackout);
         blackout.Clock = net.Simulation;
         net.ClientPrograms.Attach(new ReserveAfterTimeoutProgram());
