@@ -125,9 +125,10 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Linux tcp_grow_window() for a segment of 128 bytes or more: rcv_ssthresh rises by two
-    /// segments (at least twice this one) while the buffer, with the <paramref name="queued"/>
-    /// bytes not yet in it counted, has room above it, and the next ACK goes at once so the sender
-    /// learns of the larger window.
+    /// segments (at least twice this one) while the buffer has room above it, and the next ACK
+    /// goes at once so the sender learns of the larger window. <paramref name="queued"/> brings
+    /// the buffer's count to Linux's charge at that point: in-order data not yet in it that Linux
+    /// has queued (positive), out-of-order data already held that Linux charges only after (negative).
     /// </summary>
     private void GrowWindow(int length, int queued)
     {
