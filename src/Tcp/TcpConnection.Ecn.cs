@@ -269,8 +269,9 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_enter_cwr(): ECE on an ACK in Open or Disorder reduces the window once (ssthresh
-    /// from the algorithm, PRR towards it) without any retransmission (RFC 3168 §6.1.2).
+    /// Linux tcp_enter_cwr(): ECE on an ACK in Open or Disorder (RFC 3168 §6.1.2), or the host's
+    /// own qdisc refusing a segment, reduces the window once (ssthresh from the algorithm, PRR
+    /// towards it) without any retransmission.
     /// </summary>
     private void EnterCwr()
     {
@@ -278,7 +279,6 @@ public sealed partial class TcpConnection
         if (CaState < CaState.Cwr)
         {
             _undoMarker = null;
-            Statistics.EcnReductions++;
             InitCwndReduction();
             SetCaState(CaState.Cwr);
         }

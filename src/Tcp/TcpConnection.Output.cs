@@ -196,6 +196,11 @@ public sealed partial class TcpConnection
             return false;
         }
 
+        if (QdiscRefuses())
+        {
+            return false;
+        }
+
         // PSH: the segment ends an skb tcp_mark_push() marked, which retransmissions keep; or it
         // ends a TSO packet of several segments. A bare FIN carries ACK and FIN only (tcp_send_fin()).
         var pushed = takesPush ?? (length > 0 && _writeQueue.PushedAt(_streamNext + length));
@@ -265,19 +270,24 @@ public sealed partial class TcpConnection
         {
             RetransCallback(_rtx[index].Start, sent);
         }
+        else if (Stack.Host.QdiscDropsAll)
+        {
+            RetransCallback(_rtx[index].Start, count, TransmitDropped);
+        }
 
         return sent;
     }
 
     /// <summary>
-    /// The end of __tcp_retransmit_skb() for a packet that went: RETRANS_CB, when the program set
-    /// its flag, with the packet's first sequence number, its segment count and the transmit result (0).
+    /// The end of __tcp_retransmit_skb() for a packet it tried: RETRANS_CB, when the program set
+    /// its flag, with the packet's first sequence number, its segment count and the transmit
+    /// result (0 sent, <see cref="TransmitDropped"/> refused by the host's qdisc).
     /// </summary>
-    private void RetransCallback(SequenceNumber start, int segments)
+    private void RetransCallback(SequenceNumber start, int segments, int result = 0)
     {
         if (FlagSet(SockOpsCallbackFlags.Retrans))
         {
-            CallSockOps(SockOp.RetransCb, start.Value, (uint)segments, 0);
+            CallSockOps(SockOp.RetransCb, start.Value, (uint)segments, (uint)result);
         }
     }
 
@@ -289,6 +299,11 @@ public sealed partial class TcpConnection
     {
         if (!RetransmitSegment(index, cause, CurrentMss(), packetContinues: false, morePacket: false))
         {
+            if (Stack.Host.QdiscDropsAll)
+            {
+                RetransCallback(_rtx[index].Start, 1, TransmitDropped);
+            }
+
             return false;
         }
 
@@ -307,6 +322,11 @@ public sealed partial class TcpConnection
     /// </summary>
     private bool RetransmitSegment(int index, RetransmissionCause cause, int mss, bool packetContinues, bool morePacket)
     {
+        if (QdiscRefuses())
+        {
+            return false;
+        }
+
         // __tcp_retransmit_skb(): what may go is the current MSS (less than the segment when a
         // program has reserved option space since it was sent) within the window left from the
         // segment's start; with none left, only the first unacknowledged segment goes, as a probe.

@@ -111,8 +111,9 @@ public sealed partial class TcpConnection
             return;
         }
 
-        // Linux tcp_send_probe0().
-        WriteWakeup();
+        // Linux tcp_send_probe0(): a probe the host's qdisc refused is tried again after
+        // TCP_RESOURCE_PROBE_INTERVAL, without backoff; either wait ends with the user timeout.
+        var refused = WriteWakeup();
         if (PacketsOut > 0 || !HasUnsentData)
         {
             ProbesOut = 0;
@@ -122,17 +123,21 @@ public sealed partial class TcpConnection
         }
 
         ProbesOut++;
-        Backoff = Math.Min(Backoff + 1, Settings.Retries2);
-        _persistTimer.ArmAfter(ProbeInterval);
+        if (!refused)
+        {
+            Backoff = Math.Min(Backoff + 1, Settings.Retries2);
+        }
+
+        _persistTimer.ArmAfter(ClampProbeToUserTimeout(refused ? ResourceProbeInterval : ProbeInterval));
         ReportVariables();
     }
 
     /// <summary>
     /// Linux tcp_write_wakeup(): if the window has room, as much new data as it admits; otherwise
     /// an ACK with the already acknowledged sequence number SND.UNA - 1, which the peer must answer
-    /// with an ACK carrying its window (tcp_xmit_probe_skb()).
+    /// with an ACK carrying its window (tcp_xmit_probe_skb()). True when the host's qdisc refused it.
     /// </summary>
-    private void WriteWakeup()
+    private bool WriteWakeup()
     {
         var room = SendWindowEnd - SndNxt;
         if (_bytesWritten > _streamNext && room > 0)
@@ -140,11 +145,16 @@ public sealed partial class TcpConnection
             var mss = CurrentMss();
             var length = (int)Math.Min(Math.Min(room, mss), _writeQueue.HeadEnd(_streamNext) - _streamNext);
             _writeQueue.PushProbe(_streamNext, _streamNext + length);
-            SendNewSegment(mss, length, packetContinues: false, Nagle.Push, out _);
-            return;
+            return !SendNewSegment(mss, length, packetContinues: false, Nagle.Push, out _) && Stack.Host.QdiscDropsAll;
+        }
+
+        if (QdiscRefuses())
+        {
+            return true;
         }
 
         Transmit(SndUna - 1, 0, _streamNext, TcpFlags.Ack);
+        return false;
     }
 
     /// <summary>
@@ -186,7 +196,13 @@ public sealed partial class TcpConnection
             return;
         }
 
-        WriteWakeup();
+        // A probe the host's qdisc refused is tried again after TCP_RESOURCE_PROBE_INTERVAL, uncounted.
+        if (WriteWakeup())
+        {
+            _keepAliveTimer.ArmAfter(ResourceProbeInterval);
+            return;
+        }
+
         ProbesOut++;
         _keepAliveTimer.ArmAfter(Settings.KeepAliveInterval);
     }

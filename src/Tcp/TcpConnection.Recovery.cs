@@ -241,6 +241,11 @@ public sealed partial class TcpConnection : ILostSegmentObserver
     {
         if (ece)
         {
+            if (CaState < CaState.Cwr)
+            {
+                Statistics.EcnReductions++;
+            }
+
             EnterCwr();
         }
 

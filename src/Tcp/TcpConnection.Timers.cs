@@ -107,7 +107,13 @@ public sealed partial class TcpConnection
         Observer?.OnRetransmissionTimeout(this, Retransmits);
         EnterLoss();
         UpdateRtoStats();
-        RetransmitOneSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout);
+        if (!RetransmitOneSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout) && Stack.Host.QdiscDropsAll)
+        {
+            // The host's qdisc refused it: the next try comes after TCP_RESOURCE_PROBE_INTERVAL, no backoff.
+            ArmRetransmitTimer(ResourceProbeInterval);
+            return;
+        }
+
         BackOffRetransmitTimer();
     }
 

@@ -67,6 +67,15 @@ public sealed partial class ScriptRunner
                 continue;
             }
 
+            // Another root qdisc, or none: no fq pacing, and with pfifo limit 0 every packet the
+            // host sends is a local drop (NET_XMIT_DROP) until the qdisc is replaced or deleted.
+            if (QdiscCommand().Match(command) is { Success: true } qdisc)
+            {
+                _stack.Settings = _stack.Settings with { Pacing = false };
+                _stack.Host.QdiscDropsAll = qdisc.Groups["drop"].Success;
+                continue;
+            }
+
             // ip tcp_metrics flush: the Fast Open cookies and MSS learnt per server are forgotten.
             if (command.Contains("ip tcp_metrics flush", StringComparison.Ordinal))
             {
@@ -224,4 +233,7 @@ public sealed partial class ScriptRunner
 
     [GeneratedRegex(@"^tc qdisc (?:add|replace) dev tun0 root fq(?:\s|$)")]
     private static partial Regex FqQdisc();
+
+    [GeneratedRegex(@"^tc qdisc (?:(?:add|replace) dev tun0 root (?:(?<drop>pfifo limit 0)|pfifo(?: limit [1-9][0-9]*)?|pfifo_fast)|del(?:ete)? dev tun0 root)(?:\s.*)?$")]
+    private static partial Regex QdiscCommand();
 }

@@ -137,6 +137,7 @@ public sealed partial class ScriptRunner
                 switch (scriptEvent)
                 {
                     case ShellEvent shell:
+                        WaitUntilStart(shell.Time);
                         RunShell(shell);
                         break;
                     case PacketEvent { Inbound: true } inbound:

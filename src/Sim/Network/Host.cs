@@ -10,6 +10,15 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
 
     private ushort _nextIpId;
 
+    /// <summary>
+    /// The host's root qdisc takes nothing (<c>tc qdisc add dev DEV root pfifo limit 0</c>): every
+    /// packet it sends is dropped before its interface, and its transport is told so (NET_XMIT_DROP).
+    /// </summary>
+    public bool QdiscDropsAll { get; set; }
+
+    /// <summary>Packets the host's own qdisc dropped (<see cref="QdiscDropsAll"/>).</summary>
+    public long PacketsDroppedByQdisc { get; private set; }
+
     /// <summary>Sends a packet on the interface that leads to its destination, numbering its IP identification field.</summary>
     public void Send(Packet packet)
     {
@@ -19,7 +28,19 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
         }
 
         packet.IpId = _nextIpId++;
+        if (QdiscDropsAll)
+        {
+            DropInQdisc(packet);
+            return;
+        }
+
         Forward(packet);
+    }
+
+    private void DropInQdisc(Packet packet)
+    {
+        PacketsDroppedByQdisc++;
+        Pool.Return(packet);
     }
 
     /// <summary>
@@ -32,6 +53,12 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
         if (via is null)
         {
             DropUnroutable(packet);
+            return;
+        }
+
+        if (QdiscDropsAll)
+        {
+            DropInQdisc(packet);
             return;
         }
 
