@@ -1,0 +1,208 @@
+using NetSim.Sim.Network;
+using NetSim.Tcp.Congestion;
+using NetSim.Tcp.Hooks;
+
+namespace NetSim.Tcp;
+
+/// <summary>
+/// Retransmission as __tcp_retransmit_skb() sends it: the lost segments of one packet again as
+/// one TSO packet, a timeout's or a loss probe's single segment, each cut to the current MSS or
+/// joined with those after it, and RETRANS_CB once per packet tried.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    /// <summary>
+    /// tcp_xmit_retransmit_queue(): the lost segments from <paramref name="index"/> that went in one
+    /// packet go again as one TSO packet, as many as cwnd (without tcp_cwnd_test()'s halving) and
+    /// the TSO size allow (__tcp_retransmit_skb() cuts the skb there, at the current MSS it asks
+    /// for once); returns the segments sent. RETRANS_CB follows the packet, once, with its segment count.
+    /// </summary>
+    private int RetransmitPacket(int index, int mssNow)
+    {
+        var cause = CaState == CaState.Loss ? _lossCause : RetransmissionCause.FastRetransmit;
+        var count = _rtx.LostRun(index, (int)Math.Min(Window.Cwnd - PacketsInFlight, TsoSegments(mssNow)));
+        var mss = CurrentMss();
+        var sent = 0;
+        while (sent < count && RetransmitSegment(index + sent, cause, mss, sent > 0, sent < count - 1))
+        {
+            sent++;
+        }
+
+        if (sent > 0)
+        {
+            RetransCallback(_rtx[index].Start, sent);
+        }
+        else if (Stack.Host.QdiscDropsAll)
+        {
+            RetransCallback(_rtx[index].Start, count, TransmitDropped);
+        }
+
+        return sent;
+    }
+
+    /// <summary>
+    /// The end of __tcp_retransmit_skb() for a packet it tried: RETRANS_CB, when the program set
+    /// its flag, with the packet's first sequence number, its segment count and the transmit
+    /// result (0 sent, <see cref="TransmitDropped"/> refused by the host's qdisc).
+    /// </summary>
+    private void RetransCallback(SequenceNumber start, int segments, int result = 0)
+    {
+        if (FlagSet(SockOpsCallbackFlags.Retrans))
+        {
+            CallSockOps(SockOp.RetransCb, start.Value, (uint)segments, (uint)result);
+        }
+    }
+
+    /// <summary>
+    /// tcp_retransmit_skb() of one segment at the current MSS (a timeout's head, a loss probe),
+    /// RETRANS_CB after it; false as <see cref="RetransmitSegment"/>.
+    /// </summary>
+    private bool RetransmitOneSegment(int index, RetransmissionCause cause)
+    {
+        if (!RetransmitSegment(index, cause, CurrentMss(), packetContinues: false, morePacket: false))
+        {
+            if (Stack.Host.QdiscDropsAll)
+            {
+                RetransCallback(_rtx[index].Start, 1, TransmitDropped);
+            }
+
+            return false;
+        }
+
+        RetransCallback(_rtx[index].Start, 1);
+        return true;
+    }
+
+    /// <summary>
+    /// Linux tcp_retransmit_skb() and __tcp_retransmit_skb() for one segment of a packet: resends
+    /// it at <paramref name="mss"/>, the current MSS. A loss probe goes through
+    /// __tcp_retransmit_skb() alone, so it is not counted in retrans_out. False (-EAGAIN) when the
+    /// segment lies beyond a window the peer has shrunk and is not the first unacknowledged one.
+    /// <paramref name="packetContinues"/> and <paramref name="morePacket"/>: segments of the same
+    /// TSO packet went before it and follow it; the last of several carries the PSH
+    /// __tcp_transmit_skb() forces on the packet, and all carry the header options of the first.
+    /// </summary>
+    private bool RetransmitSegment(int index, RetransmissionCause cause, int mss, bool packetContinues, bool morePacket)
+    {
+        if (QdiscRefuses())
+        {
+            return false;
+        }
+
+        // __tcp_retransmit_skb(): what may go is the current MSS (less than the segment when a
+        // program has reserved option space since it was sent) within the window left from the
+        // segment's start; with none left, only the first unacknowledged segment goes, as a probe.
+        // A longer segment is cut to it (tcp_fragment()), the rest staying queued as a segment of
+        // its own; a shorter one takes in those after it (tcp_retrans_try_collapse()).
+        var availableWindow = SendWindowEnd - _rtx[index].Start;
+        if (availableWindow <= 0)
+        {
+            if (_rtx[index].Start != SndUna)
+            {
+                return false;
+            }
+
+            availableWindow = mss;
+        }
+
+        var length = mss;
+        if (length > availableWindow)
+        {
+            length = availableWindow / mss * mss;
+            length = length == 0 ? availableWindow : length;
+        }
+
+        if (_rtx[index].PayloadLength > length)
+        {
+            _rtx.Split(index, length);
+        }
+        else
+        {
+            CollapseRetransmission(index, Math.Min(availableWindow, mss));
+        }
+
+        _rtx.SetEndsPacket(index, !morePacket);
+        ref var segment = ref _rtx[index];
+        var psh = segment.Psh || (packetContinues && !morePacket);
+        var flags = (segment.Syn ? TcpFlags.Syn : TcpFlags.Ack) | (segment.Fin ? TcpFlags.Fin : TcpFlags.None) | (psh ? TcpFlags.Psh : TcpFlags.None);
+        if (State != TcpState.SynSent && segment.Syn)
+        {
+            flags |= TcpFlags.Ack;
+        }
+
+        var nothingInFlight = PacketsInFlight == 0;
+        _rate.SkbSent(ref segment, PacketsOut, PacketsInFlight, Counts, Simulation.Now);
+        Transmit(segment.Start, segment.PayloadLength, segment.StreamOffset, flags, continuesPacket: packetContinues);
+        if (segment.PayloadLength > 0)
+        {
+            OnDataSent(nothingInFlight);
+        }
+
+        if (_retransStamp == Sim.Kernel.SimTime.Zero)
+        {
+            _retransStamp = segment.FirstSent;
+        }
+
+        if (cause != RetransmissionCause.LossProbe)
+        {
+            NoteRetransmissionForUndo();
+        }
+
+        var start = segment.Start;
+        var sequenceLength = segment.SequenceLength;
+        if (cause == RetransmissionCause.LossProbe)
+        {
+            _rtx.MarkProbed(index, Simulation.Now);
+        }
+        else
+        {
+            _rtx.MarkRetransmitted(index, Simulation.Now);
+        }
+
+        Statistics.TotalRetransmissions++;
+        Statistics.BytesRetransmitted += segment.PayloadLength;
+        if (cause == RetransmissionCause.FastRetransmit)
+        {
+            Statistics.FastRetransmits++;
+        }
+
+        // Linux tcp_xmit_retransmit_queue(): retransmitting the head restarts the RTO, unless the
+        // reordering timer holds the retransmission timer.
+        if (index == 0 && cause != RetransmissionCause.LossProbe && !ReorderingTimerPending)
+        {
+            ArmRetransmitTimer();
+        }
+
+        Observer?.OnRetransmission(this, start, sequenceLength, cause);
+        return true;
+    }
+
+    /// <summary>
+    /// Linux tcp_retrans_try_collapse() (sysctl tcp_retrans_collapse, on by default): while the
+    /// segment being retransmitted is shorter than <paramref name="space"/> (the MSS within the
+    /// window left from its start), the next sent segment joins it if it is not SACKed, fits in
+    /// what is left and ends inside the peer's window. A SYN takes in nothing, nor does a segment
+    /// that ends a record (tcp_skb_can_collapse()).
+    /// </summary>
+    private void CollapseRetransmission(int index, int space)
+    {
+        ref var to = ref _rtx[index];
+        if (to.Syn || to.Sacked || to.PayloadLength >= space)
+        {
+            return;
+        }
+
+        space -= to.PayloadLength;
+        while (index + 1 < _rtx.Count && !to.Eor)
+        {
+            ref var next = ref _rtx[index + 1];
+            space -= next.PayloadLength;
+            if (next.Sacked || space < 0 || next.End > SendWindowEnd)
+            {
+                return;
+            }
+
+            _rtx.MergeNext(index);
+        }
+    }
+}
