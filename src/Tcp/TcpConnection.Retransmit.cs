@@ -86,6 +86,7 @@ public sealed partial class TcpConnection
     {
         if (QdiscRefuses())
         {
+            _rtx.MarkRetransmissionTried(index);
             return false;
         }
 

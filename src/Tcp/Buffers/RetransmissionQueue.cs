@@ -522,6 +522,12 @@ public sealed class RetransmissionQueue
         RetransOut++;
     }
 
+    /// <summary>
+    /// A retransmission of the segment was tried and refused by the host's qdisc: as
+    /// __tcp_retransmit_skb() marks it regardless (TCPCB_EVER_RETRANS), its ACK gives no RTT sample.
+    /// </summary>
+    public void MarkRetransmissionTried(int index) => this[index].EverRetransmitted = true;
+
     /// <summary>A loss probe resent the segment: it is retransmitted for Karn's rule and RACK, but not counted in retrans_out.</summary>
     public void MarkProbed(int index, SimTime now)
     {
