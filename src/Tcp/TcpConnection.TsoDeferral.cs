@@ -8,8 +8,9 @@ namespace NetSim.Tcp;
 /// windows let go only in part waits for the next ACK to open them further, so that the sender
 /// builds bigger TSO packets, while the sender has written within the last millisecond and that
 /// ACK is due within min(1 ms, srtt/2). It goes at once when a full TSO packet, the whole skb
-/// (more data queued behind it), or a tcp_tso_win_divisor-th of the window (a third) fits, in
-/// recovery, and when it ends a record or carries the FIN.
+/// (more data queued behind it), or a tcp_tso_win_divisor-th of the window (a third) fits, and in
+/// recovery; an skb the windows would take whole, waiting only for more of the application's
+/// data, goes at once if it ends a record or carries the FIN.
 /// </summary>
 public sealed partial class TcpConnection
 {
