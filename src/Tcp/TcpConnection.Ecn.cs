@@ -271,17 +271,20 @@ public sealed partial class TcpConnection
     /// <summary>
     /// Linux tcp_enter_cwr(): ECE on an ACK in Open or Disorder (RFC 3168 §6.1.2), or the host's
     /// own qdisc refusing a segment, reduces the window once (ssthresh from the algorithm, PRR
-    /// towards it) without any retransmission.
+    /// towards it) without any retransmission. Returns whether it did (not already in CWR, Recovery or Loss).
     /// </summary>
-    private void EnterCwr()
+    private bool EnterCwr()
     {
         _priorSsthresh = 0;
-        if (CaState < CaState.Cwr)
+        if (CaState >= CaState.Cwr)
         {
-            _undoMarker = null;
-            InitCwndReduction();
-            SetCaState(CaState.Cwr);
+            return false;
         }
+
+        _undoMarker = null;
+        InitCwndReduction();
+        SetCaState(CaState.Cwr);
+        return true;
     }
 
     /// <summary>

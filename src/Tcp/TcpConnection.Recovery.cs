@@ -239,14 +239,9 @@ public sealed partial class TcpConnection : ILostSegmentObserver
     /// <summary>Linux tcp_try_to_open(): an ECN echo reduces the window through CWR; otherwise Open, or Disorder while segments are SACKed (tcp_try_keep_open()).</summary>
     private void TryToOpen(bool ece)
     {
-        if (ece)
+        if (ece && EnterCwr())
         {
-            if (CaState < CaState.Cwr)
-            {
-                Statistics.EcnReductions++;
-            }
-
-            EnterCwr();
+            Statistics.EcnReductions++;
         }
 
         if (CaState != CaState.Cwr)

@@ -14,13 +14,29 @@ public sealed partial class TcpConnection
     /// <summary>
     /// tcp_xmit_retransmit_queue(): the lost segments from <paramref name="index"/> that went in one
     /// packet go again as one TSO packet, as many as cwnd (without tcp_cwnd_test()'s halving) and
-    /// the TSO size allow (__tcp_retransmit_skb() cuts the skb there, at the current MSS it asks
-    /// for once); returns the segments sent. RETRANS_CB follows the packet, once, with its segment count.
+    /// the TSO size allow (__tcp_retransmit_skb() cuts the skb there); returns the segments sent.
     /// </summary>
     private int RetransmitPacket(int index, int mssNow)
     {
         var cause = CaState == CaState.Loss ? _lossCause : RetransmissionCause.FastRetransmit;
         var count = _rtx.LostRun(index, (int)Math.Min(Window.Cwnd - PacketsInFlight, TsoSegments(mssNow)));
+        return RetransmitRun(index, count, cause);
+    }
+
+    /// <summary>
+    /// tcp_retransmit_skb() of one segment (a timeout's head, a loss probe); false as
+    /// <see cref="RetransmitSegment"/>.
+    /// </summary>
+    private bool RetransmitOneSegment(int index, RetransmissionCause cause) => RetransmitRun(index, 1, cause) > 0;
+
+    /// <summary>
+    /// __tcp_retransmit_skb() for the <paramref name="count"/> segments from
+    /// <paramref name="index"/> as one packet, at the current MSS it asks for once; returns the
+    /// segments sent. RETRANS_CB follows the packet, once, with its segment count, and with the
+    /// error when the host's qdisc refused it.
+    /// </summary>
+    private int RetransmitRun(int index, int count, RetransmissionCause cause)
+    {
         var mss = CurrentMss();
         var sent = 0;
         while (sent < count && RetransmitSegment(index + sent, cause, mss, sent > 0, sent < count - 1))
@@ -51,26 +67,6 @@ public sealed partial class TcpConnection
         {
             CallSockOps(SockOp.RetransCb, start.Value, (uint)segments, (uint)result);
         }
-    }
-
-    /// <summary>
-    /// tcp_retransmit_skb() of one segment at the current MSS (a timeout's head, a loss probe),
-    /// RETRANS_CB after it; false as <see cref="RetransmitSegment"/>.
-    /// </summary>
-    private bool RetransmitOneSegment(int index, RetransmissionCause cause)
-    {
-        if (!RetransmitSegment(index, cause, CurrentMss(), packetContinues: false, morePacket: false))
-        {
-            if (Stack.Host.QdiscDropsAll)
-            {
-                RetransCallback(_rtx[index].Start, 1, TransmitDropped);
-            }
-
-            return false;
-        }
-
-        RetransCallback(_rtx[index].Start, 1);
-        return true;
     }
 
     /// <summary>

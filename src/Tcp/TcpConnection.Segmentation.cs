@@ -166,12 +166,12 @@ public sealed partial class TcpConnection
     /// </summary>
     private int SendNewPacket(int mssNow, int quota, Nagle nonagle, bool pushOne)
     {
-        var limit = PacketLimit(mssNow, quota, nonagle);
+        var skbLength = _writeQueue.HeadEnd(_streamNext) - _streamNext;
+        var limit = PacketLimit(mssNow, quota, nonagle, skbLength);
         var sent = 0;
 
         // No whole segment of the skb fits in the peer's window (tcp_snd_wnd_test()).
         _rwndLimited |= limit <= 0;
-        var skbLength = _writeQueue.HeadEnd(_streamNext) - _streamNext;
         if (limit > 0 && !pushOne && skbLength > mssNow && TsoShouldDefer(mssNow, skbLength))
         {
             return 0;
@@ -187,15 +187,15 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// The bytes of the head skb that leave now as one packet: one segment when the skb holds no more
-    /// (tcp_init_tso_segs()); otherwise tcp_mss_split_point() with the segments cwnd leaves room for,
+    /// The bytes of the head skb (<paramref name="skbLength"/> of them) that leave now as one
+    /// packet: one segment when the skb holds no more (tcp_init_tso_segs()); otherwise
+    /// tcp_mss_split_point() with the segments cwnd leaves room for,
     /// at most the TSO size: the whole allowance when the window admits it and more data follows
     /// the skb, else what the window admits of the skb, less a last partial segment Nagle holds
     /// back. Nothing (0) when the window cannot take the skb's first segment whole (tcp_snd_wnd_test()).
     /// </summary>
-    private int PacketLimit(int mssNow, int quota, Nagle nonagle)
+    private int PacketLimit(int mssNow, int quota, Nagle nonagle, long skbLength)
     {
-        var skbLength = _writeQueue.HeadEnd(_streamNext) - _streamNext;
         if (skbLength <= mssNow)
         {
             return skbLength > 0 ? (int)skbLength : mssNow;

@@ -370,7 +370,6 @@ public sealed class TcpStack : IPacketHandler
         reset.SequenceNumber = seq.Value;
         reset.AcknowledgmentNumber = withAck ? ack.Value : 0;
         reset.Flags = TcpFlags.Rst | (withAck ? TcpFlags.Ack : TcpFlags.None);
-        reset.Window = 0;
         Host.Send(reset);
     }
 
