@@ -28,9 +28,11 @@ public static class HtmlReport
 
         if (hosts is not null)
         {
-            Table(html, "Hosts", ["host", "connects", "no free port", "accepted", "TIME-WAIT peak", "TIME-WAIT at end", "taken over", "reopened"],
+            Table(html, "Hosts", ["host", "connects", "no free port", "accepted", "TIME-WAIT peak", "TIME-WAIT at end", "taken over", "reopened",
+                    "SYN cookies sent", "cookies back", "SYNs dropped"],
                 hosts.Select(h => (IReadOnlyList<string>)[h.Host, Number(h.ActiveOpens), Number(h.PortsExhausted), Number(h.PassiveOpens),
-                    Number(h.TimeWaitPeak), Number(h.TimeWaitAtEnd), Number(h.TimeWaitTakenOver), Number(h.TimeWaitReopened)]));
+                    Number(h.TimeWaitPeak), Number(h.TimeWaitAtEnd), Number(h.TimeWaitTakenOver), Number(h.TimeWaitReopened),
+                    Number(h.SynCookiesSent), Number(h.SynCookiesReceived), Number(h.RequestQueueDrops + h.ListenOverflows)]));
         }
 
         Figures(html, figures, pathOf);

@@ -144,7 +144,12 @@ public static class ScenarioRunner
             s.Value.TimeWaitPeak,
             s.Value.TimeWaitSockets,
             s.Value.TimeWaitRecycled,
-            s.Value.TimeWaitReopened)).ToList();
+            s.Value.TimeWaitReopened,
+            s.Value.SynCookiesSent,
+            s.Value.SynCookiesReceived,
+            s.Value.SynCookiesFailed,
+            s.Value.RequestQueueFullDrops,
+            s.Value.ListenOverflows)).ToList();
         Table("hosts.csv", hosts);
         var clients = built.Flows
             .Where(f => f.Sender is RequestResponseClient)

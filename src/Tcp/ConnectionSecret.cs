@@ -25,7 +25,7 @@ internal readonly struct ConnectionSecret(ulong key0, ulong key1)
     public static SequenceNumber Scale(uint sequence, long nowNanoseconds) => new(unchecked(sequence + (uint)(nowNanoseconds >> 6)));
 
     /// <summary>The finaliser of SplitMix64: every input bit flips about half of the output bits.</summary>
-    private static ulong Mix(ulong z)
+    internal static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;

@@ -18,12 +18,7 @@ public sealed partial class TcpConnection
     /// </summary>
     internal void AcceptSyn(Packet syn, SequenceNumber iss)
     {
-        IsFullSocket = false;
-        State = TcpState.SynReceived;
-        Irs = new SequenceNumber(syn.SequenceNumber);
-        RcvNxt = Irs + 1;
-        _rcvWup = RcvNxt;
-        TakeFirstHopMss();
+        BeginPassiveOpen(new SequenceNumber(syn.SequenceNumber));
         SetPeerMss(syn.MssOption);
         NegotiateWindowScaling(syn, Settings.WindowScaling);
         NegotiateTimestamps(syn, Settings.Timestamps);
@@ -39,6 +34,7 @@ public sealed partial class TcpConnection
         var (fastOpen, offer) = Listener!.TryFastOpen(syn);
         if (!fastOpen)
         {
+            EnterRequestQueue();
             Rto = InitialTimeout();
         }
 
@@ -56,6 +52,17 @@ public sealed partial class TcpConnection
         _handshakeFastOpen = null;
         _synBeingAnswered = null;
         ArmRetransmitTimer();
+    }
+
+    /// <summary>A request socket in SYN-RECEIVED for the peer's ISN <paramref name="irs"/>, its route's MSS taken.</summary>
+    private void BeginPassiveOpen(SequenceNumber irs)
+    {
+        IsFullSocket = false;
+        State = TcpState.SynReceived;
+        Irs = irs;
+        RcvNxt = Irs + 1;
+        _rcvWup = RcvNxt;
+        TakeFirstHopMss();
     }
 
     /// <summary>RFC 9293 §3.10.7.3 and Linux tcp_rcv_synsent_state_process().</summary>
@@ -217,6 +224,7 @@ public sealed partial class TcpConnection
 
     private void CompletePassiveOpen(Packet packet)
     {
+        LeaveRequestQueue();
         if (Listener is { } listener)
         {
             BecomeFullSocket(listener);
@@ -255,8 +263,9 @@ public sealed partial class TcpConnection
         _sndWl1 = new SequenceNumber(packet.SequenceNumber);
         _sndWl2 = SndUna;
 
-        // Linux tcp_synack_rtt_meas(): the SYN-ACK's RTT from its send time, or, if it was retransmitted, from the echoed timestamp.
-        if ((synAck.EverRetransmitted ? TimestampRtt(packet) : Simulation.Now - synAck.FirstSent) is { } synAckRtt)
+        // Linux tcp_synack_rtt_meas(): the SYN-ACK's RTT from its send time, or, if it was
+        // retransmitted or sent for a cookie, from the echoed timestamp.
+        if ((synAck.EverRetransmitted || _synAckFromCookie ? TimestampRtt(packet) : Simulation.Now - synAck.FirstSent) is { } synAckRtt)
         {
             AddRttSample(synAckRtt, synAckRtt, ackMaybeDelayed: false);
         }

@@ -79,14 +79,16 @@ public sealed partial class TcpConnection
             return;
         }
 
-        var length = ReserveOptionSpace(packet, _synBeingAnswered, remaining, 0);
+        // bpf_skops_hdr_opt_len()'s synack_type: a cookie's SYN-ACK says so.
+        var synAckType = _answeringWithCookie ? SynAckCookie : 0;
+        var length = ReserveOptionSpace(packet, _synBeingAnswered, remaining, synAckType);
         if (length == 0)
         {
             return;
         }
 
         var segment = _headerSegment.For(packet, _synBeingAnswered, length, outgoing: false);
-        CallSockOps(SockOp.WriteHdrOptCb, 0, segment: segment);
+        CallSockOps(SockOp.WriteHdrOptCb, synAckType, segment: segment);
         packet.ExtraOptions[segment.Written..length].Fill((byte)TcpOptionKind.Nop);
         packet.ExtraOptionsLength = length;
         packet.WrittenExtraOptions.CopyTo(_packetOptions ??= new byte[Packet.MaxOptionBytes]);

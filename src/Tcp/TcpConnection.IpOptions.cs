@@ -112,9 +112,10 @@ public sealed partial class TcpConnection
     /// copies inet->tos, and the SYN-ACK carries it), user_mss (tcp_conn_request()), the window clamp
     /// (tcp_openreq_init_rwin() reads the listener's), save_syn, and with it the SYN's IP and TCP
     /// headers as they were on the wire (tcp_reqsk_record_syn()). The simulator has no link layer,
-    /// so mode 2 keeps the same headers as mode 1.
+    /// so mode 2 keeps the same headers as mode 1. A request answered with a cookie, and the child
+    /// its cookie rebuilds, have no SYN to keep (null <paramref name="syn"/>).
     /// </summary>
-    internal void InheritFromListener(TcpConnection listener, Packet syn)
+    internal void InheritFromListener(TcpConnection listener, Packet? syn)
     {
         Tos = listener.Tos;
         UserMss = listener.UserMss;
@@ -124,7 +125,7 @@ public sealed partial class TcpConnection
         UserTimeout = listener.UserTimeout;
         SaveSyn = listener.SaveSyn;
         InheritSocketLevelOptions(listener);
-        if (SaveSyn > 0)
+        if (SaveSyn > 0 && syn is not null)
         {
             SavedSyn = WireEncoder.Encode(syn);
         }

@@ -309,7 +309,7 @@ public sealed partial class TcpConnection
         if (syn ? (synAck ? TimestampsAgreed : Settings.Timestamps) : TimestampsAgreed)
         {
             packet.HasTimestamps = true;
-            packet.TsVal = TsNow;
+            packet.TsVal = _answeringWithCookie ? _synCookieTsVal : TsNow;
             packet.TsEcr = syn && !synAck && !_tsRecentValid ? 0 : _tsRecent;
         }
 

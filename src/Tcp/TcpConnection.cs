@@ -513,9 +513,14 @@ public sealed partial class TcpConnection
     /// reply in segments when the program gives one. The segment is the MSS less the timestamps
     /// option when the peer's SYN already agreed to it (tcp_openreq_init_rwin()); a SYN's is the full MSS.
     /// </summary>
-    private void InitReceiveWindow()
+    private void InitReceiveWindow() => InitReceiveWindow(AdvertisedMss - (TimestampsAgreed ? TimestampsOptionBytes : 0), askProgram: true);
+
+    /// <summary>
+    /// tcp_select_initial_window(): the buffer's space (at most the clamp) in whole segments of
+    /// <paramref name="segment"/> bytes, at most what RWND_INIT asks for when <paramref name="askProgram"/>.
+    /// </summary>
+    private void InitReceiveWindow(int segment, bool askProgram)
     {
-        var segment = AdvertisedMss - (TimestampsAgreed ? TimestampsOptionBytes : 0);
         ClampInitialWindow();
         long space = Math.Min(_receiveBuffer.Capacity, WindowClamp);
         if (space > segment)
@@ -525,7 +530,7 @@ public sealed partial class TcpConnection
 
         space = Math.Min(space, ushort.MaxValue);
 
-        var segments = CallSockOps(SockOp.RwndInit);
+        var segments = askProgram ? CallSockOps(SockOp.RwndInit) : 0;
         if (segments > 0)
         {
             space = Math.Min(space, (long)segments * segment);
@@ -596,6 +601,7 @@ public sealed partial class TcpConnection
     private void EnterClosed(bool activeReset = false)
     {
         EndFastOpenRequest(reset: false);
+        LeaveRequestQueue();
         SetState(TcpState.Closed);
 
         // tcp_close() and tcp_disconnect() move to CLOSE (STATE_CB) before the RST leaves, so a

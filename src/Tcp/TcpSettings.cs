@@ -310,6 +310,13 @@ public sealed record TcpSettings
     /// <summary>Listen backlog when the application gives none (Linux SOMAXCONN = 4096).</summary>
     public int ListenBacklog { get; init; } = 4096;
 
+    /// <summary>
+    /// SYN cookies (Linux tcp_syncookies): 0 never, so a SYN that finds the listener's request
+    /// queue over its backlog is dropped; 1 (the default) a cookie instead of a request in that
+    /// case; 2 a cookie for every SYN.
+    /// </summary>
+    public int SynCookies { get; init; } = 1;
+
     /// <summary>Disables Nagle's algorithm (RFC 9293 §3.7.4) like TCP_NODELAY.</summary>
     public bool NoDelay { get; init; }
 
