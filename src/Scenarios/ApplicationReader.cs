@@ -9,7 +9,7 @@ namespace NetSim.Scenarios;
 /// <summary>
 /// Reads a flow's <c>app</c>: <c>bulk</c> (<c>bytes</c>), <c>onoff</c> (<c>on</c>, <c>off</c>,
 /// <c>rate</c>, <c>bytes</c>) or <c>request_response</c> (<c>request</c>, <c>response</c>,
-/// <c>think</c>, <c>requests</c>, <c>fast_open</c>, <c>connection</c>, <c>close</c>). A period is a duration (constant) or a map
+/// <c>think</c>, <c>requests</c>, <c>fast_open</c>, <c>connection</c>, <c>close</c>, <c>connections</c>). A period is a duration (constant) or a map
 /// <c>{distribution: exponential | pareto | constant, mean: 1s, shape: 1.5}</c>.
 /// </summary>
 internal static class ApplicationReader
@@ -46,7 +46,13 @@ internal static class ApplicationReader
                 var think = Period(app, "think", required: false) ?? PeriodDistribution.Fixed(SimTime.Zero);
                 var fastOpen = app.Boolean("fast_open") ?? false;
                 var perRequest = ConnectionPerRequest(app);
-                return new RequestResponseApplicationSpec(request, response, think, (int?)requests, fastOpen, perRequest, ServerCloses(app, perRequest));
+                var connections = app.Integer("connections") ?? 1;
+                if (connections is <= 0 or > 100_000)
+                {
+                    throw app.Error("connections", "must be a whole number from 1 to 100000 (exchange loops running side by side)");
+                }
+
+                return new RequestResponseApplicationSpec(request, response, think, (int?)requests, fastOpen, perRequest, ServerCloses(app, perRequest), (int)connections);
             default:
                 throw app.Error("type", $"unknown application '{type}'{YamlMap.DidYouMean(type, Types)} (valid: {string.Join(", ", Types)})");
         }

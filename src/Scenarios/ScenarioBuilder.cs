@@ -115,17 +115,29 @@ public static class ScenarioBuilder
                 },
                 new SinkApplication(to, port, flow.Tcp, flow.Name)),
             RequestResponseApplicationSpec exchange => (
-                new RequestResponseClient(from, destination, port, FastOpenTcp(flow.Tcp, exchange), flow.Name, exchange.RequestBytes, exchange.ResponseBytes, exchange.Think, random)
-                {
-                    Start = flow.Start, Stop = flow.Stop, Requests = exchange.Requests, FastOpen = exchange.FastOpen,
-                    ConnectionPerRequest = exchange.ConnectionPerRequest, ServerCloses = exchange.ServerCloses,
-                },
+                RequestClients(flow, exchange, from, destination, port, random),
                 new RequestResponseServer(to, port, FastOpenTcp(flow.Tcp, exchange), exchange.RequestBytes, exchange.ResponseBytes, flow.Name)
                 {
                     FastOpen = exchange.FastOpen, ClosesAfterResponse = exchange.ServerCloses,
                 }),
             _ => throw new InvalidOperationException($"no applications for {flow.App}"),
         };
+    }
+
+    /// <summary>
+    /// A request/response flow's client, or with <c>connections: N</c> N of them side by side,
+    /// each making <c>requests</c> exchanges of its own; their think times come from the flow's one stream.
+    /// </summary>
+    private static IRequestClient RequestClients(FlowSpec flow, RequestResponseApplicationSpec exchange, TcpStack from, Ipv4Address destination, ushort port, System.Random random)
+    {
+        RequestResponseClient Client() =>
+            new(from, destination, port, FastOpenTcp(flow.Tcp, exchange), flow.Name, exchange.RequestBytes, exchange.ResponseBytes, exchange.Think, random)
+            {
+                Start = flow.Start, Stop = flow.Stop, Requests = exchange.Requests, FastOpen = exchange.FastOpen,
+                ConnectionPerRequest = exchange.ConnectionPerRequest, ServerCloses = exchange.ServerCloses,
+            };
+
+        return exchange.Connections == 1 ? Client() : new ParallelRequestClients([.. Enumerable.Range(0, exchange.Connections).Select(_ => Client())]);
     }
 
     /// <summary>An exchange with <c>fast_open</c> turns on both sides of net.ipv4.tcp_fastopen for its flow.</summary>

@@ -20,7 +20,7 @@ internal static class ScenarioFields
 
     public static readonly string[] BulkApp = ["type", "bytes"];
     public static readonly string[] OnOffApp = ["type", "on", "off", "rate", "bytes"];
-    public static readonly string[] RequestResponseApp = ["type", "request", "response", "think", "requests", "fast_open", "connection", "close"];
+    public static readonly string[] RequestResponseApp = ["type", "request", "response", "think", "requests", "fast_open", "connection", "close", "connections"];
     public static readonly string[] Period = ["distribution", "mean", "shape"];
 
     public static readonly string[] DropTailQueue = ["type", "packets", "bytes"];

@@ -152,8 +152,8 @@ public static class ScenarioRunner
             s.Value.ListenOverflows)).ToList();
         Table("hosts.csv", hosts);
         var clients = built.Flows
-            .Where(f => f.Sender is RequestResponseClient)
-            .Select(f => (Flow: f.Spec.Name, Client: (RequestResponseClient)f.Sender))
+            .Where(f => f.Sender is IRequestClient)
+            .Select(f => (Flow: f.Spec.Name, Client: (IRequestClient)f.Sender))
             .ToList();
         var requests = clients.SelectMany(c => c.Client.Completed.Select(r => new RequestRow(
                 c.Flow,

@@ -111,11 +111,22 @@ public class ScenarioErrorTests
     [InlineData("local_port_range: 1000-2000", "local_port_range", "write LOW-HIGH")]
     [InlineData("local_port_range: 3000-2000", "local_port_range", "write LOW-HIGH")]
     [InlineData("local_port_range: 3000-70000", "local_port_range", "write LOW-HIGH")]
-    public void ATimeWaitOrPortSettingLinuxWouldRefuseIsRefused(string setting, string field, string problem)
+    [InlineData("syn_cookies: 3", "syn_cookies", "as tcp_syncookies")]
+    public void AConnectionSettingLinuxWouldRefuseIsRefused(string setting, string field, string problem)
     {
         var error = Fails(Valid.Replace("flows:", $"defaults: {{ {setting} }}\nflows:"));
         Assert.Equal($"defaults.{field}", error.Field);
         Assert.Contains(problem, error.Problem);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("100001")]
+    public void ParallelConnectionsOutsideOneTo100000AreRefused(string connections)
+    {
+        var error = Fails(Valid.Replace("app: { type: bulk }", $"app: {{ type: request_response, request: 1KB, response: 1KB, connections: {connections} }}"));
+        Assert.Equal("flows[0].app.connections", error.Field);
+        Assert.Contains("from 1 to 100000", error.Problem);
     }
 
     [Fact]

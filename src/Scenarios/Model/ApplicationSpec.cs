@@ -18,4 +18,4 @@ public sealed record OnOffApplicationSpec(PeriodDistribution On, PeriodDistribut
 /// closes first, or the server with <c>close: server</c>.
 /// </summary>
 public sealed record RequestResponseApplicationSpec(long RequestBytes, long ResponseBytes, PeriodDistribution Think, int? Requests,
-    bool FastOpen = false, bool ConnectionPerRequest = false, bool ServerCloses = false) : ApplicationSpec;
+    bool FastOpen = false, bool ConnectionPerRequest = false, bool ServerCloses = false, int Connections = 1) : ApplicationSpec;

@@ -152,6 +152,7 @@ public static class ScenarioSchema
         "requests" => Integer("How many exchanges.", minimum: 1),
         "fast_open" => Bool("Open the connection with TCP Fast Open (RFC 7413): the request rides in the SYN once the client holds the server's cookie, which its first connection asks for."),
         "connection" => Choice("persistent: every exchange over one connection (default); per_request: each on a connection of its own, which the client closes once the response is in, so its sockets wait out TIME-WAIT holding their ports.", ["persistent", "per_request"]),
+        "connections" => Integer("How many clients run side by side, each its own exchange loop of `requests` exchanges over its own connections to the flow's one listener (default 1); they start together, so their SYNs reach the listener as one burst.", minimum: 1),
         "close" => Choice("With connection: per_request, which side closes first and so waits in TIME-WAIT: client (default) or server.", ["client", "server"]),
         "on" or "off" or "think" => new JsonObject
         {

@@ -19,7 +19,7 @@ namespace NetSim.Tcp.Apps;
 public sealed class RequestResponseClient(
     TcpStack stack, Ipv4Address destination, ushort port, TcpSettings settings, string name,
     long requestBytes, long responseBytes, PeriodDistribution think, System.Random random)
-    : FlowSource(stack, destination, port, settings, name)
+    : FlowSource(stack, destination, port, settings, name), IRequestClient
 {
     private readonly Func<SimTime> _think = think.Sampler(random);
     private readonly List<RequestRecord> _completed = [];
