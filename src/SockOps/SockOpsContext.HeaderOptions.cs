@@ -23,13 +23,17 @@ public sealed partial class SockOpsContext
     private SockOpsSkb? _segment;
 
     /// <summary>
-    /// skb_len (5.10): the segment's TCP header and payload; for HDR_OPT_LEN_CB, whose header is not
-    /// yet written, its payload; in the TX timestamping ops skb->len there (the IP packet at the
+    /// skb_len (5.10): the segment's TCP header and payload (in WRITE_HDR_OPT_CB the header with
+    /// the space reserved for the programs' options); for HDR_OPT_LEN_CB, whose header is not yet
+    /// written, its payload; in the TX timestamping ops skb->len there (the IP packet at the
     /// device, the payload in the write and retransmission queues).
     /// </summary>
     public uint skb_len => RequireSkbField(nameof(skb_len)) is var packet && _segment?.Length is { } length
         ? (uint)length
-        : packet is not null ? (uint)(packet.PayloadLength + (_segment!.Outgoing ? 0 : TcpHeaderBytes + packet.TcpOptionsLength)) : 0;
+        : packet is not null ? (uint)(packet.PayloadLength + (_segment!.Outgoing ? 0 : TcpHeaderBytes + packet.TcpOptionsLength + ReservedBeingWritten)) : 0;
+
+    /// <summary>In WRITE_HDR_OPT_CB, the option space HDR_OPT_LEN_CB reserved (written or not); else 0.</summary>
+    private int ReservedBeingWritten => Op == SockOp.WriteHdrOptCb && _segment is { } segment ? segment.Written + segment.Remaining : 0;
 
     /// <summary>skb_tcp_flags (5.10): the segment's TCP flags; a queued skb of the timestamping ops has ACK (TCPHDR_ACK, tcp_skb_entail()).</summary>
     public uint skb_tcp_flags => RequireSkbField(nameof(skb_tcp_flags)) is { } packet
@@ -74,10 +78,26 @@ public sealed partial class SockOpsContext
     }
 
     /// <summary>
-    /// skb_data to skb_data_end (5.10): the TCP header, options included (in WRITE_HDR_OPT_CB, the
-    /// kernel's options only); empty when there is no segment or its header is not yet written.
+    /// skb_data to skb_data_end (5.10): the TCP header, options included; empty when there is no
+    /// segment or its header is not yet written. In WRITE_HDR_OPT_CB the header is whole but for
+    /// the programs' options: its data offset counts the space reserved for them, and
+    /// skb_data_end is where the options written so far end (bpf_skops_init_skb(),
+    /// bpf_sock_ops_store_hdr_opt()).
     /// </summary>
-    public byte[] skb_data => RequireSkbField(nameof(skb_data)) is { } packet && !_segment!.Outgoing ? WireEncoder.TcpHeader(packet) : [];
+    public byte[] skb_data => RequireSkbField(nameof(skb_data)) is { } packet && !_segment!.Outgoing ? HeaderSoFar(packet) : [];
+
+    private byte[] HeaderSoFar(Packet packet)
+    {
+        var header = WireEncoder.TcpHeader(packet);
+        if (Op != SockOp.WriteHdrOptCb)
+        {
+            return header;
+        }
+
+        var dataOffset = (header.Length + ReservedBeingWritten) / 4;
+        header[12] = (byte)((dataOffset << 4) | (header[12] & 0x0F));
+        return [.. header, .. packet.ExtraOptions[.._segment!.Written]];
+    }
 
     /// <summary>The segment behind the skb_* fields, which Linux 5.10 added to struct bpf_sock_ops.</summary>
     private Packet? RequireSkbField(string field) => Kernel.Version >= new Kernel.KernelVersion(5, 10)
@@ -178,13 +198,7 @@ public sealed partial class SockOpsContext
         }
 
         var magicLength = experimental ? 2 : 0;
-        var written = packet.ExtraOptions[.._segment.Written];
-        var existing = Search(SegmentOptions(packet), kind, from.AsSpan(2, magicLength));
-        if (existing == -Linux.ENOMSG)
-        {
-            existing = Search(written, kind, from.AsSpan(2, magicLength));
-        }
-
+        var existing = Search(HeaderSoFar(packet)[TcpHeaderBytes..], kind, from.AsSpan(2, magicLength));
         if (existing >= 0)
         {
             return -Linux.EEXIST;
@@ -238,7 +252,7 @@ public sealed partial class SockOpsContext
         }
         else
         {
-            options = SegmentOptions(packet);
+            options = HeaderSoFar(packet)[TcpHeaderBytes..];
         }
 
         var found = Search(options, kind, experimental ? result.AsSpan(2, searchLength - 2) : []);
@@ -252,12 +266,6 @@ public sealed partial class SockOpsContext
         options.AsSpan(found, copied).CopyTo(result);
         return optionLength > len ? -Linux.ENOSPC : optionLength;
     }
-
-    /// <summary>
-    /// The segment's options after its fixed header. While WRITE_HDR_OPT_CB runs, the segment
-    /// counts none of the program's options yet, so these are the kernel's alone.
-    /// </summary>
-    private static byte[] SegmentOptions(Packet packet) => WireEncoder.TcpHeader(packet)[TcpHeaderBytes..];
 
     /// <summary>
     /// bpf_search_tcp_opt(): the offset of the first option of <paramref name="kind"/> (with

@@ -331,8 +331,6 @@ public sealed partial class TcpConnection
             _sackBlocks.WriteTo(packet, sackBlocks);
         }
 
-        WriteProgramOptions(packet, continuesPacket);
-
         if ((flags & TcpFlags.Ack) != 0)
         {
             packet.AcknowledgmentNumber = (ackNumber ?? RcvNxt).Value;
@@ -344,6 +342,10 @@ public sealed partial class TcpConnection
 
         // RFC 7323 §2.2: the window of a SYN or SYN-ACK is never scaled.
         packet.Window = syn ? (ushort)Math.Min(RcvWnd, ushort.MaxValue) : SelectWindow();
+
+        // __tcp_transmit_skb(): the header is whole (ACK number, window) before tcp_options_write()
+        // runs WRITE_HDR_OPT_CB, which sees it.
+        WriteProgramOptions(packet, continuesPacket);
 
         Statistics.SegmentsOut++;
         if (payloadLength > 0)
