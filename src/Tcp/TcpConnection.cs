@@ -139,6 +139,9 @@ public sealed partial class TcpConnection
 
     /// <summary>The window last advertised, from <see cref="_rcvWup"/> (tp->rcv_wnd).</summary>
     public uint RcvWnd { get; private set; }
+
+    /// <summary>The slow-start threshold of the advertised window (tp->rcv_ssthresh): the window offered grows from the initial one only as data shows the buffer can take it.</summary>
+    private uint _rcvSsthresh;
     private SequenceNumber _rcvWup;
 
     /// <summary>Window scale shifts in force (RFC 7323 §2.2): the peer's for its windows, ours for the windows we send; both 0 unless both SYNs carried the option.</summary>
@@ -507,73 +510,8 @@ public sealed partial class TcpConnection
             : SimTime.Min(Settings.FromJiffies(reply), Settings.MaxRto);
     }
 
-    /// <summary>
-    /// The first window to advertise (Linux tcp_select_initial_window()): the buffer, at most the
-    /// window clamp, rounded down to whole segments, at most 65535 since a SYN's window is never scaled, and at most RWND_INIT's
-    /// reply in segments when the program gives one. The segment is the MSS less the timestamps
-    /// option when the peer's SYN already agreed to it (tcp_openreq_init_rwin()); a SYN's is the full MSS.
-    /// </summary>
-    private void InitReceiveWindow() => InitReceiveWindow(AdvertisedMss - (TimestampsAgreed ? TimestampsOptionBytes : 0), askProgram: true);
-
-    /// <summary>
-    /// tcp_select_initial_window(): the buffer's space (at most the clamp) in whole segments of
-    /// <paramref name="segment"/> bytes, at most what RWND_INIT asks for when <paramref name="askProgram"/>.
-    /// </summary>
-    private void InitReceiveWindow(int segment, bool askProgram)
-    {
-        ClampInitialWindow();
-        long space = Math.Min(_receiveBuffer.Capacity, WindowClamp);
-        if (space > segment)
-        {
-            space = space / segment * segment;
-        }
-
-        space = Math.Min(space, ushort.MaxValue);
-
-        var segments = askProgram ? CallSockOps(SockOp.RwndInit) : 0;
-        if (segments > 0)
-        {
-            space = Math.Min(space, (long)segments * segment);
-        }
-
-        RcvWnd = (uint)space;
-        _rcvSsthresh = RcvWnd;
-    }
-
-    /// <summary>The slow-start threshold of the advertised window (tp->rcv_ssthresh): the window offered grows from the initial one only as data shows the buffer can take it.</summary>
-    private uint _rcvSsthresh;
-
     /// <summary>TSval: the modelled kernel's millisecond clock plus this connection's offset (Linux tcp_time_stamp_ts()).</summary>
     private uint TsNow => unchecked((uint)Simulation.Now.Milliseconds + _tsOffset);
-
-    /// <summary>
-    /// RFC 7323 §3.2: timestamps are used only when both SYNs carried them; then every segment
-    /// carries 12 more bytes of options, so the payload per segment shrinks by 12 (Linux mss_cache).
-    /// </summary>
-    private void NegotiateTimestamps(Packet syn, bool weOffered)
-    {
-        TimestampsAgreed = weOffered && syn.HasTimestamps;
-        if (TimestampsAgreed)
-        {
-            StoreTsRecent(syn.TsVal);
-            Mss -= TimestampsOptionBytes;
-        }
-    }
-
-    private const int TimestampsOptionBytes = 12;
-
-    /// <summary>RFC 2018 §2: SACK is used only when both SYNs carried SACK-permitted.</summary>
-    private void NegotiateSack(Packet syn, bool weOffered) => SackAgreed = weOffered && syn.SackPermitted;
-
-    /// <summary>RFC 7323 §2.2: scaling applies in both directions only when both SYNs carried the option.</summary>
-    private void NegotiateWindowScaling(Packet syn, bool weOffered)
-    {
-        WindowScalingAgreed = weOffered && syn.WindowScaleOption >= 0;
-
-        // RFC 7323 §2.3: a shift above 14 is taken as 14.
-        SndWscale = WindowScalingAgreed ? Math.Min((int)syn.WindowScaleOption, 14) : 0;
-        RcvWscale = WindowScalingAgreed ? OfferedWindowScale : 0;
-    }
 
     internal int CallSockOps(SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, SockOpsSkb? segment = null) =>
         SockOps?.Call(this, op, arg0, arg1, arg2, segment) ?? 0;
