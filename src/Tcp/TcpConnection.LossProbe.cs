@@ -139,7 +139,7 @@ public sealed partial class TcpConnection
             else if (PacketsOut == before)
             {
                 TlpOriginalAppLimited = _rtx[PacketsOut - 1].TxAppLimited;
-                if (RetransmitOneSegment(PacketsOut - 1, RetransmissionCause.LossProbe))
+                if (RetransmitOneSegment(PacketsOut - 1, RetransmissionCause.LossProbe) == RetransmitResult.Sent)
                 {
                     _tlpRetransmitted = true;
                     LossProbeSent();

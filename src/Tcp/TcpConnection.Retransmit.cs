@@ -20,40 +20,59 @@ public sealed partial class TcpConnection
     {
         var cause = CaState == CaState.Loss ? _lossCause : RetransmissionCause.FastRetransmit;
         var count = _rtx.LostRun(index, (int)Math.Min(Window.Cwnd - PacketsInFlight, TsoSegments(mssNow)));
-        return RetransmitRun(index, count, cause);
+        return RetransmitRun(index, count, cause, out _);
     }
 
-    /// <summary>
-    /// tcp_retransmit_skb() of one segment (a timeout's head, a loss probe); false as
-    /// <see cref="RetransmitSegment"/>.
-    /// </summary>
-    private bool RetransmitOneSegment(int index, RetransmissionCause cause) => RetransmitRun(index, 1, cause) > 0;
+    /// <summary>tcp_retransmit_skb() of one segment (a timeout's head, a loss probe).</summary>
+    private RetransmitResult RetransmitOneSegment(int index, RetransmissionCause cause) =>
+        RetransmitRun(index, 1, cause, out var dropped) > 0 ? RetransmitResult.Sent : dropped ? RetransmitResult.QdiscDropped : RetransmitResult.WindowClosed;
 
     /// <summary>
     /// __tcp_retransmit_skb() for the <paramref name="count"/> segments from
     /// <paramref name="index"/> as one packet, at the current MSS it asks for once; returns the
-    /// segments sent. RETRANS_CB follows the packet, once, with its segment count, and with the
-    /// error when the host's qdisc refused it.
+    /// segments sent, and whether the host's qdisc refused the packet. RETRANS_CB follows the
+    /// packet, once, with its segment count, and with the error when the qdisc refused it; the
+    /// refused packet's segments are all marked ever retransmitted, as the skb is
+    /// (TCPCB_EVER_RETRANS whatever the transmit's result).
     /// </summary>
-    private int RetransmitRun(int index, int count, RetransmissionCause cause)
+    private int RetransmitRun(int index, int count, RetransmissionCause cause, out bool dropped)
     {
         var mss = CurrentMss();
         var sent = 0;
-        while (sent < count && RetransmitSegment(index + sent, cause, mss, sent > 0, sent < count - 1))
+        var result = RetransmitResult.Sent;
+        while (sent < count && (result = RetransmitSegment(index + sent, cause, mss, sent > 0, sent < count - 1)) == RetransmitResult.Sent)
         {
             sent++;
         }
 
+        dropped = sent == 0 && result == RetransmitResult.QdiscDropped;
         if (sent > 0)
         {
             RetransCallback(_rtx[index].Start, sent);
         }
-        else if (Stack.Host.QdiscDropsAll)
+        else if (dropped)
         {
+            for (var i = 0; i < count; i++)
+            {
+                _rtx.MarkRetransmissionTried(index + i);
+            }
+
             RetransCallback(_rtx[index].Start, count, TransmitDropped);
         }
 
         return sent;
+    }
+
+    /// <summary>What became of a segment __tcp_retransmit_skb() tried.</summary>
+    private enum RetransmitResult
+    {
+        Sent,
+
+        /// <summary>-EAGAIN: it lies beyond a window the peer has shrunk.</summary>
+        WindowClosed,
+
+        /// <summary>The host's qdisc refused it (NET_XMIT_DROP).</summary>
+        QdiscDropped,
     }
 
     /// <summary>
@@ -72,18 +91,18 @@ public sealed partial class TcpConnection
     /// <summary>
     /// Linux tcp_retransmit_skb() and __tcp_retransmit_skb() for one segment of a packet: resends
     /// it at <paramref name="mss"/>, the current MSS. A loss probe goes through
-    /// __tcp_retransmit_skb() alone, so it is not counted in retrans_out. False (-EAGAIN) when the
-    /// segment lies beyond a window the peer has shrunk and is not the first unacknowledged one.
+    /// __tcp_retransmit_skb() alone, so it is not counted in retrans_out. Not sent when the
+    /// segment lies beyond a window the peer has shrunk and is not the first unacknowledged one, or
+    /// when the host's qdisc refuses it.
     /// <paramref name="packetContinues"/> and <paramref name="morePacket"/>: segments of the same
     /// TSO packet went before it and follow it; the last of several carries the PSH
     /// __tcp_transmit_skb() forces on the packet, and all carry the header options of the first.
     /// </summary>
-    private bool RetransmitSegment(int index, RetransmissionCause cause, int mss, bool packetContinues, bool morePacket)
+    private RetransmitResult RetransmitSegment(int index, RetransmissionCause cause, int mss, bool packetContinues, bool morePacket)
     {
         if (QdiscRefuses())
         {
-            _rtx.MarkRetransmissionTried(index);
-            return false;
+            return RetransmitResult.QdiscDropped;
         }
 
         // __tcp_retransmit_skb(): what may go is the current MSS (less than the segment when a
@@ -96,7 +115,7 @@ public sealed partial class TcpConnection
         {
             if (_rtx[index].Start != SndUna)
             {
-                return false;
+                return RetransmitResult.WindowClosed;
             }
 
             availableWindow = mss;
@@ -171,7 +190,7 @@ public sealed partial class TcpConnection
         }
 
         Observer?.OnRetransmission(this, start, sequenceLength, cause);
-        return true;
+        return RetransmitResult.Sent;
     }
 
     /// <summary>

@@ -107,7 +107,7 @@ public sealed partial class TcpConnection
         Observer?.OnRetransmissionTimeout(this, Retransmits);
         EnterLoss();
         UpdateRtoStats();
-        if (!RetransmitOneSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout) && Stack.Host.QdiscDropsAll)
+        if (RetransmitOneSegment(0, State == TcpState.SynSent ? RetransmissionCause.Handshake : RetransmissionCause.Timeout) == RetransmitResult.QdiscDropped)
         {
             // The host's qdisc refused it: the next try comes after TCP_RESOURCE_PROBE_INTERVAL, no backoff.
             ArmRetransmitTimer(ResourceProbeInterval);
