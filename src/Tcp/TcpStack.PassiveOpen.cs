@@ -103,7 +103,7 @@ public sealed partial class TcpStack
             ? SynCookies.DecodeTimestamp(unchecked(ack.TsEcr - TimestampOffset(ack.Source, ack.SourcePort, ack.DestinationPort)))
             : (null, false, false);
 
-        // cookie_timestamp_decode(): options the host has turned off since make the cookie void.
+        // cookie_timestamp_decode(): a cookie naming an option the host has turned off since is void.
         if (ack.HasTimestamps && (!settings.Timestamps || (options.Sack && !settings.Sack) || (options.PeerWindowScale is not null && !settings.WindowScaling)))
         {
             return false;
