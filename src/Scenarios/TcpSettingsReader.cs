@@ -14,7 +14,7 @@ internal static class TcpSettingsReader
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait", "fin_timeout",
         "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
         "sack", "dsack", "rack", "tlp", "receive_buffer_max", "send_buffer_max", "moderate_rcvbuf", "rcvbuf_low_rtt", "tso_win_divisor", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
-        "invalid_ack_rate_limit", "listen_backlog", "syn_cookies", "ack_every_segment", "byte_counting", "ecn", "ecn_option", "ecn_fallback", "ecn_low", "frto", "hystart", "pacing", "prr", "wmem_max", "rmem_max",
+        "invalid_ack_rate_limit", "listen_backlog", "syn_cookies", "abort_on_overflow", "ack_every_segment", "byte_counting", "ecn", "ecn_option", "ecn_fallback", "ecn_low", "frto", "hystart", "pacing", "prr", "wmem_max", "rmem_max",
         "thin_linear_timeouts", "notsent_lowat", "slow_start_after_idle", "mtu_probing", "base_mss",
         "tw_reuse", "tw_reuse_delay", "local_port_range",
     ];
@@ -125,6 +125,7 @@ internal static class TcpSettingsReader
             InvalidAckRateLimit = NonNegativeTime(map, "invalid_ack_rate_limit") ?? settings.InvalidAckRateLimit,
             ListenBacklog = (int)(NonNegative(map, "listen_backlog") ?? settings.ListenBacklog),
             SynCookies = (int)(NonNegative(map, "syn_cookies") ?? settings.SynCookies),
+            AbortOnOverflow = map.Boolean("abort_on_overflow") ?? settings.AbortOnOverflow,
         };
 
         if (settings.MinRto > settings.MaxRto)

@@ -205,10 +205,19 @@ public sealed partial class TcpConnection
                 return false;
             }
 
-            // Linux tcp_v4_syn_recv_sock(): with the listener's accept queue full the ACK is dropped
-            // and the request waits, its SYN-ACK timer still running (tcp_abort_on_overflow = 0).
+            // Linux tcp_check_req(): with the listener's accept queue full (tcp_v4_syn_recv_sock():
+            // ListenOverflows) the ACK is dropped and the request waits, its SYN-ACK timer still
+            // running; under tcp_abort_on_overflow the ACK is answered with a RST and the request
+            // dropped (embryonic_reset).
             if (!IsFullSocket && Listener is { AcceptQueueFull: true })
             {
+                Stack.ListenOverflows++;
+                if (Settings.AbortOnOverflow)
+                {
+                    Stack.SendResetAnswering(packet);
+                    EnterClosed();
+                }
+
                 return false;
             }
 

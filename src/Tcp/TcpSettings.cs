@@ -317,6 +317,13 @@ public sealed record TcpSettings
     /// </summary>
     public int SynCookies { get; init; } = 1;
 
+    /// <summary>
+    /// Linux tcp_abort_on_overflow: the ACK that would complete a handshake while the listener's
+    /// accept queue is full is answered with a RST and the request dropped; off (the default), the
+    /// ACK is dropped and the request waits for its SYN-ACK to be answered again.
+    /// </summary>
+    public bool AbortOnOverflow { get; init; }
+
     /// <summary>Disables Nagle's algorithm (RFC 9293 §3.7.4) like TCP_NODELAY.</summary>
     public bool NoDelay { get; init; }
 

@@ -167,6 +167,6 @@ public sealed partial class TcpStack
     /// <summary>SYNs dropped for want of a request, cookies being off (LINUX_MIB_TCPREQQFULLDROP).</summary>
     public long RequestQueueFullDrops { get; private set; }
 
-    /// <summary>SYNs and cookie ACKs dropped for a full accept queue (LINUX_MIB_LISTENOVERFLOWS).</summary>
-    public long ListenOverflows { get; private set; }
+    /// <summary>SYNs and handshake-completing ACKs dropped for a full accept queue (LINUX_MIB_LISTENOVERFLOWS).</summary>
+    public long ListenOverflows { get; internal set; }
 }

@@ -32,4 +32,46 @@ public class ListenBacklogTests
         Assert.Equal(3, synsSeen);
         Assert.Equal(1, listener.AcceptQueueLength);
     }
+
+    /// <summary>
+    /// Backlog 1: A's connection waits in the accept queue; B and C send their SYNs together, each
+    /// getting a request (one waiting request is not beyond the backlog). B's ACK completes its
+    /// handshake and fills the queue; C's ACK then finds it full (ListenOverflows): by default it
+    /// is dropped and C's request waits to be answered again, under tcp_abort_on_overflow it is
+    /// answered with a RST.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnAckThatFindsTheAcceptQueueFullIsDroppedOrUnderAbortOnOverflowReset(bool abortOnOverflow)
+    {
+        var settings = TcpSettings.Linux with { AbortOnOverflow = abortOnOverflow };
+        var net = new TwoHostNetwork(delayMs: 10, settings: settings);
+        var resets = 0;
+        net.Reverse.TransmissionStarted = (_, p) => resets += (p.Flags & TcpFlags.Rst) != 0 ? 1 : 0;
+        var listener = net.ServerStack.Listen(80, backlog: 1);
+        var a = net.ClientStack.Connect(net.Server.Address, 80);
+        net.Simulation.Run(SimTime.FromMilliseconds(100));
+        var b = net.ClientStack.Connect(net.Server.Address, 80);
+        var c = net.ClientStack.Connect(net.Server.Address, 80);
+        net.Simulation.Run(SimTime.FromMilliseconds(200));
+
+        Assert.Equal((TcpState.Established, TcpState.Established), (a.State, b.State));
+        Assert.Equal(2, listener.AcceptQueueLength);
+        Assert.Equal(1, net.ServerStack.ListenOverflows);
+        if (abortOnOverflow)
+        {
+            Assert.Equal(1, resets);
+            Assert.Equal(TcpState.Closed, c.State);
+            Assert.Equal("ECONNRESET", c.Error);
+            Assert.Equal(0, listener.RequestQueueLength);
+        }
+        else
+        {
+            // C thinks it is connected; its request waits for the next SYN-ACK to be answered.
+            Assert.Equal(0, resets);
+            Assert.Equal(TcpState.Established, c.State);
+            Assert.Equal(1, listener.RequestQueueLength);
+        }
+    }
 }

@@ -108,6 +108,7 @@ public static partial class Sysctls
             ("tcp_mtu_probe_floor", >= 48 and <= ushort.MaxValue, _) => settings with { MtuProbeFloor = (int)one!.Value },
             ("tcp_syn_retries", >= 1 and <= 127, _) => settings with { SynRetries = (int)one!.Value },
             ("tcp_syncookies", >= 0 and <= 2, _) => settings with { SynCookies = (int)one!.Value },
+            ("tcp_abort_on_overflow", { } v, _) => settings with { AbortOnOverflow = v != 0 },
             ("tcp_synack_retries", >= 0, _) => settings with { SynAckRetries = (int)one!.Value },
             ("tcp_syn_linear_timeouts", >= 0, _) => settings with { SynLinearTimeouts = (int)one!.Value },
             ("tcp_thin_linear_timeouts", { } v, _) => settings with { ThinLinearTimeouts = v != 0 },

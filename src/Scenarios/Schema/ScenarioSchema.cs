@@ -180,6 +180,7 @@ public static class ScenarioSchema
         "base_mss" => Integer("Linux tcp_base_mss: the MSS MTU probing starts from and falls back to (default 1024).", minimum: 48),
         "tw_reuse" => Choice("Linux tcp_tw_reuse: whether connect() may take over a TIME-WAIT socket's 4-tuple: 0 never, 1 once it is older than tw_reuse_delay, 2 only with a loopback address (default).", [0, 1, 2]),
         "tw_reuse_delay" => Unit("Linux tcp_tw_reuse_delay: how old a TIME-WAIT socket must be before connect() takes it over, 1ms to 60s (default 1000ms)."),
+        "abort_on_overflow" => Bool("Linux tcp_abort_on_overflow: the ACK that would complete a handshake while the accept queue is full is answered with a RST (default false: dropped, the request waits)."),
         "syn_cookies" => Choice("Linux tcp_syncookies: 0 never (a SYN beyond the listen backlog of waiting requests is dropped), 1 for such a SYN (default), 2 for every SYN.", [0, 1, 2]),
         "local_port_range" => Text("Linux ip_local_port_range, LOW-HIGH: the ports connect() chooses from (default 32768-60999).", pattern: "^[0-9]+-[0-9]+$"),
         "mss" or "initial_cwnd" or "dupthresh" or "syn_retries" or "synack_retries" or "syn_linear_timeouts" or "retries2"
