@@ -9,12 +9,13 @@ namespace NetSim.Scenarios;
 /// <summary>
 /// Reads a flow's <c>app</c>: <c>bulk</c> (<c>bytes</c>), <c>onoff</c> (<c>on</c>, <c>off</c>,
 /// <c>rate</c>, <c>bytes</c>) or <c>request_response</c> (<c>request</c>, <c>response</c>,
-/// <c>think</c>, <c>requests</c>, <c>fast_open</c>, <c>connection</c>, <c>close</c>, <c>connections</c>). A period is a duration (constant) or a map
+/// <c>think</c>, <c>requests</c>, <c>fast_open</c>, <c>connection</c>, <c>close</c>, <c>connections</c>) or
+/// <c>syn_flood</c> (<c>target</c>, <c>syns_per_second</c>). A period is a duration (constant) or a map
 /// <c>{distribution: exponential | pareto | constant, mean: 1s, shape: 1.5}</c>.
 /// </summary>
 internal static class ApplicationReader
 {
-    internal static readonly string[] Types = ["bulk", "onoff", "request_response"];
+    internal static readonly string[] Types = ["bulk", "onoff", "request_response", "syn_flood"];
 
     public static ApplicationSpec Read(YamlMap app)
     {
@@ -53,6 +54,16 @@ internal static class ApplicationReader
                 }
 
                 return new RequestResponseApplicationSpec(request, response, think, (int?)requests, fastOpen, perRequest, ServerCloses(app, perRequest), (int)connections);
+            case "syn_flood":
+                app.RejectUnknownKeys(ScenarioFields.SynFloodApp);
+                var target = app.RequireScalar("target");
+                var rateText = app.Scalar("syns_per_second") ?? throw app.Error("syns_per_second", "missing required field (forged SYNs a second, e.g. 2000)");
+                if (!double.TryParse(rateText, NumberStyles.Float, CultureInfo.InvariantCulture, out var synRate) || synRate is <= 0 or > 10_000_000)
+                {
+                    throw app.Error("syns_per_second", $"must be a number of SYNs a second above 0 and at most 10000000 (got '{rateText}')");
+                }
+
+                return new SynFloodApplicationSpec(target, app.Location("target"), synRate);
             default:
                 throw app.Error("type", $"unknown application '{type}'{YamlMap.DidYouMean(type, Types)} (valid: {string.Join(", ", Types)})");
         }

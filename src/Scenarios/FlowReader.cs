@@ -38,7 +38,32 @@ internal static class FlowReader
             throw root.Error("flows", "a scenario needs at least one flow");
         }
 
+        CheckFloodTargets(flows);
         return flows;
+    }
+
+    /// <summary>A SYN flood aims at the listener of another flow, one that is no flood and ends at the same host.</summary>
+    private static void CheckFloodTargets(List<FlowSpec> flows)
+    {
+        foreach (var flow in flows)
+        {
+            if (flow.App is not SynFloodApplicationSpec flood)
+            {
+                continue;
+            }
+
+            var target = flows.FirstOrDefault(f => f.Name == flood.Target)
+                ?? throw flood.TargetLocation.Error($"no flow named '{flood.Target}' to flood (flows: {string.Join(", ", flows.Select(f => f.Name))})");
+            if (target.App is SynFloodApplicationSpec)
+            {
+                throw flood.TargetLocation.Error($"flow '{target.Name}' is a flood itself; the target is a flow whose listener the SYNs go to");
+            }
+
+            if (target.To != flow.To)
+            {
+                throw flood.TargetLocation.Error($"flow '{target.Name}' ends at {target.To}, but the flood goes to {flow.To}; set to: {target.To}");
+            }
+        }
     }
 
     private static void Add(List<FlowSpec> flows, YamlMap flow, string name, string from, string to, Topology topology,

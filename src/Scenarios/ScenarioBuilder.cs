@@ -114,6 +114,9 @@ public static class ScenarioBuilder
                     Start = flow.Start, Stop = flow.Stop, MaxBytes = onOff.Bytes, RateBitsPerSecond = onOff.RateBitsPerSecond,
                 },
                 new SinkApplication(to, port, flow.Tcp, flow.Name)),
+            SynFloodApplicationSpec flood => (
+                new SynFloodApplication(from.Host, destination, TargetPort(built, flood), flow.Name, flood.SynsPerSecond, random) { Start = flow.Start, Stop = flow.Stop },
+                new NoReceiver()),
             RequestResponseApplicationSpec exchange => (
                 RequestClients(flow, exchange, from, destination, port, random),
                 new RequestResponseServer(to, port, FastOpenTcp(flow.Tcp, exchange), exchange.RequestBytes, exchange.ResponseBytes, flow.Name)
@@ -139,6 +142,10 @@ public static class ScenarioBuilder
 
         return exchange.Connections == 1 ? Client() : new ParallelRequestClients([.. Enumerable.Range(0, exchange.Connections).Select(_ => Client())]);
     }
+
+    /// <summary>The port of the flow a SYN flood aims at: flows listen on consecutive ports from <see cref="FirstPort"/>.</summary>
+    private static ushort TargetPort(BuiltScenario built, SynFloodApplicationSpec flood) =>
+        (ushort)(FirstPort + built.Scenario.Flows.Select(f => f.Name).ToList().IndexOf(flood.Target));
 
     /// <summary>An exchange with <c>fast_open</c> turns on both sides of net.ipv4.tcp_fastopen for its flow.</summary>
     private static TcpSettings FastOpenTcp(TcpSettings tcp, RequestResponseApplicationSpec exchange) =>

@@ -20,6 +20,7 @@ internal static class ScenarioFields
 
     public static readonly string[] BulkApp = ["type", "bytes"];
     public static readonly string[] OnOffApp = ["type", "on", "off", "rate", "bytes"];
+    public static readonly string[] SynFloodApp = ["type", "target", "syns_per_second"];
     public static readonly string[] RequestResponseApp = ["type", "request", "response", "think", "requests", "fast_open", "connection", "close", "connections"];
     public static readonly string[] Period = ["distribution", "mean", "shape"];
 

@@ -120,6 +120,22 @@ public class ScenarioErrorTests
     }
 
     [Theory]
+    [InlineData("to: b, app: { type: syn_flood, target: nowhere, syns_per_second: 100 }", "flows[1].app.target", "no flow named 'nowhere'")]
+    [InlineData("to: b, app: { type: syn_flood, target: flood, syns_per_second: 100 }", "flows[1].app.target", "is a flood itself")]
+    [InlineData("to: a, app: { type: syn_flood, target: f, syns_per_second: 100 }", "flows[1].app.target", "ends at b, but the flood goes to a")]
+    [InlineData("to: b, app: { type: syn_flood, target: f, syns_per_second: 0 }", "flows[1].app.syns_per_second", "above 0")]
+    [InlineData("to: b, app: { type: syn_flood, target: f }", "flows[1].app.syns_per_second", "missing required field")]
+    public void ASynFloodNeedsAListenerToAimAtAndARate(string flood, string field, string problem)
+    {
+        var from = flood.StartsWith("to: a", StringComparison.Ordinal) ? "b" : "a";
+        var error = Fails(Valid.Replace(
+            "  - { name: f, from: a, to: b, app: { type: bulk } }\n",
+            $"  - {{ name: f, from: a, to: b, app: {{ type: bulk }} }}\n  - {{ name: flood, from: {from}, {flood} }}\n"));
+        Assert.Equal(field, error.Field);
+        Assert.Contains(problem, error.Problem);
+    }
+
+    [Theory]
     [InlineData("0")]
     [InlineData("100001")]
     public void ParallelConnectionsOutsideOneTo100000AreRefused(string connections)

@@ -19,3 +19,9 @@ public sealed record OnOffApplicationSpec(PeriodDistribution On, PeriodDistribut
 /// </summary>
 public sealed record RequestResponseApplicationSpec(long RequestBytes, long ResponseBytes, PeriodDistribution Think, int? Requests,
     bool FastOpen = false, bool ConnectionPerRequest = false, bool ServerCloses = false, int Connections = 1) : ApplicationSpec;
+
+/// <summary>
+/// <c>type: syn_flood</c>: forged SYNs at <c>syns_per_second</c> to the listener of the flow
+/// <c>target</c>, which must end at the same host.
+/// </summary>
+public sealed record SynFloodApplicationSpec(string Target, SourceLocation TargetLocation, double SynsPerSecond) : ApplicationSpec;

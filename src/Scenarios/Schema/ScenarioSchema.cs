@@ -140,6 +140,7 @@ public static class ScenarioSchema
         {
             "bulk" => ScenarioFields.BulkApp,
             "onoff" => ScenarioFields.OnOffApp,
+            "syn_flood" => ScenarioFields.SynFloodApp,
             _ => ScenarioFields.RequestResponseApp,
         }, AppField),
         _ => throw Missing("flow", key),
@@ -150,6 +151,8 @@ public static class ScenarioSchema
         "bytes" or "request" or "response" => Unit($"{key} in bytes, e.g. 100KB."),
         "rate" => Unit("Sending rate while on, e.g. 8Mbps."),
         "requests" => Integer("How many exchanges.", minimum: 1),
+        "target" => Text("The flow whose listener a SYN flood aims at (it must end at the same host)."),
+        "syns_per_second" => new JsonObject { ["type"] = "number", ["exclusiveMinimum"] = 0, ["maximum"] = 10_000_000, ["description"] = "Forged SYNs a second." },
         "fast_open" => Bool("Open the connection with TCP Fast Open (RFC 7413): the request rides in the SYN once the client holds the server's cookie, which its first connection asks for."),
         "connection" => Choice("persistent: every exchange over one connection (default); per_request: each on a connection of its own, which the client closes once the response is in, so its sockets wait out TIME-WAIT holding their ports.", ["persistent", "per_request"]),
         "connections" => Integer("How many clients run side by side, each its own exchange loop of `requests` exchanges over its own connections to the flow's one listener (default 1); they start together, so their SYNs reach the listener as one burst.", minimum: 1),
