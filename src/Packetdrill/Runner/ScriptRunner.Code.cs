@@ -90,8 +90,8 @@ public sealed partial class ScriptRunner
 
     private long Value(TcpConnection connection, string term) =>
         _pythonVariables.TryGetValue(term, out var variable) ? variable
-        : TcpInfo.Field(connection, term) ?? TcpInfo.Constant(term)
-        ?? throw new ScriptFailedException($"%{{ }}%: '{term}' is not a TCP_INFO field or constant the simulator knows, nor a variable");
+        : TcpInfo.Field(connection, term) ?? SocketMemoryInfo.Field(connection, term) ?? TcpInfo.Constant(term)
+        ?? throw new ScriptFailedException($"%{{ }}%: '{term}' is not a TCP_INFO or SO_MEMINFO field or constant the simulator knows, nor a variable");
 
     /// <summary>An assertion with an optional message, or an assignment; expressions are checked when evaluated.</summary>
     [GeneratedRegex(@"^(?:assert\s+(?<test>[\w\s+\-*/()&|]+?(?:(?:==|!=|<=|>=|<|>)[\w\s+\-*/()&|]+?)+)\s*(,.*)?|(?<name>[A-Za-z_]\w*)\s*(?<assign>\+=|-=|=)\s*(?<value>[\w\s+\-*/()&|]+?))$")]
