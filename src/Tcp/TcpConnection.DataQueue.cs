@@ -56,7 +56,7 @@ public sealed partial class TcpConnection
             CheckCe(packet);
             MeasureReceiveMss(packet);
             Statistics.OutOfOrderPackets += packet.GsoSegments;
-            QueueOutOfOrder(start, end);
+            QueueOutOfOrder(start, end, Stack.ReceiveTruesize(packet));
             return;
         }
 
@@ -90,22 +90,22 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// tcp_data_queue()'s queue_and_out when tcp_try_rmem_schedule() fails: the received data the
-    /// reader has not taken is over the buffer (sk_rmem_alloc above sk_rcvbuf, as a segment that
-    /// ended beyond the window may leave it), so the ACK goes out at once (ICSK_ACK_NOMEM,
-    /// ICSK_ACK_NOW), and a segment with data is dropped, the receive queue being non-empty
-    /// (TCPRcvQDrop); a bare FIN is taken regardless (sk_forced_mem_schedule()). Out-of-order
-    /// data does not count: tcp_prune_ofo_queue() would give it up first.
+    /// tcp_data_queue()'s queue_and_out when tcp_try_rmem_schedule() fails: the memory the reader
+    /// has not taken back plus the segment's payload would pass sk_rcvbuf (tcp_can_ingest()), so
+    /// the ACK goes out at once (ICSK_ACK_NOMEM, ICSK_ACK_NOW), and a segment with data is dropped
+    /// unless the receive queue is empty (TCPRcvQDrop); a bare FIN, or any segment into an empty
+    /// queue, is taken regardless (sk_forced_mem_schedule()). The memory is the unread data at the
+    /// scaling ratio; out-of-order data does not count: tcp_prune_ofo_queue() would give it up first.
     /// </summary>
     private bool ReceiveMemoryRefuses(int payloadLength)
     {
-        if (_receiveBuffer.Unread <= _receiveBuffer.Capacity)
+        if (SpaceFromWin(_receiveBuffer.Unread) + payloadLength <= ReceiveBufferSize)
         {
             return false;
         }
 
         ScheduleImmediateAck();
-        return payloadLength > 0;
+        return payloadLength > 0 && _receiveBuffer.Unread > 0;
     }
 
     /// <summary>
@@ -114,13 +114,13 @@ public sealed partial class TcpConnection
     /// the duplicate ACKs that trigger fast retransmit, and before the new data is charged to the
     /// buffer (skb_set_owner_r() follows tcp_grow_window()).
     /// </summary>
-    private void QueueOutOfOrder(SequenceNumber start, SequenceNumber end)
+    private void QueueOutOfOrder(SequenceNumber start, SequenceNumber end, int truesize)
     {
         var heldBefore = _receiveBuffer.OutOfOrderBytes;
         var duplicate = _receiveBuffer.AddOutOfOrder(start, end);
         if (SackAgreed)
         {
-            GrowWindow(end - start, heldBefore - _receiveBuffer.OutOfOrderBytes);
+            GrowWindow(end - start, truesize, heldBefore - _receiveBuffer.OutOfOrderBytes);
         }
 
         if (duplicate.End > duplicate.Start)

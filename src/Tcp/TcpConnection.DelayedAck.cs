@@ -85,7 +85,7 @@ public sealed partial class TcpConnection
 
         _lastDataReceived = now;
         LastDataReceivedJiffies = Jiffies;
-        GrowWindow(packet.PayloadLength, queued);
+        GrowWindow(packet.PayloadLength, Stack.ReceiveTruesize(packet), queued);
     }
 
     /// <summary>
@@ -101,6 +101,11 @@ public sealed partial class TcpConnection
         var length = packet.GsoSize != 0 ? packet.GsoSize : packet.PayloadLength;
         if (length >= ReceiveMss)
         {
+            if (length != ReceiveMss)
+            {
+                MeasureScalingRatio(packet);
+            }
+
             ReceiveMss = Math.Min(length, AdvertisedMss);
             return;
         }
@@ -126,11 +131,13 @@ public sealed partial class TcpConnection
     /// <summary>
     /// Linux tcp_grow_window() for a segment of 128 bytes or more: rcv_ssthresh rises by two
     /// segments (at least twice this one) while the buffer has room above it, and the next ACK
-    /// goes at once so the sender learns of the larger window. <paramref name="queued"/> brings
-    /// the buffer's count to Linux's charge at that point: in-order data not yet in it that Linux
-    /// has queued (positive), out-of-order data already held that Linux charges only after (negative).
+    /// goes at once so the sender learns of the larger window; a segment whose memory
+    /// (<paramref name="truesize"/>) holds more window than its payload grows it only while
+    /// rcv_ssthresh is small enough (__tcp_grow_window()). <paramref name="queued"/> brings the
+    /// buffer's count to Linux's charge at that point: in-order data not yet in it that Linux has
+    /// queued (positive), out-of-order data already held that Linux charges only after (negative).
     /// </summary>
-    private void GrowWindow(int length, int queued)
+    private void GrowWindow(int length, int truesize, int queued)
     {
         var room = Math.Min((long)ushort.MaxValue << RcvWscale, _receiveBuffer.FreeSpace - queued) - _rcvSsthresh;
         if (length < 128 || room <= 0)
@@ -138,9 +145,38 @@ public sealed partial class TcpConnection
             return;
         }
 
-        var increment = Math.Max(2 * AdvertisedMss, 2 * length);
+        var increment = WinFromSpace(truesize) <= length ? 2 * AdvertisedMss : SmallSegmentGrowth(length, truesize);
+        if (increment == 0)
+        {
+            return;
+        }
+
+        increment = Math.Max(increment, 2 * length);
         _rcvSsthresh = Math.Min(_rcvSsthresh + (uint)Math.Min(room, increment), WindowClamp);
         _quickAcks |= 1;
+    }
+
+    /// <summary>
+    /// __tcp_grow_window(): halving the segment's window share and tcp_rmem[2]'s together, two
+    /// segments of growth once the share fits the payload before rcv_ssthresh outgrows the
+    /// halved buffer; none otherwise.
+    /// </summary>
+    private int SmallSegmentGrowth(int length, int truesize)
+    {
+        var share = WinFromSpace(truesize) >> 1;
+        var window = WinFromSpace(Settings.LargestReceiveBuffer) >> 1;
+        while (_rcvSsthresh <= window)
+        {
+            if (share <= length)
+            {
+                return 2 * ReceiveMss;
+            }
+
+            share >>= 1;
+            window >>= 1;
+        }
+
+        return 0;
     }
 
     /// <summary>Linux tcp_incr_quickack(): quick ACKs for half a window of estimated segments, at most <paramref name="max"/>, never fewer than 2.</summary>

@@ -200,16 +200,13 @@ public sealed partial class TcpConnection
             window += _receiveBuffer.OutOfOrderEnd - RcvNxt;
         }
 
-        var buffer = Math.Min(SpaceForWindow(window), Settings.ReceiveBufferMax!.Value);
+        var buffer = Math.Min(SpaceFromWin(window), Settings.ReceiveBufferMax!.Value);
         if (buffer > ReceiveBufferSize)
         {
-            _receiveBuffer.Capacity = (int)(buffer / 2);
-            WindowClamp = (uint)_receiveBuffer.Capacity;
+            SetReceiveBufferBytes(buffer);
+            WindowClamp = (uint)WinFromSpace(buffer);
         }
     }
-
-    /// <summary>tcp_space_from_win() at the default scaling ratio: the buffer (sk_rcvbuf) whose data half is <paramref name="window"/>.</summary>
-    private static long SpaceForWindow(long window) => 2 * window;
 
     /// <summary>
     /// The end of tcp_data_queue_ofo(): out-of-order data held counts toward the window the buffer

@@ -1,3 +1,5 @@
+using NetSim.Sim.Network;
+
 namespace NetSim.Tcp;
 
 /// <summary>
@@ -15,8 +17,63 @@ public sealed partial class TcpConnection
     /// <summary>sk->sk_sndbuf: payload the application may have written and not had acknowledged.</summary>
     public int SendBufferSize => _sendBufferSize;
 
-    /// <summary>sk->sk_rcvbuf: twice the payload the receive buffer holds.</summary>
-    public int ReceiveBufferSize => 2 * _receiveBuffer.Capacity;
+    /// <summary>
+    /// sk->sk_rcvbuf: the receive buffer in bytes of memory (skb truesize); the data it holds is
+    /// tcp_win_from_space() of it, a half at the default scaling ratio.
+    /// </summary>
+    public int ReceiveBufferSize => _receiveBufferBytes;
+
+    private int _receiveBufferBytes;
+
+    /// <summary>TCP_DEFAULT_SCALING_RATIO: a half (128 / 256) until a segment is measured.</summary>
+    private const int DefaultScalingRatio = 128;
+
+    /// <summary>
+    /// tp->scaling_ratio: payload per byte of receive memory, in 256ths, as the last segment that
+    /// raised the receive MSS estimate had it (tcp_measure_rcv_mss(): skb->len / skb->truesize).
+    /// </summary>
+    public int ScalingRatio { get; private set; } = DefaultScalingRatio;
+
+    /// <summary>tcp_win_from_space(): the window <paramref name="space"/> bytes of receive memory hold.</summary>
+    private long WinFromSpace(long space) => space * ScalingRatio >> 8;
+
+    /// <summary>tcp_space_from_win(): the receive memory a window of <paramref name="window"/> needs.</summary>
+    private long SpaceFromWin(long window) => (window << 8) / ScalingRatio;
+
+    /// <summary>Sets sk_rcvbuf; the data the buffer holds follows at the scaling ratio.</summary>
+    private void SetReceiveBufferBytes(long bytes)
+    {
+        _receiveBufferBytes = (int)bytes;
+        _receiveBuffer.Capacity = (int)WinFromSpace(bytes);
+    }
+
+    /// <summary>
+    /// tcp_measure_rcv_mss()'s update of the scaling ratio from a segment's payload and truesize,
+    /// and on a change, tcp_set_window_clamp() to the window the buffer now holds, with the
+    /// autotuning's count kept under it.
+    /// </summary>
+    private void MeasureScalingRatio(Packet packet)
+    {
+        if (packet.PayloadLength == 0)
+        {
+            return;
+        }
+
+        var truesize = Stack.ReceiveTruesize(packet);
+        var ratio = (int)Math.Clamp(((long)packet.PayloadLength << 8) / truesize, 1, byte.MaxValue);
+        if (ratio == ScalingRatio)
+        {
+            return;
+        }
+
+        ScalingRatio = ratio;
+        SetReceiveBufferBytes(_receiveBufferBytes);
+        SetWindowClamp((int)WinFromSpace(_receiveBufferBytes));
+        if (WindowClamp < _rcvqSpace)
+        {
+            _rcvqSpace = (int)WindowClamp;
+        }
+    }
 
     /// <summary>-EINVAL.</summary>
     public const int InvalidArgument = -22;
@@ -77,7 +134,7 @@ public sealed partial class TcpConnection
     /// </summary>
     public void SetReceiveBufferSize(int requested)
     {
-        _receiveBuffer.Capacity = Settings.ReceiveBufferFor(requested);
+        SetReceiveBufferBytes(2L * Settings.ReceiveBufferFor(requested));
         _receiveBufferLocked = true;
     }
 

@@ -88,7 +88,8 @@ public sealed partial class TcpConnection
             mark = Math.Min(mark, cap);
             if (!_receiveBufferLocked && mark > _receiveBuffer.Capacity)
             {
-                _receiveBuffer.Capacity = mark;
+                // tcp_set_rcvlowat(): sk_rcvbuf becomes tcp_space_from_win() of the mark.
+                SetReceiveBufferBytes(SpaceFromWin(mark));
                 WindowClamp = (uint)mark;
             }
         }
@@ -246,7 +247,7 @@ public sealed partial class TcpConnection
         // sk_rcvbuf and sk_sndbuf with the SOCK_RCVBUF_LOCK and SOCK_SNDBUF_LOCK that SO_RCVBUF and SO_SNDBUF set (sk_userlocks).
         if (listener._receiveBufferLocked)
         {
-            _receiveBuffer.Capacity = listener._receiveBuffer.Capacity;
+            SetReceiveBufferBytes(listener._receiveBufferBytes);
             _receiveBufferLocked = true;
         }
 

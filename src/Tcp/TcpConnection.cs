@@ -50,6 +50,7 @@ public sealed partial class TcpConnection
         Reordering = settings.DupThresh;
         Mss = settings.Mss;
         _receiveBuffer = new ReceiveBuffer(settings.ReceiveBuffer);
+        _receiveBufferBytes = 2 * settings.ReceiveBuffer;
         _sendBufferSize = settings.SendBuffer;
         _retransmitTimer = new Timer(stack.Simulation, OnRetransmitTimer);
         _delayedAckTimer = new Timer(stack.Simulation, OnDelayedAckTimer);

@@ -171,6 +171,9 @@ public sealed partial class TcpStack : IPacketHandler
     public TcpConnection? Find(Ipv4Address remoteAddress, ushort remotePort, ushort localPort) =>
         _connections.GetValueOrDefault(new ConnectionKey(remoteAddress, remotePort, localPort));
 
+    /// <summary>The skb truesize of a received segment: the host driver's (<see cref="Host.ReceiveTruesize"/>), else twice its payload.</summary>
+    internal int ReceiveTruesize(Packet packet) => Host.ReceiveTruesize?.Invoke(packet) ?? 2 * packet.PayloadLength;
+
     /// <summary>Segments and ICMP errors discarded for a failed checksum (Linux TCP_MIB_CSUMERRORS, ICMP_MIB_CSUMERRORS).</summary>
     public long ChecksumErrors { get; private set; }
 

@@ -93,6 +93,9 @@ public sealed partial class ScriptRunner
         _simulation = new Simulation(options.Seed);
         var network = new Network(_simulation);
         var local = network.AddHost("local", _localAddress);
+
+        // What the script writes reaches the kernel through a tun device, whose skbs TCP measures.
+        local.ReceiveTruesize = TunSkbTruesize.Of;
         _remote = network.AddHost("remote", _remoteAddress);
         // One petabit per second: every segment crosses in a nanosecond.
         const long rate = 1_000_000_000_000_000;

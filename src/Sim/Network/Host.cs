@@ -19,6 +19,12 @@ public sealed class Host(Network network, string name, Ipv4Address address) : No
     /// <summary>Packets the host's own qdisc dropped (<see cref="QdiscDropsAll"/>).</summary>
     public long PacketsDroppedByQdisc { get; private set; }
 
+    /// <summary>
+    /// The memory (skb truesize) the host's driver gives a received packet, which TCP charges to
+    /// the receive buffer; null: twice its payload, which keeps TCP's default scaling ratio of a half.
+    /// </summary>
+    public Func<Packet, int>? ReceiveTruesize { get; set; }
+
     /// <summary>Sends a packet on the interface that leads to its destination, numbering its IP identification field.</summary>
     public void Send(Packet packet)
     {
