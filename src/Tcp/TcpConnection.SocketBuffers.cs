@@ -6,9 +6,10 @@ namespace NetSim.Tcp;
 /// The socket's buffer sizes and the receive window clamp, as setsockopt() sets them: SO_SNDBUF,
 /// SO_RCVBUF (sk_setsockopt(): capped at net.core.wmem_max / rmem_max, then doubled for the
 /// kernel's bookkeeping, and locked against autotuning) and TCP_WINDOW_CLAMP
-/// (tcp_set_window_clamp()). The simulator's buffers hold payload: the send buffer counts the
-/// whole of sk_sndbuf, the receive buffer the half of sk_rcvbuf that tcp_win_from_space() gives
-/// to data at its default ratio.
+/// (tcp_set_window_clamp()), and the scaling ratio that turns receive memory into window. The
+/// simulator's buffers hold payload: the send buffer counts the whole of sk_sndbuf, the receive
+/// buffer the part of sk_rcvbuf that tcp_win_from_space() gives to data at the measured ratio (a
+/// half by default); the memory the data held takes is approximated at that ratio too.
 /// </summary>
 public sealed partial class TcpConnection
 {
