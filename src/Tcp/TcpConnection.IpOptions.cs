@@ -24,16 +24,10 @@ public sealed partial class TcpConnection
     public int UserMss { get; private set; }
 
     /// <summary>
-    /// dst_metric_advmss() of the route as the connection opened, lowered when a SYN went out over
-    /// a route that had learnt a smaller path MTU since (tcp_advertise_mss()); 0 before it opens.
+    /// The first hop's MTU less the IP and TCP headers (ipv4_default_advmss(): the device's MTU,
+    /// never a learnt path MTU), taken as the connection opens; 0 before.
     /// </summary>
     private int _firstHopMss;
-
-    /// <summary>ip_rt_min_advmss: the least MSS a route's MTU gives.</summary>
-    private const int MinRouteAdvMss = 256;
-
-    /// <summary>IPV4_MAX_PMTU less the headers: the most MSS a route's MTU gives.</summary>
-    private const int MaxRouteAdvMss = 65535 - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes;
 
     /// <summary>
     /// tp->advmss: the MSS this side announces and receives with (dst_metric_advmss()): the
@@ -48,31 +42,15 @@ public sealed partial class TcpConnection
         }
     }
 
-    /// <summary>dst_metric_advmss() of the route to the peer, as tcp_connect_init() and tcp_openreq_init_rwin() take it.</summary>
-    private void TakeFirstHopMss() => _firstHopMss = RouteAdvMss();
-
     /// <summary>
-    /// tcp_advertise_mss(), as a SYN's options are written: a route that learnt a smaller path MTU
-    /// since the connection opened (an ICMP Fragmentation Needed for its SYN) lowers tp->advmss.
+    /// dst_metric_advmss() of the route to the peer, as tcp_connect_init() and
+    /// tcp_openreq_init_rwin() take it: the route's advmss metric, else its MTU less the headers.
     /// </summary>
-    private void AdvertiseRouteMss() => _firstHopMss = Math.Min(_firstHopMss, RouteAdvMss());
-
-    /// <summary>
-    /// dst_metric_advmss(): the route's advmss metric, else ipv4_default_advmss() of ipv4_mtu(),
-    /// which is a learnt path MTU while it lasts, else the route's MTU metric, else the device's,
-    /// less the headers, within ip_rt_min_advmss and IPV4_MAX_PMTU; 0 with no route.
-    /// </summary>
-    private int RouteAdvMss()
+    private void TakeFirstHopMss()
     {
-        if (Stack.Host.RouteMetricsTowards(RemoteAddress).AdvMss is { } metric)
-        {
-            return metric;
-        }
-
-        var mtu = Stack.Host.PathMtuTowards(RemoteAddress);
-        return mtu > Packet.Ipv4HeaderBytes + Packet.TcpHeaderBytes
-            ? Math.Clamp(mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes, MinRouteAdvMss, MaxRouteAdvMss)
-            : 0;
+        var mtu = Stack.Host.MtuTowards(RemoteAddress);
+        _firstHopMss = Stack.Host.RouteMetricsTowards(RemoteAddress).AdvMss
+            ?? (mtu > Packet.Ipv4HeaderBytes + Packet.TcpHeaderBytes ? mtu - Packet.Ipv4HeaderBytes - Packet.TcpHeaderBytes : 0);
     }
 
     /// <summary>

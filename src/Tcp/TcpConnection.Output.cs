@@ -294,11 +294,6 @@ public sealed partial class TcpConnection
         var synAck = syn && (flags & TcpFlags.Ack) != 0;
         if (syn)
         {
-            if (!synAck)
-            {
-                AdvertiseRouteMss();
-            }
-
             packet.MssOption = AdvertisedMss;
             // A SYN-ACK offers the scale chosen when the SYN arrived (the request's rcv_wscale), which
             // a Fast Open child's buffer set-up, done before its SYN-ACK goes, must not change.
