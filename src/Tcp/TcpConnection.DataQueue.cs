@@ -92,7 +92,7 @@ public sealed partial class TcpConnection
     /// <summary>
     /// tcp_data_queue()'s queue_and_out when tcp_try_rmem_schedule() fails: the memory the reader
     /// has not taken back plus the segment's payload would pass sk_rcvbuf (tcp_can_ingest()), so
-    /// the ACK goes out at once (ICSK_ACK_NOMEM, ICSK_ACK_NOW), and a segment with data is dropped
+    /// the ACK goes out at once with a zero window (ICSK_ACK_NOMEM, ICSK_ACK_NOW), and a segment with data is dropped
     /// unless the receive queue is empty (TCPRcvQDrop); a bare FIN, or any segment into an empty
     /// queue, is taken regardless (sk_forced_mem_schedule()). The memory is the unread data at the
     /// scaling ratio; out-of-order data does not count: tcp_prune_ofo_queue() would give it up first.
@@ -104,6 +104,7 @@ public sealed partial class TcpConnection
             return false;
         }
 
+        _ackNoMemory = true;
         ScheduleImmediateAck();
         return payloadLength > 0 && _receiveBuffer.Unread > 0;
     }

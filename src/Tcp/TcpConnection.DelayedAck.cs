@@ -302,6 +302,7 @@ public sealed partial class TcpConnection
 
         _ackPending = false;
         _ackNow = false;
+        _ackNoMemory = false;
         _pushed = 0;
         _delayedAckTimer.Cancel();
     }

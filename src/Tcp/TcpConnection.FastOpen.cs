@@ -217,7 +217,7 @@ public sealed partial class TcpConnection
         _synBeingAnswered = null;
         listener.OnChildEstablished(this);
         TakeSynData(syn);
-        _rcvWup = RcvNxt;
+        AnchorReceiveWindow();
     }
 
     /// <summary>

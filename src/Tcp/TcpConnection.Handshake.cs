@@ -98,7 +98,7 @@ public sealed partial class TcpConnection
 
         Irs = new SequenceNumber(packet.SequenceNumber);
         RcvNxt = Irs + 1;
-        _rcvWup = RcvNxt;
+        AnchorReceiveWindow();
         SetPeerMss(packet.MssOption);
         NegotiateWindowScaling(packet, Settings.WindowScaling);
         NegotiateTimestamps(packet, Settings.Timestamps);

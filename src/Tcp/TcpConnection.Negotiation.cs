@@ -40,6 +40,7 @@ public sealed partial class TcpConnection
 
         RcvWnd = (uint)space;
         _rcvSsthresh = RcvWnd;
+        _rcvMaxWindowEnd = _rcvWup + (int)RcvWnd;
     }
 
     /// <summary>

@@ -331,17 +331,19 @@ public sealed partial class TcpConnection
             _sackBlocks.WriteTo(packet, sackBlocks);
         }
 
+        var acksReceiveNext = (flags & TcpFlags.Ack) != 0 && (ackNumber is null || ackNumber == RcvNxt);
         if ((flags & TcpFlags.Ack) != 0)
         {
             packet.AcknowledgmentNumber = (ackNumber ?? RcvNxt).Value;
-            if (ackNumber is null || ackNumber == RcvNxt)
-            {
-                OnAckSent();
-            }
         }
 
-        // RFC 7323 §2.2: the window of a SYN or SYN-ACK is never scaled.
+        // RFC 7323 §2.2: the window of a SYN or SYN-ACK is never scaled. __tcp_transmit_skb()
+        // selects it before tcp_event_ack_sent() clears what was pending (ICSK_ACK_NOMEM among it).
         packet.Window = syn ? (ushort)Math.Min(RcvWnd, ushort.MaxValue) : SelectWindow();
+        if (acksReceiveNext)
+        {
+            OnAckSent();
+        }
 
         // __tcp_transmit_skb(): the header is whole (ACK number, window) before tcp_options_write()
         // runs WRITE_HDR_OPT_CB, which sees it.
@@ -378,6 +380,16 @@ public sealed partial class TcpConnection
     /// </summary>
     private ushort SelectWindow()
     {
+        // Linux 6.10 ("tcp: correct handling of extreme memory squeeze"): data refused for want of
+        // memory closes the window, and the zero window is the one in force.
+        if (_ackNoMemory)
+        {
+            RcvWnd = 0;
+            _rcvWup = RcvNxt;
+            AdvanceMaxWindowEnd();
+            return 0;
+        }
+
         var unit = 1L << RcvWscale;
         var window = ComputeWindow();
         var offered = ReceiveWindowNow;
@@ -388,6 +400,7 @@ public sealed partial class TcpConnection
 
         RcvWnd = (uint)window;
         _rcvWup = RcvNxt;
+        AdvanceMaxWindowEnd();
         return (ushort)(window >> RcvWscale);
     }
 

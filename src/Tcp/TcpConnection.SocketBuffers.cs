@@ -44,9 +44,12 @@ public sealed partial class TcpConnection
     /// <summary>Sets sk_rcvbuf; the data the buffer holds follows at the scaling ratio.</summary>
     private void SetReceiveBufferBytes(long bytes)
     {
-        _receiveBufferBytes = (int)bytes;
-        _receiveBuffer.Capacity = (int)WinFromSpace(bytes);
+        _receiveBufferBytes = ReceiveMemoryFor(bytes);
+        _receiveBuffer.Capacity = (int)WinFromSpace(_receiveBufferBytes);
     }
+
+    /// <summary>sk_rcvbuf is an int: a buffer asked beyond INT_MAX bytes of memory stops there.</summary>
+    private static int ReceiveMemoryFor(long bytes) => (int)Math.Min(bytes, int.MaxValue);
 
     /// <summary>
     /// tcp_measure_rcv_mss()'s update of the scaling ratio from a segment's payload and truesize,

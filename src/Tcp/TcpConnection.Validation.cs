@@ -50,12 +50,14 @@ public sealed partial class TcpConnection
     /// counted, must not end before the left edge of the window last advertised (rcv_wup) nor
     /// start beyond its right edge. Since Linux 6.17 one that starts inside but ends beyond the
     /// right edge is taken whole, untrimmed, only while no data waits to be read, and dropped
-    /// otherwise (SKB_DROP_REASON_TCP_INVALID_END_SEQUENCE); a FIN alone may stick out.
+    /// otherwise (SKB_DROP_REASON_TCP_INVALID_END_SEQUENCE); a FIN alone may stick out. The right
+    /// edge is that of the largest window ever advertised (RFC 7323 §2.4, tcp_max_receive_window()):
+    /// what the window retracted to decides only what data is queued (<see cref="QueueData"/>).
     /// </summary>
     private bool SequenceAcceptable(SequenceNumber seq, int sequenceLength, bool fin)
     {
         var end = seq + sequenceLength;
-        var right = RcvNxt + (int)ReceiveWindowNow;
+        var right = RcvNxt + (int)MaxReceiveWindowNow;
         if (end < _rcvWup)
         {
             return false;

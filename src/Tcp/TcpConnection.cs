@@ -49,8 +49,8 @@ public sealed partial class TcpConnection
         Window.Cwnd = (uint)settings.InitialCwnd;
         Reordering = settings.DupThresh;
         Mss = settings.Mss;
-        _receiveBuffer = new ReceiveBuffer(settings.ReceiveBuffer);
-        _receiveBufferBytes = 2 * settings.ReceiveBuffer;
+        _receiveBufferBytes = ReceiveMemoryFor(2L * settings.ReceiveBuffer);
+        _receiveBuffer = new ReceiveBuffer((int)WinFromSpace(_receiveBufferBytes));
         _sendBufferSize = settings.SendBuffer;
         _retransmitTimer = new Timer(stack.Simulation, OnRetransmitTimer);
         _delayedAckTimer = new Timer(stack.Simulation, OnDelayedAckTimer);

@@ -147,11 +147,17 @@ public sealed record TcpSettings
     /// <summary>tcp_select_initial_window()'s shift for a window of <paramref name="space"/> bytes: ilog2(space) - 15, within [0, 14].</summary>
     public static int WindowScaleShiftFor(long space) => Math.Clamp(System.Numerics.BitOperations.Log2((ulong)Math.Max(1, space)) - 15, 0, 14);
 
-    /// <summary>net.core.wmem_max: the largest SO_SNDBUF request honoured (before doubling); Linux's default.</summary>
-    public int WmemMax { get; init; } = 212992;
+    /// <summary>
+    /// net.core.wmem_max: the largest SO_SNDBUF request honoured (before doubling); 4 MB, Linux's
+    /// default since 6.18 (212992, SK_WMEM_MAX, before).
+    /// </summary>
+    public int WmemMax { get; init; } = 4 << 20;
 
-    /// <summary>net.core.rmem_max: the largest SO_RCVBUF request honoured (before doubling); Linux's default.</summary>
-    public int RmemMax { get; init; } = 212992;
+    /// <summary>
+    /// net.core.rmem_max: the largest SO_RCVBUF request honoured (before doubling); 4 MB, Linux's
+    /// default since 6.18 (212992, SK_RMEM_MAX, before).
+    /// </summary>
+    public int RmemMax { get; init; } = 4 << 20;
 
     /// <summary>SOCK_MIN_SNDBUF on x86-64: twice TCP_SKB_MIN_TRUESIZE.</summary>
     public const int MinSendBufferSize = 4608;

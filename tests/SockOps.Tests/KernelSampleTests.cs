@@ -58,13 +58,13 @@ public class KernelSampleTests
     }
 
     [Fact]
-    public void BufsSetsBothBuffersOnBothSidesCappedByTheCoreMaximum()
+    public void BufsSetsBothBuffersOnBothSidesDoubled()
     {
         var run = new Exchange("bufs");
 
-        // 1,500,000 asked, rmem_max and wmem_max 212992 allowed, doubled.
-        Assert.Equal((425_984, 425_984), (run.Client.SendBufferSize, run.Client.ReceiveBufferSize));
-        Assert.Equal((425_984, 425_984), (run.Server!.SendBufferSize, run.Server.ReceiveBufferSize));
+        // 1,500,000 asked, within rmem_max and wmem_max (4 MB since 6.18), doubled.
+        Assert.Equal((3_000_000, 3_000_000), (run.Client.SendBufferSize, run.Client.ReceiveBufferSize));
+        Assert.Equal((3_000_000, 3_000_000), (run.Server!.SendBufferSize, run.Server.ReceiveBufferSize));
         Assert.Equal(0, run.Reply(run.Client, Tcp.Hooks.SockOp.TcpConnectCb));
         Assert.Equal(0, run.Reply(run.Client, Tcp.Hooks.SockOp.ActiveEstablishedCb));
         Assert.Equal(-1, run.Reply(run.Client, Tcp.Hooks.SockOp.TimeoutInit));
@@ -77,7 +77,7 @@ public class KernelSampleTests
 
         Assert.Equal(25u, run.Client.Window.Cwnd);
         Assert.Equal((uint)(40 * run.Net.Settings.Mss), run.SynWindow);
-        Assert.Equal(425_984, run.Server!.SendBufferSize);
+        Assert.Equal(3_000_000, run.Server!.SendBufferSize);
     }
 
     [Fact]

@@ -217,14 +217,15 @@ public class SockoptTests
     [Theory]
     [InlineData(Linux.SO_SNDBUF, 8123, 16246)]
     [InlineData(Linux.SO_RCVBUF, 8123, 16246)]
-    [InlineData(Linux.SO_SNDBUF, 1_500_000, 425_984)]
-    [InlineData(Linux.SO_RCVBUF, 1_500_000, 425_984)]
-    [InlineData(Linux.SO_RCVBUF, -1, 425_984)]
+    [InlineData(Linux.SO_SNDBUF, 1_500_000, 3_000_000)]
+    [InlineData(Linux.SO_RCVBUF, 1_500_000, 3_000_000)]
+    [InlineData(Linux.SO_SNDBUF, 5_000_000, 8_388_608)]
+    [InlineData(Linux.SO_RCVBUF, -1, 8_388_608)]
     [InlineData(Linux.SO_SNDBUF, 1, Tcp.TcpSettings.MinSendBufferSize)]
     [InlineData(Linux.SO_RCVBUF, 1, Tcp.TcpSettings.MinReceiveBufferSize)]
     public void SndbufAndRcvbufAreCappedAtTheCoreMaximumThenDoubled(int optname, int requested, int readBack)
     {
-        // sk_setsockopt(): min_t(u32, val, wmem_max or rmem_max = 212992), doubled, at least SOCK_MIN_SNDBUF or SOCK_MIN_RCVBUF.
+        // sk_setsockopt(): min_t(u32, val, wmem_max or rmem_max = 4 MB since 6.18), doubled, at least SOCK_MIN_SNDBUF or SOCK_MIN_RCVBUF.
         int? set = null;
         int? get = null;
         var client = RunIn(Linux.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, skops =>

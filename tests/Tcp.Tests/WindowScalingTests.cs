@@ -86,10 +86,13 @@ public class WindowScalingTests
         // RFC 7323 §2.3: the shift is at most 14, so the window is at most 65535 * 2^14 = 2^30 - 2^14.
         // The offered window starts at 64 KiB and grows by two segments per segment received
         // (Linux tcp_grow_window()); with 64 KB jumbo segments it reaches the cap within 9,000 of them.
-        // The buffer is a megabyte beyond the cap, so that the segment just queued (which
-        // tcp_grow_window() counts against the room) does not hold the window below it.
+        // sk_rcvbuf, an int, stops at INT_MAX; the receiver's driver gives each packet little more
+        // memory than its payload (as page-fragment GRO does), so the buffer holds nearly 2 GiB of
+        // data, far beyond the cap, and the segment just queued (which tcp_grow_window() counts
+        // against the room) does not hold the window below it.
         var settings = TcpSettings.Linux with { Mss = 64_000, ReceiveBuffer = (1 << 30) + (1 << 20), SendBuffer = 1 << 30 };
         var net = new TwoHostNetwork(rateBps: 10_000_000_000, delayMs: 1, queuePackets: 100_000, settings: settings, mtu: 65_535);
+        net.Server.ReceiveTruesize = packet => packet.PayloadLength + 256;
         new SinkApplication(net.ServerStack, 80, settings).Install();
         var sender = new BulkSendApplication(net.ClientStack, net.Server.Address, 80, settings, "f");
         sender.Install();
