@@ -41,9 +41,19 @@ public sealed partial class TcpConnection
         }
 
         // Out of the window, a zero-window probe for one: ACK at once, keep nothing. What starts
-        // inside is kept whole (tcp_sequence() has checked where it ends).
+        // inside is kept whole (tcp_sequence() has checked where it ends). Data at RCV.NXT met a
+        // zero window (TCP_ZEROWINDOW); data beyond it, the window's edge (TCP_OVERWINDOW).
         if (start >= _rcvWup + (int)RcvWnd)
         {
+            if (start == RcvNxt)
+            {
+                Stack.ZeroWindowDrops++;
+            }
+            else
+            {
+                Stack.BeyondWindowDrops++;
+            }
+
             EnterQuickAckMode(Settings.QuickAcks);
             ScheduleImmediateAck();
             return;
@@ -106,7 +116,13 @@ public sealed partial class TcpConnection
 
         _ackNoMemory = true;
         ScheduleImmediateAck();
-        return payloadLength > 0 && _receiveBuffer.Unread > 0;
+        var drop = payloadLength > 0 && _receiveBuffer.Unread > 0;
+        if (drop)
+        {
+            Stack.ReceiveQueueDrops++;
+        }
+
+        return drop;
     }
 
     /// <summary>

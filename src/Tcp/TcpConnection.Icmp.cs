@@ -27,9 +27,6 @@ public sealed partial class TcpConnection
     /// <summary>tcp_write_err(): the connection times out, with the soft error logged if there is one.</summary>
     private void WriteError() => Abort(SoftError ?? "ETIMEDOUT");
 
-    /// <summary>ICMP errors whose quoted sequence number lay outside the window (LINUX_MIB_OUTOFWINDOWICMPS).</summary>
-    public long OutOfWindowIcmps { get; private set; }
-
     /// <summary>tcp_v4_err() for this connection.</summary>
     internal void OnIcmpError(IcmpMessage icmp)
     {
@@ -49,7 +46,7 @@ public sealed partial class TcpConnection
         var una = FastOpenRequestPending ? Iss : SndUna;
         if (seq - una < 0 || SndNxt - seq < 0)
         {
-            OutOfWindowIcmps++;
+            Stack.OutOfWindowIcmps++;
             return;
         }
 
@@ -116,7 +113,7 @@ public sealed partial class TcpConnection
     {
         if (seq != Iss)
         {
-            OutOfWindowIcmps++;
+            Stack.OutOfWindowIcmps++;
             return;
         }
 

@@ -66,6 +66,11 @@ public sealed partial class TcpConnection
             }
             else if ((flags & TcpFlags.Rst) == 0)
             {
+                if (seq + packet.SequenceLength >= _rcvWup)
+                {
+                    Stack.BeyondWindowDrops++;
+                }
+
                 SendDuplicateAck(packet, seq);
             }
 

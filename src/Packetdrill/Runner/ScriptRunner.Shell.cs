@@ -61,6 +61,12 @@ public sealed partial class ScriptRunner
                 continue;
             }
 
+            if (command.StartsWith("nstat", StringComparison.Ordinal))
+            {
+                understood &= RunNstat(command);
+                continue;
+            }
+
             if (FqQdisc().IsMatch(command))
             {
                 _stack.Settings = _stack.Settings with { Pacing = true };
@@ -103,6 +109,24 @@ public sealed partial class ScriptRunner
         if (!understood)
         {
             _skipped.Add(shell.Line);
+        }
+    }
+
+    /// <summary>
+    /// An nstat pipeline (<see cref="Nstat"/>): one that fails, as a grep finding no counter that
+    /// moved as the script expects, fails the script as packetdrill fails on a command's exit
+    /// status; false when it names a counter the model does not keep.
+    /// </summary>
+    private bool RunNstat(string command)
+    {
+        switch (_nstat.Run(command, out var printed))
+        {
+            case Nstat.Outcome.Failed:
+                throw new ScriptFailedException($"`{command}` failed: nstat printed {(printed.Length == 0 ? "no counter that moved" : printed)}");
+            case Nstat.Outcome.Unknown:
+                return false;
+            default:
+                return true;
         }
     }
 

@@ -36,6 +36,7 @@ public sealed partial class ScriptRunner
     private readonly Simulation _simulation;
     private readonly Host _remote;
     private readonly TcpStack _stack;
+    private readonly Nstat _nstat;
     private readonly Queue<(Packet Packet, SimTime At)> _sent = new();
     private readonly SortedDictionary<int, ScriptSocket> _sockets = [];
     private readonly Dictionary<uint, uint> _tsValues = [];
@@ -105,6 +106,7 @@ public sealed partial class ScriptRunner
             new LinkChannel(_simulation, network.Pool, "remote->local", rate, SimTime.Zero, ushort.MaxValue, new DropTailQueue(100_000), NoLoss.Instance));
         _remote.Transport = new Capture(this, network.Pool);
         _stack = new TcpStack(_simulation, local, options.Settings);
+        _nstat = new Nstat(_stack);
     }
 
     /// <summary>An IPv4 address the script sets on a line of its own (<c>--local_ip=192.168.0.2</c>, checked by the parser), or packetdrill's default.</summary>
