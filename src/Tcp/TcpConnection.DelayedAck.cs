@@ -292,12 +292,21 @@ public sealed partial class TcpConnection
         SendAck();
     }
 
-    /// <summary>Linux tcp_event_ack_sent(): an ACK left, so nothing is pending; one quick ACK is used up.</summary>
+    /// <summary>
+    /// Linux tcp_event_ack_sent(): an ACK left, so nothing is pending. A quick ACK is used up only
+    /// by an ACK that was due (ICSK_ACK_SCHED), the last of them deflating the delayed-ACK timeout
+    /// (tcp_dec_quickack_mode(); Linux 6.6, "tcp: fix quick-ack counting to count actual ACKs of
+    /// new data": ACKs riding on data or answering a duplicate leave the count as it was).
+    /// </summary>
     private void OnAckSent()
     {
-        if (_quickAcks > 0)
+        if (_quickAcks > 0 && _ackPending)
         {
             _quickAcks--;
+            if (_quickAcks == 0)
+            {
+                _ato = MinimumAto;
+            }
         }
 
         _ackPending = false;
