@@ -380,8 +380,8 @@ public sealed partial class TcpConnection
     /// </summary>
     private ushort SelectWindow()
     {
-        // Linux 6.10 ("tcp: correct handling of extreme memory squeeze"): data refused for want of
-        // memory closes the window, and the zero window is the one in force.
+        // Linux since 2024 ("tcp: correct handling of extreme memory squeeze"): data refused for
+        // want of memory closes the window, and the zero window is the one in force.
         if (_ackNoMemory)
         {
             RcvWnd = 0;

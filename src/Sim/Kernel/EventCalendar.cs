@@ -10,8 +10,8 @@ namespace NetSim.Sim.Kernel;
 /// latest of its bucket (thousands of timers due at the same instant) is appended without a walk.
 /// A node holds its time, order, handler and token together, and a bucket its head and tail with
 /// their times, so with hundreds of thousands of events pending (10,000 flows) an insert decides
-/// an append or a prepend, and a scan passes a bucket of a later year, without reaching a node. Nodes live in a pooled array, so once
-/// grown to the peak load nothing is allocated.
+/// an append or a prepend, and a scan passes a bucket of a later year, without reaching a node.
+/// Nodes live in a pooled array, so once grown to the peak load nothing is allocated.
 /// </summary>
 public sealed class EventCalendar
 {
