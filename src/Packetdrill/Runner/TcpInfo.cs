@@ -70,6 +70,7 @@ internal static class TcpInfo
         "tcpi_dsack_dups" => c.Statistics.DsackDups,
         "tcpi_notsent_bytes" => Math.Max(c.NotSentBytes, 0),
         "tcpi_pacing_rate" => (long)c.PacingRate,
+        "tcpi_max_pacing_rate" => (long)c.MaxPacingRate,
         "tcpi_delivery_rate" => c.DeliveryRateBytesPerSecond,
         "tcpi_delivery_rate_app_limited" => c.DeliveryRate.RateAppLimited ? 1 : 0,
         "tcpi_bytes_retrans" => c.Statistics.BytesRetransmitted,
