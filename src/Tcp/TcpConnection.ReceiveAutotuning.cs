@@ -164,7 +164,9 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// A reader that takes data as it arrives does so once the segment's ACK is decided (its
-    /// recvmsg() runs after the softirq), and the autotuning counts it then.
+    /// recvmsg() runs after the softirq): the autotuning counts it then, and tcp_cleanup_rbuf()
+    /// sends the ACK that was left for later if the read drained a pushed segment or freed
+    /// enough window.
     /// </summary>
     private void AdjustReceiveSpaceAfterDelivery()
     {
@@ -172,6 +174,7 @@ public sealed partial class TcpConnection
         {
             _readerTookData = false;
             AdjustReceiveSpace();
+            SendWindowUpdateIfWorthIt();
         }
     }
 

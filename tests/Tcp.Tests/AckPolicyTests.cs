@@ -32,4 +32,40 @@ public class AckPolicyTests
             Assert.InRange(acks, (data / 2) - 5, (data / 2) + 20);
         }
     }
+
+    [Fact]
+    public void ALonePushedSegmentIsAcknowledgedAsTheReaderDrainsIt()
+    {
+        // Linux tcp_cleanup_rbuf(): a reader taking data as it arrives reads after the segment's
+        // ACK was left for the delayed-ACK timer; having drained a pushed segment, outside
+        // pingpong mode, it sends that ACK at once instead of 40 ms later. The warm-up uses up the
+        // quick ACKs; the gap before the lone write is shorter than the RTO, so none are granted again.
+        var settings = TcpSettings.Linux;
+        var net = new TwoHostNetwork(rateBps: 100_000_000, delayMs: 10, settings: settings);
+        new SinkApplication(net.ServerStack, 80, settings).Install();
+        var client = net.ClientStack.Connect(net.Server.Address, 80, settings);
+        var loneWriteAt = SimTime.Never;
+        var ackedAt = SimTime.Never;
+        net.Reverse.TransmissionStarted = (_, packet) =>
+        {
+            if (loneWriteAt != SimTime.Never && ackedAt == SimTime.Never && packet.AcknowledgmentNumber == (client.Iss + 1 + 100_100).Value)
+            {
+                ackedAt = net.Simulation.Now;
+            }
+        };
+
+        net.Simulation.Process(Writes());
+        IEnumerable<SimEvent> Writes()
+        {
+            yield return net.Simulation.Timeout(SimTime.FromMilliseconds(100));
+            client.Write(100_000);
+            yield return net.Simulation.Timeout(SimTime.FromMilliseconds(200));
+            loneWriteAt = net.Simulation.Now;
+            client.Write(100);
+        }
+
+        net.Simulation.Run(SimTime.FromSeconds(2));
+
+        Assert.InRange((ackedAt - loneWriteAt).Milliseconds, 10, 12);
+    }
 }

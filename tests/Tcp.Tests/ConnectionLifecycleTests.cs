@@ -156,7 +156,10 @@ public class ConnectionLifecycleTests
         var net = new TwoHostNetwork(settings: settings);
         var samples = new StateRecorder();
         samples.Attach(net.ClientStack);
-        new SinkApplication(net.ServerStack, 80, settings).Install();
+
+        // A receiver that does not read: a reader draining the pushed segment would send its ACK at once (tcp_cleanup_rbuf()).
+        var listener = net.ServerStack.Listen(80, settings);
+        listener.Accepted = c => c.ReadsOnArrival = false;
         var connection = net.ClientStack.Connect(net.Server.Address, 80, settings);
         connection.Established = c => c.Write(100);
 
