@@ -393,7 +393,7 @@ public sealed partial class TcpConnection
         var unit = 1L << RcvWscale;
         var window = ComputeWindow();
         var offered = ReceiveWindowNow;
-        if (window < offered)
+        if (window < offered && !WindowMayShrink)
         {
             window = (offered + unit - 1) / unit * unit;
         }
@@ -426,6 +426,11 @@ public sealed partial class TcpConnection
         }
 
         long free = _receiveBuffer.FreeSpace;
+        if (WindowMayShrink)
+        {
+            return ShrinkableWindow(free, full, allowed, mss, unit);
+        }
+
         if (free < full / 2)
         {
             _quickAcks = 0;

@@ -130,6 +130,12 @@ public sealed record TcpSettings
     public bool ModerateReceiveBuffer { get; init; } = true;
 
     /// <summary>
+    /// Linux tcp_shrink_window (6.5, off by default): with window scaling the offered window may
+    /// shrink to the free receive space (RFC 7323 §2.4), where Linux otherwise never retracts it.
+    /// </summary>
+    public bool ShrinkWindow { get; init; }
+
+    /// <summary>
     /// Below this receiver RTT the autotuning grows the buffer in proportion to the RTT rather than
     /// for a sender doubling its rate (Linux tcp_rcvbuf_low_rtt, 1 ms).
     /// </summary>

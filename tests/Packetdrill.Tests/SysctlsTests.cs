@@ -45,9 +45,11 @@ public class SysctlsTests
         Assert.True(Sysctls.TryApply(settings, new("tcp_tso_win_divisor", "100"), out var hardlyDeferring));
         Assert.True(Sysctls.TryApply(settings, new("tcp_moderate_rcvbuf", "0"), out var fixedReceiveBuffer));
         Assert.True(Sysctls.TryApply(settings, new("tcp_rcvbuf_low_rtt", "200000"), out var lowRtt));
+        Assert.True(Sysctls.TryApply(settings, new("tcp_shrink_window", "1"), out var shrinking));
 
         Assert.Equal((3, 100), (settings.TsoWinDivisor, hardlyDeferring.TsoWinDivisor));
         Assert.Equal((true, false), (settings.ModerateReceiveBuffer, fixedReceiveBuffer.ModerateReceiveBuffer));
+        Assert.Equal((false, true), (settings.ShrinkWindow, shrinking.ShrinkWindow));
         Assert.Equal(SimTime.FromMilliseconds(200), lowRtt.ReceiveBufferLowRtt);
 
         Assert.Equal((0, 1), (settings.MtuProbing, blackHoleDetection.MtuProbing));
@@ -64,6 +66,7 @@ public class SysctlsTests
 
     [Theory]
     [InlineData("tcp_tso_win_divisor", "256")]
+    [InlineData("tcp_shrink_window", "2")]
     [InlineData("tcp_rcvbuf_low_rtt", "-1")]
     [InlineData("tcp_min_tso_segs", "0")]
     [InlineData("tcp_recovery", "4")]

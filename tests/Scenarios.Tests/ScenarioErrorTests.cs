@@ -95,6 +95,14 @@ public class ScenarioErrorTests
     }
 
     [Fact]
+    public void ShrinkWindowReachesTheConnectionSettings()
+    {
+        var scenario = ScenarioParser.Parse(Valid.Replace("flows:", "defaults: { shrink_window: true }\nflows:"), "ok.yaml");
+        Assert.True(scenario.Flows[0].Tcp.ShrinkWindow);
+        Assert.False(ScenarioParser.Parse(Valid, "ok.yaml").Flows[0].Tcp.ShrinkWindow);
+    }
+
+    [Fact]
     public void AnMtuProbingModeOutsideLinuxsValuesIsRefused()
     {
         var error = Fails(Valid.Replace("flows:", "defaults: { mtu_probing: 3 }\nflows:"));
@@ -112,6 +120,7 @@ public class ScenarioErrorTests
     [InlineData("local_port_range: 3000-2000", "local_port_range", "write LOW-HIGH")]
     [InlineData("local_port_range: 3000-70000", "local_port_range", "write LOW-HIGH")]
     [InlineData("syn_cookies: 3", "syn_cookies", "as tcp_syncookies")]
+    [InlineData("shrink_window: 1", "shrink_window", "'1' is not true or false")]
     public void AConnectionSettingLinuxWouldRefuseIsRefused(string setting, string field, string problem)
     {
         var error = Fails(Valid.Replace("flows:", $"defaults: {{ {setting} }}\nflows:"));

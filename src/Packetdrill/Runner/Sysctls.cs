@@ -51,7 +51,7 @@ public static partial class Sysctls
     /// Sysctls Linux reads each time it builds a segment, so a change reaches connections already
     /// open (tcp_established_options() reads tcp_ecn_option and tcp_ecn_option_beacon per packet).
     /// </summary>
-    public static bool IsReadLive(Assignment sysctl) => sysctl.Name is "tcp_ecn_option" or "tcp_ecn_option_beacon";
+    public static bool IsReadLive(Assignment sysctl) => sysctl.Name is "tcp_ecn_option" or "tcp_ecn_option_beacon" or "tcp_shrink_window";
 
     /// <summary>The settings with one sysctl applied; false when the model has no setting for it or the value is not one Linux takes.</summary>
     public static bool TryApply(TcpSettings settings, Assignment sysctl, out TcpSettings applied)
@@ -120,6 +120,7 @@ public static partial class Sysctls
             ("tcp_keepalive_intvl", > 0, _) => settings with { KeepAliveInterval = SimTime.FromSeconds(one!.Value) },
             ("tcp_keepalive_probes", > 0, _) => settings with { KeepAliveProbes = (int)one!.Value },
             ("tcp_moderate_rcvbuf", { } v, _) => settings with { ModerateReceiveBuffer = v != 0 },
+            ("tcp_shrink_window", { } v and (0 or 1), _) => settings with { ShrinkWindow = v != 0 },
             ("tcp_rcvbuf_low_rtt", >= 0 and <= int.MaxValue, _) => settings with { ReceiveBufferLowRtt = SimTime.FromMicroseconds(one!.Value) },
             ("tcp_notsent_lowat", >= 0, _) => settings with { NotSentLowWatermark = (uint)Math.Min(one!.Value, uint.MaxValue) },
 
