@@ -21,7 +21,29 @@ public sealed class BenchCommandTests
             Assert.True(c.GetProperty("packets_forwarded").GetInt64() > 300_000);
             Assert.True(c.GetProperty("wall_seconds").GetDouble() > 0);
             Assert.True(c.GetProperty("peak_memory_bytes").GetInt64() > 10_000_000);
+            Assert.True(c.GetProperty("bytes_delivered").GetInt64() > 100_000_000);
         });
+    }
+
+    [Fact]
+    public void AMissingRunnerIsNamedWithTheCommandThatBuildsTheNativeOne()
+    {
+        var (exit, output, errors) = Netsim.Run("bench", "bench/scenarios/s1-single-flow.yaml", "--runner", "no-such-runner");
+
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Contains("--runner: no such file: " + Path.Combine(Netsim.RepositoryRoot, "no-such-runner"), errors);
+        Assert.Contains("`dotnet publish src/NativeBench -c Release` builds the native runner at src/NativeBench/bin/native/netsim-bench-case", errors);
+    }
+
+    [Fact]
+    public void ARunnerThatPrintsNoMeasurementFailsTheBench()
+    {
+        // /bin/echo prints its arguments, not a measurement.
+        var (exit, _, errors) = Netsim.Run("bench", "bench/scenarios/s1-single-flow.yaml", "--runner", "/bin/echo");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("bench failed: /bin/echo printed no measurement for bench/scenarios/s1-single-flow.yaml case 0", errors);
     }
 
     [Fact]

@@ -9,13 +9,7 @@ internal static class Netsim
 
     public static (int ExitCode, string Output, string Errors) Run(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "netsim.dll"));
         foreach (var arg in args)
         {
@@ -23,16 +17,7 @@ internal static class Netsim
         }
 
         start.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"netsim {string.Join(' ', args)} did not finish");
-        }
-
-        return (process.ExitCode, output.Result, errors.Result);
+        return ChildProcess.Run(start);
     }
 
     private static string FindRoot()

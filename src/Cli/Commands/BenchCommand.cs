@@ -18,6 +18,11 @@ namespace NetSim.Cli.Commands;
 /// </summary>
 public sealed class BenchCommand : Command<BenchCommand.Settings>
 {
+    /// <summary>Where <see cref="NativeRunnerBuild"/> puts the ahead-of-time compiled child, from the repository's root.</summary>
+    private const string NativeRunnerPath = "src/NativeBench/bin/native/netsim-bench-case";
+
+    private const string NativeRunnerBuild = "dotnet publish src/NativeBench -c Release";
+
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "[SCENARIO]")]
@@ -32,6 +37,10 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         [Description("Print the measurements as JSON.")]
         public bool Json { get; init; }
 
+        [CommandOption("--runner <EXECUTABLE>")]
+        [Description("Run each case with this program instead of netsim's own bench-case: the same simulation compiled ahead of time, src/NativeBench (`" + NativeRunnerBuild + "` puts it at " + NativeRunnerPath + "). Scenarios with C# sock_ops programs need netsim's own.")]
+        public string? Runner { get; init; }
+
         [CommandOption("--plot <PNG>")]
         [Description("Also draw wall time per link transmission against flows, case by case (with an SVG beside it): the scaling curve of bench/scaling/*.yaml.")]
         public string? Plot { get; init; }
@@ -42,6 +51,12 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         var files = settings.Scenarios.Length > 0
             ? settings.Scenarios
             : [.. Directory.EnumerateFiles(Path.Combine("bench", "scenarios"), "*.yaml").Order(StringComparer.Ordinal)];
+        if (settings.Runner is { } runner && !File.Exists(runner))
+        {
+            Console.Error.WriteLine($"error: --runner: no such file: {Path.GetFullPath(runner)} (`{NativeRunnerBuild}` builds the native runner at {NativeRunnerPath})");
+            return ExitCodes.BadInput;
+        }
+
         var measurements = new List<BenchmarkCase.Measurement>();
         foreach (var file in files)
         {
@@ -58,7 +73,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
 
             for (var i = 0; i < cases; i++)
             {
-                if (RunCase(file, i, Math.Max(1, settings.Repeat)) is not { } measurement)
+                if (RunCase(settings.Runner, file, i, Math.Max(1, settings.Repeat)) is not { } measurement)
                 {
                     return ExitCodes.RunFailed;
                 }
@@ -81,7 +96,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
 
         if (settings.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(measurements, new JsonSerializerOptions(MeasurementJson.Options) { WriteIndented = true }));
+            Console.WriteLine(JsonSerializer.Serialize(measurements, new JsonSerializerOptions(MeasurementJson.Default.Options) { WriteIndented = true }));
             return ExitCodes.Success;
         }
 
@@ -109,22 +124,41 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         return ExitCodes.Success;
     }
 
-    /// <summary>Runs case <paramref name="index"/> of <paramref name="file"/> in a child netsim and reads its measurement.</summary>
-    private static BenchmarkCase.Measurement? RunCase(string file, int index, int repeat)
+    /// <summary>
+    /// Runs case <paramref name="index"/> of <paramref name="file"/> in a child process, netsim's
+    /// own bench-case or <paramref name="runner"/>, and reads its measurement.
+    /// </summary>
+    private static BenchmarkCase.Measurement? RunCase(string? runner, string file, int index, int repeat)
     {
         var self = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        var start = new ProcessStartInfo(runner is null ? self : Path.GetFullPath(runner)) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (runner is null)
         {
-            start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+            if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            {
+                start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+            }
+
+            start.ArgumentList.Add(BenchCaseCommand.Name);
         }
 
-        foreach (var arg in new[] { BenchCaseCommand.Name, file, index.ToString(CultureInfo.InvariantCulture), "--repeat", repeat.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { file, index.ToString(CultureInfo.InvariantCulture), "--repeat", repeat.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (Win32Exception ex)
+        {
+            Console.Error.WriteLine($"bench failed: cannot start {start.FileName}: {ex.Message}");
+            return null;
+        }
+
+        using var started = process;
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
@@ -133,6 +167,14 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
             return null;
         }
 
-        return JsonSerializer.Deserialize<BenchmarkCase.Measurement>(output, MeasurementJson.Options);
+        try
+        {
+            return JsonSerializer.Deserialize(output, MeasurementJson.Default.Measurement);
+        }
+        catch (JsonException)
+        {
+            Console.Error.WriteLine($"bench failed: {start.FileName} printed no measurement for {file} case {index}");
+            return null;
+        }
     }
 }

@@ -21,7 +21,8 @@ public static class BenchmarkCase
     /// <param name="Flows">The scenario's flows.</param>
     /// <param name="Repeats">Runs made; the figures are the fastest's.</param>
     /// <param name="AllocatedBytes">Bytes the simulation allocated while it ran (packets, buffers and rings growing to their peak, connections opening).</param>
-    public sealed record Measurement(string Name, double WallSeconds, double SimulatedSeconds, long Events, long PacketsForwarded, long PeakMemoryBytes, int Flows, int Repeats, long AllocatedBytes)
+    /// <param name="BytesDelivered">Bytes the flows' receivers took, all flows together: with the events and transmissions, what shows that two builds simulated the same run.</param>
+    public sealed record Measurement(string Name, double WallSeconds, double SimulatedSeconds, long Events, long PacketsForwarded, long PeakMemoryBytes, int Flows, int Repeats, long AllocatedBytes, long BytesDelivered)
     {
         public double EventsPerSecond => Events / WallSeconds;
 
@@ -69,13 +70,14 @@ public static class BenchmarkCase
             wall.Stop();
             var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
             var packets = built.Network.Links.Sum(l => l.Forward.Statistics.PacketsTransmitted + l.Reverse.Statistics.PacketsTransmitted);
+            var delivered = built.Flows.Sum(f => f.Receiver.BytesReceived);
             total += wall.Elapsed.TotalSeconds;
             if (runs == 1)
             {
                 peakMemory = PeakWorkingSet.OfThisProcess();
             }
 
-            var measurement = new Measurement(name, wall.Elapsed.TotalSeconds, run.Duration.TotalSeconds, built.Simulation.EventsDispatched, packets, 0, run.Flows.Count, 0, allocated);
+            var measurement = new Measurement(name, wall.Elapsed.TotalSeconds, run.Duration.TotalSeconds, built.Simulation.EventsDispatched, packets, 0, run.Flows.Count, 0, allocated, delivered);
             if (best is null || measurement.WallSeconds < best.WallSeconds)
             {
                 best = measurement;

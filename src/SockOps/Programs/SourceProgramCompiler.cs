@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -32,6 +33,13 @@ public static class SourceProgramCompiler
 
     public static SockOpsProgram Compile(string path, IReadOnlyDictionary<string, string> parameters)
     {
+        // An ahead-of-time compiled build (the native benchmark runner) cannot load code made at run
+        // time; the check also lets its compiler leave Roslyn and the reflection below out.
+        if (!RuntimeFeature.IsDynamicCodeSupported)
+        {
+            throw new ProgramCompileException(path, 1, 1, "a C# program is compiled and loaded at run time, which this ahead-of-time compiled build cannot do: run the scenario with netsim itself, whose JIT can");
+        }
+
         var source = File.ReadAllText(path);
         var assembly = Compiled.GetOrAdd((Path.GetFullPath(path), source), key => new Lazy<Assembly>(() => Build(path, key.Source))).Value;
         return Instantiate(path, assembly, parameters);

@@ -1,0 +1,3 @@
+using NetSim.Scenarios.Benchmarks;
+
+return BenchmarkChild.Run("netsim-bench-case", args);
