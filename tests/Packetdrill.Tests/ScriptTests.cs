@@ -176,3 +176,21 @@ public class TimestampValueTests
         }
     }
 }
+
+/// <summary>getsockopt(TCP_CONGESTION): the name, and the length given back as do_tcp_getsockopt() cuts it.</summary>
+public class CongestionNameTests
+{
+    [Theory]
+    [InlineData("\"cubic\", [16]", null)]
+    [InlineData("\"cu\", [2]", null)]
+    [InlineData("\"reno\", [16]", "getsockopt(TCP_CONGESTION) gave \"cubic\", expected \"reno\"")]
+    [InlineData("\"cubic\", [32]", "getsockopt(TCP_CONGESTION) gave length [16], expected [32]")]
+    [InlineData("\"cubic\", [-1]", "getsockopt(TCP_CONGESTION) gave length [16], expected [-1]")]
+    public void TheNameAndTheLengthAreChecked(string arguments, string? failure)
+    {
+        var result = ScriptRunner.Run(Script.ScriptParser.Parse(CodeBlockTests.Handshake + $"+0  getsockopt(4, SOL_TCP, TCP_CONGESTION, {arguments}) = 0\n"));
+
+        Assert.Equal(failure is null, result.Passed);
+        Assert.Contains(failure ?? "passed", result.ToString());
+    }
+}

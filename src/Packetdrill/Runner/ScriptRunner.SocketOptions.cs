@@ -452,6 +452,11 @@ public sealed partial class ScriptRunner
             return GetLinger(call, socket, connection);
         }
 
+        if (name == "TCP_CONGESTION")
+        {
+            return GetCongestion(call, connection?.Congestion.Name ?? settings.Congestion);
+        }
+
         string actual;
         switch (name)
         {
@@ -532,6 +537,28 @@ public sealed partial class ScriptRunner
         // A value may be written in hex ([0xffffffff]).
         var same = actual == expected || (ScriptNumber(expected) is { } number && number.ToString(CultureInfo.InvariantCulture) == actual);
         return same ? SyscallOutcome.Return(0) : throw new ScriptFailedException($"getsockopt({name}) gave [{actual}], expected [{expected}]");
+    }
+
+    /// <summary>
+    /// getsockopt(TCP_CONGESTION, "name", [len]) (do_tcp_getsockopt()): the length comes back cut to
+    /// TCP_CA_NAME_MAX as an unsigned number (a negative one gives the maximum) and that many bytes of the name's NUL-padded array are copied; packetdrill
+    /// checks both the name and that the length came back as the script wrote it.
+    /// </summary>
+    private static SyscallOutcome GetCongestion(SyscallEvent call, string algorithm)
+    {
+        const int caNameMax = 16;
+        var expected = call.Arguments.Count > 3 ? call.Arguments[3].Trim().Trim('"') : "";
+        var length = call.Arguments.Count > 4 ? BracketedNumber(call, call.Arguments[4]) : caNameMax;
+        var returned = Math.Min((uint)length, caNameMax);
+        var actual = algorithm[..(int)Math.Min(returned, algorithm.Length)];
+        if (actual != expected)
+        {
+            throw new ScriptFailedException($"getsockopt(TCP_CONGESTION) gave \"{actual}\", expected \"{expected}\"");
+        }
+
+        return returned == length
+            ? SyscallOutcome.Return(0)
+            : throw new ScriptFailedException($"getsockopt(TCP_CONGESTION) gave length [{Number(returned)}], expected [{Number(length)}]");
     }
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
