@@ -12,7 +12,8 @@ namespace NetSim.SockOps.Programs;
 /// <see cref="SockOpsProgram"/>, with a public constructor that takes nothing or the scenario's
 /// <c>params</c> as a read-only dictionary. The kernel's names come in as global usings
 /// (<c>NetSim.SockOps</c>, <c>NetSim.SockOps.Maps</c>, <c>static NetSim.SockOps.Linux</c>, <c>NetSim.Tcp.Hooks</c>), so a
-/// C program ports line by line. Compilation is deterministic; errors carry file, line and column.
+/// C program ports line by line. Compilation is deterministic and optimised (as a BPF object is
+/// built with clang -O2); errors carry file, line and column.
 /// </summary>
 public static class SourceProgramCompiler
 {
@@ -52,7 +53,7 @@ public static class SourceProgramCompiler
             "sockops-" + Path.GetFileNameWithoutExtension(path),
             [tree, CSharpSyntaxTree.ParseText(GlobalUsings, path: "<global usings>")],
             References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, deterministic: true, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true, nullableContextOptions: NullableContextOptions.Enable));
         using var image = new MemoryStream();
         var emitted = compilation.Emit(image);
         var error = emitted.Diagnostics
