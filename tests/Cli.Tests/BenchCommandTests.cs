@@ -47,6 +47,16 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void APipedTableKeepsEachCaseOnOneLine()
+    {
+        var (exit, output, errors) = Netsim.Run("bench", "scenarios/quickstart.yaml", "--repeat", "1");
+
+        Assert.True(exit == 0, errors);
+        var row = Assert.Single(output.Split('\n'), line => line.Contains("quickstart", StringComparison.Ordinal) && !line.Contains("netsim bench", StringComparison.Ordinal));
+        Assert.Matches(@"│ quickstart\s+│\s+1 │\s+[0-9.]+ │\s+35 │\s+[0-9,]+ │", row);
+    }
+
+    [Fact]
     public void AMissingScenarioIsNamedNotThrown()
     {
         var (exit, _, errors) = Netsim.Run("bench", "bench/scenarios/no-such-file.yaml");
