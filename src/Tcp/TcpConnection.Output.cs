@@ -358,6 +358,7 @@ public sealed partial class TcpConnection
 
         AdvanceDeparture(payloadLength);
         TimestampOnTransmit(packet, seq, payloadLength);
+        ChargeBelowSocket(packet, continuesPacket);
         SendOnBoundInterface(packet);
     }
 

@@ -20,7 +20,15 @@ public sealed partial class TcpConnection
     {
         var cause = CaState == CaState.Loss ? _lossCause : RetransmissionCause.FastRetransmit;
         var count = _rtx.LostRun(index, (int)Math.Min(Window.Cwnd - PacketsInFlight, TsoSegments(mssNow)));
-        return RetransmitRun(index, count, cause, out _);
+
+        // tcp_xmit_retransmit_queue(): TCP Small Queues, with twice the room for a retransmission.
+        var bytes = 0;
+        for (var i = index; i < index + count; i++)
+        {
+            bytes += _rtx[i].PayloadLength;
+        }
+
+        return SmallQueueHolds(SkbOverhead + bytes, retransmission: true) ? 0 : RetransmitRun(index, count, cause, out _);
     }
 
     /// <summary>tcp_retransmit_skb() of one segment (a timeout's head, a loss probe).</summary>

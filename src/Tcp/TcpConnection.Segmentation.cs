@@ -177,6 +177,12 @@ public sealed partial class TcpConnection
             return 0;
         }
 
+        // tcp_write_xmit(): TCP Small Queues after the skb is cut to what leaves now.
+        if (limit > 0 && SmallQueueHolds(SkbOverhead + Math.Min(limit, skbLength), retransmission: false))
+        {
+            return 0;
+        }
+
         while (limit > 0 && SendNewSegment(mssNow, limit, sent > 0, nonagle, out var length))
         {
             sent++;

@@ -136,6 +136,20 @@ public sealed record TcpSettings
     public bool ShrinkWindow { get; init; }
 
     /// <summary>
+    /// TCP Small Queues' throttling (Linux 3.6, tcp_small_queue_check()): a socket keeps no more than
+    /// two of its packets (TSO packets of about a millisecond at the pacing rate each) or a
+    /// millisecond of data at its pacing rate, whichever is more, in its host's qdisc and device, and
+    /// sends on as they are transmitted. Linux always throttles; it is off by default
+    /// here, so that a sender whose own link is the bottleneck fills that link's queue, as in ns-3
+    /// and as the buffer-sizing and throughput models assume. (<see cref="SmallQueues"/> is the
+    /// writer's side of TSQ, which the model keeps either way.)
+    /// </summary>
+    public bool SmallQueueThrottling { get; init; }
+
+    /// <summary>Linux tcp_limit_output_bytes: the most TCP Small Queues let an unpaced socket keep below it (4 MiB since 2025, 1 MiB before).</summary>
+    public long LimitOutputBytes { get; init; } = 4 << 20;
+
+    /// <summary>
     /// Below this receiver RTT the autotuning grows the buffer in proportion to the RTT rather than
     /// for a sender doubling its rate (Linux tcp_rcvbuf_low_rtt, 1 ms).
     /// </summary>

@@ -66,4 +66,19 @@ public sealed class ClassicExperimentTests : IDisposable
         Assert.All(fetches.Where(f => f.Sent < 2), f => Assert.True(f.Ms < 100, $"{f.Ms} ms"));
         Assert.All(fetches.Where(f => f.Sent > 15), f => Assert.True(f.Ms > 800, $"{f.Ms} ms"));
     }
+
+    [Fact]
+    public void TheThrottledSenderKeepsItsRttNearTheBaseForTheSameGoodput()
+    {
+        var result = Run("small-queues.yaml");
+
+        // rtt.csv: time_s, flow, host, rtt_ms, srtt_ms, rto_ms. Once the unthrottled sender's queue
+        // has filled (1000 packets at 100 Mbit/s is 120 ms), its RTT is five times the other's.
+        var srtt = Rows(result, "rtt.csv").Where(r => Number(r[0]) > 3).ToLookup(r => r[1], r => Number(r[4]));
+        Assert.All(srtt["tsq"], ms => Assert.InRange(ms, 20, 30));
+        Assert.True(srtt["no-tsq"].Average() > 80, $"no-tsq averaged {srtt["no-tsq"].Average():F1} ms");
+        Assert.Equal(0, result.Flows.Single(f => f.Flow == "tsq").Retransmissions);
+        Assert.True(result.Flows.Single(f => f.Flow == "no-tsq").Retransmissions > 0);
+        Assert.InRange(Goodput(result, "tsq") / Goodput(result, "no-tsq"), 0.98, 1.02);
+    }
 }

@@ -103,6 +103,17 @@ public class ScenarioErrorTests
     }
 
     [Fact]
+    public void SmallQueuesReachTheConnectionSettings()
+    {
+        var scenario = ScenarioParser.Parse(Valid.Replace("flows:", "defaults: { small_queues: true, limit_output_bytes: 1MiB }\nflows:"), "ok.yaml");
+        Assert.True(scenario.Flows[0].Tcp.SmallQueueThrottling);
+        Assert.Equal(1 << 20, scenario.Flows[0].Tcp.LimitOutputBytes);
+        var defaults = ScenarioParser.Parse(Valid, "ok.yaml").Flows[0].Tcp;
+        Assert.False(defaults.SmallQueueThrottling);
+        Assert.Equal(4 << 20, defaults.LimitOutputBytes);
+    }
+
+    [Fact]
     public void AnMtuProbingModeOutsideLinuxsValuesIsRefused()
     {
         var error = Fails(Valid.Replace("flows:", "defaults: { mtu_probing: 3 }\nflows:"));
@@ -121,6 +132,8 @@ public class ScenarioErrorTests
     [InlineData("local_port_range: 3000-70000", "local_port_range", "write LOW-HIGH")]
     [InlineData("syn_cookies: 3", "syn_cookies", "as tcp_syncookies")]
     [InlineData("shrink_window: 1", "shrink_window", "'1' is not true or false")]
+    [InlineData("small_queues: yes please", "small_queues", "is not true or false")]
+    [InlineData("limit_output_bytes: 0", "limit_output_bytes", "positive")]
     public void AConnectionSettingLinuxWouldRefuseIsRefused(string setting, string field, string problem)
     {
         var error = Fails(Valid.Replace("flows:", $"defaults: {{ {setting} }}\nflows:"));

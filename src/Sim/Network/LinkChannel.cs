@@ -205,6 +205,7 @@ public sealed class LinkChannel : IEventHandler
         _transmitting = null;
         _statistics.PacketsTransmitted++;
         _statistics.BytesTransmitted += packet.SizeBytes;
+        packet.CompleteTransmission();
 
         if (Loss.ShouldDrop(packet))
         {

@@ -118,6 +118,22 @@ public sealed class Packet
     /// <summary>The key the transmit timestamps report (skb_shinfo(skb)->tskey).</summary>
     public uint TxTimestampKey { get; set; }
 
+    /// <summary>Told when the packet is freed (<see cref="ITransmitCompletion"/>); null when nobody counts it.</summary>
+    public ITransmitCompletion? TransmitCompletion { get; set; }
+
+    /// <summary>The bytes of memory its sender charged for it (skb->truesize), given back on completion.</summary>
+    public int Truesize { get; set; }
+
+    /// <summary>Tells the sender that charged the packet that it is freed, once.</summary>
+    public void CompleteTransmission()
+    {
+        if (TransmitCompletion is { } owner)
+        {
+            TransmitCompletion = null;
+            owner.OnTransmitCompleted(this);
+        }
+    }
+
     /// <summary>The ICMP error this packet carries instead of a TCP segment, or null (a TCP segment).</summary>
     public IcmpMessage? Icmp { get; set; }
 
@@ -182,6 +198,8 @@ public sealed class Packet
         ExtraOptionsLength = 0;
         TxTimestamps = null;
         TxTimestampKey = 0;
+        TransmitCompletion = null;
+        Truesize = 0;
     }
 
     /// <summary>Copies every field into <paramref name="copy"/> (for duplication); the copy keeps its own <see cref="Id"/>.</summary>

@@ -17,5 +17,10 @@ public sealed class PacketPool
         return packet;
     }
 
-    public void Return(Packet packet) => _free.Push(packet);
+    /// <summary>Takes back a packet at the end of its life; a sender still counting it is told it is freed.</summary>
+    public void Return(Packet packet)
+    {
+        packet.CompleteTransmission();
+        _free.Push(packet);
+    }
 }
