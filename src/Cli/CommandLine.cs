@@ -1,4 +1,5 @@
 using NetSim.Cli.Commands;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace NetSim.Cli;
@@ -6,8 +7,16 @@ namespace NetSim.Cli;
 /// <summary>netsim's commands, their descriptions and examples, parsed by Spectre.Console.Cli.</summary>
 public static class CommandLine
 {
+    /// <summary>The width of tables written to a file or a pipe, which has none of its own (Spectre would take 80).</summary>
+    private const int RedirectedWidth = 160;
+
     public static int Run(string[] args)
     {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, RedirectedWidth);
+        }
+
         var app = new CommandApp();
         app.Configure(config =>
         {

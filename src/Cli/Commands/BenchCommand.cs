@@ -120,12 +120,6 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
                 (m.PeakMemoryBytes / 1e6).ToString("F0", CultureInfo.InvariantCulture));
         }
 
-        if (Console.IsOutputRedirected)
-        {
-            // A file or a pipe has no width of its own: Spectre would wrap the nine columns at 80.
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
-        }
-
         AnsiConsole.Write(table);
         return ExitCodes.Success;
     }
