@@ -38,7 +38,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         public bool Json { get; init; }
 
         [CommandOption("--runner <EXECUTABLE>")]
-        [Description("Run each case with this program instead of netsim's own bench-case: the same simulation compiled ahead of time, src/NativeBench (`" + NativeRunnerBuild + "` puts it at " + NativeRunnerPath + "). Scenarios with C# sock_ops programs need netsim's own.")]
+        [Description("Run each case with this program instead of netsim's own bench-case: the same simulation compiled ahead of time, src/NativeBench (`" + NativeRunnerBuild + "` puts it at " + NativeRunnerPath + "). It is the code as it was when published: publish it again after changing the code. Scenarios with C# sock_ops programs need netsim's own.")]
         public string? Runner { get; init; }
 
         [CommandOption("--plot <PNG>")]
