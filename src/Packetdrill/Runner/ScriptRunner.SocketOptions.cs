@@ -541,8 +541,9 @@ public sealed partial class ScriptRunner
 
     /// <summary>
     /// getsockopt(TCP_CONGESTION, "name", [len]) (do_tcp_getsockopt()): the length comes back cut to
-    /// TCP_CA_NAME_MAX as an unsigned number (a negative one gives the maximum) and that many bytes of the name's NUL-padded array are copied; packetdrill
-    /// checks both the name and that the length came back as the script wrote it.
+    /// TCP_CA_NAME_MAX as an unsigned number (a negative one gives the maximum), and that many bytes
+    /// of the name's NUL-padded array are copied; packetdrill checks both the name and that the
+    /// length came back as the script wrote it.
     /// </summary>
     private static SyscallOutcome GetCongestion(SyscallEvent call, string algorithm)
     {

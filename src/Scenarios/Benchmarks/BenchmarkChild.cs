@@ -45,18 +45,7 @@ public static class BenchmarkChild
             return BadInput;
         }
 
-        BenchmarkCase.Measurement measurement;
-        try
-        {
-            measurement = BenchmarkCase.Run(cases[index].Name, () => BenchmarkCase.Cases(scenario)[index].Scenario, repeat);
-        }
-        catch (ScenarioException ex)
-        {
-            Console.Error.WriteLine($"error: {ex.Message}");
-            return BadInput;
-        }
-
-        Print(measurement);
+        Print(BenchmarkCase.Run(cases[index].Name, () => BenchmarkCase.Cases(scenario)[index].Scenario, repeat));
         return Success;
     }
 
