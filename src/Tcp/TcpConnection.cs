@@ -226,7 +226,13 @@ public sealed partial class TcpConnection
     /// <summary>Room left in the send buffer (sk_stream_wspace()).</summary>
     private long SendBufferRoom => Math.Max(0, _sendBufferSize - SendBufferQueued);
 
-    private long StreamAcked => Math.Max(0, (SndUna - Iss) - 1);
+    /// <summary>
+    /// Stream bytes acknowledged (SND.UNA's offset in the stream), counted back from SND.NXT: a
+    /// sequence distance is exact only within 2 GiB, so it is taken from the data in flight, not
+    /// from the ISS, which a long transfer leaves behind (Linux keeps snd_una as a u32 and write_seq
+    /// beside it the same way). Neither the SYN nor a FIN is stream data.
+    /// </summary>
+    private long StreamAcked => Math.Clamp(_streamNext + (_finSent ? 1 : 0) - (SndNxt - SndUna), 0, _streamNext);
 
     // Application callbacks; each set once, so firing them allocates nothing.
     public Action<TcpConnection>? Established { get; set; }
