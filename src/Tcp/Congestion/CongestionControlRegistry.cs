@@ -6,12 +6,14 @@ public static class CongestionControlRegistry
     private static readonly SortedDictionary<string, Func<ICongestionControl>> Factories = new(StringComparer.Ordinal)
     {
         ["bbr"] = () => new Bbr(),
+        ["bic"] = () => new Bic(),
         ["bbr3"] = () => new Bbr3(),
         ["cubic"] = () => new Cubic(),
         ["dctcp"] = () => new Dctcp(),
         ["nv"] = () => new Nv(),
         ["reno"] = () => new Reno(),
         ["rfc5681"] = () => new Rfc5681Reno(),
+        ["scalable"] = () => new Scalable(),
         ["vegas"] = () => new Vegas(),
     };
 

@@ -1,0 +1,57 @@
+using NetSim.Sim.Kernel;
+using NetSim.Tcp.Apps;
+using NetSim.Tcp.Congestion;
+
+namespace NetSim.Tcp.Tests;
+
+/// <summary>BIC (net/ipv4/tcp_bic.c): binary search towards the window that last lost, 819/1024 kept on loss.</summary>
+public class BicTests
+{
+    private static CongestionWindow Window(uint cwnd) => new() { Cwnd = cwnd, Ssthresh = 10, IsCwndLimited = true };
+
+    [Fact]
+    public void ALossKeeps819Of1024AndRemembersTheWindowAndFastConvergenceLowersIt()
+    {
+        var bic = new Bic();
+
+        Assert.Equal(79u, bic.Ssthresh(Window(100)));
+        Assert.Equal(100u, bic.LastMaxCwnd);
+
+        // A loss below the last Wmax: Wmax = cwnd x (1 + beta) / 2 (fast convergence).
+        Assert.Equal(71u, bic.Ssthresh(Window(90)));
+        Assert.Equal(80u, bic.LastMaxCwnd);
+
+        // At or below low_window (14) BIC halves as Reno.
+        Assert.Equal(6u, bic.Ssthresh(Window(12)));
+    }
+
+    [Fact]
+    public void AfterALossBicRefillsALargePipeFarSoonerThanReno()
+    {
+        // 500 Mbit/s, 100 ms: a 4,170-segment BDP and a 500-packet queue (an eighth of it). After
+        // a loss Reno needs over 2,000 round trips to fill the pipe again, adding one segment each;
+        // BIC keeps 0.8 of the window and climbs back to Wmax by binary search (16 segments per round
+        // trip at most, doubled by the way Linux counts delayed ACKs) within seconds.
+        var (bicGoodput, bicWmax) = Run("bic");
+        var (renoGoodput, _) = Run("reno");
+
+        Assert.InRange(bicWmax, 3_500u, 5_000u);
+        Assert.True(bicGoodput > 400, $"BIC {bicGoodput:F1} Mbit/s");
+        Assert.True(bicGoodput > 1.3 * renoGoodput, $"BIC {bicGoodput:F1} against Reno {renoGoodput:F1} Mbit/s");
+    }
+
+    private static (double GoodputMbps, uint Wmax) Run(string congestion)
+    {
+        var settings = TcpSettings.Linux with { Congestion = congestion, ReceiveBuffer = 32 << 20, SendBuffer = 32 << 20 };
+        var net = new TwoHostNetwork(rateBps: 500_000_000, delayMs: 50, queuePackets: 500, settings: settings);
+        var sink = new SinkApplication(net.ServerStack, 5001, settings);
+        sink.Install();
+        var sender = new BulkSendApplication(net.ClientStack, net.Server.Address, 5001, settings, "bulk");
+        sender.Install();
+        net.Simulation.Run(SimTime.FromSeconds(5));
+        var before = sink.BytesReceived;
+        net.Simulation.Run(SimTime.FromSeconds(35));
+        var wmax = sender.Connection!.Congestion is Bic bic ? bic.LastMaxCwnd : 0;
+        return ((sink.BytesReceived - before) * 8 / 30e6, wmax);
+    }
+}
