@@ -1,5 +1,4 @@
 using NetSim.Sim.Kernel;
-using NetSim.Tcp.Apps;
 using NetSim.Tcp.Congestion;
 
 namespace NetSim.Tcp.Tests;
@@ -44,10 +43,7 @@ public class BicTests
     {
         var settings = TcpSettings.Linux with { Congestion = congestion, ReceiveBuffer = 32 << 20, SendBuffer = 32 << 20 };
         var net = new TwoHostNetwork(rateBps: 500_000_000, delayMs: 50, queuePackets: 500, settings: settings);
-        var sink = new SinkApplication(net.ServerStack, 5001, settings);
-        sink.Install();
-        var sender = new BulkSendApplication(net.ClientStack, net.Server.Address, 5001, settings, "bulk");
-        sender.Install();
+        var (sink, sender) = net.StartBulk();
         net.Simulation.Run(SimTime.FromSeconds(5));
         var before = sink.BytesReceived;
         net.Simulation.Run(SimTime.FromSeconds(35));

@@ -12,10 +12,7 @@ public class BulkTransferTests
     public void EveryByteArrivesOnceAndInOrderAndBothSidesClose(double loss)
     {
         var net = new TwoHostNetwork(forwardLoss: loss);
-        var sink = new SinkApplication(net.ServerStack, 5001, net.Settings);
-        sink.Install();
-        var sender = new BulkSendApplication(net.ClientStack, net.Server.Address, 5001, net.Settings, "bulk") { MaxBytes = 2_000_000 };
-        sender.Install();
+        var (sink, sender) = net.StartBulk(2_000_000);
 
         net.Simulation.Run(SimTime.FromSeconds(300));
 
@@ -38,10 +35,7 @@ public class BulkTransferTests
         // wrap at 2^32, with the writer kept waiting on a 4 MiB send buffer all along.
         var settings = TcpSettings.Linux with { ReceiveBuffer = 4 << 20, SendBuffer = 4 << 20 };
         var net = new TwoHostNetwork(rateBps: 10_000_000_000, delayMs: 1, queuePackets: 10_000, settings: settings);
-        var sink = new SinkApplication(net.ServerStack, 5001, settings);
-        sink.Install();
-        var sender = new BulkSendApplication(net.ClientStack, net.Server.Address, 5001, settings, "bulk");
-        sender.Install();
+        var (sink, sender) = net.StartBulk();
 
         net.Simulation.Run(SimTime.FromSeconds(3.5));
         var before = sink.BytesReceived;

@@ -1,5 +1,4 @@
 using NetSim.Sim.Kernel;
-using NetSim.Tcp.Apps;
 
 namespace NetSim.Tcp.Tests;
 
@@ -51,10 +50,7 @@ public class SmallQueueTests
     {
         var settings = TcpSettings.Linux with { ReceiveBuffer = 16 << 20, SendBuffer = 16 << 20, SmallQueueThrottling = small };
         var net = new TwoHostNetwork(rateBps: 100_000_000, delayMs: 10, queuePackets: queuePackets, settings: settings);
-        var sink = new SinkApplication(net.ServerStack, 5001, settings);
-        sink.Install();
-        var sender = new BulkSendApplication(net.ClientStack, net.Server.Address, 5001, settings, "bulk") { MaxBytes = bytes };
-        sender.Install();
+        var (sink, sender) = net.StartBulk(bytes);
 
         var maxQueue = 0;
         var maxBelow = 0L;

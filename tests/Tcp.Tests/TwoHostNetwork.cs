@@ -1,5 +1,6 @@
 using NetSim.Sim.Kernel;
 using NetSim.Sim.Network;
+using NetSim.Tcp.Apps;
 using NetSim.Sim.Network.Loss;
 using NetSim.Sim.Network.Queues;
 
@@ -43,4 +44,14 @@ internal sealed class TwoHostNetwork
     public TcpSettings Settings { get; }
     public TcpStack ClientStack { get; }
     public TcpStack ServerStack { get; }
+
+    /// <summary>A bulk sender on the client and a sink on the server, port 5001, both with the network's settings; <paramref name="maxBytes"/> null sends for ever.</summary>
+    public (SinkApplication Sink, BulkSendApplication Sender) StartBulk(long? maxBytes = null)
+    {
+        var sink = new SinkApplication(ServerStack, 5001, Settings);
+        sink.Install();
+        var sender = new BulkSendApplication(ClientStack, Server.Address, 5001, Settings, "bulk") { MaxBytes = maxBytes };
+        sender.Install();
+        return (sink, sender);
+    }
 }
