@@ -202,13 +202,13 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Whether Linux would take the ACK on its fast path (tcp_rcv_established()'s header
-    /// prediction): in ESTABLISHED, in order, a plain ACK (PSH aside) with the expected ACE and no
-    /// option but timestamps, the window unchanged, nothing held out of order. There the ACE field
-    /// is not read (FLAG_SLOWPATH unset).
+    /// prediction): in ESTABLISHED, in order, a plain ACK (PSH aside; with Accurate ECN, the
+    /// expected ACE) and no option but timestamps, the window unchanged, nothing held out of
+    /// order. There the ACE field is not read (FLAG_SLOWPATH unset).
     /// </summary>
     private bool OnLinuxFastPath(Packet packet)
     {
-        var expectedAce = AceFlags((int)((DeliveredCe + CepInitOffset) & AceMask));
+        var expectedAce = EcnModeAccEcn ? AceFlags((int)((DeliveredCe + CepInitOffset) & AceMask)) : TcpFlags.None;
         return State == TcpState.Established
             && (packet.Flags & ~TcpFlags.Psh) == (TcpFlags.Ack | expectedAce)
             && !packet.HasAccEcn && packet.SackBlockCount == 0 && packet.HasTimestamps == TimestampsAgreed

@@ -57,7 +57,8 @@ public sealed partial class TcpConnection
         var priorPackets = PacketsOut;
         var priorSackedBytes = _rtx.SackedBytes;
         var priorBytesAcked = Statistics.BytesAcked;
-        var slowPath = !EcnModeAccEcn || !OnLinuxFastPath(packet);
+        var headerPredicted = OnLinuxFastPath(packet);
+        var slowPath = !EcnModeAccEcn || !headerPredicted;
 
         var priorFack = PriorFack;
         var priorSackedOut = _rtx.SackedOut;
@@ -178,8 +179,12 @@ public sealed partial class TcpConnection
             return;
         }
 
-        // The algorithm hears of the ACK once its segments are counted (tcp_in_ack_event()).
-        Congestion.InAckEvent(this, ece);
+        // The algorithm hears of the ACK once its segments are counted (tcp_in_ack_event()): on
+        // tcp_ack()'s fast path a predicted header that advanced SND.UNA, else the slow path's flags.
+        var caFlags = headerPredicted && advanced
+            ? CaAckFlags.WindowUpdate
+            : CaAckFlags.SlowPath | (windowUpdated ? CaAckFlags.WindowUpdate : CaAckFlags.None);
+        Congestion.InAckEvent(this, caFlags | (ece ? CaAckFlags.Ece : CaAckFlags.None));
         if (_tlpHighSeq is not null)
         {
             ProcessLossProbeAck(ack, advanced, isDupAck, newlySacked > 0);

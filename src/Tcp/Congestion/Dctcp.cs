@@ -106,7 +106,7 @@ public sealed class Dctcp : ICongestionControl
     }
 
     /// <summary>dctcp_update_alpha(): once per window, alpha = (1 - g) alpha + g F with F the fraction of delivered segments echoed CE.</summary>
-    public void InAckEvent(TcpConnection connection, bool ece)
+    public void InAckEvent(TcpConnection connection, CaAckFlags flags)
     {
         if (_renoFallback || connection.SndUna < _nextSeq)
         {

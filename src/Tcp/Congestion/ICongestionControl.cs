@@ -53,8 +53,8 @@ public interface ICongestionControl
     /// <summary>ca_ops->sndbuf_expand: how many windows the send buffer grows to hold (tcp_sndbuf_expand()), two unless the algorithm says.</summary>
     uint SendBufferExpansion => 2;
 
-    /// <summary>An ACK was processed, after the segments it acknowledged were counted; <paramref name="ece"/> when it echoed CE (ops->in_ack_event).</summary>
-    void InAckEvent(TcpConnection connection, bool ece)
+    /// <summary>An ACK was processed, after the segments it acknowledged were counted (ops->in_ack_event).</summary>
+    void InAckEvent(TcpConnection connection, CaAckFlags flags)
     {
     }
 }
