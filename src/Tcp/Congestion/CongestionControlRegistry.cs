@@ -15,6 +15,7 @@ public static class CongestionControlRegistry
         ["rfc5681"] = () => new Rfc5681Reno(),
         ["scalable"] = () => new Scalable(),
         ["vegas"] = () => new Vegas(),
+        ["veno"] = () => new Veno(),
         ["westwood"] = () => new Westwood(),
     };
 
