@@ -10,6 +10,7 @@ public static class CongestionControlRegistry
         ["bbr3"] = () => new Bbr3(),
         ["cubic"] = () => new Cubic(),
         ["dctcp"] = () => new Dctcp(),
+        ["highspeed"] = () => new HighSpeed(),
         ["nv"] = () => new Nv(),
         ["reno"] = () => new Reno(),
         ["rfc5681"] = () => new Rfc5681Reno(),
