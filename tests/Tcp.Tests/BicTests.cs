@@ -1,4 +1,3 @@
-using NetSim.Sim.Kernel;
 using NetSim.Tcp.Congestion;
 
 namespace NetSim.Tcp.Tests;
@@ -41,13 +40,8 @@ public class BicTests
 
     private static (double GoodputMbps, uint Wmax) Run(string congestion)
     {
-        var settings = TcpSettings.Linux with { Congestion = congestion, ReceiveBuffer = 32 << 20, SendBuffer = 32 << 20 };
-        var net = new TwoHostNetwork(rateBps: 500_000_000, delayMs: 50, queuePackets: 500, settings: settings);
-        var (sink, sender) = net.StartBulk();
-        net.Simulation.Run(SimTime.FromSeconds(5));
-        var before = sink.BytesReceived;
-        net.Simulation.Run(SimTime.FromSeconds(35));
-        var wmax = sender.Connection!.Congestion is Bic bic ? bic.LastMaxCwnd : 0;
-        return ((sink.BytesReceived - before) * 8 / 30e6, wmax);
+        var run = new BulkRun(congestion, rateBps: 500_000_000, delayMs: 50, queuePackets: 500);
+        var goodput = run.Goodput(5, 35);
+        return (goodput / 1e6, run.Sender.Congestion is Bic bic ? bic.LastMaxCwnd : 0);
     }
 }

@@ -1,4 +1,3 @@
-using NetSim.Sim.Kernel;
 using NetSim.Tcp.Congestion;
 
 namespace NetSim.Tcp.Tests;
@@ -20,12 +19,8 @@ public class HyblaTests
 
     private static (double GoodputBps, uint Rho) Run(string congestion)
     {
-        var settings = TcpSettings.Linux with { Congestion = congestion, ReceiveBuffer = 16 << 20, SendBuffer = 16 << 20 };
-        var net = new TwoHostNetwork(rateBps: 10_000_000, delayMs: 250, forwardLoss: 0.0005, queuePackets: 500, settings: settings);
-        var (sink, sender) = net.StartBulk();
-        net.Simulation.Run(SimTime.FromSeconds(20));
-        var before = sink.BytesReceived;
-        net.Simulation.Run(SimTime.FromSeconds(120));
-        return ((sink.BytesReceived - before) * 8 / 100.0, sender.Connection!.Congestion is Hybla hybla ? hybla.Rho : 0);
+        var run = new BulkRun(congestion, rateBps: 10_000_000, delayMs: 250, loss: 0.0005, queuePackets: 500);
+        var goodput = run.Goodput(20, 120);
+        return (goodput, run.Sender.Congestion is Hybla hybla ? hybla.Rho : 0);
     }
 }

@@ -1,4 +1,3 @@
-using NetSim.Sim.Kernel;
 using NetSim.Tcp.Congestion;
 
 namespace NetSim.Tcp.Tests;
@@ -31,18 +30,9 @@ public class VenoTests
     /// <summary>Goodput over the last 40 of 60 s, and the share of 100 ms samples in which Veno saw the path congested.</summary>
     private static (double GoodputBps, double CongestiveShare) Run(string congestion, double loss, int queue)
     {
-        var settings = TcpSettings.Linux with { Congestion = congestion, ReceiveBuffer = 16 << 20, SendBuffer = 16 << 20 };
-        var net = new TwoHostNetwork(rateBps: 10_000_000, delayMs: 50, forwardLoss: loss, queuePackets: queue, settings: settings);
-        var (sink, sender) = net.StartBulk();
-        net.Simulation.Run(SimTime.FromSeconds(20));
-        var before = sink.BytesReceived;
+        var run = new BulkRun(congestion, rateBps: 10_000_000, delayMs: 50, loss: loss, queuePackets: queue);
         var congestive = 0;
-        for (var sample = 1; sample <= 400; sample++)
-        {
-            net.Simulation.Run(SimTime.FromSeconds(20 + (sample * 0.1)));
-            congestive += sender.Connection!.Congestion is Veno { Congestive: true } ? 1 : 0;
-        }
-
-        return ((sink.BytesReceived - before) * 8 / 40.0, congestive / 400.0);
+        var goodput = run.Goodput(20, 60, 0.1, () => congestive += run.Sender.Congestion is Veno { Congestive: true } ? 1 : 0);
+        return (goodput, congestive / 400.0);
     }
 }

@@ -1,4 +1,3 @@
-using NetSim.Sim.Kernel;
 using NetSim.Tcp.Congestion;
 
 namespace NetSim.Tcp.Tests;
@@ -23,14 +22,8 @@ public class WestwoodTests
 
     private static (double GoodputBps, long EstimateBytesPerSecond, TcpConnection Sender) Run(string congestion)
     {
-        var settings = TcpSettings.Linux with { Congestion = congestion, ReceiveBuffer = 16 << 20, SendBuffer = 16 << 20 };
-        var net = new TwoHostNetwork(rateBps: 10_000_000, delayMs: 50, forwardLoss: 0.005, queuePackets: 200, settings: settings);
-        var (sink, sender) = net.StartBulk();
-        net.Simulation.Run(SimTime.FromSeconds(20));
-        var before = sink.BytesReceived;
-        net.Simulation.Run(SimTime.FromSeconds(60));
-        var connection = sender.Connection!;
-        var estimate = connection.Congestion is Westwood westwood ? westwood.BandwidthBytesPerSecond : 0;
-        return ((sink.BytesReceived - before) * 8 / 40.0, estimate, connection);
+        var run = new BulkRun(congestion, rateBps: 10_000_000, delayMs: 50, loss: 0.005, queuePackets: 200);
+        var goodput = run.Goodput(20, 60);
+        return (goodput, run.Sender.Congestion is Westwood westwood ? westwood.BandwidthBytesPerSecond : 0, run.Sender);
     }
 }
