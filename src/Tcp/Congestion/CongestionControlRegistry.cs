@@ -11,6 +11,7 @@ public static class CongestionControlRegistry
         ["cubic"] = () => new Cubic(),
         ["dctcp"] = () => new Dctcp(),
         ["highspeed"] = () => new HighSpeed(),
+        ["htcp"] = () => new Htcp(),
         ["hybla"] = () => new Hybla(),
         ["nv"] = () => new Nv(),
         ["reno"] = () => new Reno(),
