@@ -47,6 +47,27 @@ public sealed class CongestionWindow
         return InSlowStart ? SlowStart(acked) : acked;
     }
 
+    /// <summary>
+    /// The opening of the ops->cong_avoid of modules that do not carry slow start's leftover into
+    /// congestion avoidance (HighSpeed, H-TCP): true, with nothing more to do, when cwnd is not
+    /// the limit or slow start took the ACK.
+    /// </summary>
+    public bool SlowStartTakes(uint acked)
+    {
+        if (!CwndLimited)
+        {
+            return true;
+        }
+
+        if (InSlowStart)
+        {
+            SlowStart(acked);
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>Linux tcp_slow_start(): grows cwnd by the ACKed count up to ssthresh and returns what is left over.</summary>
     public uint SlowStart(uint acked)
     {

@@ -50,14 +50,8 @@ public sealed class HighSpeed : ICongestionControl
     /// <summary>hstcp_cong_avoid(): in slow start the leftover ACKs are not carried into congestion avoidance.</summary>
     public void CongestionAvoid(CongestionWindow window, uint acked)
     {
-        if (!window.CwndLimited)
+        if (window.SlowStartTakes(acked))
         {
-            return;
-        }
-
-        if (window.InSlowStart)
-        {
-            window.SlowStart(acked);
             return;
         }
 

@@ -68,14 +68,8 @@ public sealed class Htcp : ICongestionControl
     /// <summary>htcp_cong_avoid(): alpha / cwnd segments per segment acknowledged, counted in the ACKs' segments.</summary>
     public void CongestionAvoid(CongestionWindow window, uint acked)
     {
-        if (!window.CwndLimited)
+        if (window.SlowStartTakes(acked))
         {
-            return;
-        }
-
-        if (window.InSlowStart)
-        {
-            window.SlowStart(acked);
             return;
         }
 
