@@ -13,6 +13,7 @@ public static class CongestionControlRegistry
         ["highspeed"] = () => new HighSpeed(),
         ["htcp"] = () => new Htcp(),
         ["hybla"] = () => new Hybla(),
+        ["illinois"] = () => new Illinois(),
         ["nv"] = () => new Nv(),
         ["reno"] = () => new Reno(),
         ["rfc5681"] = () => new Rfc5681Reno(),
