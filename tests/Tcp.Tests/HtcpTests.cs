@@ -8,12 +8,8 @@ public class HtcpTests
     [Fact]
     public void OnALargePipeHtcpRefillsFarSoonerThanRenoAndKeepsBetaWithinItsBounds()
     {
-        // 500 Mbit/s, 100 ms, an eighth of a BDP of buffer (as BicTests): after each loss Reno adds
-        // one segment a round trip; H-TCP's alpha rises with every second since the loss.
-        var htcp = new BulkRun("htcp", rateBps: 500_000_000, delayMs: 50, queuePackets: 500);
-        var reno = new BulkRun("reno", rateBps: 500_000_000, delayMs: 50, queuePackets: 500);
-        var htcpGoodput = htcp.Goodput(5, 35);
-        var renoGoodput = reno.Goodput(5, 35);
+        // After each loss Reno adds one segment a round trip; H-TCP's alpha rises with every second since the loss.
+        var (htcp, htcpGoodput, renoGoodput) = BulkRun.LargePipeAgainstReno("htcp");
 
         Assert.True(htcpGoodput > 1.3 * renoGoodput, $"H-TCP {htcpGoodput / 1e6:F1} against Reno {renoGoodput / 1e6:F1} Mbit/s");
         var algorithm = Assert.IsType<Htcp>(htcp.Sender.Congestion);

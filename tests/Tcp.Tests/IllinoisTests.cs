@@ -8,12 +8,9 @@ public class IllinoisTests
     [Fact]
     public void WithLittleQueueingDelayIllinoisGrowsFastAndBacksOffLittle()
     {
-        // 500 Mbit/s, 100 ms, an eighth of a BDP of buffer: the queue adds at most 12 ms to 100, so
-        // the average delay stays low against the largest, alpha near 10 and beta near 1/8.
-        var illinois = new BulkRun("illinois", rateBps: 500_000_000, delayMs: 50, queuePackets: 500);
-        var reno = new BulkRun("reno", rateBps: 500_000_000, delayMs: 50, queuePackets: 500);
-        var illinoisGoodput = illinois.Goodput(5, 35);
-        var renoGoodput = reno.Goodput(5, 35);
+        // The queue adds at most 12 ms to 100, so the average delay stays low against the largest:
+        // alpha near 10 and beta near 1/8.
+        var (illinois, illinoisGoodput, renoGoodput) = BulkRun.LargePipeAgainstReno("illinois");
 
         Assert.True(illinoisGoodput > 1.3 * renoGoodput, $"Illinois {illinoisGoodput / 1e6:F1} against Reno {renoGoodput / 1e6:F1} Mbit/s");
         var algorithm = Assert.IsType<Illinois>(illinois.Sender.Congestion);
