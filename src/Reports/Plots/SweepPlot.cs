@@ -25,7 +25,8 @@ public static class SweepPlot
         var byValue = numeric.All(v => v is not null);
         double X(int position) => byValue ? numeric[position]!.Value : position;
 
-        var palette = new ScottPlot.Palettes.Category10();
+        // Ten colours tell ten lines apart; past ten, twenty (each hue dark and light).
+        IPalette palette = series.Count <= 10 ? new ScottPlot.Palettes.Category10() : new ScottPlot.Palettes.Category20();
         for (var i = 0; i < series.Count; i++)
         {
             var color = palette.GetColor(i);
