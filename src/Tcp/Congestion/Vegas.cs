@@ -14,16 +14,13 @@ public sealed class Vegas : ICongestionControl
     private const uint Gamma = 1;
 
     private readonly Reno _reno = new();
+    private readonly VegasMeasurement _measurement = new();
     private TcpConnection? _connection;
-    private bool _doingVegasNow;
-    private SequenceNumber _begSndNxt;
-    private int _cntRtt;
-    private uint _minRtt;
 
     public string Name => "vegas";
 
     /// <summary>The smallest RTT seen, plus 1 us, in us (vegas->baseRTT).</summary>
-    public uint BaseRtt { get; private set; } = uint.MaxValue;
+    public uint BaseRtt => _measurement.BaseRtt;
 
     private TcpConnection Connection => _connection ?? throw new InvalidOperationException("Vegas runs once its connection is established");
 
@@ -31,64 +28,40 @@ public sealed class Vegas : ICongestionControl
     public void Init(TcpConnection connection)
     {
         _connection = connection;
-        BaseRtt = 0x7fffffff;
-        Enable();
+        _measurement.Init(connection);
     }
 
     public uint Ssthresh(CongestionWindow window) => _reno.Ssthresh(window);
 
-    /// <summary>tcp_vegas_state(): Vegas measures only in Open.</summary>
+    /// <summary>tcp_vegas_state(): Vegas measures only in Open (from tcp_vegas_init() on).</summary>
     public void SetState(CongestionWindow window, CaState state)
     {
-        if (state == CaState.Open)
+        if (_connection is { } connection)
         {
-            Enable();
-        }
-        else
-        {
-            _doingVegasNow = false;
+            _measurement.SetState(connection, state);
         }
     }
 
-    /// <summary>tcp_vegas_cwnd_event(): sending after idle, or a window restarted after idle, starts measuring over.</summary>
-    public void CwndEvent(TcpConnection connection, CaEvent caEvent)
-    {
-        if (caEvent is CaEvent.TxStart or CaEvent.CwndRestart)
-        {
-            Init(connection);
-        }
-    }
+    /// <summary>tcp_vegas_cwnd_event().</summary>
+    public void CwndEvent(TcpConnection connection, CaEvent caEvent) => _measurement.CwndEvent(connection, caEvent);
 
-    /// <summary>tcp_vegas_pkts_acked(): the base RTT and this round's minimum, from every RTT sample.</summary>
-    public void PacketsAcked(TcpConnection connection, int packets, long rttUs)
-    {
-        if (rttUs < 0)
-        {
-            return;
-        }
-
-        var vrtt = (uint)Math.Min(rttUs + 1, uint.MaxValue);
-        BaseRtt = Math.Min(BaseRtt, vrtt);
-        _minRtt = Math.Min(_minRtt, vrtt);
-        _cntRtt++;
-    }
+    /// <summary>tcp_vegas_pkts_acked().</summary>
+    public void PacketsAcked(TcpConnection connection, int packets, long rttUs) => _measurement.AddSample(rttUs);
 
     /// <summary>tcp_vegas_cong_avoid(): the once-per-RTT adjustment when a round ends, slow start in between.</summary>
     public void CongestionAvoid(CongestionWindow window, uint acked)
     {
-        if (!_doingVegasNow)
+        if (!_measurement.Enabled)
         {
             _reno.CongestionAvoid(window, acked);
             return;
         }
 
         var connection = Connection;
-        if (connection.SndUna > _begSndNxt)
+        if (connection.SndUna > _measurement.RoundEnd)
         {
-            _begSndNxt = connection.SndNxt;
-
             // Two samples or fewer in a round are probably delayed ACKs: behave as Reno.
-            if (_cntRtt <= 2)
+            if (_measurement.Samples <= 2)
             {
                 _reno.CongestionAvoid(window, acked);
             }
@@ -97,8 +70,7 @@ public sealed class Vegas : ICongestionControl
                 Adjust(window, acked);
             }
 
-            _cntRtt = 0;
-            _minRtt = 0x7fffffff;
+            _measurement.StartRound(connection.SndNxt);
         }
         else if (window.InSlowStart)
         {
@@ -108,7 +80,7 @@ public sealed class Vegas : ICongestionControl
 
     private void Adjust(CongestionWindow window, uint acked)
     {
-        var rtt = _minRtt;
+        var rtt = _measurement.MinRtt;
         var targetCwnd = (ulong)window.Cwnd * BaseRtt / rtt;
         var diff = (uint)((ulong)window.Cwnd * (rtt - BaseRtt) / BaseRtt);
         if (diff > Gamma && window.InSlowStart)
@@ -133,14 +105,5 @@ public sealed class Vegas : ICongestionControl
 
         window.Cwnd = Math.Clamp(window.Cwnd, 2u, Math.Max(2u, window.CwndClamp));
         window.Ssthresh = Connection.CurrentSsthresh();
-    }
-
-    /// <summary>vegas_enable(): measure from the next window sent.</summary>
-    private void Enable()
-    {
-        _doingVegasNow = true;
-        _begSndNxt = _connection?.SndNxt ?? default;
-        _cntRtt = 0;
-        _minRtt = 0x7fffffff;
     }
 }
