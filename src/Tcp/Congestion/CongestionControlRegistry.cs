@@ -21,6 +21,7 @@ public static class CongestionControlRegistry
         ["vegas"] = () => new Vegas(),
         ["veno"] = () => new Veno(),
         ["westwood"] = () => new Westwood(),
+        ["yeah"] = () => new Yeah(),
     };
 
     public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
