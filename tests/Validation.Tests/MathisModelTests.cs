@@ -15,8 +15,8 @@ namespace NetSim.Validation.Tests;
 [Trait("Category", "Validation")]
 public sealed class MathisModelTests(ITestOutputHelper output)
 {
-    private const double RttSeconds = 0.040;
-    private const int SegmentBytes = 1448;
+    private const double RttSeconds = LossyPath.RttSeconds;
+    private const int SegmentBytes = LossyPath.SegmentBytes;
 
     public static TheoryData<double, bool> Points { get; } = new()
     {
@@ -100,27 +100,10 @@ public sealed class MathisModelTests(ITestOutputHelper output)
         return Goodput(Scenario($"type: periodic, p: {p}", ackEverySegment, byteCounting: false), seconds);
     }
 
-    private static string Scenario(string loss, bool ackEverySegment, bool byteCounting) => $$"""
-        name: mathis
-        seed: 3
-        duration: 1000s
-        defaults:
-          profile: linux
-          congestion: reno
-          receive_buffer: 16MiB
-          send_buffer: 16MiB
-          ack_every_segment: {{(ackEverySegment ? "true" : "false")}}
-          byte_counting: {{(byteCounting ? "true" : "false")}}
-        hosts: [sender, receiver]
-        links:
-          - between: [sender, receiver]
-            rate: 1Gbps
-            delay: 20ms
-            queue: { type: droptail, packets: 100000 }
-            loss: { forward: { {{loss}} } }
-        flows:
-          - { name: bulk, from: sender, to: receiver, app: { type: bulk } }
-        """;
+    private static string Scenario(string loss, bool ackEverySegment, bool byteCounting) => LossyPath.Scenario("mathis", 1000, loss, $"""
+          ack_every_segment: {(ackEverySegment ? "true" : "false")}
+          byte_counting: {(byteCounting ? "true" : "false")}
+        """);
 
     /// <summary>Goodput over the run after a warm-up of a fifth of it, so the slow-start overshoot is left out.</summary>
     private static double Goodput(string yaml, double seconds)

@@ -17,8 +17,8 @@ namespace NetSim.Validation.Tests;
 [Trait("Category", "Validation")]
 public sealed class PftkModelTests(ITestOutputHelper output)
 {
-    private const double RttSeconds = 0.040;
-    private const int SegmentBytes = 1448;
+    private const double RttSeconds = LossyPath.RttSeconds;
+    private const int SegmentBytes = LossyPath.SegmentBytes;
     private const double Seconds = 300;
 
     private const string RenoAsModelled = """
@@ -127,24 +127,5 @@ public sealed class PftkModelTests(ITestOutputHelper output)
         return (goodput, t0, (statistics.FastRetransmits, statistics.RetransmissionTimeouts));
     }
 
-    private static string Scenario(double p, string sender) => $$"""
-        name: pftk
-        seed: 3
-        duration: {{Seconds}}s
-        defaults:
-          profile: linux
-          congestion: reno
-          receive_buffer: 16MiB
-          send_buffer: 16MiB
-        {{sender}}
-        hosts: [sender, receiver]
-        links:
-          - between: [sender, receiver]
-            rate: 1Gbps
-            delay: 20ms
-            queue: { type: droptail, packets: 100000 }
-            loss: { forward: { type: bernoulli, p: {{p}} } }
-        flows:
-          - { name: bulk, from: sender, to: receiver, app: { type: bulk } }
-        """;
+    private static string Scenario(double p, string sender) => LossyPath.Scenario("pftk", Seconds, $"type: bernoulli, p: {p}", sender);
 }
