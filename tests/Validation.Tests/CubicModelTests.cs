@@ -18,9 +18,6 @@ namespace NetSim.Validation.Tests;
 [Trait("Category", "Validation")]
 public sealed class CubicModelTests(ITestOutputHelper output)
 {
-    private const double C = 0.4;
-    private const double Beta = 0.7;
-
     [Fact]
     public void AfterOneLossTheWindowFollowsTheCubicCurveWithinOneSegmentEveryRttUntilWmax()
     {
@@ -56,7 +53,7 @@ public sealed class CubicModelTests(ITestOutputHelper output)
         var epoch = run.Now;
         var cubic = Assert.IsType<Cubic>(sender.Congestion);
         double wMax = cubic.LastMaxCwnd;
-        var k = Math.Cbrt(wMax * (1 - Beta) / C);
+        var k = CubicCurve.K(wMax);
         var rtt = SimTime.FromMilliseconds(100);
         var times = new List<double>();
         var measured = new List<double>();
@@ -64,7 +61,7 @@ public sealed class CubicModelTests(ITestOutputHelper output)
         for (var t = rtt; ; t += rtt)
         {
             run.RunUntil(epoch + t);
-            var model = (C * Math.Pow(t.TotalSeconds - k, 3)) + wMax;
+            var model = CubicCurve.Window(t.TotalSeconds, wMax);
             times.Add(t.TotalSeconds);
             measured.Add(sender.Window.Cwnd);
             worst = Math.Max(worst, Math.Abs(sender.Window.Cwnd - model));
@@ -89,7 +86,7 @@ public sealed class CubicModelTests(ITestOutputHelper output)
         plot.XLabel("time since congestion avoidance began (s)");
         plot.YLabel("segments");
         var curveT = Enumerable.Range(0, 200).Select(i => i * times[^1] / 199).ToArray();
-        var curve = plot.Add.Scatter(curveT, curveT.Select(t => (C * Math.Pow(t - k, 3)) + wMax).ToArray(), Colors.Gray);
+        var curve = plot.Add.Scatter(curveT, curveT.Select(t => CubicCurve.Window(t, wMax)).ToArray(), Colors.Gray);
         curve.MarkerSize = 0;
         curve.LineWidth = 3;
         curve.LegendText = $"W(t) = 0.4 (t - {k:F2})^3 + {wMax}";
