@@ -106,7 +106,7 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
     /// <summary>bbr_ssthresh(): BBR does not use ssthresh; it remembers cwnd to restore after recovery.</summary>
     public uint Ssthresh(CongestionWindow window)
     {
-        SaveCwnd();
+        SaveCwnd(window);
         return window.Ssthresh;
     }
 

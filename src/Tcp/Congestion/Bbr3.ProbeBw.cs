@@ -259,11 +259,11 @@ public sealed partial class Bbr3
     }
 
     /// <summary>bbr_note_loss(): this round has a loss; the loss round runs until what was delivered by now has been sent and delivered again.</summary>
-    private void NoteLoss()
+    private void NoteLoss(TcpConnection connection)
     {
         if (!_lossInRound)
         {
-            _lossRoundDelivered = Connection.Delivered;
+            _lossRoundDelivered = connection.Delivered;
         }
 
         _lossInRound = true;
@@ -273,7 +273,7 @@ public sealed partial class Bbr3
     /// <summary>bbr_run_loss_probe_recovery(): a loss probe repaired one lost segment; while probing, test the loss rate of the flight before it.</summary>
     private void RunLossProbeRecovery()
     {
-        NoteLoss();
+        NoteLoss(Connection);
         if (!_bwProbeSamples)
         {
             return;

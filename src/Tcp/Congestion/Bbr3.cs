@@ -158,7 +158,7 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     /// <summary>bbr_ssthresh(): BBR keeps ssthresh; entering recovery it remembers cwnd and the bounds, for undo.</summary>
     public uint Ssthresh(CongestionWindow window)
     {
-        SaveCwnd();
+        SaveCwnd(window);
         _undoBwLo = _bwLo;
         _undoInflightLo = _inflightLo;
         _undoInflightHi = _inflightHi;
@@ -232,7 +232,7 @@ public sealed partial class Bbr3 : BbrCore, IModelBasedCongestionControl
     /// <summary>bbr_skb_marked_lost(): while probing, find whether the loss rate went too high, and at which segment.</summary>
     public void SegmentMarkedLost(TcpConnection connection, in SentSegment segment)
     {
-        NoteLoss();
+        NoteLoss(connection);
         if (!_bwProbeSamples || segment.TxDeliveredTime == SimTime.Never)
         {
             return;

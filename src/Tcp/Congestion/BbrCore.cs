@@ -171,10 +171,14 @@ public abstract class BbrCore
         }
     }
 
-    /// <summary>bbr_save_cwnd(): remember cwnd before recovery or ProbeRtt, the larger if already in one.</summary>
-    protected void SaveCwnd()
+    /// <summary>
+    /// bbr_save_cwnd(): remember cwnd before recovery or ProbeRtt, the larger if already in one.
+    /// It reads only the window, as ssthresh may ask before bbr_init() has run: an RTO of the SYN
+    /// calls tcp_enter_loss(), and so ops->ssthresh, while the connection is still opening.
+    /// </summary>
+    protected void SaveCwnd(CongestionWindow window)
     {
-        var cwnd = Connection.Window.Cwnd;
+        var cwnd = window.Cwnd;
         PriorCwnd = PriorCaState < CaState.Recovery && Mode != BbrMode.ProbeRtt ? cwnd : Math.Max(PriorCwnd, cwnd);
     }
 
@@ -291,7 +295,7 @@ public abstract class BbrCore
     protected void EnterProbeRtt()
     {
         Mode = BbrMode.ProbeRtt;
-        SaveCwnd();
+        SaveCwnd(Connection.Window);
         _probeRttDoneStamp = 0;
     }
 

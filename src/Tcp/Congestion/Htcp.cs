@@ -58,10 +58,22 @@ public sealed class Htcp : ICongestionControl
         _lastCongestion = connection.Jiffies;
     }
 
-    /// <summary>htcp_recalc_ssthresh(): beta and alpha updated, cwnd x beta kept.</summary>
+    /// <summary>
+    /// htcp_recalc_ssthresh(): beta and alpha updated, cwnd x beta kept. An RTO of the SYN asks
+    /// before htcp_init() has run, when Linux's zeroed state gives beta its minimum, 0.5; the
+    /// congestion clock and alpha it would also touch are reset by htcp_init() at establishment.
+    /// </summary>
     public uint Ssthresh(CongestionWindow window)
     {
-        UpdateParameters();
+        if (_connection is null)
+        {
+            _beta = BetaMin;
+        }
+        else
+        {
+            UpdateParameters();
+        }
+
         return Math.Max((window.Cwnd * _beta) >> 7, 2u);
     }
 
@@ -91,9 +103,17 @@ public sealed class Htcp : ICongestionControl
         _packetsAcked = 1;
     }
 
-    /// <summary>htcp_state(): a reduction marks a congestion event; Open after an undone one restarts the clock.</summary>
+    /// <summary>
+    /// htcp_state(): a reduction marks a congestion event; Open after an undone one restarts the
+    /// clock. Before htcp_init() (an RTO of the SYN) there is no clock to keep: init starts it.
+    /// </summary>
     public void SetState(CongestionWindow window, CaState state)
     {
+        if (_connection is null)
+        {
+            return;
+        }
+
         switch (state)
         {
             case CaState.Open when _undoLastCongestion != 0:

@@ -34,11 +34,11 @@ public sealed class Illinois : ICongestionControl
     private TcpConnection? _connection;
     private ulong _sumRtt;
     private ushort _rttCount;
-    private uint _baseRtt = 0x7fffffff;
+    private uint _baseRtt;
     private uint _maxRtt;
     private SequenceNumber _endSeq;
-    private uint _alpha = AlphaMax;
-    private uint _beta = BetaBase;
+    private uint _alpha;
+    private uint _beta;
     private ushort _acked;
     private bool _rttAbove;
     private int _rttLow;
@@ -67,7 +67,10 @@ public sealed class Illinois : ICongestionControl
         ResetRound();
     }
 
-    /// <summary>tcp_illinois_ssthresh(): beta of the window taken away.</summary>
+    /// <summary>
+    /// tcp_illinois_ssthresh(): beta of the window taken away. Before tcp_illinois_init() (an RTO
+    /// of the SYN) the state is as Linux's zeroed private area has it, beta 0: nothing taken away.
+    /// </summary>
     public uint Ssthresh(CongestionWindow window) => Math.Max(window.Cwnd - ((window.Cwnd * _beta) >> BetaShift), 2u);
 
     /// <summary>tcp_illinois_cong_avoid(): alpha / cwnd per segment acknowledged, parameters renewed once per RTT.</summary>
@@ -93,10 +96,10 @@ public sealed class Illinois : ICongestionControl
         }
     }
 
-    /// <summary>tcp_illinois_state(): a timeout returns to Reno's parameters.</summary>
+    /// <summary>tcp_illinois_state(): a timeout returns to Reno's parameters; before init (an RTO of the SYN) init sets them.</summary>
     public void SetState(CongestionWindow window, CaState state)
     {
-        if (state == CaState.Loss)
+        if (state == CaState.Loss && _connection is not null)
         {
             _alpha = AlphaBase;
             _beta = BetaBase;

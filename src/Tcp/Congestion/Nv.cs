@@ -114,6 +114,12 @@ public sealed class Nv : ICongestionControl
     /// <summary>tcpnv_state(): back to Open resets the measurements; a reduction stops growth, and a timeout slows it.</summary>
     public void SetState(CongestionWindow window, CaState state)
     {
+        // Before tcpnv_init() (an RTO of the SYN, then Open at establishment) nothing to keep: init resets it all.
+        if (_connection is null)
+        {
+            return;
+        }
+
         if (state == CaState.Open && _reset)
         {
             Reset();
