@@ -135,20 +135,4 @@ public sealed partial class TcpConnection
         option.E0b = received.Ect0 + EctBytesInitOffset;
         option.AlignedBytes = size;
     }
-
-    /// <summary>
-    /// The option bytes tcp_current_mss() takes off the MSS while the option is due on every
-    /// segment: the established options' size with no SACK block (the simulated MSS does not shrink for those).
-    /// </summary>
-    private int AccEcnMssReduction()
-    {
-        if (!AccEcnOptionDue)
-        {
-            return 0;
-        }
-
-        var sackBlocks = 0;
-        var (fields, size) = FitAccEcnOption(_accEcnMinimumFields, Packet.MaxOptionBytes - (TimestampsAgreed ? TimestampsOptionBytes : 0), 0, ref sackBlocks);
-        return fields < 0 ? 0 : size;
-    }
 }

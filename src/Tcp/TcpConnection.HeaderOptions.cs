@@ -28,20 +28,40 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// tcp_current_mss(): mss_cache, first brought to the path MTU if that has changed, less the
-    /// option space an established segment's AccECN option takes and the programs reserve. The
-    /// simulated MSS does not shrink for SACK blocks, so they are not counted here.
+    /// options the next established segment carries beyond the timestamps mss_cache allows for
+    /// (tcp_established_options() asked with no skb: the SACK blocks waiting to be sent and the
+    /// AccECN option when due) and the space the programs reserve.
     /// </summary>
     private int CurrentMss()
     {
         FollowPathMtu();
-        var accEcn = EcnModeAccEcn ? AccEcnMssReduction() : 0;
+        var variable = VariableOptionBytes();
         if (!FlagSet(SockOpsCallbackFlags.WriteHdrOpt) || !IsFullSocket)
         {
-            return Mss - accEcn;
+            return Mss - variable;
         }
 
-        var remaining = Packet.MaxOptionBytes - (TimestampsAgreed ? TimestampsOptionBytes : 0) - accEcn;
-        return Mss - accEcn - ReserveOptionSpace(null, null, remaining, CurrentMssQuery);
+        var remaining = Packet.MaxOptionBytes - (TimestampsAgreed ? TimestampsOptionBytes : 0) - variable;
+        return Mss - variable - ReserveOptionSpace(null, null, remaining, CurrentMssQuery);
+    }
+
+    /// <summary>
+    /// The option bytes beyond the timestamps that the next established segment carries, as
+    /// Transmit() lays them out (tcp_established_options()): as many of the pending SACK blocks as
+    /// fit, and the AccECN option when due, which may take the place of blocks beyond two.
+    /// </summary>
+    private int VariableOptionBytes()
+    {
+        var sackBlocks = SackAgreed ? Math.Min(_sackBlocks.Pending, TimestampsAgreed ? 3 : 4) : 0;
+        var accEcn = 0;
+        if (AccEcnOptionDue)
+        {
+            var remaining = Packet.MaxOptionBytes - (TimestampsAgreed ? TimestampsOptionBytes : 0) - (sackBlocks > 0 ? 4 + (SackBlockBytes * sackBlocks) : 0);
+            var (fields, size) = FitAccEcnOption(_accEcnMinimumFields, remaining, sackBlocks > 0 ? 2 : 0, ref sackBlocks);
+            accEcn = fields < 0 ? 0 : size;
+        }
+
+        return accEcn + (sackBlocks > 0 ? 4 + (SackBlockBytes * sackBlocks) : 0);
     }
 
     /// <summary>WRITE_HDR_OPT is set; a request socket building its SYN-ACK goes by its listener's flags (tcp_synack_options()).</summary>

@@ -112,9 +112,10 @@ public sealed partial class TcpConnection
         }
 
         // tcp_can_coalesce_send_queue_head(): the skbs the probe takes may be merged. A probe too
-        // big for the device fails in ip_fragment() (EMSGSIZE) and is not sent: no probe then.
+        // big for the device, with the AccECN option it would carry, fails in ip_fragment()
+        // (EMSGSIZE) and is not sent: no probe then.
         var (pushed, recordEnds) = _writeQueue.Spanned(_streamNext, _streamNext + probeSize);
-        if (recordEnds || MssToMtu(probeSize) > Stack.Host.DeviceMtuTowards(RemoteAddress))
+        if (recordEnds || MssToMtu(probeSize) + VariableOptionBytes() > Stack.Host.DeviceMtuTowards(RemoteAddress))
         {
             return -1;
         }
