@@ -10,7 +10,7 @@ namespace NetSim.Scenarios.Tests;
 /// Whole scenarios drawn at random from what the format offers: a dumbbell of one to four pairs,
 /// any queue discipline at the bottleneck, any loss model on it, any congestion control and ECN
 /// mode, any of sixteen settings changed from Linux's defaults, bulk, on-off and request-response
-/// applications, and one of the built-in sock_ops programs on every host, recorded with every
+/// applications (with TCP Fast Open too), and one of the built-in sock_ops programs on every host, recorded with every
 /// trace. Each runs to its end, writes its results, and every flow's bytes arrive once and in
 /// order. (Bytes, not wider integers, carry the choices: FsCheck draws bytes over their whole
 /// range but keeps wider integers small.)
@@ -41,6 +41,8 @@ public sealed class RandomScenarioPropertyTests : IDisposable
         "{ type: bulk, bytes: 300KB }",
         "{ type: onoff, rate: 4Mbps, on: 300ms, off: 200ms }",
         "{ type: request_response, request: 2KB, response: 60KB, think: 100ms }",
+        "{ type: request_response, request: 5KB, response: 20KB, requests: 1, fast_open: true }",
+        "{ type: request_response, request: 500B, response: 200KB, think: 50ms, fast_open: true }",
     ];
 
     /// <summary>Each built-in program with what its entry needs besides program and attach.</summary>
