@@ -53,10 +53,22 @@ public abstract class Node : INode
 
     /// <summary>
     /// A packet larger than the MTU of the link it should go on, <paramref name="next"/>, whose DF
-    /// bit forbids fragmenting it. A host made it itself, so its MSS is misconfigured; a router
-    /// answers it (<see cref="Router"/>).
+    /// bit forbids fragmenting it; a router answers it (<see cref="Router"/>). A host made it
+    /// itself. When a sock_ops program's header options took it over (the program reserved more in
+    /// HDR_OPT_LEN_CB than when the MSS was computed, BPF_WRITE_HDR_TCP_CURRENT_MSS), Linux's
+    /// ip_fragment() refuses it with EMSGSIZE (IPSTATS_MIB_FRAGFAILS) and it never leaves: here it
+    /// is dropped as too big, and TCP, which in Linux sees the error, recovers it as a loss.
+    /// Otherwise the host's MSS is misconfigured, an error.
     /// </summary>
-    internal virtual void TooBig(Packet packet, LinkChannel next) => throw next.TooBigError(packet);
+    internal virtual void TooBig(Packet packet, LinkChannel next)
+    {
+        if (packet.ExtraOptionsLength == 0)
+        {
+            throw next.TooBigError(packet);
+        }
+
+        next.RefuseTooBig(packet);
+    }
 
     protected void DropUnroutable(Packet packet)
     {
