@@ -123,7 +123,7 @@ public sealed class LinkChannel : IEventHandler
 
     /// <summary>A packet too big for the MTU from a sender that should have known better: its MSS is misconfigured.</summary>
     internal InvalidOperationException TooBigError(Packet packet) =>
-        new($"link {Name}: a {packet.SizeBytes}-byte packet exceeds the MTU of {Mtu} bytes; the sender's MSS is misconfigured");
+        new($"link {Name}: a {packet.SizeBytes}-byte packet ({packet}, {packet.TcpOptionsLength} bytes of TCP options) exceeds the MTU of {Mtu} bytes; the sender's MSS is misconfigured");
 
     internal void AttachReceiver(INode receiver, NetworkInterface receiverInterface)
     {

@@ -54,15 +54,17 @@ public abstract class Node : INode
     /// <summary>
     /// A packet larger than the MTU of the link it should go on, <paramref name="next"/>, whose DF
     /// bit forbids fragmenting it; a router answers it (<see cref="Router"/>). A host made it
-    /// itself. When a sock_ops program's header options took it over (the program reserved more in
-    /// HDR_OPT_LEN_CB than when the MSS was computed, BPF_WRITE_HDR_TCP_CURRENT_MSS), Linux's
-    /// ip_fragment() refuses it with EMSGSIZE (IPSTATS_MIB_FRAGFAILS) and it never leaves: here it
-    /// is dropped as too big, and TCP, which in Linux sees the error, recovers it as a loss.
-    /// Otherwise the host's MSS is misconfigured, an error.
+    /// itself. When the options that vary from segment to segment took it over (options grew
+    /// between tcp_current_mss() and the transmit, as when a sock_ops program reserves more in
+    /// HDR_OPT_LEN_CB than when the MSS was computed, or the AccECN option finds room a D-SACK
+    /// block just gave up), Linux's ip_fragment() refuses it with EMSGSIZE
+    /// (IPSTATS_MIB_FRAGFAILS) and it never leaves: here it is dropped as too big, and TCP, which
+    /// in Linux sees the error, recovers it as a loss. A packet too big without them means the
+    /// host's MSS is misconfigured, an error.
     /// </summary>
     internal virtual void TooBig(Packet packet, LinkChannel next)
     {
-        if (packet.ExtraOptionsLength == 0)
+        if (packet.SizeBytes - packet.VariableOptionsLength > next.Mtu)
         {
             throw next.TooBigError(packet);
         }
