@@ -167,6 +167,9 @@ public sealed partial class TcpStack : IPacketHandler
     /// <summary>The Fast Open cookies and MSS this host has learnt per server (tcp_metrics).</summary>
     public FastOpenCookieCache FastOpenCookies { get; } = new();
 
+    /// <summary>The socket listening on <paramref name="port"/>, or null.</summary>
+    public TcpConnection? Listener(ushort port) => _listeners.GetValueOrDefault(port);
+
     /// <summary>The connection (or request socket) for a 4-tuple, if there is one.</summary>
     public TcpConnection? Find(Ipv4Address remoteAddress, ushort remotePort, ushort localPort) =>
         _connections.GetValueOrDefault(new ConnectionKey(remoteAddress, remotePort, localPort));

@@ -88,6 +88,8 @@ public class ScriptParserTests
     [InlineData("--bind_port=65536", "not a 16-bit number")]
     [InlineData("--mss=1k", "not a 16-bit number")]
     [InlineData("--tolerance_percent=150", "not a percentage from 0 to 100")]
+    [InlineData("0 < . 1:4294967297(4294967296) ack 1 win 257", "a value does not parse")]
+    [InlineData("0 < . 1:1(0) ack 1 win 65536", "a value does not parse")]
     public void MistakesNameTheirLine(string line, string problem)
     {
         var error = Assert.Throws<ScriptSyntaxException>(() => ScriptParser.Parse("\n" + line, "bad.pkt"));

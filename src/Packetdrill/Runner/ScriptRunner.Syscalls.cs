@@ -172,6 +172,13 @@ public sealed partial class ScriptRunner
     private SyscallOutcome Listen(SyscallEvent call)
     {
         var socket = SocketOf(call);
+
+        // inet_csk_get_port() at listen(): another socket already listens on the port.
+        if (_stack.Listener(ScriptPort) is not null)
+        {
+            return SyscallOutcome.Fail("EADDRINUSE");
+        }
+
         var listener = _stack.Listen(ScriptPort, socket.PendingSettings, backlog: (int)IntegerArgument(call, 1));
         ApplyPendingOptions(socket, listener);
         _listenerAwaitsSyn = true;

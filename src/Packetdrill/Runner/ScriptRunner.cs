@@ -172,6 +172,11 @@ public sealed partial class ScriptRunner
             {
                 return new ScriptResult(_script.File, new ScriptFailure(e.Line ?? scriptEvent.Line, e.Message), _skipped);
             }
+            catch (Exception e) when (e is FormatException or OverflowException)
+            {
+                // A value the line gives that the call or segment cannot take (too large for its field, not a number).
+                return new ScriptResult(_script.File, new ScriptFailure(scriptEvent.Line, $"a value does not fit: {e.Message}"), _skipped);
+            }
 
             _previousEventEnd = _simulation.Now;
         }

@@ -99,7 +99,14 @@ public static partial class ScriptParser
                 line += " " + lines[++i].Trim();
             }
 
-            events.Add(ParseEvent(file, number, line));
+            try
+            {
+                events.Add(ParseEvent(file, number, line));
+            }
+            catch (Exception e) when (e is FormatException or OverflowException)
+            {
+                throw new ScriptSyntaxException(file, number, $"a value does not parse: {e.Message}");
+            }
         }
 
         return new PacketdrillScript(file, events, options);
