@@ -48,6 +48,13 @@ public static class ScenarioParser
         {
             throw new ScenarioException(file, ex.Start.Line, ex.Start.Column, "(syntax)", ex.InnerException?.Message ?? ex.Message);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up on some malformed plain scalars with no YamlException
+            // and no position: the error is placed where the last event it could read ends.
+            var (line, column) = EndOfLastReadableEvent(yaml);
+            throw new ScenarioException(file, line, column, "(syntax)", "the YAML cannot be read past here (a stray character such as '#', '{', '[' or '*' in a value?)");
+        }
 
         if (stream.Documents.Count != 1)
         {
@@ -55,6 +62,25 @@ public static class ScenarioParser
         }
 
         return stream.Documents[0].RootNode;
+    }
+
+    private static (int Line, int Column) EndOfLastReadableEvent(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var end = (Line: 1, Column: 1);
+        try
+        {
+            while (parser.MoveNext())
+            {
+                end = ((int)parser.Current!.End.Line, (int)parser.Current.End.Column);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or YamlException)
+        {
+            // It stops where the text stops being readable: that is the place to report.
+        }
+
+        return end;
     }
 
     /// <summary>Validates a scenario document already loaded (a sweep's points are such documents).</summary>

@@ -43,6 +43,19 @@ public class ScenarioErrorTests
         Assert.StartsWith("bad.yaml:7:5: links[0].dealy:", error.Message);
     }
 
+    /// <summary>
+    /// Text YamlDotNet's scanner gives up on without a YAML error of its own (a '#' inside a flow
+    /// sequence, as a mutated file had it) is still a syntax error at its line, not a crash.
+    /// </summary>
+    [Fact]
+    public void YamlTheScannerCannotReadIsASyntaxErrorAtItsLine()
+    {
+        var error = Fails(Valid.Replace("hosts: [a, b]", "hosts: [a, #, b]"));
+        Assert.Equal("(syntax)", error.Field);
+        Assert.Equal(3, error.Line);
+        Assert.StartsWith("bad.yaml:3:", error.Message);
+    }
+
     [Fact]
     public void ANegativeRateIsRefusedAtItsValue()
     {
