@@ -114,6 +114,40 @@ public sealed class RandomScenarioPropertyTests : IDisposable
     }
 
     /// <summary>
+    /// Many short connections between the same two hosts through a router: connection-per-request
+    /// and parallel clients against a small accept queue, with or without SYN cookies, TIME-WAIT
+    /// reuse, a SYN flood beside them, and loss. Every flow's bytes arrive once and in order.
+    /// </summary>
+    [Property(MaxTest = 20)]
+    public Property ManyShortConnectionsRunToTheirEndIntact(
+        PositiveInt seed, byte backlog, byte cookies, byte reuse, byte connections, byte loss, bool flood, bool abortOnOverflow)
+    {
+        var yaml = string.Create(CultureInfo.InvariantCulture, $$"""
+            name: connections
+            seed: {{seed.Get}}
+            duration: 6s
+            defaults: { profile: linux, listen_backlog: {{1 + (backlog % 16)}}, syn_cookies: {{cookies % 3}}, tw_reuse: {{reuse % 3}}, abort_on_overflow: {{(abortOnOverflow ? "true" : "false")}} }
+            hosts: [clients, attacker, server]
+            routers: [r]
+            links:
+              - { between: [clients, r], rate: 100Mbps, delay: 1ms }
+              - { between: [attacker, r], rate: 100Mbps, delay: 1ms }
+              - { between: [r, server], rate: 20Mbps, delay: 10ms, queue: { type: droptail, packets: 50 }, loss: {{Losses[loss % Losses.Length]}} }
+            flows:
+              - { name: parallel, from: clients, to: server, app: { type: request_response, request: 300B, response: 8KB, requests: 2, connections: {{1 + (connections % 40)}} } }
+              - { name: per-request, from: clients, to: server, start: 0.5s, app: { type: request_response, request: 1KB, response: 20KB, think: 20ms, connection: per_request } }
+              - { name: bulk, from: clients, to: server, app: { type: bulk, bytes: 200KB } }
+            {{(flood ? "  - { name: flood, from: attacker, to: server, start: 1s, stop: 3s, app: { type: syn_flood, target: per-request, syns_per_second: 3000 } }" : "")}}
+            trace: []
+            """);
+
+        var result = ScenarioRunner.Run(ScenarioParser.Parse(yaml, "connections.yaml"), _temporary.Combine($"run-{Guid.NewGuid():N}"));
+
+        var failures = result.Flows.Where(f => f.DeliveryCheck != "ok").Select(f => $"{f.Flow}: {f.DeliveryCheck}").ToList();
+        return Prop.Label(failures.Count == 0, $"{string.Join("; ", failures)}\n{yaml}");
+    }
+
+    /// <summary>
     /// What the property found first: Accurate ECN with SACK over a 1,400-byte path MTU. A segment
     /// sized while a D-SACK block stood in the options went after the block had gone, and the
     /// AccECN option, no longer short of room, took its place and more: 1,504 bytes for a 1,500-byte
