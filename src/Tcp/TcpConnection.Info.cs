@@ -45,5 +45,5 @@ public sealed partial class TcpConnection
     public SimTime AckTimeout => _ato;
 
     /// <summary>tp->rcv_tstamp: the jiffy an ACK last arrived in.</summary>
-    public uint LastAckReceivedJiffies => (uint)(_lastAckReceived.Nanoseconds * Settings.Hz / 1_000_000_000L);
+    public uint LastAckReceivedJiffies => JiffiesAt(_lastAckReceived);
 }

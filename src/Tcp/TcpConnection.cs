@@ -90,8 +90,15 @@ public sealed partial class TcpConnection
     private TcpSettings _settings;
     public Simulation Simulation => Stack.Simulation;
 
-    /// <summary>tcp_jiffies32: the simulated clock in ticks of the kernel's HZ, wrapping at 32 bits.</summary>
-    public uint Jiffies => (uint)(Simulation.Now.Nanoseconds * Settings.Hz / 1_000_000_000L);
+    /// <summary>
+    /// tcp_jiffies32: the simulated clock in ticks of the kernel's HZ, wrapping at 32 bits. It
+    /// starts where Linux's does at boot, INITIAL_JIFFIES (five minutes before the 32-bit wrap),
+    /// so that, as in the kernel, every use of it has to survive the wrap, which comes 300 s in.
+    /// </summary>
+    public uint Jiffies => JiffiesAt(Simulation.Now);
+
+    /// <summary>What <see cref="Jiffies"/> read, or will read, at <paramref name="time"/>.</summary>
+    public uint JiffiesAt(SimTime time) => unchecked((uint)(time.Nanoseconds * Settings.Hz / 1_000_000_000L) - (uint)(300 * Settings.Hz));
 
     /// <summary>A label for traces: the flow name when an application sets one.</summary>
     public string Name { get; set; }
