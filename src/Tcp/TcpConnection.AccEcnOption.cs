@@ -48,8 +48,7 @@ public sealed partial class TcpConnection
             return sackBlocks;
         }
 
-        var remaining = Packet.MaxOptionBytes - (packet.HasTimestamps ? TimestampsOptionBytes : 0) - (sackBlocks > 0 ? 4 + (SackBlockBytes * sackBlocks) : 0);
-        var (fields, size) = FitAccEcnOption(_accEcnMinimumFields, remaining, sackBlocks > 0 ? 2 : 0, ref sackBlocks);
+        var (fields, size) = FitEstablishedAccEcnOption(packet.HasTimestamps, ref sackBlocks);
         if (fields < 0)
         {
             _accEcnOptionSentWithDsack = false;
@@ -62,6 +61,17 @@ public sealed partial class TcpConnection
         _accEcnOptionSentWithDsack = hadDsack;
         _accEcnOptionDemand = Math.Max(0, _accEcnOptionDemand - 1);
         return sackBlocks;
+    }
+
+    /// <summary>
+    /// The option on an established segment: what room the timestamps and
+    /// <paramref name="sackBlocks"/> SACK blocks leave, the option's last bytes taking the place of
+    /// the blocks' NOPs (tcp_options_fit_accecn()); the blocks beyond two may give way.
+    /// </summary>
+    private (int Fields, int Size) FitEstablishedAccEcnOption(bool timestamps, ref int sackBlocks)
+    {
+        var remaining = Packet.MaxOptionBytes - (timestamps ? TimestampsOptionBytes : 0) - (sackBlocks > 0 ? 4 + (SackBlockBytes * sackBlocks) : 0);
+        return FitAccEcnOption(_accEcnMinimumFields, remaining, sackBlocks > 0 ? 2 : 0, ref sackBlocks);
     }
 
     /// <summary>Whether the next established segment carries the option (tcp_established_options()'s test).</summary>

@@ -52,17 +52,18 @@ public sealed partial class TcpConnection
     /// </summary>
     private int VariableOptionBytes()
     {
-        var sackBlocks = SackAgreed ? Math.Min(_sackBlocks.Pending, TimestampsAgreed ? 3 : 4) : 0;
+        var sackBlocks = SackBlocksToSend(TimestampsAgreed);
         var accEcn = 0;
-        if (AccEcnOptionDue)
+        if (AccEcnOptionDue && FitEstablishedAccEcnOption(TimestampsAgreed, ref sackBlocks) is { Fields: >= 0 } option)
         {
-            var remaining = Packet.MaxOptionBytes - (TimestampsAgreed ? TimestampsOptionBytes : 0) - (sackBlocks > 0 ? 4 + (SackBlockBytes * sackBlocks) : 0);
-            var (fields, size) = FitAccEcnOption(_accEcnMinimumFields, remaining, sackBlocks > 0 ? 2 : 0, ref sackBlocks);
-            accEcn = fields < 0 ? 0 : size;
+            accEcn = option.Size;
         }
 
         return accEcn + (sackBlocks > 0 ? 4 + (SackBlockBytes * sackBlocks) : 0);
     }
+
+    /// <summary>The SACK blocks an established segment has room for beside the timestamps (tcp_established_options()): three with them, four without.</summary>
+    private int SackBlocksToSend(bool timestamps) => SackAgreed ? Math.Min(_sackBlocks.Pending, timestamps ? 3 : 4) : 0;
 
     /// <summary>WRITE_HDR_OPT is set; a request socket building its SYN-ACK goes by its listener's flags (tcp_synack_options()).</summary>
     private bool WritesProgramOptions =>

@@ -322,7 +322,7 @@ public sealed partial class TcpConnection
         {
             // Linux tcp_established_options(): as many SACK blocks as fit in 40 bytes beside the
             // timestamps, then the AccECN option, which may take the space of blocks beyond two.
-            var sackBlocks = SackAgreed ? Math.Min(_sackBlocks.Pending, packet.HasTimestamps ? 3 : 4) : 0;
+            var sackBlocks = SackBlocksToSend(packet.HasTimestamps);
             if (EcnModeAccEcn)
             {
                 sackBlocks = WriteAccEcnOption(packet, sackBlocks);
