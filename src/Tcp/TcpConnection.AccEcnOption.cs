@@ -70,7 +70,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private (int Fields, int Size) FitEstablishedAccEcnOption(bool timestamps, ref int sackBlocks)
     {
-        var remaining = Packet.MaxOptionBytes - (timestamps ? TimestampsOptionBytes : 0) - (sackBlocks > 0 ? 4 + (SackBlockBytes * sackBlocks) : 0);
+        var remaining = Packet.MaxOptionBytes - (timestamps ? TimestampsOptionBytes : 0) - Packet.SackOptionLength(sackBlocks);
         return FitAccEcnOption(_accEcnMinimumFields, remaining, sackBlocks > 0 ? 2 : 0, ref sackBlocks);
     }
 

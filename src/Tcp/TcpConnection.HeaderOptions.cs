@@ -59,7 +59,7 @@ public sealed partial class TcpConnection
             accEcn = option.Size;
         }
 
-        return accEcn + (sackBlocks > 0 ? 4 + (SackBlockBytes * sackBlocks) : 0);
+        return accEcn + Packet.SackOptionLength(sackBlocks);
     }
 
     /// <summary>The SACK blocks an established segment has room for beside the timestamps (tcp_established_options()): three with them, four without.</summary>

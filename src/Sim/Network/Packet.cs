@@ -155,15 +155,17 @@ public sealed class Packet
     /// </summary>
     public int TcpOptionsLength =>
         (MssOption != 0 ? 4 : 0) + (HasTimestamps ? 12 : SackPermitted ? 4 : 0) + (WindowScaleOption >= 0 ? 4 : 0)
-        + (SackBlockCount > 0 ? 4 + (8 * SackBlockCount) : 0) + (FastOpen?.PaddedLength ?? 0) + ExtraOptionsLength
-        + (HasAccEcn ? AccEcn.AlignedBytes : 0);
+        + (FastOpen?.PaddedLength ?? 0) + VariableOptionsLength;
 
     /// <summary>
     /// The options whose length changes from one segment to the next (SACK blocks, the Accurate
     /// ECN option, what a sock_ops program wrote), which tcp_current_mss() allows for as they stand
     /// when it is asked, and which may have grown by the time a segment sized with it is sent.
     /// </summary>
-    public int VariableOptionsLength => (SackBlockCount > 0 ? 4 + (8 * SackBlockCount) : 0) + (HasAccEcn ? AccEcn.AlignedBytes : 0) + ExtraOptionsLength;
+    public int VariableOptionsLength => SackOptionLength(SackBlockCount) + (HasAccEcn ? AccEcn.AlignedBytes : 0) + ExtraOptionsLength;
+
+    /// <summary>The SACK option with <paramref name="blocks"/> blocks, as Linux writes it: NOP, NOP, kind, length, then 8 bytes a block; none without blocks.</summary>
+    public static int SackOptionLength(int blocks) => blocks > 0 ? 4 + (8 * blocks) : 0;
 
     /// <summary>Bytes of the IP packet on the wire (IP header, TCP header, options, payload; or the ICMP message).</summary>
     public int SizeBytes => Icmp is { } icmp ? Ipv4HeaderBytes + icmp.Bytes : Ipv4HeaderBytes + TcpHeaderBytes + TcpOptionsLength + PayloadLength;
