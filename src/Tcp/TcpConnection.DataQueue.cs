@@ -191,8 +191,8 @@ public sealed partial class TcpConnection
     /// <summary>The stream offset just past the last in-order byte received.</summary>
     private long _receivedStreamEnd;
 
-    /// <summary>The peer's FIN has been taken in order (SOCK_DONE).</summary>
-    private bool _finReceived;
+    /// <summary>The peer's FIN has been taken in order (SOCK_DONE): it occupies a sequence number the reader meets after the data.</summary>
+    public bool FinReceived { get; private set; }
 
     /// <summary>
     /// Linux tcp_epollin_ready() with sk_rcvlowat, as tcp_data_ready() and tcp_poll() ask it: data
@@ -225,7 +225,7 @@ public sealed partial class TcpConnection
             return;
         }
 
-        if (EpollinReady || _finReceived)
+        if (EpollinReady || FinReceived)
         {
             var offset = _receivedStreamEnd - available;
             Read(available);
@@ -238,7 +238,8 @@ public sealed partial class TcpConnection
     {
         RcvNxt += 1;
         Statistics.BytesReceived++;
-        _finReceived = true;
+        FinReceived = true;
+        ShutdownState |= SocketShutdown.Receive;
         WakeReaderIfReady();
         switch (State)
         {

@@ -47,7 +47,7 @@ public sealed partial class TcpConnection
     public int ReceiveQueueSpace => _rcvqSpace;
 
     /// <summary>copied_seq: the next byte the reader takes (rcv_nxt less what waits unread, and the FIN it has not read past).</summary>
-    private SequenceNumber CopiedSeq => RcvNxt - (int)_receiveBuffer.Unread - (_finReceived ? 1 : 0);
+    private SequenceNumber CopiedSeq => RcvNxt - (int)_receiveBuffer.Unread - (FinReceived ? 1 : 0);
 
     /// <summary>tcp_moderate_rcvbuf, a buffer that may grow (tcp_rmem[2]), and no SO_RCVBUF (SOCK_RCVBUF_LOCK).</summary>
     private bool ReceiveBufferMayGrow => Settings.ModerateReceiveBuffer && Settings.ReceiveBufferMax is not null && !_receiveBufferLocked;

@@ -10,7 +10,7 @@ public sealed partial class TcpConnection
 {
     /// <summary>
     /// RFC 1122 §4.2.2.13 (Linux tcp_rcv_state_process(), TCPAbortOnData): data beyond RCV.NXT
-    /// after reading was shut (RCV_SHUTDOWN), by close() in FIN-WAIT-1 and -2, or by the peer's
+    /// after reading was shut (RCV_SHUTDOWN), by close() or shutdown(SHUT_RD) in FIN-WAIT-1 and -2, or by the peer's
     /// FIN in the states that follow it, where only a segment starting before RCV.NXT gets here.
     /// </summary>
     private bool DataAfterReceiveShutdown(Packet packet, SequenceNumber seq)
@@ -22,7 +22,7 @@ public sealed partial class TcpConnection
 
         return State switch
         {
-            TcpState.FinWait1 or TcpState.FinWait2 => _orphaned,
+            TcpState.FinWait1 or TcpState.FinWait2 => (ShutdownState & SocketShutdown.Receive) != 0,
             TcpState.CloseWait or TcpState.Closing or TcpState.LastAck => seq < RcvNxt,
             _ => false,
         };

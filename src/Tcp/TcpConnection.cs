@@ -256,7 +256,10 @@ public sealed partial class TcpConnection
     public Action<TcpConnection>? Accepted { get; set; }
 
     /// <summary>On a listening connection: most children that may wait to be accepted (listen()'s backlog, sk_max_ack_backlog).</summary>
-    public int Backlog { get; internal set; }
+    public int Backlog { get; private set; }
+
+    /// <summary>listen()'s backlog, capped at somaxconn as Linux inet_listen() does; listen() again on a listener changes only this.</summary>
+    public void SetBacklog(int backlog) => Backlog = Math.Min(Math.Max(0, backlog), Settings.ListenBacklog);
 
     private readonly Queue<TcpConnection> _acceptQueue = new();
 
@@ -378,104 +381,6 @@ public sealed partial class TcpConnection
         return accepted;
     }
 
-    /// <summary>
-    /// close(): no more data will be written; a FIN follows the queued data (RFC 9293 §3.10.4).
-    /// The socket is orphaned, so a FIN-WAIT-2 is handed to a timewait socket as Linux does. With
-    /// received data still unread, Linux resets the connection instead (tcp_close(), RFC 2525
-    /// §2.17), and so with SO_LINGER on and a zero time; closing a listener resets the children
-    /// still waiting to be accepted (inet_csk_listen_stop()). A nonzero linger time is for the
-    /// caller to wait out (sk_stream_wait_close(): until the FIN is acknowledged or it passes).
-    /// </summary>
-    public void Close()
-    {
-        _orphaned = true;
-        if (State == TcpState.Listen)
-        {
-            while (_acceptQueue.TryDequeue(out var child))
-            {
-                child.Disconnect();
-            }
-        }
-
-        if (_receiveBuffer.Unread > 0)
-        {
-            _receiveBuffer.Read(_receiveBuffer.Unread);
-            Disconnect();
-            return;
-        }
-
-        // tcp_close(): a zero linger time, checked after unread data, disconnects (TCPAbortOnData).
-        if (Linger is (true, 0) && State != TcpState.Listen)
-        {
-            Disconnect();
-            return;
-        }
-
-        // tcp_close() in FIN-WAIT-2, the FIN sent and acknowledged after shutdown(): TCP_LINGER2
-        // negative resets the connection (TCPAbortOnLinger); otherwise FIN-WAIT-2 is waited out.
-        if (State == TcpState.FinWait2 && !_handedToTimeWait)
-        {
-            if (Linger2 < SimTime.Zero)
-            {
-                EnterClosed(activeReset: true);
-            }
-            else
-            {
-                OrphanInFinWait2(finInSegment: false);
-            }
-
-            return;
-        }
-
-        Shutdown();
-    }
-
-    /// <summary>
-    /// Linux tcp_disconnect(), for connect(AF_UNSPEC), and for close() with unread data or a zero
-    /// linger time: where the peer holds state (tcp_need_reset()), or in CLOSING or LAST-ACK with
-    /// data or the FIN not yet sent, a RST (<see cref="SendActiveReset"/>); then CLOSED.
-    /// </summary>
-    public void Disconnect() =>
-        EnterClosed(activeReset: State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.SynReceived
-            || (State is TcpState.Closing or TcpState.LastAck && (HasUnsentData || !_finSent)));
-
-    /// <summary>shutdown(SHUT_WR): sends a FIN after the queued data, and keeps receiving.</summary>
-    public void Shutdown()
-    {
-        if (_finRequested)
-        {
-            return;
-        }
-
-        switch (State)
-        {
-            case TcpState.SynSent:
-            case TcpState.Listen:
-            case TcpState.Closed:
-                EnterClosed();
-                return;
-            case TcpState.SynReceived:
-            case TcpState.Established:
-                _finRequested = true;
-                SetState(TcpState.FinWait1);
-                break;
-            case TcpState.CloseWait:
-                _finRequested = true;
-                SetState(TcpState.LastAck);
-                break;
-            default:
-                return;
-        }
-
-        // tcp_send_fin(): a FIN with no unsent data to ride on is an skb of its own, queued.
-        if (_bytesWritten == _streamNext)
-        {
-            ChronoStart(Chrono.Busy);
-        }
-
-        PushPendingFrames();
-    }
-
     /// <summary>Active open (RFC 9293 §3.10.1), in Linux's order: CONNECT_CB, then tcp_connect_init(), then the SYN.</summary>
     internal void Connect(SequenceNumber iss)
     {
@@ -555,6 +460,7 @@ public sealed partial class TcpConnection
         EndFastOpenRequest(reset: false);
         LeaveRequestQueue();
         SetState(TcpState.Closed);
+        ShutdownState = SocketShutdown.Both;
 
         // tcp_close() and tcp_disconnect() move to CLOSE (STATE_CB) before the RST leaves, so a
         // program writing header options sees the socket closed.

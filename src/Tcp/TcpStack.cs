@@ -93,8 +93,7 @@ public sealed partial class TcpStack : IPacketHandler
             listener.Name = name;
         }
 
-        // Linux inet_listen() caps the backlog at somaxconn.
-        listener.Backlog = Math.Min(Math.Max(0, backlog ?? listener.Settings.ListenBacklog), listener.Settings.ListenBacklog);
+        listener.SetBacklog(backlog ?? listener.Settings.ListenBacklog);
         _listeners.Add(port, listener);
         listener.StartListening();
         return listener;

@@ -41,6 +41,7 @@ public sealed partial class ScriptRunner
 
         _retiredConnections.Remove((connection.LocalPort, connection.RemotePort));
         socket.Connection = connection;
+        socket.State = SocketState.Connecting;
         _socketUnderTest = connection;
         return connection;
     }
@@ -78,9 +79,11 @@ public sealed partial class ScriptRunner
             connection.WritePending = false;
             if (connection.State != TcpState.Established)
             {
+                socket.State = SocketState.Unconnected;
                 return SyscallOutcome.Fail(TakeError(socket) ?? "ECONNREFUSED");
             }
 
+            socket.State = SocketState.Connected;
             return WriteData(socket, connection, bytes, copied, flags, nonBlocking: false);
         });
     }

@@ -98,7 +98,7 @@ public sealed partial class ScriptRunner
     private static int Revents(PollFd fd)
     {
         var mask = 0;
-        if (fd.Socket.Listener is { } listener)
+        if (fd.Socket.Listener is { State: TcpState.Listen } listener)
         {
             mask = listener.AcceptQueueLength > 0 ? PollIn | PollRdNorm : 0;
         }
@@ -110,6 +110,11 @@ public sealed partial class ScriptRunner
         {
             // tcp_poll(): a deferred Fast Open connect is writable, so that the write that sends the SYN comes.
             mask = PollOut | PollWrNorm;
+        }
+        else
+        {
+            // tcp_poll() in CLOSE, never connected or no longer listening: hung up, and writable (nothing queued).
+            mask = PollHup | PollOut | PollWrNorm;
         }
 
         // tcp_poll(): a queued error, a zerocopy notification here, is POLLERR.
@@ -124,14 +129,13 @@ public sealed partial class ScriptRunner
     private static int ConnectionEvents(TcpConnection connection, ScriptSocket socket)
     {
         var mask = 0;
-        var receiveShutdown = PeerClosed(connection);
-        var sendShutdown = ShutDownForWriting(connection) || connection.State == TcpState.Closed;
-        if (receiveShutdown && sendShutdown)
+        var sendShutdown = SendShutDown(connection);
+        if (connection.ShutdownState == SocketShutdown.Both || connection.State == TcpState.Closed)
         {
             mask |= PollHup;
         }
 
-        if (receiveShutdown)
+        if (ReceiveShutDown(connection))
         {
             mask |= PollIn | PollRdNorm | PollRdHup;
         }

@@ -75,7 +75,7 @@ public sealed partial class ScriptRunner
         // tcp_sendmsg_locked(): a passive Fast Open child writes before its handshake ends.
         var writable = connection.State is TcpState.Established or TcpState.CloseWait
             || (connection.State == TcpState.SynReceived && connection.FastOpenRequestPending);
-        if (!writable || ShutDownForWriting(connection))
+        if (!writable || SendShutDown(connection))
         {
             return SyscallOutcome.Fail(connection.State is TcpState.SynSent or TcpState.SynReceived ? "EAGAIN" : "EPIPE");
         }

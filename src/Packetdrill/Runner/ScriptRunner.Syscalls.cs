@@ -172,6 +172,19 @@ public sealed partial class ScriptRunner
     private SyscallOutcome Listen(SyscallEvent call)
     {
         var socket = SocketOf(call);
+        var backlog = checked((int)IntegerArgument(call, 1));
+
+        // inet_listen(): only an unconnected socket in CLOSE or LISTEN; listening already, only the backlog changes.
+        if (socket.State != SocketState.Unconnected || socket.Connection is { State: not TcpState.Closed })
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
+        if (socket.Listener is { State: TcpState.Listen } listening)
+        {
+            listening.SetBacklog(backlog);
+            return SyscallOutcome.Return(0);
+        }
 
         // inet_csk_get_port() at listen(): another socket already listens on the port.
         if (_stack.Listener(ScriptPort) is not null)
@@ -179,7 +192,7 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail("EADDRINUSE");
         }
 
-        var listener = _stack.Listen(ScriptPort, socket.PendingSettings, backlog: (int)IntegerArgument(call, 1));
+        var listener = _stack.Listen(ScriptPort, socket.PendingSettings, backlog: backlog);
         ApplyPendingOptions(socket, listener);
         _listenerAwaitsSyn = true;
         if (socket.PendingFastOpenQueue is { } fastOpenQueue)
@@ -193,17 +206,30 @@ public sealed partial class ScriptRunner
         }
 
         socket.Listener = listener;
+        socket.Connection = null;
         return SyscallOutcome.Return(0);
     }
 
     private SyscallOutcome Accept(SyscallEvent call)
     {
         var socket = SocketOf(call);
-        var listener = socket.Listener ?? throw new ScriptFailedException("accept(): the socket is not listening (EINVAL)");
+
+        // inet_csk_accept(): EINVAL unless the socket listens, also for a waiter whose listener stops.
+        if (socket.Listener is not { State: TcpState.Listen } listener)
+        {
+            return SyscallOutcome.Fail("EINVAL");
+        }
+
         SyscallOutcome Take()
         {
+            if (listener.State != TcpState.Listen)
+            {
+                return SyscallOutcome.Fail("EINVAL");
+            }
+
             var child = NewSocket(call);
             child.Connection = listener.Accept()!;
+            child.State = SocketState.Connected;
             child.ZeroCopy = socket.ZeroCopy;
             CollectTimestamps(child, child.Connection);
             _socketUnderTest = child.Connection;
@@ -215,7 +241,7 @@ public sealed partial class ScriptRunner
             return Take();
         }
 
-        return socket.NonBlocking ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.WaitFor(() => listener.AcceptQueueLength > 0, Take);
+        return socket.NonBlocking ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.WaitFor(() => listener.AcceptQueueLength > 0 || listener.State != TcpState.Listen, Take);
     }
 
     /// <summary>
@@ -243,40 +269,76 @@ public sealed partial class ScriptRunner
         {
             socket.Connection?.Disconnect();
             socket.Connection = null;
+            socket.DeferredConnect = false;
             socket.ErrorReported = false;
+            socket.State = SocketState.Unconnected;
             return SyscallOutcome.Return(0);
         }
 
-        // __inet_stream_connect(): a socket connected, or whose connect was deferred, is EISCONN; one connecting, EALREADY.
-        if (socket.DeferredConnect || socket.Connection is { State: not TcpState.SynSent and not TcpState.Closed })
+        switch (socket.State)
         {
-            return SyscallOutcome.Fail("EISCONN");
+            case SocketState.Connecting:
+                return ConnectOutcome(socket);
+            case SocketState.Connected:
+                return SyscallOutcome.Fail("EISCONN");
+            case SocketState.Disconnecting:
+                return SyscallOutcome.Fail("EINVAL");
         }
 
-        if (socket.Connection is { State: TcpState.SynSent })
+        // SS_UNCONNECTED: only a socket in CLOSE may connect; a listener is EISCONN.
+        if (socket.Listener is { State: TcpState.Listen } || socket.Connection is { State: not TcpState.Closed })
         {
-            return SyscallOutcome.Fail("EALREADY");
+            return SyscallOutcome.Fail("EISCONN");
         }
 
         if (socket.FastOpenConnect && TcpConnection.CanSendSynData(_stack, SettingsOf(socket), _remoteAddress))
         {
             socket.DeferredConnect = true;
+            socket.State = SocketState.Connecting;
             return SyscallOutcome.Return(0);
         }
 
-        if (OpenActive(socket, socket.FastOpenConnect ? 0 : null) is not { } connection)
+        if (OpenActive(socket, socket.FastOpenConnect ? 0 : null) is null)
         {
             return SyscallOutcome.Fail(AddressNotAvailableException.Errno);
         }
 
-        if (socket.NonBlocking)
+        return socket.NonBlocking ? SyscallOutcome.Fail("EINPROGRESS") : ConnectOutcome(socket);
+    }
+
+    /// <summary>
+    /// __inet_stream_connect() on a socket whose connect has started: while the handshake runs, a
+    /// non-blocking call is EALREADY (EISCONN when the connect was deferred to the first write)
+    /// and a blocking one waits; then a connection reset, refused or timed out gives its error
+    /// (ECONNABORTED once reported) and the socket may connect again, and an established one
+    /// returns 0, once: the socket is connected from then on.
+    /// </summary>
+    private SyscallOutcome ConnectOutcome(ScriptSocket socket)
+    {
+        if (socket.Connection is not { } connection)
         {
-            return SyscallOutcome.Fail("EINPROGRESS");
+            return SyscallOutcome.Fail("EISCONN");
         }
 
-        return SyscallOutcome.WaitFor(
-            () => connection.State != TcpState.SynSent,
-            () => connection.State == TcpState.Established ? SyscallOutcome.Return(0) : SyscallOutcome.Fail(connection.Error ?? "ETIMEDOUT"));
+        SyscallOutcome Outcome()
+        {
+            if (connection.State == TcpState.Closed)
+            {
+                socket.State = SocketState.Unconnected;
+                return SyscallOutcome.Fail(TakeError(socket) ?? "ECONNABORTED");
+            }
+
+            socket.State = SocketState.Connected;
+            return SyscallOutcome.Return(0);
+        }
+
+        bool Handshaking() => connection.State is TcpState.SynSent or TcpState.SynReceived;
+        if (!Handshaking())
+        {
+            return Outcome();
+        }
+
+        return socket.NonBlocking ? SyscallOutcome.Fail("EALREADY") : SyscallOutcome.WaitFor(() => !Handshaking(), Outcome);
     }
 
     /// <summary>Linux sock_error(): the socket's pending error, once; the call that reports it clears it (sk_err).</summary>
@@ -287,13 +349,14 @@ public sealed partial class ScriptRunner
         return error;
     }
 
-    private static bool ShutDownForWriting(TcpConnection connection) =>
-        connection.State is TcpState.FinWait1 or TcpState.FinWait2 or TcpState.Closing or TcpState.LastAck or TcpState.TimeWait;
+    /// <summary>SEND_SHUTDOWN: shutdown(SHUT_WR) or close() has queued our FIN; nothing more may be written.</summary>
+    private static bool SendShutDown(TcpConnection connection) => (connection.ShutdownState & SocketShutdown.Send) != 0;
 
     /// <summary>
     /// read(), recv(), recvfrom() and recvmsg() of at most <paramref name="max"/> bytes; ENOTCONN on a
-    /// listener (tcp_recvmsg()). recvmsg()'s <paramref name="message"/> may expect a TCP_CM_INQ
-    /// control message, which <see cref="CheckReceiveQueueHint"/> checks once the bytes are read.
+    /// listener or a socket not connected (tcp_recvmsg()). recvmsg()'s <paramref name="message"/>
+    /// may expect a TCP_CM_INQ control message, which <see cref="CheckReceiveQueueHint"/> checks
+    /// once the bytes are read.
     /// </summary>
     private SyscallOutcome Read(SyscallEvent call, long max, string? message)
     {
@@ -309,10 +372,15 @@ public sealed partial class ScriptRunner
             return socket.NonBlocking ? SyscallOutcome.Fail("EAGAIN") : throw new ScriptFailedException($"{call.Name}(): a blocking read before the deferred connect's first write would wait for ever");
         }
 
-        var connection = ConnectionOf(call);
+        // tcp_recvmsg_locked(): a socket that never connected is in CLOSE, not shut for reading.
+        if (socket.Connection is not { } connection)
+        {
+            return SyscallOutcome.Fail("ENOTCONN");
+        }
+
         // tcp_recvmsg(): a blocking read waits for sock_rcvlowat(): SO_RCVLOWAT's bytes, or as many as asked for if fewer.
         var target = Math.Max(1, Math.Min(connection.ReceiveLowWatermark, max));
-        bool Ready() => connection.ReadableBytes >= target || PeerClosed(connection) || connection.Error is not null;
+        bool Ready() => connection.ReadableBytes >= target || ReceiveShutDown(connection) || connection.Error is not null || connection.State == TcpState.Closed;
         SyscallOutcome Take()
         {
             if (connection.ReadableBytes > 0)
@@ -322,7 +390,15 @@ public sealed partial class ScriptRunner
                 return SyscallOutcome.Return(read);
             }
 
-            return TakeError(socket) is { } error ? SyscallOutcome.Fail(error) : SyscallOutcome.Return(0);
+            // tcp_recvmsg_locked() with nothing copied: the pending error, then the end of the
+            // stream once reading is shut, and ENOTCONN on a socket closed without it (a connect
+            // abandoned by shutdown() or connect(AF_UNSPEC)).
+            if (TakeError(socket) is { } error)
+            {
+                return SyscallOutcome.Fail(error);
+            }
+
+            return ReceiveShutDown(connection) ? SyscallOutcome.Return(0) : SyscallOutcome.Fail("ENOTCONN");
         }
 
         if (Ready())
@@ -351,7 +427,7 @@ public sealed partial class ScriptRunner
             throw new ScriptFailedException("recvmsg(): no TCP_CM_INQ control message: TCP_INQ is not set on the socket");
         }
 
-        var hint = connection.ReadableBytes + (PeerClosed(connection) ? 1 : 0);
+        var hint = connection.ReadableBytes + (connection.FinReceived ? 1 : 0);
         if (hint.ToString(CultureInfo.InvariantCulture) != expected.Groups["data"].Value)
         {
             throw new ScriptFailedException($"recvmsg(): TCP_CM_INQ gave {hint}, expected {expected.Groups["data"].Value}");
@@ -361,9 +437,8 @@ public sealed partial class ScriptRunner
     [GeneratedRegex(@"cmsg_type=TCP_CM_INQ\s*,\s*cmsg_data=(?<data>\d+)")]
     private static partial Regex ControlData();
 
-    /// <summary>The peer's FIN has arrived: a read past the data returns 0.</summary>
-    private static bool PeerClosed(TcpConnection connection) =>
-        connection.State is TcpState.CloseWait or TcpState.LastAck or TcpState.Closing or TcpState.TimeWait or TcpState.Closed;
+    /// <summary>RCV_SHUTDOWN: the peer's FIN has arrived, or reading was shut; a read past the data returns 0.</summary>
+    private static bool ReceiveShutDown(TcpConnection connection) => (connection.ShutdownState & SocketShutdown.Receive) != 0;
 
     private TcpConnection ConnectionOf(SyscallEvent call) =>
         SocketOf(call).Connection ?? throw new ScriptFailedException($"{call.Name}(): fd {call.Arguments[0]} is not connected (ENOTCONN)");
@@ -393,15 +468,48 @@ public sealed partial class ScriptRunner
     /// <summary>sk_stream_closing(): the FIN is out and not yet acknowledged.</summary>
     private static bool Closing(TcpConnection connection) => connection.State is TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck;
 
+    /// <summary>
+    /// shutdown(fd, SHUT_RD | SHUT_WR | SHUT_RDWR), as inet_shutdown(): a listener stops listening
+    /// when reading is shut, a connect in progress is abandoned, and a socket never connected
+    /// answers ENOTCONN (<see cref="TcpConnection.Shutdown(SocketShutdown)"/>).
+    /// </summary>
     private SyscallOutcome Shutdown(SyscallEvent call)
     {
-        var connection = ConnectionOf(call);
-        if (call.Arguments.Count > 1 && call.Arguments[1] is "SHUT_WR" or "SHUT_RDWR")
+        var socket = SocketOf(call);
+        SocketShutdown? how = call.Arguments.Count > 1 ? call.Arguments[1] switch
         {
-            connection.Shutdown();
+            "SHUT_RD" or "0" => SocketShutdown.Receive,
+            "SHUT_WR" or "1" => SocketShutdown.Send,
+            "SHUT_RDWR" or "2" => SocketShutdown.Both,
+            _ => null,
+        } : null;
+        if (how is not { } directions)
+        {
+            return SyscallOutcome.Fail("EINVAL");
         }
 
-        return SyscallOutcome.Return(0);
+        // A Fast Open connect deferred to the first write is in SYN-SENT: tcp_disconnect() abandons it.
+        if (socket.Connection is null && socket.DeferredConnect)
+        {
+            socket.DeferredConnect = false;
+            socket.State = SocketState.Unconnected;
+            return SyscallOutcome.Return(0);
+        }
+
+        // inet_shutdown(): a connect still reporting is over, abandoned in SYN-SENT, left
+        // disconnecting in SYN-RECEIVED or CLOSE, connected otherwise.
+        if (socket.State == SocketState.Connecting && socket.Connection is { } connecting)
+        {
+            socket.State = connecting.State switch
+            {
+                TcpState.SynSent => SocketState.Unconnected,
+                TcpState.SynReceived or TcpState.Closed => SocketState.Disconnecting,
+                _ => SocketState.Connected,
+            };
+        }
+
+        var result = (socket.Connection ?? socket.Listener)?.Shutdown(directions) ?? TcpConnection.NotConnected;
+        return result == 0 ? SyscallOutcome.Return(0) : SyscallOutcome.Fail("ENOTCONN");
     }
 
     /// <summary>

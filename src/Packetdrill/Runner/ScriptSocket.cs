@@ -14,6 +14,9 @@ internal sealed class ScriptSocket(int fd)
 
     public TcpConnection? Listener { get; set; }
 
+    /// <summary>sock->state: what a connect() on the descriptor answers.</summary>
+    public SocketState State { get; set; }
+
     /// <summary>A regular file open()ed by the script, for sendfile(), in place of a socket.</summary>
     public ScriptFile? File { get; set; }
 
