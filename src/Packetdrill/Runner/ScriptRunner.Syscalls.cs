@@ -378,36 +378,51 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail("ENOTCONN");
         }
 
-        // tcp_recvmsg(): a blocking read waits for sock_rcvlowat(): SO_RCVLOWAT's bytes, or as many as asked for if fewer.
-        var target = Math.Max(1, Math.Min(connection.ReceiveLowWatermark, max));
-        bool Ready() => connection.ReadableBytes >= target || ReceiveShutDown(connection) || connection.Error is not null || connection.State == TcpState.Closed;
+        // tcp_recvmsg_locked(): data is taken as it comes (MSG_PEEK leaves it queued) until
+        // sock_rcvlowat()'s target: SO_RCVLOWAT's bytes, or with MSG_WAITALL all asked for, at
+        // most what was asked for. A call that may not wait (O_NONBLOCK, MSG_DONTWAIT) returns
+        // what it found; a waiting one also returns at the end of the stream or an error.
+        var peek = ReceiveFlag(call, "MSG_PEEK");
+        var nonBlocking = socket.NonBlocking || ReceiveFlag(call, "MSG_DONTWAIT");
+        var target = Math.Max(1, Math.Min(ReceiveFlag(call, "MSG_WAITALL") ? max : connection.ReceiveLowWatermark, max));
+        long copied = 0;
+        bool Ready() => connection.ReadableBytes > (peek ? copied : 0) || ReceiveShutDown(connection) || connection.Error is not null || connection.State == TcpState.Closed;
         SyscallOutcome Take()
         {
-            if (connection.ReadableBytes > 0)
+            copied = peek ? Math.Min(max, connection.ReadableBytes) : copied + connection.Read(max - copied);
+            var ended = ReceiveShutDown(connection) || connection.Error is not null || connection.State == TcpState.Closed;
+            if (copied > 0 && (copied >= target || nonBlocking || ended))
             {
-                var read = connection.Read(max);
                 CheckReceiveQueueHint(socket, connection, message);
-                return SyscallOutcome.Return(read);
+                return SyscallOutcome.Return(copied);
             }
 
-            // tcp_recvmsg_locked() with nothing copied: the pending error, then the end of the
-            // stream once reading is shut, and ENOTCONN on a socket closed without it (a connect
-            // abandoned by shutdown() or connect(AF_UNSPEC)).
-            if (TakeError(socket) is { } error)
+            if (copied == 0 && ended)
             {
-                return SyscallOutcome.Fail(error);
+                // With nothing copied: the pending error, then the end of the stream once reading
+                // is shut, and ENOTCONN on a socket closed without it (a connect abandoned by
+                // shutdown() or connect(AF_UNSPEC)).
+                if (TakeError(socket) is { } error)
+                {
+                    return SyscallOutcome.Fail(error);
+                }
+
+                return ReceiveShutDown(connection) ? SyscallOutcome.Return(0) : SyscallOutcome.Fail("ENOTCONN");
             }
 
-            return ReceiveShutDown(connection) ? SyscallOutcome.Return(0) : SyscallOutcome.Fail("ENOTCONN");
+            return nonBlocking ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.WaitFor(Ready, Take);
         }
 
-        if (Ready())
-        {
-            return Take();
-        }
-
-        return socket.NonBlocking ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.WaitFor(Ready, Take);
+        return Take();
     }
+
+    /// <summary>Whether recv()'s or recvfrom()'s flags (the fourth argument) or recvmsg()'s (the third) include <paramref name="flag"/>.</summary>
+    private static bool ReceiveFlag(SyscallEvent call, string flag) => call.Name switch
+    {
+        "recv" or "recvfrom" => HasFlag(call, 3, flag),
+        "recvmsg" => HasFlag(call, 2, flag),
+        _ => false,
+    };
 
     /// <summary>
     /// TCP_INQ's control message (tcp_inq_hint()): the sequence space received and not read,
