@@ -17,6 +17,13 @@ public sealed partial class TcpConnection
     {
         _orphaned = true;
         ShutdownState = SocketShutdown.Both;
+
+        // tcp_close(): a socket already handed to a timewait socket is in CLOSE; the timewait socket lives on.
+        if (_handedToTimeWait)
+        {
+            return;
+        }
+
         if (State == TcpState.Listen)
         {
             StopListening();
@@ -62,10 +69,16 @@ public sealed partial class TcpConnection
     /// CLOSING or LAST-ACK with data or the FIN not yet sent, a RST (<see cref="SendActiveReset"/>);
     /// then CLOSED. The socket keeps ECONNRESET for the application when a RST went or a connect
     /// was abandoned, and nothing of it is shut down any more (sk_shutdown 0), so that it may
-    /// connect again.
+    /// connect again. A timewait socket the connection was handed to lives on.
     /// </summary>
     public void Disconnect()
     {
+        if (_handedToTimeWait)
+        {
+            ShutdownState = SocketShutdown.None;
+            return;
+        }
+
         var reset = State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.SynReceived
             || (State is TcpState.Closing or TcpState.LastAck && (HasUnsentData || !_finSent));
         if (reset || State == TcpState.SynSent)
@@ -94,6 +107,13 @@ public sealed partial class TcpConnection
     /// </summary>
     public int Shutdown(SocketShutdown how)
     {
+        // A socket reset, timed out, or handed to a timewait socket is in CLOSE.
+        if (State == TcpState.Closed || _handedToTimeWait)
+        {
+            ShutdownState |= how;
+            return NotConnected;
+        }
+
         switch (State)
         {
             case TcpState.Listen:
@@ -107,9 +127,6 @@ public sealed partial class TcpConnection
             case TcpState.SynSent:
                 Disconnect();
                 return 0;
-            case TcpState.Closed:
-                ShutdownState |= how;
-                return NotConnected;
         }
 
         ShutdownState |= how;
@@ -124,7 +141,16 @@ public sealed partial class TcpConnection
     /// <summary>-ENOTCONN: the socket is not connected.</summary>
     public const int NotConnected = -107;
 
-    /// <summary>inet_csk_listen_stop(): the children waiting to be accepted are reset, and the listener closes.</summary>
+    /// <summary>A request socket whose listener has closed: the next segment or SYN-ACK timeout drops it (tcp_v4_rcv(), reqsk_timer_handler()).</summary>
+    internal bool ListenerStopped => State == TcpState.SynReceived && !IsFullSocket && Listener is { State: not TcpState.Listen };
+
+    /// <summary>inet_csk_reqsk_queue_drop_and_put(): the request goes without a word to the peer.</summary>
+    internal void DropRequest() => EnterClosed();
+
+    /// <summary>
+    /// inet_csk_listen_stop(): the children waiting to be accepted are reset, and the listener
+    /// closes; requests still in the handshake are left to find it gone (<see cref="ListenerStopped"/>).
+    /// </summary>
     private void StopListening()
     {
         while (_acceptQueue.TryDequeue(out var child))

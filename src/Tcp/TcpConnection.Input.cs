@@ -265,7 +265,16 @@ public sealed partial class TcpConnection
                 SetState(TcpState.FinWait2);
 
                 // tcp_rcv_state_process(): an orphaned socket waits out FIN-WAIT-2 as tcp_fin_time()
-                // says, or, with TCP_LINGER2 negative, is dropped and the segment answered with a RST.
+                // says, or, with TCP_LINGER2 negative, is dropped and the segment answered with a
+                // RST; so it is when the segment brings data the closed socket cannot take
+                // (TCPAbortOnData), before any timewait socket.
+                if (_orphaned && CarriesDataBeyondRcvNxt(packet, new SequenceNumber(packet.SequenceNumber)))
+                {
+                    EnterClosed();
+                    Stack.SendResetAnswering(packet);
+                    return false;
+                }
+
                 if (_orphaned && !OrphanInFinWait2((packet.Flags & TcpFlags.Fin) != 0))
                 {
                     Stack.SendResetAnswering(packet);

@@ -10,9 +10,15 @@ public sealed partial class TcpConnection
 {
     private SequenceNumber _sndSml;
 
+    /// <summary>
+    /// Whether queued data may go: while the connection is open for sending, and after close()
+    /// until the FIN has gone, also when the peer's FIN came first (FIN-WAIT-1 becomes CLOSING
+    /// with data still queued ahead of the FIN, as tcp_rcv_state_process() leaves it to
+    /// tcp_data_snd_check()).
+    /// </summary>
     private bool CanSendNewData => State is TcpState.Established or TcpState.CloseWait
         || (State == TcpState.SynReceived && FastOpenRequestPending)
-        || (_finRequested && !_finSent && State is TcpState.FinWait1 or TcpState.LastAck);
+        || (_finRequested && !_finSent && State is TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck);
 
     /// <summary>
     /// Linux tcp_xmit_retransmit_queue() then tcp_write_xmit(): while the congestion window has

@@ -276,6 +276,13 @@ public sealed partial class TcpConnection
     /// </summary>
     private void OnSynAckTimer()
     {
+        // reqsk_timer_handler(): a request whose listener has stopped listening is dropped.
+        if (ListenerStopped)
+        {
+            DropRequest();
+            return;
+        }
+
         if (_synAckRetransmissions >= Settings.SynAckRetries)
         {
             Abort("ETIMEDOUT");

@@ -15,7 +15,7 @@ public sealed partial class TcpConnection
     /// </summary>
     private bool DataAfterReceiveShutdown(Packet packet, SequenceNumber seq)
     {
-        if (packet.SequenceLength == 0 || seq + packet.PayloadLength <= RcvNxt)
+        if (!CarriesDataBeyondRcvNxt(packet, seq))
         {
             return false;
         }
@@ -27,6 +27,9 @@ public sealed partial class TcpConnection
             _ => false,
         };
     }
+
+    /// <summary>The segment's data, its FIN aside, reaches past RCV.NXT (after(end_seq - fin, rcv_nxt) on a segment that takes sequence space).</summary>
+    private bool CarriesDataBeyondRcvNxt(Packet packet, SequenceNumber seq) => packet.SequenceLength != 0 && seq + packet.PayloadLength > RcvNxt;
 
     /// <summary>
     /// PAWS (RFC 7323 §5): with timestamps in use, TSval below TS.Recent marks an old duplicate. As

@@ -209,7 +209,18 @@ public sealed partial class TcpStack : IPacketHandler
             _lastConnection = connection;
             Deliver(connection, key, packet);
         }
-        else if (_listeners.TryGetValue(packet.DestinationPort, out var listener))
+        else
+        {
+            OnSegmentWithoutConnection(key, packet);
+        }
+
+        Host.Pool.Return(packet);
+    }
+
+    /// <summary>A segment no connection takes: the listener on its port's, or one for no socket.</summary>
+    private void OnSegmentWithoutConnection(ConnectionKey key, Packet packet)
+    {
+        if (_listeners.TryGetValue(packet.DestinationPort, out var listener))
         {
             OnSegmentForListener(listener, key, packet);
         }
@@ -217,18 +228,26 @@ public sealed partial class TcpStack : IPacketHandler
         {
             OnSegmentForNoConnection(packet);
         }
-
-        Host.Pool.Return(packet);
     }
 
     /// <summary>
     /// A segment for a connection, or for a timewait socket, whose verdict the stack carries out
     /// (tcp_v4_rcv() do_time_wait): a SYN that reopens the 4-tuple goes to the listener on its
     /// port, which answers with the ISN the timewait socket chose, the timewait socket gone; without
-    /// a listener the timewait socket acknowledges it.
+    /// a listener the timewait socket acknowledges it. A request left by a listener that closed
+    /// is gone before the segment is looked at.
     /// </summary>
     private void Deliver(TcpConnection connection, ConnectionKey key, Packet packet)
     {
+        // tcp_v4_rcv(): a request whose listener has stopped listening is dropped
+        // (inet_csk_reqsk_queue_drop_and_put()) and the segment looked up again.
+        if (connection.ListenerStopped)
+        {
+            connection.DropRequest();
+            OnSegmentWithoutConnection(key, packet);
+            return;
+        }
+
         if (!connection.IsTimeWaitSocket)
         {
             connection.OnSegment(packet);
