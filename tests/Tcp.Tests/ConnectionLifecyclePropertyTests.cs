@@ -15,7 +15,8 @@ namespace NetSim.Tcp.Tests;
 /// Fast Open and SYN cookies, any ECN mode, and a FIN-WAIT-2 time below or above TIME-WAIT's, the run goes on without error, no byte arrives damaged or that was not
 /// sent, and once both applications have closed, both ends and every timer of theirs are gone
 /// within an hour: FIN-WAIT-2 and TIME-WAIT run out, a FIN or RST lost on the way is
-/// retransmitted or its peer's state times out, and the TIME-WAIT count is back to zero.
+/// retransmitted or its peer's state times out, and the TIME-WAIT count is back to zero; and no
+/// connection moved between two states the state diagram does not join.
 /// </summary>
 public class ConnectionLifecyclePropertyTests
 {
@@ -24,6 +25,26 @@ public class ConnectionLifecyclePropertyTests
     /// <summary>Fast Open on both ends, data in the SYN taken without a cookie (tcp_fastopen 0x607).</summary>
     private const FastOpenMode FastOpenWithoutCookies = FastOpenMode.ClientEnable | FastOpenMode.ClientNoCookie | FastOpenMode.ServerEnable
         | FastOpenMode.ServerCookieNotRequired | FastOpenMode.ServerWithoutSocketOption;
+
+    /// <summary>
+    /// RFC 9293 §3.3.2's state diagram as Linux walks it (tcp_set_state()): the request's
+    /// SYN-RECEIVED is where a passive child starts; a FIN arriving with the ACK of ours goes
+    /// from FIN-WAIT-1 straight to TIME-WAIT; a Fast Open child may get the FIN in SYN-RECEIVED;
+    /// a reset or abort closes from any synchronized state.
+    /// </summary>
+    private static readonly HashSet<(TcpState From, TcpState To)> LegalTransitions =
+    [
+        (TcpState.Closed, TcpState.SynSent), (TcpState.Closed, TcpState.Listen), (TcpState.Listen, TcpState.Closed),
+        (TcpState.SynSent, TcpState.Established), (TcpState.SynSent, TcpState.SynReceived), (TcpState.SynSent, TcpState.Closed),
+        (TcpState.SynReceived, TcpState.Established), (TcpState.SynReceived, TcpState.FinWait1), (TcpState.SynReceived, TcpState.CloseWait),
+        (TcpState.SynReceived, TcpState.Closed),
+        (TcpState.Established, TcpState.FinWait1), (TcpState.Established, TcpState.CloseWait), (TcpState.Established, TcpState.Closed),
+        (TcpState.FinWait1, TcpState.FinWait2), (TcpState.FinWait1, TcpState.Closing), (TcpState.FinWait1, TcpState.TimeWait), (TcpState.FinWait1, TcpState.Closed),
+        (TcpState.FinWait2, TcpState.TimeWait), (TcpState.FinWait2, TcpState.Closed),
+        (TcpState.CloseWait, TcpState.LastAck), (TcpState.CloseWait, TcpState.Closed),
+        (TcpState.Closing, TcpState.TimeWait), (TcpState.Closing, TcpState.Closed),
+        (TcpState.LastAck, TcpState.Closed), (TcpState.TimeWait, TcpState.Closed),
+    ];
 
     [Property(MaxTest = 5000)]
     public Property AnyOrderOfSocketCallsEndsWithBothEndsGone(PositiveInt seed, byte[] clientCalls, byte[] serverCalls, byte algorithm, byte options, byte extras, byte lossPermille, byte reorderPercent)
@@ -54,6 +75,9 @@ public class ConnectionLifecyclePropertyTests
         };
         var network = new HostileNetwork((ulong)seed, settings, 20, lossPermille % 50 / 1000.0, 0.01, reorderPercent % 6 / 100.0, SimTime.FromMilliseconds(1), 0.005);
         var simulation = network.Simulation;
+        var states = new StateRecorder();
+        states.Attach(network.ClientStack);
+        states.Attach(network.ServerStack);
         var listener = network.ServerStack.Listen(80);
         listener.ReadsOnArrival = false;
         var server = new SocketUser();
@@ -90,12 +114,14 @@ public class ConnectionLifecyclePropertyTests
         // once more (RFC 7413 §6.1: SYN data may be delivered twice).
         var intact = server.Connections.Count > 1
             || (ends.All(c => c.Statistics.IntegrityErrors == 0) && client.BytesRead <= server.BytesWritten && server.BytesRead <= client.BytesWritten);
-        return (gone && intact && simulation.PendingEvents == 0,
+        var illegal = states.States.Where(t => !LegalTransitions.Contains((t.From, t.To))).ToList();
+        return (gone && intact && simulation.PendingEvents == 0 && illegal.Count == 0,
             $"seed {seed}, {settings.Congestion}, options {options}, extras {extras}, loss {lossPermille % 50}‰, reorder {reorderPercent % 6}%, client calls [{string.Join(",", clientCalls)}], server calls [{string.Join(",", serverCalls)}]: "
             + $"client {string.Join("/", client.Connections.Select(c => c.State))} read {client.BytesRead} of {server.BytesWritten}, server {string.Join("/", server.Connections.Select(c => c.State))} read {server.BytesRead} of {client.BytesWritten}, "
             + $"{simulation.PendingEvents} events pending, left: {string.Join("; ", network.ClientStack.Connections.Concat(network.ServerStack.Connections))}, "
             + $"TIME-WAIT {network.ClientStack.TimeWaitSockets} and {network.ServerStack.TimeWaitSockets}, "
-            + $"integrity errors {string.Join("/", ends.Select(c => c.Statistics.IntegrityErrors))}");
+            + $"integrity errors {string.Join("/", ends.Select(c => c.Statistics.IntegrityErrors))}, "
+            + $"illegal transitions {string.Join(", ", illegal.Select(t => $"{t.Host} {t.From}->{t.To} at {t.At}"))}");
     }
 
     /// <summary>
