@@ -20,6 +20,13 @@ public sealed partial class TcpConnection
     /// </summary>
     internal bool IsTimeWaitSocket => _handedToTimeWait;
 
+    /// <summary>
+    /// The state TCP_INFO reports (tcpi_state): for a socket the application still holds, CLOSE once
+    /// a timewait socket has taken the connection over, as tcp_time_wait() ends in tcp_done(); for
+    /// one it closed, the connection's own state, the timewait socket's substate as ss shows it.
+    /// </summary>
+    public TcpState SocketState => _handedToTimeWait && !_orphaned ? TcpState.Closed : State;
+
     /// <summary>When the socket became a timewait socket (tw_entry_stamp), from which tcp_tw_reuse_delay counts.</summary>
     private SimTime _timeWaitEntered;
 

@@ -12,7 +12,7 @@ internal static class TcpInfo
 {
     public static long? Field(TcpConnection c, string name) => name switch
     {
-        "tcpi_state" => (long)c.State,
+        "tcpi_state" => (long)c.SocketState,
         "tcpi_options" => Options(c),
         "tcpi_ca_state" => (long)c.CaState,
         "tcpi_retransmits" => c.Retransmits,
