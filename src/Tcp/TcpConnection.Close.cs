@@ -12,6 +12,7 @@ public sealed partial class TcpConnection
     /// §2.17), and so with SO_LINGER on and a zero time; closing a listener resets the children
     /// still waiting to be accepted (inet_csk_listen_stop()). A nonzero linger time is for the
     /// caller to wait out (sk_stream_wait_close(): until the FIN is acknowledged or it passes).
+    /// A connection already in TIME-WAIT is left to it.
     /// </summary>
     public void Close()
     {
@@ -46,7 +47,7 @@ public sealed partial class TcpConnection
 
         // tcp_close() in FIN-WAIT-2, the FIN sent and acknowledged after shutdown(): TCP_LINGER2
         // negative resets the connection (TCPAbortOnLinger); otherwise FIN-WAIT-2 is waited out.
-        if (State == TcpState.FinWait2 && !_handedToTimeWait)
+        if (State == TcpState.FinWait2)
         {
             if (Linger2 < SimTime.Zero)
             {
