@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using NetSim.Sim.Kernel;
 using NetSim.Tcp;
+using NetSim.Tcp.FastOpen;
 using NetSim.Tcp.Hooks;
 
 namespace NetSim.SockOps.Tests;
@@ -10,7 +11,7 @@ namespace NetSim.SockOps.Tests;
 /// <summary>
 /// STATE_CB as tcp_set_state() makes it, whatever the applications do and whenever (writes,
 /// reads, shutdown(), close() with or without a zero linger time) over a lossy, reordering
-/// path, with a program that sets STATE_CB_FLAG at LISTEN, CONNECT and both ESTABLISHED
+/// path, with Fast Open children and SYN cookies or without, with a program that sets STATE_CB_FLAG at LISTEN, CONNECT and both ESTABLISHED
 /// callbacks: each callback runs on a full socket before the new state is stored (ctx.state is
 /// args[0]); each socket's callbacks chain, one's new state the next one's old; every move is
 /// one RFC 9293's diagram allows, a hand-off to a timewait socket reporting CLOSE; and once the
@@ -29,10 +30,20 @@ public class StateCallbackPropertyTests
         (TcpState.Closing, TcpState.Closed), (TcpState.LastAck, TcpState.Closed), (TcpState.Listen, TcpState.Closed),
     }.Select(m => ((uint)m.Item1, (uint)m.Item2)).ToHashSet();
 
+    /// <summary>Fast Open on both ends, data in the SYN taken without a cookie (tcp_fastopen 0x607).</summary>
+    private const FastOpenMode FastOpenWithoutCookies = FastOpenMode.ClientEnable | FastOpenMode.ClientNoCookie | FastOpenMode.ServerEnable
+        | FastOpenMode.ServerCookieNotRequired | FastOpenMode.ServerWithoutSocketOption;
+
     [Property(MaxTest = 2000)]
-    public Property StateCallbacksFollowTheStateDiagram(PositiveInt seed, byte[] clientCalls, byte[] serverCalls, byte lossPermille, byte reorderPercent)
+    public Property StateCallbacksFollowTheStateDiagram(PositiveInt seed, byte[] clientCalls, byte[] serverCalls, byte extras, byte lossPermille, byte reorderPercent)
     {
-        var path = new LossyPath((ulong)seed.Get, TcpSettings.Linux with { ReceiveBuffer = 32 * 1024 }, 20, lossPermille % 50 / 1000.0, reorderPercent % 6 / 100.0);
+        var settings = TcpSettings.Linux with
+        {
+            ReceiveBuffer = 32 * 1024,
+            FastOpen = (extras & 1) != 0 ? FastOpenWithoutCookies : FastOpenMode.ClientEnable,
+            SynCookies = (extras & 2) != 0 ? 2 : 1,
+        };
+        var path = new LossyPath((ulong)seed.Get, settings, 20, lossPermille % 50 / 1000.0, reorderPercent % 6 / 100.0);
         var simulation = path.Simulation;
         var callbacks = new List<(string Socket, uint State, uint From, uint To, uint FullSocket)>();
         RecordingProgram Recorder(string host) => new(SockOpsCallbackFlags.State)
@@ -54,7 +65,9 @@ public class StateCallbackPropertyTests
         var listener = path.ServerStack.Listen(80);
         var server = new List<TcpConnection>();
         listener.Accepted = server.Add;
-        var client = path.ClientStack.Connect(path.Server.Address, 80);
+        var client = (extras & 1) != 0
+            ? path.ClientStack.ConnectWithData(path.Server.Address, 80, 1_000)
+            : path.ClientStack.Connect(path.Server.Address, 80);
         var last = SimTime.Max(Schedule(simulation, clientCalls, () => client), Schedule(simulation, serverCalls, () => server.LastOrDefault()));
         simulation.Run(last);
         foreach (var connection in server.Prepend(client).Where(c => !c.IsOrphaned))
@@ -71,7 +84,7 @@ public class StateCallbackPropertyTests
             .Select(g => $"{g.Key}: {string.Join(" ", g.Select(c => $"{c.From}->{c.To}"))}")
             .ToList();
         return Prop.Label(wrong.Count == 0 && broken.Count == 0,
-            $"client calls [{string.Join(",", clientCalls)}], server calls [{string.Join(",", serverCalls)}]: "
+            $"extras {extras}, client calls [{string.Join(",", clientCalls)}], server calls [{string.Join(",", serverCalls)}]: "
             + $"wrong {string.Join(", ", wrong)}; sequences {string.Join("; ", broken)}");
     }
 
