@@ -40,7 +40,9 @@ public sealed partial class ScriptRunner
         }
 
         _retiredConnections.Remove((connection.LocalPort, connection.RemotePort));
+        // tcp_connect_init() clears the socket's pending error (sk_err).
         socket.Connection = connection;
+        socket.ErrorReported = false;
         socket.State = SocketState.Connecting;
         _socketUnderTest = connection;
         return connection;

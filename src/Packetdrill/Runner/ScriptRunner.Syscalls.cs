@@ -264,11 +264,11 @@ public sealed partial class ScriptRunner
     {
         var socket = SocketOf(call);
 
-        // connect(AF_UNSPEC) dissolves the association (tcp_disconnect()): the socket may connect again.
+        // connect(AF_UNSPEC) dissolves the association (tcp_disconnect()): the socket, in CLOSE with
+        // ECONNRESET pending where a RST went, may connect again.
         if (call.Arguments.Count > 1 && call.Arguments[1] == "AF_UNSPEC")
         {
             socket.Connection?.Disconnect();
-            socket.Connection = null;
             socket.DeferredConnect = false;
             socket.ErrorReported = false;
             socket.State = SocketState.Unconnected;
