@@ -10,8 +10,9 @@ public sealed partial class TcpConnection
 {
     /// <summary>
     /// RFC 1122 §4.2.2.13 (Linux tcp_rcv_state_process(), TCPAbortOnData): data beyond RCV.NXT
-    /// after reading was shut (RCV_SHUTDOWN), by close() or shutdown(SHUT_RD) in FIN-WAIT-1 and -2, or by the peer's
-    /// FIN in the states that follow it, where only a segment starting before RCV.NXT gets here.
+    /// after reading was shut (RCV_SHUTDOWN), by close() or shutdown(SHUT_RD) in FIN-WAIT-1 and
+    /// -2, or by the peer's FIN in the states that follow it, where only a segment starting before
+    /// RCV.NXT gets here.
     /// </summary>
     private bool DataAfterReceiveShutdown(Packet packet, SequenceNumber seq)
     {
