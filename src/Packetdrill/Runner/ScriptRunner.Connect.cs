@@ -40,13 +40,15 @@ public sealed partial class ScriptRunner
         }
 
         // SS_UNCONNECTED: only a socket in CLOSE may connect; a listener is EISCONN.
-        if (socket.Listener is { State: TcpState.Listen } || socket.Connection is { State: not TcpState.Closed })
+        if (!socket.InClose)
         {
             return SyscallOutcome.Fail("EISCONN");
         }
 
+        // A deferred connect has no connection until the first write: a gone one is let go.
         if (socket.FastOpenConnect && TcpConnection.CanSendSynData(_stack, SettingsOf(socket), _remoteAddress))
         {
+            socket.Connection = null;
             socket.DeferredConnect = true;
             socket.State = SocketState.Connecting;
             return SyscallOutcome.Return(0);

@@ -132,7 +132,8 @@ public sealed partial class ScriptRunner
             return SyscallOutcome.Fail("EOPNOTSUPP");
         }
 
-        if (socket.Connection is not null || socket.Listener is not null || socket.DeferredConnect)
+        // do_tcp_setsockopt(): only in CLOSE.
+        if (!socket.InClose || socket.DeferredConnect)
         {
             return SyscallOutcome.Fail("EINVAL");
         }

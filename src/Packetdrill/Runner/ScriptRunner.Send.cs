@@ -40,7 +40,8 @@ public sealed partial class ScriptRunner
     /// </summary>
     private SyscallOutcome SendBytes(ScriptSocket socket, long bytes, SendFlags flags, bool fastOpen, bool nonBlocking, List<long>? zeroCopyFragments)
     {
-        if (socket.Connection is null && socket.Listener is null && (fastOpen || socket.DeferredConnect))
+        // tcp_sendmsg_fastopen(): MSG_FASTOPEN connects a socket in CLOSE; a deferred connect opens now.
+        if ((fastOpen && socket.State == SocketState.Unconnected && socket.InClose) || socket.DeferredConnect)
         {
             return FastOpenWrite(socket, bytes, flags, nonBlocking, fastOpen);
         }

@@ -332,7 +332,7 @@ public sealed partial class ScriptRunner
                 return ErrnoOf(fastOpenListener.SetFastOpenQueue((int)value));
             }
 
-            if (socket.Connection is not null || value < 0)
+            if (!socket.InClose || value < 0)
             {
                 return SyscallOutcome.Fail("EINVAL");
             }

@@ -17,6 +17,13 @@ internal sealed class ScriptSocket(int fd)
     /// <summary>sock->state: what a connect() on the descriptor answers.</summary>
     public SocketState State { get; set; }
 
+    /// <summary>
+    /// sk_state is TCP_CLOSE: the socket never connected, or its connection is gone (reset, timed
+    /// out, dissolved by connect(AF_UNSPEC)), and it does not listen. Such a socket may connect,
+    /// and take TCP_FASTOPEN and TCP_FASTOPEN_CONNECT, as a new one may.
+    /// </summary>
+    public bool InClose => Listener is not { State: TcpState.Listen } && Connection is null or { State: TcpState.Closed };
+
     /// <summary>A regular file open()ed by the script, for sendfile(), in place of a socket.</summary>
     public ScriptFile? File { get; set; }
 
