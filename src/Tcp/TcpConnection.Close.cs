@@ -94,6 +94,12 @@ public sealed partial class TcpConnection
     /// <summary>The directions shut down (sk->sk_shutdown).</summary>
     public SocketShutdown ShutdownState { get; private set; }
 
+    /// <summary>RCV_SHUTDOWN: the peer's FIN has arrived, or reading was shut; a read past the data returns 0.</summary>
+    public bool ReceiveShutDown => (ShutdownState & SocketShutdown.Receive) != 0;
+
+    /// <summary>SEND_SHUTDOWN: shutdown(SHUT_WR) or close() has queued our FIN; nothing more may be written.</summary>
+    public bool SendShutDown => (ShutdownState & SocketShutdown.Send) != 0;
+
     /// <summary>shutdown(SHUT_WR): sends a FIN after the queued data, and keeps receiving.</summary>
     public void Shutdown() => Shutdown(SocketShutdown.Send);
 
@@ -164,7 +170,8 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// tcp_close_state() and tcp_send_fin(): a FIN after the queued data from SYN-RECEIVED,
-    /// ESTABLISHED or CLOSE-WAIT; a socket that has not connected, or a listener, just closes.
+    /// ESTABLISHED or CLOSE-WAIT; a socket that has not connected just closes (a listener never
+    /// gets here: close() and shutdown() stop it first).
     /// </summary>
     private void CloseSending()
     {
@@ -176,7 +183,6 @@ public sealed partial class TcpConnection
         switch (State)
         {
             case TcpState.SynSent:
-            case TcpState.Listen:
             case TcpState.Closed:
                 EnterClosed();
                 return;

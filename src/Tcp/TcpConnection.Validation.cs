@@ -23,7 +23,7 @@ public sealed partial class TcpConnection
 
         return State switch
         {
-            TcpState.FinWait1 or TcpState.FinWait2 => (ShutdownState & SocketShutdown.Receive) != 0,
+            TcpState.FinWait1 or TcpState.FinWait2 => ReceiveShutDown,
             TcpState.CloseWait or TcpState.Closing or TcpState.LastAck => seq < RcvNxt,
             _ => false,
         };

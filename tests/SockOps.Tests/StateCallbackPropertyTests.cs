@@ -108,7 +108,7 @@ public class StateCallbackPropertyTests
             return;
         }
 
-        var writable = (c.ShutdownState & SocketShutdown.Send) == 0 && c.State is TcpState.Established or TcpState.CloseWait or TcpState.SynSent or TcpState.SynReceived;
+        var writable = !c.SendShutDown && c.State is TcpState.Established or TcpState.CloseWait or TcpState.SynSent or TcpState.SynReceived;
         switch (call)
         {
             case <= 2 when writable:

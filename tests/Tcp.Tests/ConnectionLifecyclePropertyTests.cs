@@ -215,7 +215,7 @@ public class ConnectionLifecyclePropertyTests
 
         /// <summary>send(): only while sending is not shut and the state takes data (EPIPE otherwise).</summary>
         private static bool MayWrite(TcpConnection c) =>
-            (c.ShutdownState & SocketShutdown.Send) == 0 && c.State is TcpState.Established or TcpState.CloseWait or TcpState.SynSent or TcpState.SynReceived;
+            !c.SendShutDown && c.State is TcpState.Established or TcpState.CloseWait or TcpState.SynSent or TcpState.SynReceived;
 
         private void Close(TcpConnection connection)
         {

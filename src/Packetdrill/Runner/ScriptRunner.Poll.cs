@@ -129,13 +129,12 @@ public sealed partial class ScriptRunner
     private static int ConnectionEvents(TcpConnection connection, ScriptSocket socket)
     {
         var mask = 0;
-        var sendShutdown = SendShutDown(connection);
         if (connection.ShutdownState == SocketShutdown.Both || connection.State == TcpState.Closed)
         {
             mask |= PollHup;
         }
 
-        if (ReceiveShutDown(connection))
+        if (connection.ReceiveShutDown)
         {
             mask |= PollIn | PollRdNorm | PollRdHup;
         }
@@ -150,7 +149,7 @@ public sealed partial class ScriptRunner
             }
 
             // __sk_stream_is_writeable(sk, 1): room, and not-sent data under half TCP_NOTSENT_LOWAT.
-            if (sendShutdown || connection.IsWriteable)
+            if (connection.SendShutDown || connection.IsWriteable)
             {
                 mask |= PollOut | PollWrNorm;
             }

@@ -76,7 +76,7 @@ public sealed partial class ScriptRunner
         // tcp_sendmsg_locked(): a passive Fast Open child writes before its handshake ends.
         var writable = connection.State is TcpState.Established or TcpState.CloseWait
             || (connection.State == TcpState.SynReceived && connection.FastOpenRequestPending);
-        if (!writable || SendShutDown(connection))
+        if (!writable || connection.SendShutDown)
         {
             return SyscallOutcome.Fail(connection.State is TcpState.SynSent or TcpState.SynReceived ? "EAGAIN" : "EPIPE");
         }

@@ -263,9 +263,6 @@ public sealed partial class ScriptRunner
         return error;
     }
 
-    /// <summary>SEND_SHUTDOWN: shutdown(SHUT_WR) or close() has queued our FIN; nothing more may be written.</summary>
-    private static bool SendShutDown(TcpConnection connection) => (connection.ShutdownState & SocketShutdown.Send) != 0;
-
     /// <summary>
     /// read(), recv(), recvfrom() and recvmsg() of at most <paramref name="max"/> bytes; ENOTCONN on a
     /// listener or a socket not connected (tcp_recvmsg()). recvmsg()'s <paramref name="message"/>
@@ -300,11 +297,11 @@ public sealed partial class ScriptRunner
         var nonBlocking = socket.NonBlocking || ReceiveFlag(call, "MSG_DONTWAIT");
         var target = Math.Max(1, Math.Min(ReceiveFlag(call, "MSG_WAITALL") ? max : connection.ReceiveLowWatermark, max));
         long copied = 0;
-        bool Ready() => connection.ReadableBytes > (peek ? copied : 0) || ReceiveShutDown(connection) || connection.Error is not null || connection.State == TcpState.Closed;
+        bool Ready() => connection.ReadableBytes > (peek ? copied : 0) || connection.ReceiveShutDown || connection.Error is not null || connection.State == TcpState.Closed;
         SyscallOutcome Take()
         {
             copied = peek ? Math.Min(max, connection.ReadableBytes) : copied + connection.Read(max - copied);
-            var ended = ReceiveShutDown(connection) || connection.Error is not null || connection.State == TcpState.Closed;
+            var ended = connection.ReceiveShutDown || connection.Error is not null || connection.State == TcpState.Closed;
             if (copied > 0 && (copied >= target || nonBlocking || ended))
             {
                 CheckReceiveQueueHint(socket, connection, message);
@@ -321,7 +318,7 @@ public sealed partial class ScriptRunner
                     return SyscallOutcome.Fail(error);
                 }
 
-                return ReceiveShutDown(connection) ? SyscallOutcome.Return(0) : SyscallOutcome.Fail("ENOTCONN");
+                return connection.ReceiveShutDown ? SyscallOutcome.Return(0) : SyscallOutcome.Fail("ENOTCONN");
             }
 
             return nonBlocking ? SyscallOutcome.Fail("EAGAIN") : SyscallOutcome.WaitFor(Ready, Take);
@@ -365,9 +362,6 @@ public sealed partial class ScriptRunner
 
     [GeneratedRegex(@"cmsg_type=TCP_CM_INQ\s*,\s*cmsg_data=(?<data>\d+)")]
     private static partial Regex ControlData();
-
-    /// <summary>RCV_SHUTDOWN: the peer's FIN has arrived, or reading was shut; a read past the data returns 0.</summary>
-    private static bool ReceiveShutDown(TcpConnection connection) => (connection.ShutdownState & SocketShutdown.Receive) != 0;
 
     private TcpConnection ConnectionOf(SyscallEvent call) =>
         SocketOf(call).Connection ?? throw new ScriptFailedException($"{call.Name}(): fd {call.Arguments[0]} is not connected (ENOTCONN)");
