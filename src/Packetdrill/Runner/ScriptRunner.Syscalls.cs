@@ -297,11 +297,12 @@ public sealed partial class ScriptRunner
         var nonBlocking = socket.NonBlocking || ReceiveFlag(call, "MSG_DONTWAIT");
         var target = Math.Max(1, Math.Min(ReceiveFlag(call, "MSG_WAITALL") ? max : connection.ReceiveLowWatermark, max));
         long copied = 0;
-        bool Ready() => connection.ReadableBytes > (peek ? copied : 0) || connection.ReceiveShutDown || connection.Error is not null || connection.State == TcpState.Closed;
+        bool Ended() => connection.ReceiveShutDown || connection.Error is not null || connection.State == TcpState.Closed;
+        bool Ready() => connection.ReadableBytes > (peek ? copied : 0) || Ended();
         SyscallOutcome Take()
         {
             copied = peek ? Math.Min(max, connection.ReadableBytes) : copied + connection.Read(max - copied);
-            var ended = connection.ReceiveShutDown || connection.Error is not null || connection.State == TcpState.Closed;
+            var ended = Ended();
             if (copied > 0 && (copied >= target || nonBlocking || ended))
             {
                 CheckReceiveQueueHint(socket, connection, message);
