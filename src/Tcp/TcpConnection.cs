@@ -455,8 +455,18 @@ public sealed partial class TcpConnection
         Observer?.OnStateChanged(this, previous, next);
     }
 
+    /// <summary>
+    /// Linux tcp_done(): the full socket closes. One handed to a timewait socket closed then
+    /// (tcp_time_wait() ends in tcp_done()); the timewait socket ends only by <see cref="EndTimeWait"/>
+    /// or its timer, which keep the TIME-WAIT count.
+    /// </summary>
     private void EnterClosed(bool activeReset = false)
     {
+        if (_handedToTimeWait)
+        {
+            throw new InvalidOperationException($"{this}: closed again after it was handed to a timewait socket");
+        }
+
         EndFastOpenRequest(reset: false);
         LeaveRequestQueue();
         SetState(TcpState.Closed);
