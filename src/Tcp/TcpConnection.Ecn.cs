@@ -269,11 +269,11 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// Linux tcp_enter_cwr(): ECE on an ACK in Open or Disorder (RFC 3168 §6.1.2), or the host's
-    /// own qdisc refusing a segment, reduces the window once (ssthresh from the algorithm, PRR
+    /// Linux tcp_enter_cwr(): ECE on an ACK in Open or Disorder (RFC 3168 §6.1.2), the host's own
+    /// qdisc refusing a segment, or an algorithm's delay-based backoff (CDG) reduces the window once (ssthresh from the algorithm, PRR
     /// towards it) without any retransmission. Returns whether it did (not already in CWR, Recovery or Loss).
     /// </summary>
-    private bool EnterCwr()
+    internal bool EnterCwr()
     {
         _priorSsthresh = 0;
         if (CaState >= CaState.Cwr)

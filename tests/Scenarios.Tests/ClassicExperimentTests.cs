@@ -19,6 +19,24 @@ public sealed class ClassicExperimentTests : IDisposable
 
     private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// scenarios/cdg-vs-cubic.yaml: alone, CDG keeps the round trip near the path's 40 ms and loses
+    /// nothing, where CUBIC fills the 400-packet buffer; beside CUBIC it keeps the smaller share.
+    /// </summary>
+    [Fact]
+    public void CdgKeepsTheBufferEmptyAloneAndGivesWayToCubic()
+    {
+        var result = Run("cdg-vs-cubic.yaml");
+
+        // rtt.csv: time_s, flow, host, rtt_ms, srtt_ms, rto_ms; after slow start.
+        var srtt = Rows(result, "rtt.csv").Where(r => Number(r[0]) > 5).ToLookup(r => r[1], r => Number(r[4]));
+        Assert.InRange(srtt["cdg-alone"].Average(), 40, 50);
+        Assert.True(srtt["cubic-alone"].Average() > 150, $"CUBIC's mean SRTT {srtt["cubic-alone"].Average():F0} ms");
+        Assert.Equal(0, result.Flows.Single(f => f.Flow == "cdg-alone").Retransmissions);
+        Assert.True(Goodput(result, "cdg-alone") > 16, $"CDG alone {Goodput(result, "cdg-alone"):F1} Mbit/s");
+        Assert.True(Goodput(result, "cdg-shared") < Goodput(result, "cubic-shared"));
+    }
+
     [Fact]
     public void CubicTakesTheLargerShareFromRenoAtALargeBdp()
     {

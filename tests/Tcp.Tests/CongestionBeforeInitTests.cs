@@ -43,6 +43,8 @@ public class CongestionBeforeInitTests
         // bbr_ssthresh() saves cwnd and leaves ssthresh as it is.
         { "bbr", CongestionWindow.InfiniteSsthresh },
         { "bbr3", CongestionWindow.InfiniteSsthresh },
+        // tcp_cdg_ssthresh() with state 0 (not a backoff) and shadow_wnd 0: max3(2, 0, cwnd / 2).
+        { "cdg", 5 },
     };
 
     [Fact]

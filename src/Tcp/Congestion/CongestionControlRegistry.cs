@@ -8,6 +8,7 @@ public static class CongestionControlRegistry
         ["bbr"] = () => new Bbr(),
         ["bic"] = () => new Bic(),
         ["bbr3"] = () => new Bbr3(),
+        ["cdg"] = () => new Cdg(),
         ["cubic"] = () => new Cubic(),
         ["dctcp"] = () => new Dctcp(),
         ["highspeed"] = () => new HighSpeed(),
