@@ -70,7 +70,7 @@ public sealed partial class Cdg : ICongestionControl
 
     private TcpConnection Connection => _connection ?? throw new InvalidOperationException("CDG runs once its connection is established");
 
-    /// <summary>tcp_cdg_init(): the round ends at SND.NXT and the shadow window starts at cwnd; the RTTs the handshake gave stay.</summary>
+    /// <summary>tcp_cdg_init(): the round ends at SND.NXT and the shadow window starts at cwnd; nothing else is reset (Linux zeroes the module's area when the algorithm is assigned, not here).</summary>
     public void Init(TcpConnection connection)
     {
         _connection = connection;
