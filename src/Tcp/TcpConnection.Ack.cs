@@ -104,6 +104,13 @@ public sealed partial class TcpConnection
             SndUna = ack;
             Statistics.BytesAcked += ack - priorUna;
             Retransmits = 0;
+
+            // tcp_clean_rtx_queue(): the SYN acknowledged (FLAG_SYN_ACKED) ends its retransmission episode.
+            if (State is TcpState.SynSent)
+            {
+                ClearRetransStamp();
+            }
+
             if (_txTimestampKeys.Count > 0)
             {
                 TimestampAcked(priorUna);
@@ -153,7 +160,9 @@ public sealed partial class TcpConnection
             CheckMtuProbeAcked();
         }
 
-        if (IsFullSocket && State is not TcpState.SynSent)
+        // ops->pkts_acked at the end of tcp_clean_rtx_queue(), in SYN-SENT too: the algorithm hears the
+        // SYN's RTT before tcp_init_transfer() calls its init.
+        if (IsFullSocket)
         {
             Congestion.PacketsAcked(this, ackedPackets + newlySacked, caRtt is { } ca ? ca.Microseconds : -1);
         }
@@ -171,12 +180,6 @@ public sealed partial class TcpConnection
                 DeliveredCe += ceDelivered;
                 ece = true;
             }
-        }
-
-        if (State is TcpState.SynSent)
-        {
-            SetTransmitTimer(advanced);
-            return;
         }
 
         // The algorithm hears of the ACK once its segments are counted (tcp_in_ack_event()): on
@@ -424,12 +427,21 @@ public sealed partial class TcpConnection
     /// <summary>
     /// Linux tcp_cong_control(): in Recovery, PRR sets cwnd; otherwise cwnd grows when the ACK
     /// acknowledged new data, or with reordering above tcp_reordering any delivery (tcp_may_raise_cwnd()).
+    /// The SYN-ACK grows no window (it acknowledges no data, FLAG_SYN_ACKED, and tcp_init_transfer()
+    /// sets the window after it), but sets the first pacing rate, from the SYN's RTT and the window
+    /// of the moment.
     /// </summary>
     private void CongestionControl(int delivered, bool advanced, bool newlyLost)
     {
         if (Congestion is IModelBasedCongestionControl model)
         {
-            model.CongControl(this, _rate.Sample);
+            // In SYN-SENT Linux runs the model on its zeroed state, and its init (bbr_init()) then
+            // overwrites all that this could have written: pacing rate, window and model alike.
+            if (_congestionInitialized)
+            {
+                model.CongControl(this, _rate.Sample);
+            }
+
             return;
         }
 
@@ -437,7 +449,7 @@ public sealed partial class TcpConnection
         {
             ReduceCwnd(delivered, advanced && !newlyLost);
         }
-        else if (delivered > 0 && (advanced || Reordering > Settings.DupThresh))
+        else if (delivered > 0 && State is not TcpState.SynSent && (advanced || Reordering > Settings.DupThresh))
         {
             // RFC 3465 §2: count what was acknowledged, or without ABC one segment per ACK.
             Congestion.CongestionAvoid(Window, Settings.ByteCounting ? (uint)delivered : 1u);

@@ -203,7 +203,7 @@ public sealed partial class TcpConnection
         _sndWl2 = SndUna;
         _synAckSent = Simulation.Now;
         ArmRetransmitTimer(Rto);
-        FinishConnect(SockOp.PassiveEstablishedCb, syn, established: false);
+        FinishConnect(SockOp.PassiveEstablishedCb, syn, handshakeTimedOut: false, established: false);
 
         // tcp_create_openreq_child() counts the SYN in.
         Statistics.SegmentsIn = 1;

@@ -112,12 +112,14 @@ public sealed partial class TcpConnection
             return;
         }
 
-        // tcp_ack() first: the SYN leaves the queue and, unless it was retransmitted, gives the first RTT sample.
+        // tcp_ack() first: the SYN leaves the queue and, unless it was retransmitted, gives the first
+        // RTT sample; the algorithm hears of it, and a SYN timeout's Loss state ends as any would.
         _sndWl1 = Irs;
         _sndWl2 = ack;
         SndWnd = packet.Window;
+        TryUndoSpuriousSyn(packet);
         ProcessAck(packet);
-        FinishConnect(SockOp.ActiveEstablishedCb, packet);
+        FinishConnect(SockOp.ActiveEstablishedCb, packet, handshakeTimedOut: _undoMarker is not null);
 
         // Fast Open's SYN-ACK: SYN data it left unacknowledged is retransmitted, carrying the ACK.
         // Otherwise the ACK goes now, or, for a writer already waiting, rides on its data
@@ -160,17 +162,36 @@ public sealed partial class TcpConnection
             return false;
         }
 
-        var first = unchecked((uint)_rtx[0].FirstSent.Milliseconds + _tsOffset);
+        var first = FirstHandshakeTsVal;
         return unchecked(TsNow - first) < unchecked(packet.TsEcr - first);
     }
 
+    /// <summary>The TSval of the first SYN or SYN-ACK sent (tp->retrans_stamp from tcp_connect(); tcp_rsk(req)->snt_synack).</summary>
+    private uint FirstHandshakeTsVal => unchecked((uint)_rtx[0].FirstSent.Milliseconds + _tsOffset);
+
+    /// <summary>The ACK echoes the first SYN or SYN-ACK's timestamp: that one arrived, and any timeout of it was spurious.</summary>
+    private bool EchoesFirstHandshakeSegment(Packet packet) => TimestampsAgreed && packet.HasTimestamps && _rtx.Count > 0 && packet.TsEcr == FirstHandshakeTsVal;
+
     /// <summary>
-    /// Linux tcp_finish_connect() and tcp_init_transfer(): ESTABLISHED, the initial window
-    /// (one segment if the SYN was retransmitted more than once), then the ESTABLISHED callback,
-    /// which is given the segment that completed the handshake (bpf_skops_established()). A Fast
-    /// Open child runs it on its SYN and stays in SYN-RECEIVED (<paramref name="established"/> false).
+    /// Linux tcp_try_undo_spurious_syn(), before tcp_ack() of the SYN-ACK: a SYN-ACK answering the
+    /// first SYN shows its timeouts spurious, and the initial window is kept.
     /// </summary>
-    private void FinishConnect(SockOp establishedOp, Packet packet, bool established = true)
+    private void TryUndoSpuriousSyn(Packet packet)
+    {
+        if (_undoMarker is not null && EchoesFirstHandshakeSegment(packet))
+        {
+            _undoMarker = null;
+        }
+    }
+
+    /// <summary>
+    /// Linux tcp_finish_connect() and tcp_init_transfer(): ESTABLISHED, the initial window (one
+    /// segment if the SYN or SYN-ACK was retransmitted more than once and the timeout was not
+    /// shown spurious, <paramref name="handshakeTimedOut"/>: tp->undo_marker), then the ESTABLISHED
+    /// callback, which is given the segment that completed the handshake (bpf_skops_established()).
+    /// A Fast Open child runs it on its SYN and stays in SYN-RECEIVED (<paramref name="established"/> false).
+    /// </summary>
+    private void FinishConnect(SockOp establishedOp, Packet packet, bool handshakeTimedOut, bool established = true)
     {
         if (establishedOp == SockOp.ActiveEstablishedCb)
         {
@@ -178,9 +199,18 @@ public sealed partial class TcpConnection
         }
 
         MtupInit(TcpHeaderLength);
+
+        // tcp_init_metrics(): ssthresh as it began, whatever a SYN timeout made of it; without an RTT
+        // sample from the handshake the RTO starts at 3 s (a Fast Open child, still waiting for its
+        // SYN-ACK to be acknowledged, keeps the SYN-ACK's timer).
         Window.Ssthresh = CongestionWindow.InfiniteSsthresh;
-        Window.Cwnd = Statistics.TotalRetransmissions > 1 ? 1u : InitialCwnd;
-        SetCaState(CaState.Open);
+        if (established && !Rtt.HasSample)
+        {
+            Rtt.FallBack();
+            Rto = Rtt.Rto;
+        }
+
+        Window.Cwnd = Statistics.TotalRetransmissions > 1 && handshakeTimedOut ? 1u : InitialCwnd;
         InitializeReceiveMss();
 
         // The idle time starts here, so that the first data written restarts no window
@@ -212,13 +242,6 @@ public sealed partial class TcpConnection
         if (establishedOp == SockOp.PassiveEstablishedCb && established)
         {
             SetState(TcpState.Established);
-        }
-
-        // The handshake's RTT sets the first pacing rate, and with it the first TSO packets' size
-        // (tcp_rcv_state_process() in SYN-RECV; tcp_ack() of the SYN-ACK), unless the algorithm paces itself.
-        if (Congestion is not IModelBasedCongestionControl)
-        {
-            UpdatePacingRate();
         }
     }
 
@@ -254,6 +277,9 @@ public sealed partial class TcpConnection
             _totalRtoTimeMs = Simulation.Now.Milliseconds - synAck.FirstSent.Milliseconds;
         }
 
+        // tcp_create_openreq_child() keeps a SYN-ACK timeout for undo (tp->undo_marker) unless the
+        // ACK shows it spurious (tcp_try_undo_spurious_syn()).
+        var handshakeTimedOut = _synAckRetransmissions > 0 && !EchoesFirstHandshakeSegment(packet);
         _rtx.RemoveAcked(Iss + 1);
         SndUna = Iss + 1;
         SndWnd = (uint)packet.Window << SndWscale;
@@ -270,7 +296,15 @@ public sealed partial class TcpConnection
             AddRttSample(synAckRtt, synAckRtt, ackMaybeDelayed: false);
         }
 
-        FinishConnect(SockOp.PassiveEstablishedCb, packet);
+        FinishConnect(SockOp.PassiveEstablishedCb, packet, handshakeTimedOut);
+
+        // tcp_rcv_state_process() in SYN-RECV: the handshake's RTT and the initial window set the first
+        // pacing rate, and with it the first TSO packets' size, unless the algorithm paces itself.
+        if (Congestion is not IModelBasedCongestionControl)
+        {
+            UpdatePacingRate();
+        }
+
         Established?.Invoke(this);
         Stack.OnPassiveOpenCompleted(this);
     }

@@ -33,6 +33,30 @@ public class CdgTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// tcp_ack() of the SYN-ACK calls the module's pkts_acked with the SYN's RTT before
+    /// tcp_init_transfer() calls its init, and tcp_cdg_init() keeps what it recorded: the first
+    /// round's smallest and largest RTT are the handshake's.
+    /// </summary>
+    [Fact]
+    public void TheHandshakeRttOpensTheFirstRound()
+    {
+        var net = new TwoHostNetwork(settings: TcpSettings.Linux with { Congestion = "cdg" });
+        var (_, sender) = net.StartBulk();
+        for (var ms = 1; ms <= 100 && sender.Connection is not { State: TcpState.Established }; ms++)
+        {
+            net.Simulation.Run(SimTime.FromMilliseconds(ms));
+        }
+
+        var connection = sender.Connection!;
+        Assert.Equal(TcpState.Established, connection.State);
+        var round = Assert.IsType<Cdg>(connection.Congestion).CurrentRound;
+        var handshakeRtt = (int)(connection.Rtt.SrttUs8 >> 3);
+        Assert.InRange(handshakeRtt, 40_000, 41_000);
+        Assert.Equal(handshakeRtt, round.Min);
+        Assert.Equal(handshakeRtt, round.Max);
+    }
+
+    /// <summary>
     /// Alone on a path with six BDPs of buffer (10 Mbit/s, 40 ms, 400 packets), CDG backs off as
     /// the queue starts to build: the queue stays at a few packets, nothing is lost (HyStart ends
     /// slow start before the buffer fills), and the link stays mostly busy. A loss-based flow on

@@ -115,7 +115,13 @@ public sealed partial class Bbr : BbrCore, IModelBasedCongestionControl
     {
         _fullBw = 0;
         _fullBwCount = 0;
-        ResetLongTermSampling();
+
+        // Before init (a Fast Open SYN's timeout undone by its SYN-ACK) bbr_init() starts the sampling itself.
+        if (IsAttached)
+        {
+            ResetLongTermSampling();
+        }
+
         return connection.Window.Cwnd;
     }
 

@@ -68,9 +68,16 @@ public sealed partial class Cdg : ICongestionControl
     /// <summary>Backoffs taken since the connection started.</summary>
     public long Backoffs { get; private set; }
 
+    /// <summary>The current round's smallest and largest RTT samples (ca->rtt).</summary>
+    internal RttRange CurrentRound => _rtt;
+
     private TcpConnection Connection => _connection ?? throw new InvalidOperationException("CDG runs once its connection is established");
 
-    /// <summary>tcp_cdg_init(): the round ends at SND.NXT and the shadow window starts at cwnd; nothing else is reset (Linux zeroes the module's area when the algorithm is assigned, not here).</summary>
+    /// <summary>
+    /// tcp_cdg_init(): the round ends at SND.NXT and the shadow window starts at cwnd; nothing else
+    /// is reset (Linux zeroes the module's area when the algorithm is assigned, not here), so the
+    /// SYN-ACK's RTT, heard just before, opens the first round.
+    /// </summary>
     public void Init(TcpConnection connection)
     {
         _connection = connection;

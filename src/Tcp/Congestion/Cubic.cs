@@ -125,9 +125,18 @@ public sealed class Cubic : ICongestionControl
         }
     }
 
-    /// <summary>cubictcp_acked(): the minimum delay, and HyStart's round, from each RTT sample (none in the second after a reduction).</summary>
+    /// <summary>
+    /// cubictcp_acked(): the minimum delay, and HyStart's round, from each RTT sample (none in the
+    /// second after a reduction). The SYN-ACK's sample, before init, leaves nothing: cubictcp_init()
+    /// zeroes the delay and restarts HyStart's round.
+    /// </summary>
     public void PacketsAcked(TcpConnection connection, int packets, long rttUs)
     {
+        if (_connection is null)
+        {
+            return;
+        }
+
         if (_hystartPlusPlus is { } plusPlus && connection.Window.Ssthresh == CongestionWindow.InfiniteSsthresh)
         {
             plusPlus.OnAck(connection, rttUs);

@@ -108,7 +108,8 @@ public sealed class Dctcp : ICongestionControl
     /// <summary>dctcp_update_alpha(): once per window, alpha = (1 - g) alpha + g F with F the fraction of delivered segments echoed CE.</summary>
     public void InAckEvent(TcpConnection connection, CaAckFlags flags)
     {
-        if (_renoFallback || connection.SndUna < _nextSeq)
+        // Before init (the SYN-ACK) too: dctcp_init() sets alpha and the round afresh.
+        if (_connection is null || _renoFallback || connection.SndUna < _nextSeq)
         {
             return;
         }

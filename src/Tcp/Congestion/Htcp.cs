@@ -146,6 +146,12 @@ public sealed class Htcp : ICongestionControl
     /// <summary>measure_achieved_throughput(): RTT bounds, and the throughput of each window of ACKs in Open or Disorder.</summary>
     public void PacketsAcked(TcpConnection connection, int packets, long rttUs)
     {
+        // The SYN-ACK's, before init: htcp_init() zeroes all it would write.
+        if (_connection is null)
+        {
+            return;
+        }
+
         var now = connection.Jiffies;
         if (connection.CaState == CaState.Open)
         {

@@ -142,7 +142,8 @@ public sealed class Nv : ICongestionControl
     /// <summary>tcpnv_acked(): the averaged RTT, the round's highest rate, and once a round the congestion decision.</summary>
     public void PacketsAcked(TcpConnection connection, int packets, long rttUs)
     {
-        if (rttUs < 0 || connection.CaState is not (CaState.Open or CaState.Disorder))
+        // The SYN-ACK's sample, before init: tcpnv_init() resets the averages, minima and round it would write.
+        if (_connection is null || rttUs < 0 || connection.CaState is not (CaState.Open or CaState.Disorder))
         {
             return;
         }

@@ -94,6 +94,12 @@ public sealed class Westwood : ICongestionControl
     /// <summary>tcp_westwood_ack(): the bytes this ACK acknowledged join the sample.</summary>
     public void InAckEvent(TcpConnection connection, CaAckFlags flags)
     {
+        // The SYN-ACK's, before init: tcp_westwood_init() then starts the sample afresh.
+        if (_connection is null)
+        {
+            return;
+        }
+
         UpdateWindow(connection);
         if ((flags & CaAckFlags.SlowPath) != 0)
         {

@@ -20,6 +20,13 @@ public sealed class LinuxRttEstimator(TcpSettings settings) : RttEstimator(setti
 
     private long RtoMinUs => Settings.MinRto.Microseconds;
 
+    /// <summary>tcp_init_metrics(): rttvar, mdev and mdev_max at TCP_TIMEOUT_FALLBACK too.</summary>
+    public override void FallBack()
+    {
+        MdevUs = MdevMaxUs = RttvarUs = TimeoutFallback.Microseconds;
+        base.FallBack();
+    }
+
     protected override void Update(long measuredUs, bool first, bool windowPassed)
     {
         var m = measuredUs;

@@ -32,6 +32,16 @@ public abstract class RttEstimator
 
     public bool HasSample => SrttUs8 != 0;
 
+    /// <summary>TCP_TIMEOUT_FALLBACK, RFC 6298 §5.7's 3 s.</summary>
+    public static SimTime TimeoutFallback { get; } = SimTime.FromSeconds(3);
+
+    /// <summary>
+    /// RFC 6298 §5.7, as Linux tcp_init_metrics() applies it: a handshake that gave no RTT sample
+    /// (its SYN or SYN-ACK retransmitted, and no timestamp echoed) starts the transfer with a 3 s
+    /// RTO instead of the 1 s it began with. The first sample replaces it.
+    /// </summary>
+    public virtual void FallBack() => Rto = TimeoutFallback;
+
     /// <summary>Adds a measured RTT; returns true when Linux would call RTT_CB for it.</summary>
     public bool AddSample(long measuredUs, SequenceNumber sndUna, SequenceNumber sndNxt)
     {
