@@ -193,7 +193,7 @@ public sealed partial class TcpConnection
         var listener = Listener!;
         listener._fastOpenPending++;
         BecomeFullSocket(listener);
-        Rto = InitialTimeout();
+        _fastOpenSynAckTimeout = InitialTimeout();
         FastOpenRequestPending = true;
         SndUna = Iss + 1;
         SndNxt = Iss + 1;
@@ -202,7 +202,7 @@ public sealed partial class TcpConnection
         _sndWl1 = Irs;
         _sndWl2 = SndUna;
         _synAckSent = Simulation.Now;
-        ArmRetransmitTimer(Rto);
+        ArmRetransmitTimer(_fastOpenSynAckTimeout);
         FinishConnect(SockOp.PassiveEstablishedCb, syn, handshakeTimedOut: false, established: false);
 
         // tcp_create_openreq_child() counts the SYN in.
@@ -251,6 +251,12 @@ public sealed partial class TcpConnection
     private SimTime _synAckSent;
 
     /// <summary>
+    /// The Fast Open request's SYN-ACK timeout (req->timeout), from which its timer backs off; the
+    /// child's own RTO is tcp_init_transfer()'s, 3 s until an RTT sample (tcp_init_metrics()).
+    /// </summary>
+    private SimTime _fastOpenSynAckTimeout;
+
+    /// <summary>
     /// Linux tcp_fastopen_synack_timer(): the child's SYN-ACK again, and nothing else, until it is
     /// acknowledged; the second timeout lowers cwnd as a loss would (tcp_enter_loss()). After
     /// tcp_synack_retries + 1 tries the connection fails with ETIMEDOUT.
@@ -280,7 +286,7 @@ public sealed partial class TcpConnection
             _retransStamp = Simulation.Now;
         }
 
-        ArmRetransmitTimer(SimTime.Min(Rto * (1L << _synAckRetransmissions), Settings.MaxRto));
+        ArmRetransmitTimer(SimTime.Min(_fastOpenSynAckTimeout * (1L << _synAckRetransmissions), Settings.MaxRto));
     }
 
     /// <summary>

@@ -201,10 +201,10 @@ public sealed partial class TcpConnection
         MtupInit(TcpHeaderLength);
 
         // tcp_init_metrics(): ssthresh as it began, whatever a SYN timeout made of it; without an RTT
-        // sample from the handshake the RTO starts at 3 s (a Fast Open child, still waiting for its
-        // SYN-ACK to be acknowledged, keeps the SYN-ACK's timer).
+        // sample from the handshake the RTO starts at 3 s (a Fast Open child's too, made on the SYN,
+        // though its SYN-ACK timer keeps the request's timeout).
         Window.Ssthresh = CongestionWindow.InfiniteSsthresh;
-        if (established && !Rtt.HasSample)
+        if (!Rtt.HasSample)
         {
             Rtt.FallBack();
             Rto = Rtt.Rto;

@@ -102,9 +102,15 @@ public sealed partial class TcpConnection
     /// Linux tcp_rearm_rto(): no timer once nothing is outstanding; otherwise the RTO, a full one
     /// from now, or, when a loss probe or the reordering timer was the pending one, what is left
     /// of the oldest segment's (tcp_rto_delta_us(), at least a microsecond, in whole jiffies).
+    /// While a Fast Open child's SYN-ACK is unacknowledged the timer is the SYN-ACK's, and stays.
     /// </summary>
     private void RearmRto(bool probeOrReorderingPending)
     {
+        if (FastOpenRequestPending)
+        {
+            return;
+        }
+
         if (PacketsOut == 0)
         {
             ClearTransmitTimer();
