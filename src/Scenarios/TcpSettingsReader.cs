@@ -12,7 +12,7 @@ internal static class TcpSettingsReader
     [
         "profile", "congestion", "mss", "initial_cwnd", "initial_rto", "min_rto", "max_rto", "rtt_estimator",
         "delayed_ack", "quick_acks", "receive_buffer", "send_buffer", "dupthresh", "time_wait", "fin_timeout",
-        "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps",
+        "syn_retries", "synack_retries", "syn_linear_timeouts", "retries2", "nodelay", "window_scaling", "timestamps", "timestamp_offsets",
         "sack", "dsack", "rack", "tlp", "receive_buffer_max", "send_buffer_max", "moderate_rcvbuf", "shrink_window", "small_queues", "limit_output_bytes", "rcvbuf_low_rtt", "tso_win_divisor", "keepalive", "keepalive_time", "keepalive_interval", "keepalive_probes",
         "invalid_ack_rate_limit", "listen_backlog", "syn_cookies", "abort_on_overflow", "ack_every_segment", "byte_counting", "ecn", "ecn_option", "ecn_fallback", "ecn_low", "frto", "hystart", "pacing", "prr", "wmem_max", "rmem_max",
         "thin_linear_timeouts", "notsent_lowat", "slow_start_after_idle", "mtu_probing", "base_mss",
@@ -106,6 +106,7 @@ internal static class TcpSettingsReader
             NoDelay = map.Boolean("nodelay") ?? settings.NoDelay,
             WindowScaling = map.Boolean("window_scaling") ?? settings.WindowScaling,
             Timestamps = map.Boolean("timestamps") ?? settings.Timestamps,
+            TimestampOffsets = map.Boolean("timestamp_offsets") ?? settings.TimestampOffsets,
             Sack = map.Boolean("sack") ?? settings.Sack,
             Dsack = map.Boolean("dsack") ?? settings.Dsack,
             Rack = map.Boolean("rack") ?? settings.Rack,

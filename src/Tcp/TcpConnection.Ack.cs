@@ -37,6 +37,11 @@ public sealed partial class TcpConnection
         var priorLost = _rtx.TotalLost;
         _rate.Sample.Reset(PacketsInFlight);
         _ackTsEcr = TimestampsAgreed && packet.HasTimestamps ? packet.TsEcr : null;
+        if (_ackTsEcr is { } tsEcr)
+        {
+            ReceivedTsVal = packet.TsVal;
+            ReceivedTsEcr = tsEcr != 0 ? unchecked(tsEcr - _tsOffset) : 0;
+        }
         _origSackAcked = false;
         if (ack < SndUna)
         {

@@ -41,7 +41,7 @@ public sealed partial class TcpConnection
         RemoteAddress = remoteAddress;
         LocalPort = localPort;
         RemotePort = remotePort;
-        _tsOffset = stack.TimestampOffset(remoteAddress, remotePort, localPort);
+        _tsOffset = stack.TimestampOffset(settings, remoteAddress, remotePort, localPort);
         Name = $"{stack.Host.Name}:{localPort}";
         Rtt = RttEstimator.Create(settings);
         Rto = settings.InitialRto;
@@ -185,6 +185,19 @@ public sealed partial class TcpConnection
 
     /// <summary>This connection's offset added to the millisecond clock, Linux's tsoffset: its 4-tuple's, under the host's secret.</summary>
     private readonly uint _tsOffset;
+
+    /// <summary>The millisecond clock TSvals count, without this connection's offset (tcp_time_stamp_ts()).</summary>
+    public uint TimestampClock => unchecked((uint)Simulation.Now.Milliseconds);
+
+    /// <summary>The TSval of the last ACK that carried timestamps (tp->rx_opt.rcv_tsval): the peer's clock.</summary>
+    public uint ReceivedTsVal { get; private set; }
+
+    /// <summary>
+    /// The TSecr of the last ACK that carried timestamps, less this connection's offset: the
+    /// <see cref="TimestampClock"/> reading it echoes, or 0 when the peer echoed 0
+    /// (tp->rx_opt.rcv_tsecr after tcp_fast_parse_options()).
+    /// </summary>
+    public uint ReceivedTsEcr { get; private set; }
 
     /// <summary>The MSS this side sends with (tp->mss_cache): the smaller of ours and the peer's option.</summary>
     public int Mss { get; private set; }

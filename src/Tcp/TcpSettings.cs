@@ -61,6 +61,13 @@ public sealed record TcpSettings
     public bool Timestamps { get; init; } = true;
 
     /// <summary>
+    /// TSvals carry a random offset per connection, a hash of its addresses and ports (Linux
+    /// tcp_timestamps = 1); off, the clock itself, which every host of a simulation shares
+    /// (tcp_timestamps = 2).
+    /// </summary>
+    public bool TimestampOffsets { get; init; } = true;
+
+    /// <summary>
     /// ECN as Linux's tcp_ecn (enum tcp_ecn_mode): 0 off; 1 RFC 3168 ECN asked for on outgoing
     /// connections and accepted on incoming ones; 2 (Linux's default) RFC 3168 accepted when the
     /// peer asks; 3 Accurate ECN (RFC 9768) asked for and accepted; 4 Accurate ECN accepted, RFC

@@ -100,7 +100,7 @@ public sealed partial class TcpStack
 
         SynCookiesReceived++;
         var options = ack.HasTimestamps && ack.TsEcr != 0
-            ? SynCookies.DecodeTimestamp(unchecked(ack.TsEcr - TimestampOffset(ack.Source, ack.SourcePort, ack.DestinationPort)))
+            ? SynCookies.DecodeTimestamp(unchecked(ack.TsEcr - TimestampOffset(settings, ack.Source, ack.SourcePort, ack.DestinationPort)))
             : (null, false, false);
 
         // cookie_timestamp_decode(): a cookie naming an option the host has turned off since is void.

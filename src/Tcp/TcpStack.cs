@@ -471,8 +471,8 @@ public sealed partial class TcpStack : IPacketHandler
     /// secure_tcp_seq_and_ts_off(): the timestamp offset of the connection to <paramref name="remoteAddress"/>:<paramref name="remotePort"/>
     /// from <paramref name="localPort"/> (tsoffset), the same whenever the 4-tuple is used again.
     /// </summary>
-    internal uint TimestampOffset(Ipv4Address remoteAddress, ushort remotePort, ushort localPort) =>
-        Secret.Hash(Host.Address, remoteAddress, localPort, remotePort).Timestamp;
+    internal uint TimestampOffset(TcpSettings settings, Ipv4Address remoteAddress, ushort remotePort, ushort localPort) =>
+        settings.TimestampOffsets ? Secret.Hash(Host.Address, remoteAddress, localPort, remotePort).Timestamp : 0;
 
     /// <summary>secure_tcp_seq(): the ISN of a 4-tuple, its hash under the host's secret plus the clock; or the test's override.</summary>
     private SequenceNumber InitialSequence(Ipv4Address remoteAddress, ushort remotePort, ushort localPort) =>

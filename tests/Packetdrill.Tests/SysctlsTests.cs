@@ -28,6 +28,16 @@ public class SysctlsTests
             Sysctls.In(shell));
     }
 
+    [Theory]
+    [InlineData("0", false, false)]
+    [InlineData("1", true, true)]
+    [InlineData("2", true, false)]
+    public void TcpTimestampsTwoTimestampsWithoutTheRandomOffset(string value, bool timestamps, bool offsets)
+    {
+        Assert.True(Sysctls.TryApply(TcpSettings.Linux with { Timestamps = !timestamps }, new("tcp_timestamps", value), out var applied));
+        Assert.Equal((timestamps, offsets), (applied.Timestamps, applied.TimestampOffsets));
+    }
+
     [Fact]
     public void KnownSysctlsChangeTheirSettings()
     {

@@ -37,6 +37,25 @@ public sealed class ClassicExperimentTests : IDisposable
         Assert.True(Goodput(result, "cdg-shared") < Goodput(result, "cubic-shared"));
     }
 
+    /// <summary>
+    /// scenarios/lp-vs-reno.yaml: TCP-LP alone backs off from its own slow start's queue; beside
+    /// Reno it keeps a small window while it reads the delay, and less than Reno over the run.
+    /// </summary>
+    [Fact]
+    public void LpGivesWayToRenoWhileItReadsTheDelay()
+    {
+        var result = Run("lp-vs-reno.yaml");
+
+        Assert.True(Goodput(result, "lp-alone") < 0.25 * Goodput(result, "reno-alone"), $"LP alone {Goodput(result, "lp-alone"):F1} Mbit/s");
+        Assert.True(Goodput(result, "lp-shared") < Goodput(result, "reno-shared") / 2, $"LP beside Reno {Goodput(result, "lp-shared"):F1} Mbit/s");
+
+        // timeseries.csv: time_s, flow, cwnd_bytes, ...; the first 20 s, before its delay reading is lost.
+        var cwnd = Rows(result, "timeseries.csv").Where(r => Number(r[0]) < 20).ToLookup(r => r[1], r => Number(r[2]));
+        Assert.True(cwnd["lp-shared"].Average() < cwnd["reno-shared"].Average() / 4,
+            $"mean cwnd {cwnd["lp-shared"].Average() / 1448:F0} against {cwnd["reno-shared"].Average() / 1448:F0} segments");
+        Assert.All(result.Flows, f => Assert.Equal(0, f.RtoCount));
+    }
+
     [Fact]
     public void CubicTakesTheLargerShareFromRenoAtALargeBdp()
     {

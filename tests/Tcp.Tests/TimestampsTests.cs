@@ -51,6 +51,31 @@ public class TimestampsTests
         Assert.Equal(50_000, sink.BytesReceived);
     }
 
+    /// <summary>Linux's tcp_timestamps = 2: the TSval is the clock itself, which every host of a simulation shares.</summary>
+    [Fact]
+    public void WithoutOffsetsBothSidesTimestampWithTheSimulationsClock()
+    {
+        var settings = TcpSettings.Linux with { TimestampOffsets = false };
+        var net = new TwoHostNetwork(settings: settings);
+        var sent = Record(net.Forward);
+        var returned = Record(net.Reverse);
+        var (sink, _) = net.StartBulk(maxBytes: 20_000);
+        net.Simulation.Run(SimTime.FromSeconds(5));
+
+        // The SYN leaves at 0 ms and the SYN-ACK 20 ms later; the data at 40 ms.
+        Assert.Equal((0u, 20u, 40u), (sent[0].TsVal, returned[0].TsVal, sent[1].TsVal));
+        Assert.Equal(20_000, sink.BytesReceived);
+
+        // With the offsets (tcp_timestamps = 1) neither side's TSval is the clock.
+        var offset = new TwoHostNetwork();
+        var offsetSent = Record(offset.Forward);
+        var offsetReturned = Record(offset.Reverse);
+        offset.StartBulk(maxBytes: 20_000);
+        offset.Simulation.Run(SimTime.FromSeconds(5));
+        Assert.NotEqual(0u, offsetSent[0].TsVal);
+        Assert.NotEqual(20u, offsetReturned[0].TsVal);
+    }
+
     [Fact]
     public void APeerWithoutTimestampsGetsNone()
     {

@@ -81,7 +81,8 @@ public static partial class Sysctls
             ("tcp_ecn_fallback", { } v, _) => settings with { EcnFallback = v != 0 },
             ("tcp_sack", { } v, _) => settings with { Sack = v != 0 },
             ("tcp_dsack", { } v, _) => settings with { Dsack = v != 0 },
-            ("tcp_timestamps", { } v, _) => settings with { Timestamps = v != 0 },
+            // tcp_timestamps 2: timestamps without the random offset (tcp_v4_init_ts_off()).
+            ("tcp_timestamps", { } v, _) => settings with { Timestamps = v != 0, TimestampOffsets = v == 1 },
             ("tcp_window_scaling", { } v, _) => settings with { WindowScaling = v != 0 },
             ("tcp_frto", { } v, _) => settings with { Frto = v != 0 },
 

@@ -195,6 +195,7 @@ public static class ScenarioSchema
         "moderate_rcvbuf" => Bool("Linux tcp_moderate_rcvbuf: receive buffer autotuning where receive_buffer_max lets the buffer grow (default true)."),
         "small_queues" => Bool("TCP Small Queues (Linux tcp_small_queue_check()): a sender keeps two of its TSO packets, or a millisecond at its pacing rate if that is more, in its own host's queue (default false, as ns-3 has none; Linux always has it)."),
         "limit_output_bytes" => Unit("Linux tcp_limit_output_bytes: the most small_queues lets an unpaced sender keep in its host's queue, e.g. 4MiB (the default)."),
+        "timestamp_offsets" => Bool("Linux tcp_timestamps 1 against 2: each connection's TSvals carry a random offset (default true); false, the simulation's clock, which every host shares (TCP-LP's one-way delays then read true)."),
         "shrink_window" => Bool("Linux tcp_shrink_window: with window scaling the offered window may shrink to the free receive space (default false)."),
         "rcvbuf_low_rtt" => Unit("Linux tcp_rcvbuf_low_rtt: below this receiver RTT the autotuning grows the buffer in proportion to the RTT (default 1ms)."),
         "receive_buffer" or "send_buffer" or "send_buffer_max" or "wmem_max" or "rmem_max" or "notsent_lowat" => Unit($"{key} in bytes, e.g. 4MiB."),
