@@ -14,7 +14,7 @@ internal static class LinkPropertiesReader
 {
     public static readonly string[] Fields = ScenarioFields.LinkProperties;
 
-    internal static readonly string[] QueueTypes = ["droptail", "red", "codel", "fq_codel", "threshold"];
+    internal static readonly string[] QueueTypes = ["droptail", "red", "codel", "pie", "fq_codel", "threshold"];
     internal static readonly string[] LossTypes = ["none", "bernoulli", "periodic", "gilbert-elliott", "scheduled"];
 
     /// <summary>Reads both directions; absent fields come from <paramref name="template"/> when one is given (the dumbbell's).</summary>
@@ -141,6 +141,20 @@ internal static class LinkPropertiesReader
                 map.RejectUnknownKeys(ScenarioFields.CoDelQueue);
                 return new CoDelSpec(PositiveTime(map, "target", 5), PositiveTime(map, "interval", 100),
                     Limit(map, 1000), map.Boolean("ecn") ?? false);
+            case "pie":
+                map.RejectUnknownKeys(ScenarioFields.PieQueue);
+                var pie = PieParameters.Default;
+                return new PieSpec(pie with
+                {
+                    Target = PositiveTime(map, "target", pie.Target.Milliseconds),
+                    Update = PositiveTime(map, "tupdate", pie.Update.Milliseconds),
+                    Limit = Limit(map, pie.Limit),
+                    Alpha = Sixteenths(map, "alpha", pie.Alpha),
+                    Beta = Sixteenths(map, "beta", pie.Beta),
+                    Ecn = map.Boolean("ecn") ?? pie.Ecn,
+                    ByteMode = map.Boolean("bytemode") ?? pie.ByteMode,
+                    DequeueRateEstimator = map.Boolean("dq_rate_estimator") ?? pie.DequeueRateEstimator,
+                });
             case "fq_codel":
                 map.RejectUnknownKeys(ScenarioFields.FqCoDelQueue);
                 return new FqCoDelSpec(PositiveTime(map, "target", 5), PositiveTime(map, "interval", 100), Limit(map, 10240),
@@ -266,6 +280,13 @@ internal static class LinkPropertiesReader
     {
         var value = map.Duration(key) ?? SimTime.FromMilliseconds(defaultMs);
         return value > SimTime.Zero ? value : throw map.Error(key, "must be positive");
+    }
+
+    /// <summary>PIE's alpha or beta, in sixteenths from 0 to 32 as tc-pie takes them.</summary>
+    private static int Sixteenths(YamlMap map, string key, int defaultValue)
+    {
+        var value = map.Integer(key) ?? defaultValue;
+        return value is >= 0 and <= 32 ? (int)value : throw map.Error(key, "must be a whole number of sixteenths from 0 to 32 (tc-pie's unit: 2 is 0.125)");
     }
 
     private static int Limit(YamlMap map, int defaultPackets) => (int)Positive(map, "limit", defaultPackets);

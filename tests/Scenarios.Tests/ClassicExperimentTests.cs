@@ -104,6 +104,27 @@ public sealed class ClassicExperimentTests : IDisposable
         Assert.All(fetches.Where(f => f.Sent > 15), f => Assert.True(f.Ms > 800, $"{f.Ms} ms"));
     }
 
+    /// <summary>
+    /// scenarios/pie.yaml: over the same path, drop-tail lets CUBIC queue half a second; PIE's
+    /// early drops hold the queueing delay near its 15 ms target for nearly the same goodput.
+    /// </summary>
+    [Fact]
+    public void PieHoldsTheRttNearItsTargetWhereDropTailLetsTheBufferFill()
+    {
+        var result = Run("pie.yaml");
+
+        // rtt.csv: time_s, flow, host, rtt_ms, srtt_ms, rto_ms; after the first slow start.
+        var srtt = Rows(result, "rtt.csv").Where(r => Number(r[0]) > 5).ToLookup(r => r[1], r => Number(r[4]));
+        Assert.InRange(srtt["pie"].Average(), 45, 70);
+        Assert.True(srtt["droptail"].Average() > 400, $"drop-tail's mean SRTT {srtt["droptail"].Average():F0} ms");
+        Assert.True(Goodput(result, "pie") > 0.95 * Goodput(result, "droptail"), $"PIE {Goodput(result, "pie"):F1} Mbit/s");
+
+        // links.csv: link, rate_bps, packets_transmitted, bytes_transmitted, queue_drops, ...: PIE's early drops, never its limit.
+        var pieLink = Rows(result, "links.csv").Single(r => r[0] == "r3->r4");
+        Assert.InRange(Number(pieLink[4]), 1, 100);
+        Assert.All(srtt["pie"], ms => Assert.True(ms < 150, $"{ms} ms"));
+    }
+
     [Fact]
     public void TheThrottledSenderKeepsItsRttNearTheBaseForTheSameGoodput()
     {

@@ -1,6 +1,8 @@
 using NetSim.Reports;
 using NetSim.Reports.Rows;
 using NetSim.Scenarios.Model;
+using NetSim.Sim.Kernel;
+using NetSim.Sim.Network.Queues;
 
 namespace NetSim.Scenarios.Tests;
 
@@ -61,6 +63,7 @@ public sealed class TopologyScenarioTests : IDisposable
     [Theory]
     [InlineData("{ type: red, min_th: 5, max_th: 15 }", typeof(RedSpec))]
     [InlineData("{ type: codel }", typeof(CoDelSpec))]
+    [InlineData("{ type: pie, target: 20ms, ecn: true, dq_rate_estimator: true }", typeof(PieSpec))]
     [InlineData("{ type: fq_codel, quantum: 300 }", typeof(FqCoDelSpec))]
     [InlineData("{ type: droptail, bytes: 64KiB }", typeof(DropTailSpec))]
     public void EveryQueueDisciplineCanBeNamed(string queue, Type expected)
@@ -76,6 +79,20 @@ public sealed class TopologyScenarioTests : IDisposable
             TwoHops.Replace("rate: 10Mbps, delay: 5ms }\n  - { between: [r, b]", "rate: 10Mbps, delay: 5ms, queue: { type: red, min_th: 15, max_th: 5 } }\n  - { between: [r, b]"), "t.yaml"));
         Assert.Contains("min_th < max_th", error.Problem);
         Assert.Equal("links[0].queue.type", error.Field);
+    }
+
+    [Fact]
+    public void PieTakesItsParametersInTcPiesUnitsAndRefusesOthers()
+    {
+        var scenario = ScenarioParser.Parse(TwoHops.Replace("rate: 10Mbps, delay: 5ms }\n  - { between: [r, b]",
+            "rate: 10Mbps, delay: 5ms, queue: { type: pie, target: 20ms, tupdate: 30ms, alpha: 4, limit: 50 } }\n  - { between: [r, b]"), "t.yaml");
+        Assert.Equal(PieParameters.Default with { Target = SimTime.FromMilliseconds(20), Update = SimTime.FromMilliseconds(30), Alpha = 4, Limit = 50 },
+            Assert.IsType<PieSpec>(scenario.Links[0].Forward.Queue).Parameters);
+
+        var error = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(
+            TwoHops.Replace("rate: 10Mbps, delay: 5ms }\n  - { between: [r, b]", "rate: 10Mbps, delay: 5ms, queue: { type: pie, beta: 40 } }\n  - { between: [r, b]"), "t.yaml"));
+        Assert.Equal("links[0].queue.beta", error.Field);
+        Assert.Contains("sixteenths", error.Problem);
     }
 
     [Fact]

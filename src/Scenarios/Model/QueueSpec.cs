@@ -34,6 +34,12 @@ public sealed record CoDelSpec(SimTime Target, SimTime Interval, int Limit, bool
         new CoDelQueue(new CoDelParameters(Target, Interval, mtu, Ecn), Limit);
 }
 
+/// <summary>PIE (RFC 8033) as Linux's sch_pie.</summary>
+public sealed record PieSpec(PieParameters Parameters) : QueueSpec
+{
+    public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) => new PieQueue(Parameters, mtu, random);
+}
+
 public sealed record FqCoDelSpec(SimTime Target, SimTime Interval, int Limit, int Flows, int Quantum, bool Ecn) : QueueSpec
 {
     public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) =>

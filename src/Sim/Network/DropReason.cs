@@ -15,6 +15,9 @@ public enum DropReason
     /// <summary>CoDel's control law: the sojourn time stayed above target for an interval.</summary>
     CoDel,
 
+    /// <summary>PIE's random early drop or mark, by the probability its controller keeps (RFC 8033 §4.1).</summary>
+    PieEarly,
+
     /// <summary>FQ-CoDel's overflow drop from the head of the fattest flow.</summary>
     FqCoDelOverflow,
 

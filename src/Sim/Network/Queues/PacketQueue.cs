@@ -29,14 +29,25 @@ public abstract class PacketQueue
     /// <summary>RFC 3168 §5: with ECN enabled, an ECN-capable packet is marked CE rather than dropped. Returns true when the packet stays.</summary>
     protected bool MarkOrDrop(Packet packet, bool ecn, DropReason reason)
     {
-        if (ecn && packet.Ecn is EcnCodepoint.Ect0 or EcnCodepoint.Ect1 or EcnCodepoint.Ce)
+        if (ecn && TryMarkCe(packet, reason))
         {
-            packet.Ecn = EcnCodepoint.Ce;
-            Marked?.Invoke(packet, reason);
             return true;
         }
 
         Drop(packet, reason);
         return false;
+    }
+
+    /// <summary>INET_ECN_set_ce(): an ECN-capable packet is marked Congestion Experienced; returns false for one that is not.</summary>
+    protected bool TryMarkCe(Packet packet, DropReason reason)
+    {
+        if (packet.Ecn is not (EcnCodepoint.Ect0 or EcnCodepoint.Ect1 or EcnCodepoint.Ce))
+        {
+            return false;
+        }
+
+        packet.Ecn = EcnCodepoint.Ce;
+        Marked?.Invoke(packet, reason);
+        return true;
     }
 }
