@@ -24,6 +24,25 @@ public class PieQueueTests
         Assert.Equal(29_296UL, controller.Variables.QueueDelayOld);
     }
 
+    /// <summary>
+    /// With the drain-rate estimator the delay is the backlog over the rate measured across 16 KiB
+    /// of departures (Little's law): 100 packets of 1500 bytes leaving one a millisecond are 100 ms.
+    /// </summary>
+    [Fact]
+    public void TheDrainRateEstimatorTakesTheDelayFromTheBacklogAndTheRate()
+    {
+        var controller = new PieController(PieParameters.Default with { DequeueRateEstimator = true });
+        for (var ms = 1; ms <= 100; ms++)
+        {
+            controller.Dequeued(SimTime.FromMilliseconds(ms), SimTime.Zero, backlog: 150_000, packetBytes: 1500);
+        }
+
+        controller.Update(150_000);
+
+        Assert.InRange(controller.QueueDelay.Milliseconds, 95, 105);
+        Assert.True(controller.Probability > 0);
+    }
+
     [Fact]
     public void AStandingQueueIsDroppedOnlyAfterTheFirstUpdateAndTheBurstAllowanceThenMoreAsTheDelayStays()
     {
