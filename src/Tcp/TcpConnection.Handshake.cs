@@ -277,9 +277,17 @@ public sealed partial class TcpConnection
             _totalRtoTimeMs = Simulation.Now.Milliseconds - synAck.FirstSent.Milliseconds;
         }
 
-        // tcp_create_openreq_child() keeps a SYN-ACK timeout for undo (tp->undo_marker) unless the
-        // ACK shows it spurious (tcp_try_undo_spurious_syn()).
+        // tcp_create_openreq_child() keeps a SYN-ACK timeout for undo (tp->undo_marker at the ISN,
+        // undo_retrans 0) unless the ACK shows it spurious (tcp_try_undo_spurious_syn()). Nothing
+        // was reduced, so the child's first dubious ACK in Open only spends the marker
+        // (tcp_try_undo_dsack(): TCPDSACKUndo, and a recovery's more of RACK's reo_wnd_persist).
         var handshakeTimedOut = _synAckRetransmissions > 0 && !EchoesFirstHandshakeSegment(packet);
+        if (handshakeTimedOut)
+        {
+            _undoMarker = Iss;
+            _undoRetrans = 0;
+        }
+
         _rtx.RemoveAcked(Iss + 1);
         SndUna = Iss + 1;
         SndWnd = (uint)packet.Window << SndWscale;
