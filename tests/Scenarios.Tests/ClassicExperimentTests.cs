@@ -56,6 +56,24 @@ public sealed class ClassicExperimentTests : IDisposable
         Assert.All(result.Flows, f => Assert.Equal(0, f.RtoCount));
     }
 
+    /// <summary>
+    /// scenarios/ledbat-vs-reno.yaml: LEDBAT alone holds the queue near its 100 ms target with
+    /// the link full; beside Reno, whose queue stays above that target, it takes almost nothing.
+    /// </summary>
+    [Fact]
+    public void LedbatHoldsItsTargetDelayAloneAndGivesTheLinkToReno()
+    {
+        var result = Run("ledbat-vs-reno.yaml");
+
+        // rtt.csv: time_s, flow, host, rtt_ms, srtt_ms, rto_ms; after the first slow start's overshoot.
+        var srtt = Rows(result, "rtt.csv").Where(r => Number(r[0]) > 10).ToLookup(r => r[1], r => Number(r[4]));
+        Assert.InRange(srtt["ledbat-alone"].Average(), 115, 145);
+        Assert.All(srtt["ledbat-alone"], ms => Assert.True(ms < 150, $"{ms} ms"));
+        Assert.True(srtt["reno-alone"].Average() > 150, $"Reno alone {srtt["reno-alone"].Average():F0} ms");
+        Assert.True(Goodput(result, "ledbat-alone") > 0.95 * Goodput(result, "reno-alone"));
+        Assert.True(Goodput(result, "ledbat-shared") < 0.1 * Goodput(result, "reno-shared"), $"LEDBAT beside Reno {Goodput(result, "ledbat-shared"):F1} Mbit/s");
+    }
+
     [Fact]
     public void CubicTakesTheLargerShareFromRenoAtALargeBdp()
     {

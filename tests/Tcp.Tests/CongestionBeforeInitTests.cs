@@ -18,6 +18,8 @@ public class CongestionBeforeInitTests
     {
         // tcp_reno_ssthresh() and the modules that use it: half of the initial window of 10.
         { "reno", 5 }, { "rfc5681", 5 }, { "hybla", 5 }, { "vegas", 5 }, { "lp", 5 },
+        // ns-3's TcpNewReno's, which LEDBAT's losses are: half the flight, the window before init.
+        { "ledbat", 5 },
         // bictcp_recalc_ssthresh(): cwnd x 717 / 1024 (last_max_cwnd 0, no fast convergence).
         { "cubic", 7 },
         // bictcp_recalc_ssthresh() of BIC: at or below low_window (14) half.

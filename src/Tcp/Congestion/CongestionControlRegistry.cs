@@ -15,6 +15,7 @@ public static class CongestionControlRegistry
         ["htcp"] = () => new Htcp(),
         ["hybla"] = () => new Hybla(),
         ["illinois"] = () => new Illinois(),
+        ["ledbat"] = () => new Ledbat(),
         ["lp"] = () => new Lp(),
         ["nv"] = () => new Nv(),
         ["reno"] = () => new Reno(),
