@@ -14,7 +14,7 @@ internal static class LinkPropertiesReader
 {
     public static readonly string[] Fields = ScenarioFields.LinkProperties;
 
-    internal static readonly string[] QueueTypes = ["droptail", "red", "codel", "pie", "fq_codel", "threshold"];
+    internal static readonly string[] QueueTypes = ["droptail", "red", "codel", "pie", "fq_codel", "fq_pie", "threshold"];
     internal static readonly string[] LossTypes = ["none", "bernoulli", "periodic", "gilbert-elliott", "scheduled"];
 
     /// <summary>Reads both directions; absent fields come from <paramref name="template"/> when one is given (the dumbbell's).</summary>
@@ -143,18 +143,15 @@ internal static class LinkPropertiesReader
                     Limit(map, 1000), map.Boolean("ecn") ?? false);
             case "pie":
                 map.RejectUnknownKeys(ScenarioFields.PieQueue);
-                var pie = PieParameters.Default;
-                return new PieSpec(pie with
-                {
-                    Target = PositiveTime(map, "target", pie.Target.Milliseconds),
-                    Update = PositiveTime(map, "tupdate", pie.Update.Milliseconds),
-                    Limit = Limit(map, pie.Limit),
-                    Alpha = Sixteenths(map, "alpha", pie.Alpha),
-                    Beta = Sixteenths(map, "beta", pie.Beta),
-                    Ecn = map.Boolean("ecn") ?? pie.Ecn,
-                    ByteMode = map.Boolean("bytemode") ?? pie.ByteMode,
-                    DequeueRateEstimator = map.Boolean("dq_rate_estimator") ?? pie.DequeueRateEstimator,
-                });
+                return new PieSpec(ReadPie(map, PieParameters.Default));
+            case "fq_pie":
+                map.RejectUnknownKeys(ScenarioFields.FqPieQueue);
+                var ecnProbability = map.Integer("ecn_prob") ?? 10;
+                return new FqPieSpec(
+                    ReadPie(map, PieParameters.Default with { Limit = 10240 }),
+                    (int)Positive(map, "flows", 1024),
+                    map.Integer("quantum") is null ? null : (int)Positive(map, "quantum", 0),
+                    ecnProbability is >= 0 and <= 100 ? (int)ecnProbability : throw map.Error("ecn_prob", "a percentage from 0 to 100"));
             case "fq_codel":
                 map.RejectUnknownKeys(ScenarioFields.FqCoDelQueue);
                 return new FqCoDelSpec(PositiveTime(map, "target", 5), PositiveTime(map, "interval", 100), Limit(map, 10240),
@@ -281,6 +278,19 @@ internal static class LinkPropertiesReader
         var value = map.Duration(key) ?? SimTime.FromMilliseconds(defaultMs);
         return value > SimTime.Zero ? value : throw map.Error(key, "must be positive");
     }
+
+    /// <summary>PIE's parameters, as sch_pie and sch_fq_pie take them, over <paramref name="defaults"/>.</summary>
+    private static PieParameters ReadPie(YamlMap map, PieParameters defaults) => defaults with
+    {
+        Target = PositiveTime(map, "target", defaults.Target.Milliseconds),
+        Update = PositiveTime(map, "tupdate", defaults.Update.Milliseconds),
+        Limit = Limit(map, defaults.Limit),
+        Alpha = Sixteenths(map, "alpha", defaults.Alpha),
+        Beta = Sixteenths(map, "beta", defaults.Beta),
+        Ecn = map.Boolean("ecn") ?? defaults.Ecn,
+        ByteMode = map.Boolean("bytemode") ?? defaults.ByteMode,
+        DequeueRateEstimator = map.Boolean("dq_rate_estimator") ?? defaults.DequeueRateEstimator,
+    };
 
     /// <summary>PIE's alpha or beta, in sixteenths from 0 to 32 as tc-pie takes them.</summary>
     private static int Sixteenths(YamlMap map, string key, int defaultValue)

@@ -28,6 +28,7 @@ internal static class ScenarioFields
     public static readonly string[] RedQueue = ["type", "min_th", "max_th", "max_p", "weight", "limit", "gentle", "ecn"];
     public static readonly string[] CoDelQueue = ["type", "target", "interval", "limit", "ecn"];
     public static readonly string[] PieQueue = ["type", "target", "tupdate", "limit", "alpha", "beta", "ecn", "bytemode", "dq_rate_estimator"];
+    public static readonly string[] FqPieQueue = ["type", "target", "tupdate", "limit", "alpha", "beta", "ecn", "bytemode", "dq_rate_estimator", "flows", "quantum", "ecn_prob"];
     public static readonly string[] FqCoDelQueue = ["type", "target", "interval", "limit", "flows", "quantum", "ecn"];
     public static readonly string[] ThresholdQueue = ["type", "k", "limit"];
 

@@ -124,7 +124,8 @@ public sealed class ClassicExperimentTests : IDisposable
 
     /// <summary>
     /// scenarios/pie.yaml: over the same path, drop-tail lets CUBIC queue half a second; PIE's
-    /// early drops hold the queueing delay near its 15 ms target for nearly the same goodput.
+    /// early drops hold the queueing delay near its 15 ms target for nearly the same goodput, and
+    /// FQ-PIE also keeps the request/response flow out of the upload's queue.
     /// </summary>
     [Fact]
     public void PieHoldsTheRttNearItsTargetWhereDropTailLetsTheBufferFill()
@@ -134,13 +135,23 @@ public sealed class ClassicExperimentTests : IDisposable
         // rtt.csv: time_s, flow, host, rtt_ms, srtt_ms, rto_ms; after the first slow start.
         var srtt = Rows(result, "rtt.csv").Where(r => Number(r[0]) > 5).ToLookup(r => r[1], r => Number(r[4]));
         Assert.InRange(srtt["pie"].Average(), 45, 70);
+        Assert.InRange(srtt["fq_pie"].Average(), 45, 70);
         Assert.True(srtt["droptail"].Average() > 400, $"drop-tail's mean SRTT {srtt["droptail"].Average():F0} ms");
         Assert.True(Goodput(result, "pie") > 0.95 * Goodput(result, "droptail"), $"PIE {Goodput(result, "pie"):F1} Mbit/s");
+        Assert.True(Goodput(result, "fq_pie") > 0.95 * Goodput(result, "droptail"), $"FQ-PIE {Goodput(result, "fq_pie"):F1} Mbit/s");
 
         // links.csv: link, rate_bps, packets_transmitted, bytes_transmitted, queue_drops, ...: PIE's early drops, never its limit.
         var pieLink = Rows(result, "links.csv").Single(r => r[0] == "r3->r4");
         Assert.InRange(Number(pieLink[4]), 1, 100);
         Assert.All(srtt["pie"], ms => Assert.True(ms < 150, $"{ms} ms"));
+
+        // requests.csv: flow, request, sent_s, completed_s, completion_ms, ...: a 20 KB request and its answer,
+        // behind the upload's queue, behind PIE's 15 ms of it, or beside it.
+        var fetches = Rows(result, "requests.csv").Where(r => Number(r[2]) > 5).ToLookup(r => r[0], r => Number(r[4]));
+        Assert.True(fetches["droptail-web"].Average() > 800, $"drop-tail fetches {fetches["droptail-web"].Average():F0} ms");
+        Assert.InRange(fetches["pie-web"].Average(), 60, 150);
+        Assert.True(fetches["fq_pie-web"].Average() < fetches["pie-web"].Average());
+        Assert.All(fetches["fq_pie-web"], ms => Assert.True(ms < 100, $"{ms} ms"));
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class RandomScenarioPropertyTests : IDisposable
         "{ type: red, min_th: 5, max_th: 15, max_p: 10%, weight: 0.002, limit: 60 }",
         "{ type: codel }",
         "{ type: pie, limit: 100 }",
+        "{ type: fq_pie, limit: 100, ecn: true }",
         "{ type: fq_codel }",
         "{ type: threshold, k: 10, limit: 100 }",
     ];

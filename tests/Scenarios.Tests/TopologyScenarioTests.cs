@@ -64,6 +64,7 @@ public sealed class TopologyScenarioTests : IDisposable
     [InlineData("{ type: red, min_th: 5, max_th: 15 }", typeof(RedSpec))]
     [InlineData("{ type: codel }", typeof(CoDelSpec))]
     [InlineData("{ type: pie, target: 20ms, ecn: true, dq_rate_estimator: true }", typeof(PieSpec))]
+    [InlineData("{ type: fq_pie, flows: 64, quantum: 300, ecn_prob: 20 }", typeof(FqPieSpec))]
     [InlineData("{ type: fq_codel, quantum: 300 }", typeof(FqCoDelSpec))]
     [InlineData("{ type: droptail, bytes: 64KiB }", typeof(DropTailSpec))]
     public void EveryQueueDisciplineCanBeNamed(string queue, Type expected)

@@ -40,6 +40,13 @@ public sealed record PieSpec(PieParameters Parameters) : QueueSpec
     public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) => new PieQueue(Parameters, mtu, random);
 }
 
+/// <summary>FQ-PIE as Linux's sch_fq_pie.</summary>
+public sealed record FqPieSpec(PieParameters Parameters, int Flows, int? Quantum, int EcnProbability) : QueueSpec
+{
+    public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) =>
+        new FqPieQueue(Parameters, Flows, Quantum ?? mtu, EcnProbability, mtu, random);
+}
+
 public sealed record FqCoDelSpec(SimTime Target, SimTime Interval, int Limit, int Flows, int Quantum, bool Ecn) : QueueSpec
 {
     public override PacketQueue Create(int mtu, SimTime typicalTransmission, Random random) =>

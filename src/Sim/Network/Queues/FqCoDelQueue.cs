@@ -14,8 +14,7 @@ public sealed class FqCoDelQueue : CoDelDiscipline
     private const int MaxOverflowBatch = 64;
 
     private readonly Flow[] _flows;
-    private readonly LinkedList<Flow> _newFlows = new();
-    private readonly LinkedList<Flow> _oldFlows = new();
+    private readonly FlowScheduler<Flow> _scheduler;
     private readonly ulong _perturbation;
 
     public FqCoDelQueue(CoDelParameters parameters, int flows, int quantum, int limit, ulong perturbation)
@@ -32,46 +31,23 @@ public sealed class FqCoDelQueue : CoDelDiscipline
             _flows[i] = new Flow();
         }
 
-        Quantum = quantum;
+        _scheduler = new FlowScheduler<Flow>(quantum);
         Limit = limit;
         _perturbation = perturbation;
     }
 
-    public int Quantum { get; }
+    public int Quantum => _scheduler.Quantum;
 
     public int Limit { get; }
 
-    /// <summary>
-    /// The flow queue a packet hashes to (RFC 8290 §4.1.1): its 5-tuple, perturbed by a seed from
-    /// the run, mixed with SplitMix64's finalizer so that every input bit reaches the low bits.
-    /// </summary>
-    public int FlowOf(Packet packet)
-    {
-        var hash = _perturbation;
-        hash = Mix(hash ^ packet.Source.Value);
-        hash = Mix(hash ^ packet.Destination.Value);
-        hash = Mix(hash ^ (((ulong)packet.SourcePort << 16) | packet.DestinationPort));
-        hash = Mix(hash ^ 6);
-        return (int)(hash % (ulong)_flows.Length);
-    }
-
-    private static ulong Mix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    /// <summary>The flow queue a packet hashes to (RFC 8290 §4.1.1).</summary>
+    public int FlowOf(Packet packet) => FlowHash.Of(packet, _perturbation, _flows.Length);
 
     public override void Enqueue(Packet packet, SimTime now)
     {
         var flow = _flows[FlowOf(packet)];
         Append(flow.State, packet, now);
-        if (flow.Node.List is null)
-        {
-            _newFlows.AddLast(flow.Node);
-            flow.Deficit = Quantum;
-        }
+        _scheduler.Activate(flow);
 
         if (Count > Limit)
         {
@@ -82,38 +58,18 @@ public sealed class FqCoDelQueue : CoDelDiscipline
     /// <summary>RFC 8290 §4.2: deficit round robin over new flows, then old flows, CoDel on each.</summary>
     public override Packet? Dequeue(SimTime now)
     {
-        while (true)
+        while (_scheduler.Next() is { } flow)
         {
-            var list = _newFlows.Count > 0 ? _newFlows : _oldFlows.Count > 0 ? _oldFlows : null;
-            if (list is null)
+            if (CoDelDequeue(flow.State, now) is { } packet)
             {
-                return null;
+                flow.Deficit -= packet.SizeBytes;
+                return packet;
             }
 
-            var flow = list.First!.Value;
-            if (flow.Deficit <= 0)
-            {
-                flow.Deficit += Quantum;
-                list.RemoveFirst();
-                _oldFlows.AddLast(flow.Node);
-                continue;
-            }
-
-            var packet = CoDelDequeue(flow.State, now);
-            if (packet is null)
-            {
-                list.RemoveFirst();
-                if (list == _newFlows && _oldFlows.Count > 0)
-                {
-                    _oldFlows.AddLast(flow.Node);
-                }
-
-                continue;
-            }
-
-            flow.Deficit -= packet.SizeBytes;
-            return packet;
+            _scheduler.Emptied(flow);
         }
+
+        return null;
     }
 
     private void DropFromFattestFlow()
@@ -142,14 +98,8 @@ public sealed class FqCoDelQueue : CoDelDiscipline
         }
     }
 
-    private sealed class Flow
+    private sealed class Flow : ScheduledFlow<Flow>
     {
-        public Flow() => Node = new LinkedListNode<Flow>(this);
-
         public CoDelState State { get; } = new();
-
-        public LinkedListNode<Flow> Node { get; }
-
-        public int Deficit { get; set; }
     }
 }

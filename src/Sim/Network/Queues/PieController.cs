@@ -32,6 +32,9 @@ public sealed class PieController(PieParameters parameters)
     private readonly ulong _target = Ticks(parameters.Target);
     private PieVariables _vars = PieVariables.Initial;
 
+    /// <summary>When the next update falls due: pie_init() arms the timer half a second after the qdisc is made.</summary>
+    private SimTime _nextUpdate = SimTime.FromMilliseconds(500);
+
     public PieParameters Parameters { get; } = parameters;
 
     /// <summary>The variables of pie_vars, whose values after an update tell whether another would change them.</summary>
@@ -43,8 +46,11 @@ public sealed class PieController(PieParameters parameters)
     /// <summary>The queueing delay of the last update or dequeue.</summary>
     public SimTime QueueDelay => SimTime.FromNanoseconds((long)Math.Min(_vars.QueueDelay << 10, long.MaxValue));
 
-    /// <summary>Whether the probability is low enough for ECN marking instead of dropping (at most 10%).</summary>
+    /// <summary>Whether the probability is low enough for sch_pie's ECN marking instead of dropping (at most MAX_PROB / 10).</summary>
     public bool MayMark => _vars.Probability <= MaxProbability / 10;
+
+    /// <summary>Whether the probability is at most <paramref name="percent"/>% as sch_fq_pie computes it ((MAX_PROB / 100) * ecn_prob).</summary>
+    public bool ProbabilityAtMost(int percent) => _vars.Probability <= MaxProbability / 100 * (ulong)percent;
 
     /// <summary>psched_get_time(): nanoseconds to psched ticks (PSCHED_NS2TICKS).</summary>
     public static ulong Ticks(SimTime time) => (ulong)time.Nanoseconds >> 10;
@@ -164,6 +170,27 @@ public sealed class PieController(PieParameters parameters)
         }
 
         _vars.BurstTime = _vars.BurstTime > elapsed ? _vars.BurstTime - elapsed : 0;
+    }
+
+    /// <summary>
+    /// pie_timer(): the updates due by <paramref name="now"/>, with the <paramref name="backlog"/>
+    /// that has stood since the last arrival or departure. Nothing an update reads changes between
+    /// those, so the owner runs them when it is next used, before the packet; the updates after
+    /// one that leaves the state as it is are passed over at once (an idle queue's are all alike).
+    /// </summary>
+    public void RunDueUpdates(SimTime now, long backlog)
+    {
+        var interval = Parameters.Update;
+        while (_nextUpdate <= now)
+        {
+            var before = _vars;
+            Update(backlog);
+            _nextUpdate += interval;
+            if (_vars == before && _nextUpdate <= now)
+            {
+                _nextUpdate += SimTime.FromNanoseconds((((now - _nextUpdate).Nanoseconds / interval.Nanoseconds) + 1) * interval.Nanoseconds);
+            }
+        }
     }
 
     /// <summary>pie_calculate_probability(), run every update interval with the backlog in bytes.</summary>

@@ -9,16 +9,14 @@ namespace NetSim.Sim.Network.Queues;
 /// </summary>
 /// <remarks>
 /// Linux runs the update from a timer, first half a second after the qdisc is made (pie_init())
-/// and then every tupdate. Between two arrivals or departures nothing the update reads changes,
-/// so the queue runs the updates that fell due when it is next used, in order and before the
-/// packet, and passes over those that would leave the state as it is: the same results, and no
-/// events for an idle link.
+/// and then every tupdate; here the controller runs the updates that fell due when the queue is
+/// next used (<see cref="PieController.RunDueUpdates"/>): the same results, and no events for an
+/// idle link.
 /// </remarks>
 public sealed class PieQueue : FifoQueue
 {
     private readonly int _mtu;
     private readonly Random _random;
-    private SimTime _nextUpdate = SimTime.FromMilliseconds(500);
 
     /// <param name="mtu">The link's MTU (psched_mtu()): no early drop below two of them queued, and byte mode's unit.</param>
     /// <param name="random">The direction's seeded stream, for the drop decisions.</param>
@@ -34,7 +32,7 @@ public sealed class PieQueue : FifoQueue
 
     public override void Enqueue(Packet packet, SimTime now)
     {
-        RunDueUpdates(now);
+        Controller.RunDueUpdates(now, Bytes);
         var parameters = Controller.Parameters;
         if (Count >= parameters.Limit)
         {
@@ -58,7 +56,7 @@ public sealed class PieQueue : FifoQueue
 
     public override Packet? Dequeue(SimTime now)
     {
-        RunDueUpdates(now);
+        Controller.RunDueUpdates(now, Bytes);
         var packet = base.Dequeue(now);
         if (packet is not null)
         {
@@ -66,21 +64,5 @@ public sealed class PieQueue : FifoQueue
         }
 
         return packet;
-    }
-
-    /// <summary>pie_timer(): the updates due by <paramref name="now"/>, those after a fixed point passed over at once.</summary>
-    private void RunDueUpdates(SimTime now)
-    {
-        var interval = Controller.Parameters.Update;
-        while (_nextUpdate <= now)
-        {
-            var before = Controller.Variables;
-            Controller.Update(Bytes);
-            _nextUpdate += interval;
-            if (Controller.Variables == before && _nextUpdate <= now)
-            {
-                _nextUpdate += SimTime.FromNanoseconds(((now - _nextUpdate).Nanoseconds / interval.Nanoseconds + 1) * interval.Nanoseconds);
-            }
-        }
     }
 }
