@@ -131,9 +131,10 @@ public sealed class Ledbat : ICongestionControl
         var ceiling = Math.Min(flightBefore + (AllowedIncrease * mss), window.CwndClamp * mss);
         _cwndBytes = Math.Max(Math.Min(_cwndBytes, ceiling), MinCwnd * mss);
         window.Cwnd = (uint)(_cwndBytes / mss);
+        // Out of slow start for good: ns-3 sets ssthresh a byte below cwnd; here in whole segments, at least two, as every module keeps it.
         if (_cwndBytes <= (long)window.Ssthresh * mss)
         {
-            window.Ssthresh = (uint)((_cwndBytes - 1) / mss);
+            window.Ssthresh = Math.Max(2u, (uint)((_cwndBytes - 1) / mss));
         }
     }
 
