@@ -88,7 +88,7 @@ public sealed partial class TcpConnection
             EcnFlags = EcnFlags.None;
         }
 
-        _synCookieTsVal = unchecked(SynCookies.Timestamp((uint)Simulation.Now.Milliseconds, WindowScalingAgreed ? SndWscale : null, SackAgreed, EcnNegotiated) + _tsOffset);
+        _synCookieTsVal = unchecked(SynCookies.Timestamp(TimestampClock, WindowScalingAgreed ? SndWscale : null, SackAgreed, EcnNegotiated) + _tsOffset);
         _answeringWithCookie = true;
         _synBeingAnswered = syn;
         Transmit(Iss, 0, 0, TcpFlags.Syn | TcpFlags.Ack);

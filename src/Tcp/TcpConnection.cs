@@ -443,7 +443,7 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>TSval: the modelled kernel's millisecond clock plus this connection's offset (Linux tcp_time_stamp_ts()).</summary>
-    private uint TsNow => unchecked((uint)Simulation.Now.Milliseconds + _tsOffset);
+    private uint TsNow => unchecked(TimestampClock + _tsOffset);
 
     internal int CallSockOps(SockOp op, uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, SockOpsSkb? segment = null) =>
         SockOps?.Call(this, op, arg0, arg1, arg2, segment) ?? 0;

@@ -57,12 +57,19 @@ public sealed class FqPieQueue : PacketQueue
         var flow = _flows[FlowHash.Of(packet, _perturbation, _flows.Length)];
         var controller = flow.Controller;
         controller.RunDueUpdates(now, flow.Backlog);
-        if (Count >= Parameters.Limit
-            || (controller.DropEarly(flow.Backlog, packet.SizeBytes, _mtu, _random)
-                && !(Parameters.Ecn && controller.ProbabilityAtMost(EcnProbability) && TryMarkCe(packet, DropReason.PieEarly))))
+        if (Count >= Parameters.Limit)
         {
             controller.ForgetAccumulatedProbability();
-            Drop(packet, Count >= Parameters.Limit ? DropReason.QueueFull : DropReason.PieEarly);
+            Drop(packet, DropReason.QueueFull);
+            return;
+        }
+
+        // An early drop becomes a CE mark for an ECN-capable packet while the flow's probability is at most ecn_prob.
+        if (controller.DropEarly(flow.Backlog, packet.SizeBytes, _mtu, _random)
+            && !(Parameters.Ecn && controller.ProbabilityAtMost(EcnProbability) && TryMarkCe(packet, DropReason.PieEarly)))
+        {
+            controller.ForgetAccumulatedProbability();
+            Drop(packet, DropReason.PieEarly);
             return;
         }
 
