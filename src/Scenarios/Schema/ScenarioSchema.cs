@@ -116,7 +116,8 @@ public static class ScenarioSchema
     private static JsonNode QueueField(string key) => key switch
     {
         "packets" or "limit" or "flows" or "k" or "min_th" or "max_th" => Integer($"{key} (packets).", minimum: 0),
-        "bytes" or "quantum" => Unit($"{key} in bytes, e.g. 64KiB."),
+        "bytes" => Unit("bytes, e.g. 64KiB."),
+        "quantum" => Integer("quantum: bytes a flow queue may send per round, a whole number (FQ-CoDel's default 1514, FQ-PIE's the MTU).", minimum: 1),
         "max_p" or "weight" => Unit($"{key}, a probability, e.g. 10%."),
         "target" => Unit("The queueing delay CoDel or PIE aims at, e.g. 5ms (CoDel's default; PIE's is 15ms)."),
         "interval" => Unit("CoDel's interval, e.g. 100ms."),
