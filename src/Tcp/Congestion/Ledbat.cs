@@ -54,9 +54,6 @@ public sealed class Ledbat : ICongestionControl
     /// <summary>The queuing delay of the last window update: the current delay less the base, in ms.</summary>
     public long QueuingDelayMs { get; private set; }
 
-    /// <summary>The base delay (the smallest one-way delay in the history), in ms of the peer's clock less ours.</summary>
-    public uint BaseDelay => _base.Minimum;
-
     public void Init(TcpConnection connection)
     {
         _connection = connection;

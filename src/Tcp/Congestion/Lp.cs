@@ -54,9 +54,6 @@ public sealed class Lp : ICongestionControl
     /// <summary>The smoothed one-way delay, in ms (lp->sowd >> 3).</summary>
     public uint SmoothedOwd => _smoothedOwd >> 3;
 
-    /// <summary>The smallest and largest one-way delays the threshold is taken between (lp->owd_min, lp->owd_max), in ms.</summary>
-    public (uint Min, uint Max) OwdRange => (_owdMin, _owdMax);
-
     /// <summary>The last early congestion indication cut cwnd less than an inference time-out ago, and cwnd does not grow (LP_WITHIN_INF).</summary>
     public bool WithinInference => (_flags & LpFlags.WithinInference) != 0;
 
